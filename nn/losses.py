@@ -1,0 +1,348 @@
+"""Loss functions: numerically stable, one example or a batch, averaged over the batch.
+
+Shapes. ``pred`` is one example (a Value, or a list of Values: one per model
+output) or a batch (a list of such lists, as ``[model(x) for x in X]``
+gives). ``target`` mirrors it: a number or a list of numbers per example; an
+example with one output may have a plain number as its target, so
+``mse([model(x) for x in X], y)`` works with ``y`` a list of numbers. Every
+example in a batch must have the same number of outputs.
+
+Every loss is a mean over the batch. Element-wise losses (``mse``,
+``bce_with_logits``, ``hinge``) are also means over the outputs, as in
+PyTorch's default ``reduction="mean"``, so passing a list of single-output
+predictions as one example or as a batch gives the same number. ``sse`` is a
+sum over outputs (½·Σ, the hand-worked-backprop form) and a mean over examples.
+
+Sums are single ``vsum``/``dot`` nodes, so a loss over a batch adds few nodes.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd import Value, dot, vsum
+
+from .module import Module
+
+Scalar = Value | float
+Prediction = Value | Sequence[Scalar] | Sequence[Sequence[Scalar]]
+Target = float | Sequence[float] | Sequence[float | Sequence[float]]
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def _is_list(obj: object) -> bool:
+    return isinstance(obj, Sequence) and not isinstance(obj, (str, bytes))
+
+
+def _is_scalar(obj: object) -> bool:
+    return isinstance(obj, Value) or (isinstance(obj, numbers.Real) and not isinstance(obj, bool))
+
+
+def _check_row(row: Sequence[Any], what: str, loss: str) -> None:
+    for index, item in enumerate(row):
+        if not _is_scalar(item):
+            raise TypeError(
+                f"{loss} expects each {what} to be a Value or a real number, "
+                f"got {type(item).__name__}: {item!r} at position {index}"
+            )
+
+
+def _target_row(target: object, width: int, loss: str, where: str) -> list[Any]:
+    if _is_list(target):
+        row: list[Any] = list(target)  # type: ignore[call-overload]
+        if len(row) != width:
+            raise ValueError(
+                f"{loss} got {width} predictions but {len(row)} targets{where}"
+            )
+    elif width == 1:
+        row = [target]
+    else:
+        raise ValueError(
+            f"{loss} got {width} predictions but a single target {target!r}{where}; "
+            f"pass a list of {width} targets"
+        )
+    _check_row(row, "target", loss)
+    return row
+
+
+def _rows(pred: object, target: object, loss: str) -> tuple[list[list[Any]], list[list[Any]]]:
+    """(prediction rows, target rows), one row per example, checked and rectangular."""
+    if _is_scalar(pred):
+        return [[pred]], [_target_row(target, 1, loss, "")]
+    if not _is_list(pred):
+        raise TypeError(
+            f"{loss} expects a Value, a list of Values (one example) or a list of lists "
+            f"(a batch), got {type(pred).__name__}"
+        )
+    pred_list: Sequence[Any] = pred  # type: ignore[assignment]
+    if len(pred_list) == 0:
+        raise ValueError(f"{loss} expects at least one prediction, got an empty list")
+    if not _is_list(pred_list[0]):
+        row = list(pred_list)
+        _check_row(row, "prediction", loss)
+        return [row], [_target_row(target, len(row), loss, "")]
+    # A batch.
+    if not _is_list(target):
+        raise ValueError(
+            f"{loss} got a batch of {len(pred_list)} examples but a single target {target!r}; "
+            f"pass one target per example"
+        )
+    targets: Sequence[Any] = target  # type: ignore[assignment]
+    if len(targets) != len(pred_list):
+        raise ValueError(
+            f"{loss} got a batch of {len(pred_list)} predictions but {len(targets)} targets"
+        )
+    width = len(pred_list[0])
+    pred_rows: list[list[Any]] = []
+    target_rows: list[list[Any]] = []
+    for index, (example, example_target) in enumerate(zip(pred_list, targets, strict=True)):
+        if not _is_list(example):
+            raise TypeError(
+                f"{loss} expects every example of a batch to be a list of Values, "
+                f"got {type(example).__name__} at example {index}"
+            )
+        if len(example) != width or width == 0:
+            raise ValueError(
+                f"{loss} expects every example to have the same number (at least 1) of outputs, "
+                f"got {width} at example 0 and {len(example)} at example {index}"
+            )
+        row = list(example)
+        _check_row(row, "prediction", loss)
+        pred_rows.append(row)
+        target_rows.append(_target_row(example_target, width, loss, f" at example {index}"))
+    return pred_rows, target_rows
+
+
+def _as_value(x: Scalar) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _mean(total: Value, count: int) -> Value:
+    return total if count == 1 else total * (1.0 / count)
+
+
+# ---------------------------------------------------------------- regression
+
+
+def mse(pred: Prediction, target: Target) -> Value:
+    """Mean squared error: the mean of (pred - target)² over outputs and examples.
+
+    Args:
+        pred: One example or a batch (see the module docstring).
+        target: Matching targets.
+
+    Returns:
+        A Value.
+
+    Raises:
+        ValueError: If the shapes of ``pred`` and ``target`` do not match.
+        TypeError: If an element is not a Value or a real number.
+
+    Example:
+        >>> mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
+        5.0
+    """
+    pred_rows, target_rows = _rows(pred, target, "mse")
+    errors = [p - t for prow, trow in zip(pred_rows, target_rows, strict=True)
+              for p, t in zip(prow, trow, strict=True)]
+    return _mean(dot(errors, errors), len(errors))
+
+
+def sse(pred: Prediction, target: Target) -> Value:
+    """Half the sum of squared errors, ½·Σ (pred - target)², averaged over a batch.
+
+    The ½ makes the derivative with respect to a prediction exactly
+    ``pred - target``, the form used in hand-worked backpropagation.
+
+    Args:
+        pred: One example or a batch (see the module docstring).
+        target: Matching targets.
+
+    Returns:
+        A Value: ½·Σ over outputs, then the mean over examples.
+
+    Raises:
+        ValueError: If the shapes of ``pred`` and ``target`` do not match.
+        TypeError: If an element is not a Value or a real number.
+
+    Example:
+        >>> sse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
+        5.0
+    """
+    pred_rows, target_rows = _rows(pred, target, "sse")
+    errors = [p - t for prow, trow in zip(pred_rows, target_rows, strict=True)
+              for p, t in zip(prow, trow, strict=True)]
+    return dot(errors, errors) * (0.5 / len(pred_rows))
+
+
+# ---------------------------------------------------------------- classification
+
+
+def bce_with_logits(logit: Prediction, target: Target) -> Value:
+    """Binary cross-entropy on logits: mean of softplus(z) - y·z.
+
+    Equal to -[y·log σ(z) + (1 - y)·log(1 - σ(z))], but computed from the
+    logit ``z`` with the engine's overflow-free softplus, so it is finite for
+    any finite ``z`` (no log of 0 when σ saturates).
+
+    Args:
+        logit: Logits (no sigmoid applied): one example or a batch.
+        target: Labels in {0, 1} (probabilities in [0, 1] also work).
+
+    Returns:
+        A Value: the mean over outputs and examples.
+
+    Raises:
+        ValueError: If shapes do not match or a target is outside [0, 1].
+        TypeError: If an element is not a Value or a real number.
+
+    Example:
+        >>> round(bce_with_logits(Value(0.0), 1).data, 4)
+        0.6931
+    """
+    logit_rows, target_rows = _rows(logit, target, "bce_with_logits")
+    zs = [_as_value(z) for row in logit_rows for z in row]
+    ys = [t for row in target_rows for t in row]
+    for index, y in enumerate(ys):
+        if isinstance(y, Value) or not 0.0 <= y <= 1.0:
+            raise ValueError(
+                f"bce_with_logits expects targets in {{0, 1}} (or probabilities in [0, 1]), "
+                f"got {y!r} at position {index}"
+            )
+    # Σ softplus(z) - Σ y·z as one dot node whose start is the softplus sum.
+    total = dot([-float(y) for y in ys], zs, start=vsum([z.softplus() for z in zs]))
+    return _mean(total, len(zs))
+
+
+def cross_entropy(
+    logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_index: int | Sequence[int]
+) -> Value:
+    """Softmax cross-entropy: mean of log Σ_j exp(z_j) - z_target, via log-sum-exp.
+
+    Computed as ``m + log Σ_j exp(z_j - m) - z_target`` with ``m`` the largest
+    logit, so no exp overflows and the log never sees 0.
+
+    Args:
+        logits: One example's logits (a list, one per class), or a batch (a
+            list of such lists).
+        target_index: The correct class: an int for one example, a list of
+            ints for a batch.
+
+    Returns:
+        A Value: the mean over examples.
+
+    Raises:
+        ValueError: If the batch size and number of targets differ, a logits
+            list is empty, or a target index is out of range.
+        TypeError: If a target index is not an int or a logit not a Value/number.
+
+    Example:
+        >>> round(cross_entropy([Value(1000.0), Value(1000.0)], 0).data, 4)
+        0.6931
+    """
+    if not _is_list(logits) or len(logits) == 0:
+        raise ValueError(
+            f"cross_entropy expects a non-empty list of logits or a batch of them, got {logits!r}"
+        )
+    if _is_list(logits[0]):
+        if not _is_list(target_index):
+            raise ValueError(
+                f"cross_entropy got a batch of {len(logits)} examples but a single target "
+                f"{target_index!r}; pass one class index per example"
+            )
+        targets: Sequence[Any] = target_index  # type: ignore[assignment]
+        if len(targets) != len(logits):
+            raise ValueError(
+                f"cross_entropy got a batch of {len(logits)} examples but {len(targets)} targets"
+            )
+        rows: Sequence[Any] = logits
+    else:
+        rows, targets = [logits], [target_index]
+
+    logs: list[Value] = []
+    picked: list[Value] = []
+    shift = 0.0
+    for index, (row, target) in enumerate(zip(rows, targets, strict=True)):
+        where = f" at example {index}" if len(rows) > 1 else ""
+        if not _is_list(row) or len(row) == 0:
+            raise ValueError(f"cross_entropy expects a non-empty list of logits{where}, got {row!r}")
+        _check_row(row, "logit", "cross_entropy")
+        if not isinstance(target, numbers.Integral) or isinstance(target, bool):
+            raise TypeError(
+                f"cross_entropy expects an int class index{where}, "
+                f"got {type(target).__name__}: {target!r}"
+            )
+        if not 0 <= int(target) < len(row):
+            raise ValueError(
+                f"cross_entropy target index must be in [0, {len(row)}) for {len(row)} classes"
+                f"{where}, got {target}"
+            )
+        zs = [_as_value(z) for z in row]
+        largest = max(z.data for z in zs)
+        logs.append(vsum([(z - largest).exp() for z in zs]).log())
+        picked.append(zs[int(target)])
+        shift += largest
+    count = len(rows)
+    # (Σ log-sum-exp - Σ z_target) / count as one dot node; the maxima are its constant.
+    weights = [1.0 / count] * count + [-1.0 / count] * count
+    return dot(weights, logs + picked, start=shift / count)
+
+
+def hinge(score: Prediction, label: Target) -> Value:
+    """SVM hinge loss: mean of max(0, 1 - label·score), labels -1 or +1.
+
+    Args:
+        score: Raw scores (no activation): one example or a batch.
+        label: -1 or +1 per score (map 0/1 labels with ``2 * y - 1``).
+
+    Returns:
+        A Value: the mean over outputs and examples.
+
+    Raises:
+        ValueError: If shapes do not match or a label is not -1 or +1.
+        TypeError: If an element is not a Value or a real number.
+
+    Example:
+        >>> hinge([Value(0.5), Value(-2.0)], [1, -1]).data
+        0.25
+    """
+    score_rows, label_rows = _rows(score, label, "hinge")
+    margins: list[Value] = []
+    for row, labels in zip(score_rows, label_rows, strict=True):
+        for s, y in zip(row, labels, strict=True):
+            if y == 1:
+                margins.append((1.0 - _as_value(s)).relu())
+            elif y == -1:
+                margins.append((_as_value(s) + 1.0).relu())
+            else:
+                raise ValueError(
+                    f"hinge expects labels -1 or +1, got {y!r}; map 0/1 labels with 2 * y - 1"
+                )
+    return _mean(vsum(margins), len(margins))
+
+
+# ---------------------------------------------------------------- regularisation
+
+
+def l2(parameters: Iterable[Value] | Module) -> Value:
+    """The sum of squares of ``parameters``: Σ p² (multiply by λ for weight decay).
+
+    Args:
+        parameters: Values, or a Module (its ``parameters()`` are used).
+
+    Returns:
+        A Value (0.0 for no parameters).
+
+    Raises:
+        TypeError: If an item is not a Value or a real number.
+
+    Example:
+        >>> l2([Value(3.0), Value(4.0)]).data
+        25.0
+    """
+    values = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
+    return dot(values, values)
