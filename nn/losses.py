@@ -97,6 +97,8 @@ def _rows(pred: object, target: object, loss: str) -> tuple[list[list[Any]], lis
             f"{loss} got a batch of {len(pred_list)} predictions but {len(targets)} targets"
         )
     width = len(pred_list[0])
+    if width == 0:
+        raise ValueError(f"{loss} expects at least one output per example, got an empty list")
     pred_rows: list[list[Any]] = []
     target_rows: list[list[Any]] = []
     for index, (example, example_target) in enumerate(zip(pred_list, targets, strict=True)):
@@ -105,9 +107,9 @@ def _rows(pred: object, target: object, loss: str) -> tuple[list[list[Any]], lis
                 f"{loss} expects every example of a batch to be a list of Values, "
                 f"got {type(example).__name__} at example {index}"
             )
-        if len(example) != width or width == 0:
+        if len(example) != width:
             raise ValueError(
-                f"{loss} expects every example to have the same number (at least 1) of outputs, "
+                f"{loss} expects every example to have the same number of outputs, "
                 f"got {width} at example 0 and {len(example)} at example {index}"
             )
         row = list(example)

@@ -74,6 +74,10 @@ class Module:
     def __init__(self) -> None:
         self.training = True
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the module forward; every subclass defines its own signature."""
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
     # ------------------------------------------------------------ discovery
 
     def _members(self) -> Iterator[tuple[str, Value | Module]]:

@@ -71,6 +71,8 @@ def test_regression_losses_refuse_mismatched_shapes(loss: Callable[..., Value]) 
         loss([values(1.0), values(2.0, 3.0)], [[0.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match="empty list"):
         loss([], [])
+    with pytest.raises(ValueError, match="at least one output per example"):
+        loss([[], []], [[], []])
     with pytest.raises(TypeError, match="target to be a Value or a real number, got str"):
         loss(values(1.0), ["1"])
 

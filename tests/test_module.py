@@ -95,6 +95,11 @@ def test_train_and_eval_set_the_flag_on_every_module() -> None:
     assert len(model.modules()) == 1 + 2 + 4 + 1  # MLP, layers, neurons, dropout
 
 
+def test_a_module_without_a_forward_says_so_when_called() -> None:
+    with pytest.raises(NotImplementedError, match="Stack does not define __call__"):
+        Stack()(1.0)
+
+
 def test_train_refuses_a_non_bool_mode() -> None:
     with pytest.raises(TypeError, match="bool"):
         nn.MLP(2, [1]).train("no")  # type: ignore[arg-type]
