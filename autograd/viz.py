@@ -11,8 +11,8 @@ Design notes:
   never from ``id()``, and the DOT text is written line by line in that order,
   so the same graph always gives byte-identical source that can be diffed.
 * The walk is iterative (no recursion limit) and, past ``max_nodes``, keeps the
-  nodes nearest the root: every hidden node is counted exactly once, in the
-  summary node of the first drawn node that reaches it.
+  nodes nearest the root. The rest is drawn as summary nodes, one per
+  connected part of the hidden graph, which count every hidden node once.
 * Lines are formatted here rather than through ``Digraph.node``/``Digraph.edge``
   because those calls cost about 7 µs each, which would dominate large drawings.
 * Rendering needs Graphviz's ``dot`` program; without it :class:`Drawing`
@@ -308,8 +308,9 @@ def draw_dot(
             d(node)/d(operand) (see :meth:`Value.local_grads`).
         max_nodes: Draw at most this many Values (op nodes are not counted),
             the ones nearest the root breadth-first. The operands left out are
-            replaced by summary nodes ("… 3,412 more nodes"); together they count
-            every hidden Value exactly once. None draws everything.
+            replaced by summary nodes ("… 3,412 more nodes"), one per connected
+            part of what is hidden; together they count every hidden Value
+            exactly once. None draws everything.
         params: The Values to draw as parameters. By default, a leaf with a
             label is drawn as a parameter; pass ``model.parameters()`` to mark
             exactly a model's weights.
@@ -340,10 +341,12 @@ def draw_dot(
     # Index in breadth-first order, which is also the drawing order and the id.
     kept: dict[Value, int] = {root: 0}
     order: list[Value] = [root]
-    owner: dict[Value, int] = {}  # hidden Value -> index of the summary counting it
-    summary_sizes: list[int] = []
-    summary_targets: list[int] = []  # the drawn node that first reached each summary
+    # Hidden Values, each with the provisional summary of the drawn node that
+    # reached it first; overlapping summaries are merged afterwards.
+    owner: dict[Value, int] = {}
     hidden: list[Value] = []
+    provisional = 0
+    summary_edges: list[tuple[int, str]] = []  # (provisional summary, op node)
 
     head = 0
     while head < len(order):
@@ -378,36 +381,31 @@ def draw_dot(
                 continue
             if parent not in owner:
                 if own_summary < 0:
-                    own_summary = len(summary_sizes)
-                    summary_sizes.append(0)
-                    summary_targets.append(index)
+                    own_summary = provisional
+                    provisional += 1
                 owner[parent] = own_summary
-                summary_sizes[own_summary] += 1
                 hidden.append(parent)
             summary = owner[parent]
             if summary not in summaries_linked:
                 summaries_linked.add(summary)
-                lines.append(f"\ts{summary} -> {op_id} [style=dashed color=gray50]")
+                summary_edges.append((summary, op_id))
 
-    # Count what was left out: each hidden Value belongs to the summary whose
-    # frontier reached it first, so the counts add up to the true total.
-    for node in _breadth_first(hidden):
-        summary = owner[node]
-        for parent in node.parents:
-            if parent not in owner and parent not in kept:
-                owner[parent] = summary
-                summary_sizes[summary] += 1
-                hidden.append(parent)
-
-    for summary, size in enumerate(summary_sizes):
+    groups, sizes = _group_hidden(hidden, owner, kept, provisional)
+    for summary, size in enumerate(sizes):
         noun = "node" if size == 1 else "nodes"
         lines.append(
             f"\ts{summary} [label={quote(f'… {size:,} more {noun}')} shape=note "
             f"style=filled fillcolor={quote(SUMMARY_FILL)}]"
         )
+    linked: set[tuple[int, str]] = set()
+    for summary, op_id in summary_edges:
+        key = (groups[summary], op_id)
+        if key not in linked:
+            linked.add(key)
+            lines.append(f"\ts{key[0]} -> {op_id} [style=dashed color=gray50]")
 
     graph_attr = {"rankdir": rankdir}
-    if summary_sizes:
+    if sizes:
         total = len(order) + len(owner)
         graph_attr["label"] = f"showing {len(order):,} of {total:,} values"
         graph_attr["labelloc"] = "t"
@@ -419,6 +417,50 @@ def draw_dot(
     )
     drawing.body.extend(line + "\n" for line in lines)
     return drawing
+
+
+def _group_hidden(
+    hidden: list[Value], owner: dict[Value, int], kept: Mapping[Value, int], provisional: int
+) -> tuple[list[int], list[int]]:
+    """Walk the rest of the graph and merge summaries whose hidden parts touch.
+
+    ``hidden`` starts with the hidden operands of drawn nodes and grows to every
+    hidden Value (``owner`` with it). Each final summary is one connected part
+    of the hidden graph, so a network whose examples share weights gets one
+    "… N more nodes" rather than one per cut edge, and every hidden Value is
+    counted exactly once.
+
+    Returns:
+        The final summary of each provisional one, and each final summary's size.
+    """
+    root_of = list(range(provisional))  # union-find over provisional summaries
+
+    def find(summary: int) -> int:
+        while root_of[summary] != summary:
+            root_of[summary] = root_of[root_of[summary]]  # path halving
+            summary = root_of[summary]
+        return summary
+
+    for node in _breadth_first(hidden):
+        summary = owner[node]
+        for parent in node.parents:
+            other = owner.get(parent)
+            if other is None:
+                if parent not in kept:
+                    owner[parent] = summary
+                    hidden.append(parent)
+            elif other != summary:
+                first, second = find(other), find(summary)
+                # The smaller index stays the root, so numbering follows the walk.
+                root_of[max(first, second)] = min(first, second)
+    final: dict[int, int] = {}
+    groups = []
+    for summary in range(provisional):
+        groups.append(final.setdefault(find(summary), len(final)))
+    sizes = [0] * len(final)
+    for summary in owner.values():
+        sizes[groups[summary]] += 1
+    return groups, sizes
 
 
 def _breadth_first(queue: list[Value]) -> Iterator[Value]:

@@ -262,6 +262,23 @@ def test_draw_dot_keeps_the_nodes_nearest_the_root() -> None:
     assert summary_counts(source) == [20]
 
 
+def test_draw_dot_gives_separate_hidden_branches_separate_summaries() -> None:
+    source = draw_dot(chain(20) + chain(30), max_nodes=3).source
+    assert summary_counts(source) == [20, 30]
+    assert [tail for tail, _, _ in edges(source) if tail.startswith("s")] == ["s0", "s1"]
+
+
+def test_draw_dot_merges_the_hidden_part_of_a_network_into_one_summary() -> None:
+    # Every example reuses the same weights, so what is hidden is one connected part.
+    model = nn.MLP(2, [8, 8, 1], seed=0)
+    examples = [[0.1 * i, -0.2 * i] for i in range(4)]
+    loss = nn.mse([model(x) for x in examples], [[1.0]] * 4)
+    loss.backward()
+    source = draw_dot(loss, params=model.parameters(), max_nodes=60).source
+    assert summary_counts(source) == [len(loss.ancestors()) + 1 - 60]
+    assert len({tail for tail, _, _ in edges(source) if tail.startswith("s")}) == 1
+
+
 @given(program=programs(max_inputs=3, max_steps=12), max_nodes=st.integers(1, 12))
 def test_draw_dot_summaries_count_every_hidden_node_exactly_once(
     program: Program, max_nodes: int
