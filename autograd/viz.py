@@ -64,8 +64,9 @@ SUMMARY_FILL = "#fff2cc"
 # Ops whose result does not depend on operand order: their edges need no operand
 # index unless an operand repeats (``x * x``).
 _COMMUTATIVE = frozenset({"add", "mul", "sum"})
-_QUOTED = ('"', "<")  # already a DOT string or an HTML-like label
-_OP_STYLE = "shape=ellipse width=0.3 height=0.3 margin=\"0.04,0.02\" style=filled fillcolor=\"" + OP_FILL + "\""
+_OP_STYLE = (
+    f'shape=ellipse width=0.3 height=0.3 margin="0.04,0.02" style=filled fillcolor="{OP_FILL}"'
+)
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -147,7 +148,7 @@ def quote(text: str) -> str:
 
 def _escape_record_field(text: str) -> str:
     # In a record label these characters delimit fields and ports; a backslash
-    # makes them literal. The backslash itself goes first so it is not doubled twice.
+    # makes them literal. Backslashes are doubled first, before any are added.
     text = text.replace("\\", "\\\\").replace("\n", " ")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
@@ -211,15 +212,10 @@ def table_label(rows: Sequence[Sequence[str]], fill: str) -> str:
 
 
 def attributes(attrs: Mapping[str, str]) -> str:
-    """``[key=value ...]`` for a DOT statement; values are quoted unless they already
-    are (a ``"..."`` string or an HTML-like ``<...>`` label)."""
+    """`` [key="value" ...]`` for a DOT statement (empty for no attributes), every value quoted."""
     if not attrs:
         return ""
-    parts = (
-        f"{key}={value if value.startswith(_QUOTED) else quote(value)}"
-        for key, value in attrs.items()
-    )
-    return " [" + " ".join(parts) + "]"
+    return " [" + " ".join(f"{key}={quote(value)}" for key, value in attrs.items()) + "]"
 
 
 # ---------------------------------------------------------------- draw_dot

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from autograd import Value, grad, vsum
+from autograd import Value, enable_grad, grad, vsum
 from autograd.viz import Drawing, attributes, format_number, quote, table_label
 
 from .layers import MLP, Layer, Neuron
@@ -62,7 +63,7 @@ def _check_example(example: object, nin: int) -> list[float]:
         raise ValueError(
             f"draw_model example must have one number per input ({nin}), got {len(example)}"
         )
-    numbers_: list[float] = []
+    checked: list[float] = []
     for index, x in enumerate(example):
         if isinstance(x, Value):
             x = x.data
@@ -71,14 +72,21 @@ def _check_example(example: object, nin: int) -> list[float]:
                 f"draw_model example must hold real numbers, "
                 f"got {type(x).__name__} at index {index}: {x!r}"
             )
-        numbers_.append(float(x))
-    return numbers_
+        checked.append(float(x))
+    return checked
 
 
-def _trace(
-    layers: list[list[Neuron]], example: list[float]
-) -> tuple[list[float], list[float], list[list[float]], list[list[float]]]:
-    """Run the example through the layers: (inputs, their grads, activations, their grads).
+class _Trace(NamedTuple):
+    """One example through the network: values and gradients, per input and per neuron."""
+
+    inputs: list[float]
+    input_grads: list[float]
+    activations: list[list[float]]
+    activation_grads: list[list[float]]
+
+
+def _trace(layers: list[list[Neuron]], example: list[float]) -> _Trace:
+    """Run the example through the layers and differentiate the output.
 
     Gradients are of the sum of the outputs (or the single output), taken with
     ``autograd.grad`` so no ``.grad`` of the model's parameters changes.
@@ -88,9 +96,10 @@ def _trace(
     inputs = [Value(x) for x in example]
     activations: list[list[Value]] = []
     h: Sequence[Value] = inputs
-    for neurons in layers:
-        h = [neuron(h) for neuron in neurons]
-        activations.append(h)
+    with enable_grad():  # a caller's no_grad block would leave nothing to differentiate
+        for neurons in layers:
+            h = [neuron(h) for neuron in neurons]
+            activations.append(h)
     outputs = activations[-1]
     out = outputs[0] if len(outputs) == 1 else vsum(outputs)
     flat = [value for layer in activations for value in layer]
@@ -101,7 +110,7 @@ def _trace(
     for layer in activations:
         activation_grads.append(grads[position : position + len(layer)])
         position += len(layer)
-    return (
+    return _Trace(
         example,
         input_grads,
         [[value.data for value in layer] for layer in activations],
@@ -167,7 +176,7 @@ def draw_model(
         if traced is None:
             label = table_label([[f"x{i}"]], INPUT_FILL)
         else:
-            value, slope = traced[0][i], traced[1][i]
+            value, slope = traced.inputs[i], traced.input_grads[i]
             label = table_label(
                 [[f"x{i} = {format_number(value)}"], [f"grad {format_number(slope)}"]], INPUT_FILL
             )
@@ -192,8 +201,8 @@ def draw_model(
             if traced is not None:
                 rows.append(
                     (
-                        f"out {format_number(traced[2][index][j])}",
-                        f"grad {format_number(traced[3][index][j])}",
+                        f"out {format_number(traced.activations[index][j])}",
+                        f"grad {format_number(traced.activation_grads[index][j])}",
                     )
                 )
             lines.append(f"\t\t{ids[j]} [label={table_label(rows, NEURON_FILL)} shape=plain]")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from strategies import Program, programs
 
 import nn
-from autograd import TABLE, Op, Value, apply, grad, vsum
+from autograd import TABLE, Op, Value, apply, grad, no_grad, vsum
 from autograd.ops import VARIADIC
 from autograd.viz import (
     LEAF_FILL,
@@ -437,6 +437,14 @@ def test_draw_model_with_example_leaves_parameter_grads_untouched() -> None:
     before = [parameter.grad for parameter in model.parameters()]
     draw_model(model, example=[1.0, 2.0])
     assert [parameter.grad for parameter in model.parameters()] == before
+
+
+def test_draw_model_with_example_works_inside_no_grad() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    with no_grad():
+        source = draw_model(model, example=[1.0, 2.0]).source
+    assert source == draw_model(model, example=[1.0, 2.0]).source
+    assert "<td>grad 1</td>" in source
 
 
 def test_draw_model_with_dropout_is_deterministic_and_keeps_training_mode() -> None:
