@@ -1,0 +1,185 @@
+"""Workload A: one training step of ``nn.MLP(2, [16, 16, 1])`` (relu) on 100 points.
+
+Forward over every point, mean hinge loss + 1e-4·Σ p², backward, SGD update.
+Measured twice: the first step of a freshly built model, and the steady state
+(consecutive steps on one model, the cycle collector on, as in training).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Protocol
+
+from . import handwritten, with_micrograd, with_torch, with_valuegrad
+from .harness import Case, Timings, interleave
+from .problem import MLPProblem, make_problem
+from .report import BenchmarkError, Section, Target, ratio, seconds, table
+from .settings import Settings
+
+TOLERANCE = 1e-9
+
+
+class Stepper(Protocol):
+    """A comparator's model for workload A."""
+
+    def step(self) -> float: ...
+
+    def gradients(self) -> list[float]: ...
+
+    def parameters(self) -> list[float]: ...
+
+
+COMPARATORS: dict[str, Callable[[MLPProblem], Stepper]] = {
+    "valuegrad": with_valuegrad.ValuegradMLP,
+    "micrograd": with_micrograd.MicrogradMLP,
+    "torch scalar": with_torch.TorchScalarMLP,
+    "torch vectorized": with_torch.TorchVectorMLP,
+    "handwritten": handwritten.HandwrittenMLP,
+}
+
+
+def largest_difference(a: list[float], b: list[float]) -> float:
+    """max |a_i - b_i| relative to max(1, |b_i|); lists must be equally long."""
+    if len(a) != len(b):
+        raise BenchmarkError(f"expected {len(b)} numbers, got {len(a)}")
+    return max((abs(x - y) / max(1.0, abs(y)) for x, y in zip(a, b, strict=True)), default=0.0)
+
+
+def check_agreement(problem: MLPProblem, steps: int = 2) -> dict[str, float]:
+    """Run every comparator ``steps`` steps; each must match valuegrad's losses and gradients.
+
+    Returns:
+        name -> the largest (relative) difference from valuegrad seen in any
+        loss or gradient.
+
+    Raises:
+        BenchmarkError: If a comparator differs from valuegrad by more than
+            1e-9; the message gives the numbers.
+    """
+    models = {name: make(problem) for name, make in COMPARATORS.items()}
+    worst = dict.fromkeys(models, 0.0)
+    for step in range(steps):
+        reference = models["valuegrad"]
+        reference_loss = reference.step()
+        reference_grads = reference.gradients()
+        for name, model in models.items():
+            if name == "valuegrad":
+                continue
+            loss = model.step()
+            loss_gap = abs(loss - reference_loss) / max(1.0, abs(reference_loss))
+            grad_gap = largest_difference(model.gradients(), reference_grads)
+            if loss_gap > TOLERANCE or grad_gap > TOLERANCE:
+                raise BenchmarkError(
+                    f"{name} disagrees with valuegrad at step {step}: loss {loss!r} vs "
+                    f"{reference_loss!r}, largest gradient difference {grad_gap:.3g} "
+                    f"(tolerance {TOLERANCE})"
+                )
+            worst[name] = max(worst[name], loss_gap, grad_gap)
+    return worst
+
+
+def _first_step(make: Callable[[MLPProblem], Stepper], problem: MLPProblem) -> Callable[[], object]:
+    return make(problem).step
+
+
+def _steady(
+    make: Callable[[MLPProblem], Stepper], problem: MLPProblem, steps: int
+) -> Callable[[], object]:
+    model = make(problem)
+    model.step()  # past the first step: what follows is steady state
+
+    def run() -> list[float]:
+        return [model.step() for _ in range(steps)]
+
+    return run
+
+
+def measure(problem: MLPProblem, settings: Settings) -> tuple[Timings, Timings]:
+    """(first-step timings, steady-state timings per step), interleaved."""
+    first = interleave(
+        {
+            name: Case(partial(_first_step, make, problem))
+            for name, make in COMPARATORS.items()
+        },
+        settings.first_rounds,
+    )
+    steps = settings.steady_steps
+    steady = interleave(
+        {
+            name: Case(partial(_steady, make, problem, steps), per_call=steps)
+            for name, make in COMPARATORS.items()
+        },
+        settings.steady_rounds,
+    )
+    return first, steady
+
+
+def run(settings: Settings) -> Section:
+    """Check agreement, time workload A and judge its targets."""
+    start = time.perf_counter()
+    problem = make_problem(points=settings.points, hidden=settings.hidden)
+    agreement = check_agreement(problem)
+    first, steady = measure(problem, settings)
+    sizes = problem.sizes
+    section = Section("A", f"one training step of nn.MLP({sizes[0]}, {sizes[1:]}), relu")
+    section.lines.append(
+        f"{len(problem.X)} seeded two-moons points (`nn.moons(seed=0)`), mean hinge loss + "
+        f"{problem.l2:g}·Σp², backward, SGD update (lr {problem.lr}). Every comparator starts "
+        f"from the same weights; before timing, each ran 2 steps and matched valuegrad's "
+        f"losses and gradients to {TOLERANCE:g} (largest difference in the last column)."
+    )
+    section.lines.append("")
+    rows = []
+    for name in COMPARATORS:
+        rows.append(
+            [
+                name,
+                seconds(first.median(name)),
+                seconds(steady.median(name)),
+                ratio(first.ratio(name, "valuegrad")),
+                ratio(steady.ratio(name, "valuegrad")),
+                "—" if name == "valuegrad" else f"{agreement[name]:.1e}",
+            ]
+        )
+    section.lines.extend(
+        table(
+            [
+                "comparator",
+                f"first step (median of {settings.first_rounds})",
+                f"steady step (median of {settings.steady_rounds}×{settings.steady_steps})",
+                "÷ valuegrad, first (paired)",
+                "÷ valuegrad, steady (paired)",
+                "max diff vs valuegrad",
+            ],
+            rows,
+        )
+    )
+    section.lines.append("")
+    section.lines.append(
+        "“÷ valuegrad” is the comparator's time divided by valuegrad's in the same round, "
+        "median over rounds: above 1x valuegrad is faster."
+    )
+    micrograd_first = first.ratio("micrograd", "valuegrad")
+    micrograd_steady = steady.ratio("micrograd", "valuegrad")
+    floor_first = first.ratio("valuegrad", "handwritten")
+    floor_steady = steady.ratio("valuegrad", "handwritten")
+    section.targets.append(
+        Target(
+            "A",
+            "≥ 25x faster than micrograd per step",
+            f"{ratio(micrograd_steady)} steady, {ratio(micrograd_first)} first step",
+            micrograd_steady >= 25.0 and micrograd_first >= 25.0,
+        )
+    )
+    section.targets.append(
+        Target(
+            "A",
+            "within 6x of the handwritten floor",
+            f"{ratio(floor_steady)} steady, {ratio(floor_first)} first step",
+            floor_steady <= 6.0 and floor_first <= 6.0,
+        )
+    )
+    section.seconds = time.perf_counter() - start
+    return section

@@ -1,0 +1,137 @@
+"""Results as Markdown: sections per workload, a table of targets, the machine it ran on."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+class BenchmarkError(RuntimeError):
+    """A comparator disagrees with the engine, so its timings would compare different work."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target from issue 7, with what this run measured.
+
+    Attributes:
+        workload: "A" … "E".
+        goal: What is required, in words ("≥ 25x faster than micrograd per step").
+        measured: The measured value, in words.
+        met: True/False, or None when this run could not measure it.
+        judged: False when the run used other sizes than the target is stated
+            for (the smoke test's tiny run): the numbers are shown, not judged.
+    """
+
+    workload: str
+    goal: str
+    measured: str
+    met: bool | None
+    judged: bool = True
+
+    @property
+    def status(self) -> str:
+        """"met", "NOT met", "not measured" or "not judged (tiny sizes)"."""
+        if not self.judged:
+            return "not judged (tiny sizes)"
+        if self.met is None:
+            return "not measured"
+        return "met" if self.met else "NOT met"
+
+
+@dataclass
+class Section:
+    """One workload's results.
+
+    Attributes:
+        key: "A" … "E".
+        title: The heading.
+        lines: Markdown body (tables, notes).
+        targets: The targets this workload measures.
+        seconds: Wall time the workload took.
+    """
+
+    key: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A Markdown table, one string per line."""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out.extend("| " + " | ".join(row) + " |" for row in rows)
+    return out
+
+
+def seconds(value: float) -> str:
+    """A duration with a unit a reader takes in at a glance."""
+    if value >= 1.0:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value * 1e6:.1f} µs"
+
+
+def ratio(value: float) -> str:
+    """A ratio as "12.3x" (two significant digits below 1: "0.15x")."""
+    if value < 1.0:
+        return f"{value:.2g}x"
+    return f"{value:.1f}x" if value < 100 else f"{value:.0f}x"
+
+
+def nbytes(value: float) -> str:
+    """A byte count in B/KB/MB (powers of 1024)."""
+    if abs(value) >= 1024**2:
+        return f"{value / 1024**2:.1f} MB"
+    if abs(value) >= 1024:
+        return f"{value / 1024:.1f} KB"
+    return f"{value:.0f} B"
+
+
+def environment(versions: dict[str, str], mode: str) -> list[str]:
+    """The header: when, where and with what the benchmarks ran."""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    items = {
+        "Date": now,
+        "Python": f"{platform.python_implementation()} {sys.version.split()[0]}",
+        "Platform": platform.platform(),
+        "CPU count": str(os.cpu_count()),
+        **versions,
+        "Mode": mode,
+    }
+    return [f"- **{name}**: {value}" for name, value in items.items()]
+
+
+def render(sections: Sequence[Section], versions: dict[str, str], mode: str, total: float) -> str:
+    """The whole report as one Markdown document."""
+    lines = ["# valuegrad benchmarks", ""]
+    lines.append("Written by `python -m benchmarks` (`make bench`); do not edit by hand.")
+    lines.append("")
+    lines.extend(environment(versions, mode))
+    lines.append(f"- **Total run time**: {seconds(total)}")
+    lines.append("")
+    targets = [target for section in sections for target in section.targets]
+    if targets:
+        lines.append("## Targets (issue 7)")
+        lines.append("")
+        lines.extend(
+            table(
+                ["Workload", "Target", "Measured", "Status"],
+                [[t.workload, t.goal, t.measured, t.status] for t in targets],
+            )
+        )
+        lines.append("")
+    for section in sections:
+        lines.append(f"## {section.key}: {section.title}")
+        lines.append("")
+        lines.extend(section.lines)
+        lines.append("")
+        lines.append(f"_{section.key} took {seconds(section.seconds)}._")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""How big and how many: the sizes and repeat counts of a full, quick or tiny run.
+
+The full run is sized to finish well inside ten minutes on a shared 2-core
+machine; ``--quick`` keeps every workload at its real size but measures fewer
+rounds and skips the slowest cases; ``tiny`` (for the smoke test) shrinks the
+sizes themselves, so it checks correctness, not speed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChainRun:
+    """Workload B at one depth.
+
+    Attributes:
+        steps: Chain steps (each step is 2 nodes: a multiply and an add).
+        rounds: Rounds for valuegrad and the handwritten floor.
+        slow_rounds: Rounds for micrograd and torch scalar (0 skips them).
+    """
+
+    steps: int
+    rounds: int
+    slow_rounds: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Sizes and repeat counts for one run (see the module docstring)."""
+
+    mode: str
+    # A: one training step.
+    points: int = 100
+    hidden: tuple[int, ...] = (16, 16)
+    first_rounds: int = 7
+    steady_rounds: int = 5
+    steady_steps: int = 3
+    # B: the deep chain.
+    chains: tuple[ChainRun, ...] = (
+        ChainRun(1_000, 9, 9),
+        ChainRun(10_000, 7, 5),
+        ChainRun(100_000, 3, 2),
+        ChainRun(1_000_000, 3, 1),
+    )
+    # micrograd at 1e6 steps holds about 5 GB; below this much free memory it is skipped.
+    micrograd_chain_memory_gb: float = 8.0
+    # C: sums of products.
+    products: int = 10_000
+    reduction_rounds: int = 9
+    # D: memory.
+    memory_chain_steps: int = 100_000
+    micrograd_memory_chain_steps: int = 10_000
+    gc_steps: int = 3
+    # E: digits.
+    digits_examples: int | None = None  # None: all 1,797
+    digits_epoch_rounds: int = 3
+    digits_train_seconds: float = 180.0  # 0 skips the full training run
+    digits_max_epochs: int = 40
+
+
+    @property
+    def judges_targets(self) -> bool:
+        """Whether the workloads run at the sizes issue 7's targets are stated for."""
+        return self.mode != "tiny"
+
+
+FULL = Settings(mode="full")
+
+QUICK = Settings(
+    mode="quick",
+    first_rounds=3,
+    steady_rounds=3,
+    steady_steps=2,
+    chains=(
+        ChainRun(1_000, 5, 5),
+        ChainRun(10_000, 3, 3),
+        ChainRun(100_000, 1, 1),
+        ChainRun(1_000_000, 1, 0),
+    ),
+    reduction_rounds=3,
+    memory_chain_steps=100_000,
+    micrograd_memory_chain_steps=10_000,
+    digits_epoch_rounds=1,
+    digits_train_seconds=0.0,
+)
+
+TINY = Settings(
+    mode="tiny",
+    points=8,
+    hidden=(4, 4),
+    first_rounds=2,
+    steady_rounds=1,
+    steady_steps=2,
+    chains=(ChainRun(100, 2, 1), ChainRun(3_000, 1, 1)),
+    products=300,
+    reduction_rounds=2,
+    memory_chain_steps=2_000,
+    micrograd_memory_chain_steps=200,
+    gc_steps=2,
+    digits_examples=120,
+    digits_epoch_rounds=1,
+    digits_train_seconds=0.0,
+)
+
+MODES = {settings.mode: settings for settings in (FULL, QUICK, TINY)}

@@ -1,0 +1,206 @@
+"""Smoke test of the benchmarks: tiny sizes, correctness only, no timing assertions.
+
+The handwritten floor must compute exactly what the engine computes, or the
+benchmark's ratios compare different work; these tests pin that down, plus the
+workloads' own checks and a whole tiny pass of ``python -m benchmarks``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("micrograd", reason="the benchmarks need the dev extra (micrograd)")
+pytest.importorskip("torch", reason="the benchmarks need the dev extra (torch)")
+
+from benchmarks import handwritten, with_micrograd, with_valuegrad
+from benchmarks.__main__ import main
+from benchmarks.harness import Case, Timings, cyclic_garbage, interleave
+from benchmarks.memory import STEPPERS
+from benchmarks.mlp_step import COMPARATORS, check_agreement
+from benchmarks.problem import MLPProblem, make_problem
+from benchmarks.reduction import check, operands, variants
+from benchmarks.report import BenchmarkError
+
+TINY_PROBLEM = {"points": 8, "hidden": (4, 3)}
+
+
+@pytest.fixture(scope="module")
+def tiny_problem() -> MLPProblem:
+    return make_problem(**TINY_PROBLEM)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- A: the handwritten floor
+
+
+@pytest.mark.parametrize("sizes", [TINY_PROBLEM, {"points": 100, "hidden": (16, 16)}])
+def test_handwritten_mlp_matches_engine_loss_and_gradients_over_three_steps(
+    sizes: dict[str, object],
+) -> None:
+    problem = make_problem(**sizes)  # type: ignore[arg-type]
+    ours = with_valuegrad.ValuegradMLP(problem)
+    floor = handwritten.HandwrittenMLP(problem)
+    for _ in range(3):
+        loss, floor_loss = ours.step(), floor.step()
+        assert floor_loss == pytest.approx(loss, rel=1e-9, abs=1e-9)
+        assert floor.gradients() == pytest.approx(ours.gradients(), rel=1e-9, abs=1e-9)
+        # The SGD updates agree too, so the next step starts from the same weights.
+        assert floor.parameters() == pytest.approx(ours.parameters(), rel=1e-9, abs=1e-9)
+    assert any(g != 0.0 for g in floor.gradients()), "a step with no gradient checks nothing"
+
+
+def test_every_comparator_agrees_with_the_engine_on_a_tiny_problem(
+    tiny_problem: MLPProblem,
+) -> None:
+    worst = check_agreement(tiny_problem)
+    assert set(worst) == set(COMPARATORS)
+    assert max(worst.values()) <= 1e-9
+
+
+def test_check_agreement_rejects_a_floor_with_a_wrong_gradient(
+    tiny_problem: MLPProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken(handwritten.HandwrittenMLP):
+        def gradients(self) -> list[float]:
+            grads = super().gradients()
+            grads[0] += 1e-6
+            return grads
+
+    monkeypatch.setitem(COMPARATORS, "handwritten", Broken)
+    with pytest.raises(BenchmarkError, match="handwritten disagrees"):
+        check_agreement(tiny_problem)
+
+
+# ---------------------------------------------------------------- B: the chain
+
+
+def test_engine_chain_gradient_is_1_0001_to_the_n_at_the_default_recursion_limit() -> None:
+    limit = sys.getrecursionlimit()
+    steps = 5 * limit  # 10x deeper than the limit in nodes
+    grad, _ = with_valuegrad.chain(steps)
+    assert grad == pytest.approx(1.0001**steps, rel=1e-9)
+    assert sys.getrecursionlimit() == limit
+
+
+def test_handwritten_chain_matches_the_engine() -> None:
+    out, grad = handwritten.chain(1_000)
+    x, engine_out = with_valuegrad.build_chain(1_000)
+    engine_out.backward()
+    assert out == pytest.approx(engine_out.data, rel=1e-12)
+    assert grad == pytest.approx(x.grad, rel=1e-12)
+
+
+def test_micrograd_chain_raises_recursion_error_until_the_limit_is_raised() -> None:
+    limit = sys.getrecursionlimit()
+    steps = limit  # 2 * limit nodes deep
+    with pytest.raises(RecursionError):
+        with_micrograd.chain(steps)
+    with with_micrograd.recursion_limit(2 * steps + 1_000):
+        grad, _ = with_micrograd.chain(steps)
+    assert grad == pytest.approx(1.0001**steps, rel=1e-9)
+    assert sys.getrecursionlimit() == limit
+
+
+# ---------------------------------------------------------------- C: sums of products
+
+
+def test_vsum_matches_builtin_sum_and_the_handwritten_floor() -> None:
+    xs, ys = operands(200)
+    total, grad_x, grad_y = handwritten.sum_of_products(xs, ys)
+    assert total == pytest.approx(math.fsum(x * y for x, y in zip(xs, ys, strict=True)))
+    for compute in (
+        with_valuegrad.vsum_of_products,
+        with_valuegrad.builtin_sum_of_products,
+        with_valuegrad.dot_of,
+    ):
+        a, b = with_valuegrad.leaves(xs), with_valuegrad.leaves(ys)
+        out = compute(a, b)
+        assert out.data == pytest.approx(total, rel=1e-12)
+        assert [x.grad for x in a] == grad_x
+        assert [y.grad for y in b] == grad_y
+
+
+def test_every_reduction_variant_passes_its_check() -> None:
+    xs, ys = operands(50)
+    for name, variant in variants(50).items():
+        check(name, variant, xs, ys)  # raises BenchmarkError on a mismatch
+
+
+def test_reduction_check_rejects_a_wrong_sum() -> None:
+    xs, ys = operands(20)
+    variant = variants(20)["handwritten"]
+    wrong = type(variant)(variant.leaves, variant.compute, lambda r: r[0] + 1e-3, variant.x_grads)
+    with pytest.raises(BenchmarkError, match="expected"):
+        check("wrong", wrong, xs, ys)
+
+
+# ---------------------------------------------------------------- D: the cycle collector
+
+
+def test_engine_training_leaves_nothing_for_the_cycle_collector(
+    tiny_problem: MLPProblem,
+) -> None:
+    def train(name: str) -> None:
+        model = STEPPERS[name](tiny_problem)
+        for _ in range(2):
+            model.step()
+
+    assert cyclic_garbage(lambda: train("valuegrad")) == 0
+    assert cyclic_garbage(lambda: train("handwritten")) == 0
+    # The measurement does see cycles: micrograd's closures make one per node.
+    assert cyclic_garbage(lambda: train("micrograd")) > 0
+
+
+# ---------------------------------------------------------------- the harness
+
+
+def test_interleave_rotates_the_order_and_respects_per_case_rounds() -> None:
+    calls: list[str] = []
+
+    def case(name: str) -> Case:
+        return Case(lambda: (lambda: calls.append(name)), rounds=2 if name == "c" else None)
+
+    timings = interleave({name: case(name) for name in "abc"}, rounds=3)
+    assert calls == ["a", "b", "c", "b", "c", "a", "a", "b"]
+    assert [timings.rounds(name) for name in "abc"] == [3, 3, 2]
+
+
+def test_interleave_records_a_recursion_error_and_drops_that_case() -> None:
+    def deep() -> None:
+        raise RecursionError("too deep")
+
+    timings = interleave({"ok": Case(lambda: (lambda: None)), "deep": Case(lambda: deep)}, 2)
+    assert timings.has("ok")
+    assert not timings.has("deep")
+    assert timings.errors["deep"] == "RecursionError: too deep"
+
+
+def test_paired_ratio_is_the_median_of_per_round_ratios() -> None:
+    timings = Timings({"slow": {0: 10.0, 1: 30.0, 2: 8.0}, "fast": {0: 1.0, 1: 2.0, 2: 4.0}})
+    # Per round: 10, 15, 2 -> median 10 (the ratio of medians would be 10/2 = 5).
+    assert timings.ratio("slow", "fast") == 10.0
+    assert timings.median("slow") == 10.0
+
+
+# ---------------------------------------------------------------- the whole tiny pass
+
+
+def test_tiny_pass_prints_and_writes_a_report_with_every_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "RESULTS.md"
+    assert main(["--tiny", "--output", str(output)]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert report.strip() == capsys.readouterr().out.strip()
+    for heading in ("## Targets", "## A:", "## B:", "## C:", "## D:", "## E:"):
+        assert heading in report
+    assert "CPU count" in report and "micrograd" in report
+    assert "not judged (tiny sizes)" in report
+
+
+def test_cli_rejects_an_unknown_workload(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--tiny", "--only", "Z"]) == 2
+    assert "unknown workload" in capsys.readouterr().err
