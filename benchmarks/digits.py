@@ -147,37 +147,34 @@ def _one_epoch(make: Callable[[DigitsData], ValuegradDigits | TorchDigits], data
     return partial(trainer.epoch, 0)
 
 
-def train_to_target(
-    data: DigitsData, budget: float, max_epochs: int, target: float = 0.95
-) -> tuple[list[list[str]], float, int, float]:
-    """Train epoch by epoch until the test accuracy reaches ``target``, the time budget or ``max_epochs``.
+def train(data: DigitsData, epochs: int, budget: float) -> tuple[list[list[str]], float, int, float]:
+    """Train ``epochs`` epochs (fewer if ``budget`` seconds run out), testing after each.
 
     Returns:
-        (table rows per epoch, best test accuracy, epochs run, seconds spent).
+        (table rows per epoch, final test accuracy, epochs run, seconds spent).
     """
     trainer = ValuegradDigits(data)
     rows: list[list[str]] = []
-    best = 0.0
+    accuracy = 0.0
     start = time.perf_counter()
-    epochs = 0
-    while epochs < max_epochs and time.perf_counter() - start < budget:
-        train_loss = trainer.epoch(epochs)
-        epochs += 1
-        test_loss, accuracy = nn.evaluate(trainer.model, data.X_test, data.y_test, loss="cross_entropy")
-        accuracy = accuracy or 0.0
-        best = max(best, accuracy)
+    done = 0
+    while done < epochs and time.perf_counter() - start < budget:
+        train_loss = trainer.epoch(done)
+        done += 1
+        test_loss, measured = nn.evaluate(
+            trainer.model, data.X_test, data.y_test, loss="cross_entropy"
+        )
+        accuracy = measured if measured is not None else 0.0
         rows.append(
             [
-                str(epochs),
+                str(done),
                 f"{train_loss:.4f}",
                 f"{test_loss:.4f}",
                 f"{accuracy:.2%}",
                 seconds(time.perf_counter() - start),
             ]
         )
-        if accuracy >= target:
-            break
-    return rows, best, epochs, time.perf_counter() - start
+    return rows, accuracy, done, time.perf_counter() - start
 
 
 def run(settings: Settings) -> Section:
@@ -222,25 +219,29 @@ def run(settings: Settings) -> Section:
             ],
         )
     )
-    if settings.digits_train_seconds > 0:
-        rows, best, epochs, spent = train_to_target(
-            data, settings.digits_train_seconds, settings.digits_max_epochs
+    if settings.digits_epochs > 0:
+        rows, accuracy, epochs, spent = train(
+            data, settings.digits_epochs, settings.digits_train_seconds
         )
         section.lines.append("")
         section.lines.append(
-            f"**Full training run** (valuegrad, until 95% test accuracy, at most "
-            f"{settings.digits_max_epochs} epochs or {seconds(settings.digits_train_seconds)}):"
+            f"**Full training run** (valuegrad, {settings.digits_epochs} epochs unless "
+            f"{seconds(settings.digits_train_seconds)} run out first), test set checked after "
+            "every epoch:"
         )
         section.lines.append("")
         section.lines.extend(
-            table(["epoch", "train loss (mean of batches)", "test loss", "test accuracy", "elapsed"], rows)
+            table(
+                ["epoch", "train loss (mean of batches)", "test loss", "test accuracy", "elapsed"],
+                rows,
+            )
         )
         section.targets.append(
             Target(
                 "E",
                 "digits ≥ 95% test accuracy (issue 4)",
-                f"{best:.2%} after {epochs} epochs ({seconds(spent)})",
-                best >= 0.95,
+                f"{accuracy:.2%} after {epochs} epochs ({seconds(spent)} of training)",
+                accuracy >= 0.95,
             )
         )
     else:
