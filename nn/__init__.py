@@ -1,36 +1,72 @@
 """valuegrad's neural-network package, built on ``autograd.Value``."""
 
+from .data import (
+    Scaler,
+    batches,
+    circles,
+    digits,
+    moons,
+    spiral,
+    standardize,
+    train_test_split,
+    xor,
+)
 from .functional import ACTIVATIONS, activate, log_softmax, logsumexp, softmax
 from .layers import INITS, MLP, Dropout, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge, l2, mse, sse
 from .module import LoadResult, Module
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, cosine, linear_decay, step_decay
+from .serialize import LoadedModel, load, load_with_preprocessing, save
+from .torch_bridge import from_torch, to_torch
+from .train import LOSSES, History, compute_loss, evaluate, fit, predict, predict_classes
 
 __all__ = [
     "ACTIVATIONS",
     "INITS",
+    "LOSSES",
     "MLP",
     "SGD",
     "Adam",
     "AdamW",
     "Dropout",
+    "History",
     "Layer",
     "LoadResult",
+    "LoadedModel",
     "Module",
     "Neuron",
     "Optimizer",
     "RMSprop",
+    "Scaler",
     "activate",
+    "batches",
     "bce_with_logits",
+    "circles",
+    "compute_loss",
     "cosine",
     "cross_entropy",
+    "digits",
+    "evaluate",
+    "fit",
+    "from_torch",
     "hinge",
     "l2",
     "linear_decay",
+    "load",
+    "load_with_preprocessing",
     "log_softmax",
     "logsumexp",
+    "moons",
     "mse",
+    "predict",
+    "predict_classes",
+    "save",
     "softmax",
+    "spiral",
     "sse",
+    "standardize",
     "step_decay",
+    "to_torch",
+    "train_test_split",
+    "xor",
 ]

@@ -1,0 +1,232 @@
+"""The command line: python -m nn train / predict (nn/cli.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nn.cli as cli
+from nn.cli import main
+from nn.serialize import load_with_preprocessing
+from nn.train import predict
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ["--dataset", "circles", "--n", "40", "--epochs", "3", "--hidden", "4", "--no-progress"]
+
+
+def _graph_possible() -> bool:
+    return shutil.which("dot") is not None and cli._find_draw_dot() is not None
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A small training run shared by the tests that only read its outputs."""
+    out = tmp_path_factory.mktemp("run")
+    capture = _Capture()
+    with capture:
+        status = main(["train", *TINY, "--out", str(out)])
+    assert status == 0
+    return out, capture.text
+
+
+class _Capture:
+    """Capture stdout without the function-scoped capsys (for a module-scoped fixture)."""
+
+    def __enter__(self) -> None:
+        import io
+
+        self._buffer = io.StringIO()
+        self._saved = sys.stdout
+        sys.stdout = self._buffer
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout = self._saved
+        self.text = self._buffer.getvalue()
+
+
+# ---------------------------------------------------------------- train
+
+
+def test_default_train_is_the_demo_and_reaches_97_percent_test_accuracy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What `make demo` runs (plus --out and --no-progress): MLP [2, 16, 16, 1] on 200 moons.
+    assert main(["train", "--out", str(tmp_path), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "moons, 200 points" in text
+    assert "MLP [2, 16, 16, 1]" in text
+    match = re.search(r"test accuracy: ([\d.]+)%", text)
+    assert match is not None and float(match.group(1)) >= 97.0
+    for name in ("model.json", "history.json", "loss.png", "boundary.png"):
+        assert (tmp_path / name).stat().st_size > 0
+        assert str(tmp_path / name) in text  # says where the pictures are
+    if _graph_possible():
+        assert (tmp_path / "graph.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_train_writes_model_history_and_pictures(tiny_run: tuple[Path, str]) -> None:
+    out, text = tiny_run
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["train_loss"]) == 3
+    assert (out / "loss.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "boundary.png").read_bytes()[:4] == b"\x89PNG"
+    model, scaler, metadata = load_with_preprocessing(out / "model.json")
+    assert model.nouts == [4, 1]
+    assert scaler is not None and scaler.nfeatures == 2
+    assert metadata["dataset"] == "circles" and metadata["loss"] == "bce"
+    assert re.search(r"train accuracy: [\d.]+%\s+test accuracy: [\d.]+%", text)
+    assert "python -m nn predict --model" in text
+
+
+def test_train_skips_the_graph_with_a_message_when_graphviz_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["train", *TINY, "--epochs", "1", "--out", str(tmp_path)]) == 0
+    assert "skipped: Graphviz's 'dot' program is not installed" in capsys.readouterr().out
+    assert not (tmp_path / "graph.svg").exists()
+    assert (tmp_path / "model.json").exists()
+
+
+@pytest.mark.skipif(not _graph_possible(), reason="needs Graphviz's dot and autograd.draw_dot")
+def test_train_writes_the_graph_of_one_example(tiny_run: tuple[Path, str]) -> None:
+    out, text = tiny_run
+    svg = (out / "graph.svg").read_text()
+    assert "<svg" in svg
+    assert "graph.svg" in text
+
+
+def test_a_diverging_run_exits_1_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["train", *TINY, "--loss", "mse", "--optimizer", "sgd", "--lr", "1e6",
+                   "--epochs", "10", "--out", str(tmp_path)])
+    assert status == 1
+    assert "error: training diverged: the loss became inf at epoch" in capsys.readouterr().err
+    assert not (tmp_path / "model.json").exists()
+
+
+def test_early_stopping_option_holds_out_validation_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["train", *TINY, "--patience", "2", "--out", str(tmp_path)]) == 0
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert len(history["val_loss"]) == len(history["train_loss"]) >= 1
+    assert "early stopping (patience 2)" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- predict
+
+
+def test_predict_applies_the_saved_scaling_to_raw_inputs(
+    tiny_run: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _ = tiny_run
+    model, scaler, _ = load_with_preprocessing(out / "model.json")
+    assert scaler is not None
+    raw = [0.5, -0.2]
+    expected = predict(model, scaler.transform([raw]))[0][0]
+    unscaled = predict(model, [raw])[0][0]
+    assert f"{expected:.6g}" != f"{unscaled:.6g}"  # the scaling matters for this input
+    assert main(["predict", "--model", str(out / "model.json"), "0.5", "-0.2"]) == 0
+    text = capsys.readouterr().out
+    assert f"output: {expected:.6g}" in text
+    assert re.search(r"probability of class 1: 0\.\d{4}|probability of class 1: 1\.0000", text)
+    assert re.search(r"class: [01]\b", text)
+
+
+def test_predict_with_the_wrong_number_of_inputs_exits_2(
+    tiny_run: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _ = tiny_run
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", "--model", str(out / "model.json"), "1", "2", "3"])
+    assert exit_info.value.code == 2
+    assert "the model takes 2 inputs, got 3" in capsys.readouterr().err
+
+
+def test_predict_without_a_model_file_exits_2_saying_how_to_make_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", "--model", str(tmp_path / "none.json"), "1", "2"])
+    assert exit_info.value.code == 2
+    assert "python -m nn train" in capsys.readouterr().err
+
+
+def test_predict_with_a_corrupt_model_exits_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "model.json"
+    path.write_text('{"format": "valuegrad-model", "vers')
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", "--model", str(path), "1", "2"])
+    assert exit_info.value.code == 2
+    assert f"{path}: not valid JSON" in capsys.readouterr().err
+    assert path.read_text() == '{"format": "valuegrad-model", "vers'
+
+
+# ---------------------------------------------------------------- arguments
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--hidden", "16,x"], "argument --hidden: expected comma-separated layer sizes"),
+        (["train", "--hidden", "16,0"], "layer sizes must be positive"),
+        (["train", "--epochs", "0"], "argument --epochs: expected a positive integer, got 0"),
+        (["train", "--lr", "nan"], "argument --lr: expected a finite number"),
+        (["train", "--lr", "-1"], "argument --lr: expected a number > 0"),
+        (["train", "--test-size", "1.5"], "argument --test-size: expected a fraction"),
+        (["train", "--dropout", "1"], "argument --dropout: expected a probability in [0, 1)"),
+        (["train", "--dataset", "mnist"], "argument --dataset: invalid choice: 'mnist'"),
+        (["train", "--optimizer", "lbfgs"], "argument --optimizer: invalid choice"),
+        (["train", "--dataset", "spiral", "--loss", "hinge"], "--loss hinge is for two classes"),
+        (["train", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["predict", "--model", "m.json", "x"], "argument X: expected a number, got 'x'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_an_argparse_message(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_help_documents_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for default in ("(default: moons)", "(default: 16,16)", "(default: relu)", "(default: adam)",
+                    "(default: 32)", "(default: runs/demo)", "adam 0.02", "moons 50"):
+        assert default in text
+
+
+def test_options_without_a_command_mean_train() -> None:
+    parser = cli.build_parser()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--epochs", "0"])  # routed to train, whose parser refuses 0 epochs
+    assert exit_info.value.code == 2
+    assert parser.parse_args(["train"]).dataset == "moons"
+
+
+def test_python_dash_m_nn_runs_as_a_program() -> None:
+    # One real subprocess: the __main__ module, exit codes, and no traceback on bad input.
+    bad = subprocess.run([sys.executable, "-m", "nn", "train", "--hidden", "a"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
+    assert "error: argument --hidden" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    helped = subprocess.run([sys.executable, "-m", "nn", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0
+    assert "train" in helped.stdout and "predict" in helped.stdout
