@@ -316,7 +316,11 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
           f"   ({history.epochs} epoch{'s' if history.epochs != 1 else ''} in {seconds:.1f} s)")
 
     out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"error: cannot create the output folder {out}: {error}", file=sys.stderr)
+        return 1
     metadata = {
         "dataset": args.dataset,
         "loss": loss,

@@ -474,7 +474,7 @@ def evaluate(
     model: Module,
     X: Sequence[Sequence[float]],
     y: Sequence[Any],
-    loss: str | LossFunction = "cross_entropy",
+    loss: str | LossFunction,
 ) -> tuple[float, float | None]:
     """The mean loss and the accuracy of ``model`` on ``(X, y)``, in eval mode.
 
