@@ -31,6 +31,9 @@ class Settings:
     """Sizes and repeat counts for one run (see the module docstring)."""
 
     mode: str
+    # gc.freeze() the objects alive at start (fast, but changes when cyclic garbage is
+    # collected, so only the correctness-only tiny run does it).
+    freeze_heap: bool = False
     # A: one training step.
     points: int = 100
     hidden: tuple[int, ...] = (16, 16)
@@ -88,6 +91,7 @@ QUICK = Settings(
 
 TINY = Settings(
     mode="tiny",
+    freeze_heap=True,
     points=8,
     hidden=(4, 4),
     first_rounds=2,
