@@ -25,6 +25,7 @@ class Target:
         met: True/False, or None when this run could not measure it.
         judged: False when the run used other sizes than the target is stated
             for (the smoke test's tiny run): the numbers are shown, not judged.
+        limit: What limits the measured value, shown when the target is not met.
     """
 
     workload: str
@@ -32,6 +33,7 @@ class Target:
     measured: str
     met: bool | None
     judged: bool = True
+    limit: str = ""
 
     @property
     def status(self) -> str:
@@ -60,6 +62,28 @@ class Section:
     lines: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     seconds: float = 0.0
+
+
+METHOD = [
+    "## How these numbers are measured",
+    "",
+    "- All comparators run in this one process, **interleaved**: each round runs every "
+    "comparator once, in an order rotated every round. Times are **medians** over rounds; "
+    "a **paired ratio** is the ratio of two comparators' times within each round, then the "
+    "median of those ratios.",
+    "- Before each timed call `gc.collect()` runs (untimed), so no comparator pays for another's "
+    "garbage; during the call the cycle collector is on, as users have it. Freeing the "
+    "result after the clock stops is not timed.",
+    "- Every comparator is checked before it is timed: same losses and gradients as valuegrad "
+    "to 1e-9 (A), gradient = 1.0001**N (B), exact sums and gradients (C), parameters after "
+    "an epoch (E).",
+    "- *valuegrad*: `autograd` + `nn` as a user writes them. *micrograd*: micrograd 0.1.0 "
+    "from PyPI. *torch scalar*: the same scalar graph on 0-dim float64 tensors (one autograd "
+    "node per `+`/`*`). *torch vectorized*: the same model on float64 tensors. "
+    "*handwritten*: plain-Python forward and hand-derived backward on lists of floats "
+    "(`benchmarks/handwritten.py`), the floor a pure-Python engine is judged against.",
+    "- A *node* is one op result (leaves not counted): a chain of N steps has 2N nodes.",
+]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -122,10 +146,15 @@ def render(sections: Sequence[Section], versions: dict[str, str], mode: str, tot
         lines.append("")
         lines.extend(
             table(
-                ["Workload", "Target", "Measured", "Status"],
-                [[t.workload, t.goal, t.measured, t.status] for t in targets],
+                ["Workload", "Target", "Measured", "Status", "What limits it (if not met)"],
+                [
+                    [t.workload, t.goal, t.measured, t.status, "" if t.met else t.limit]
+                    for t in targets
+                ],
             )
         )
+        lines.append("")
+        lines.extend(METHOD)
         lines.append("")
     for section in sections:
         lines.append(f"## {section.key}: {section.title}")

@@ -1,0 +1,114 @@
+"""Where valuegrad's time goes: workloads A, B and C split into phases.
+
+``Value.ancestors()`` computes and caches the topological order that
+``backward`` would otherwise compute first, so calling it before ``backward``
+separates the sort from the backward sweep without changing the work done.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+
+from autograd import Value, vsum
+
+from . import with_valuegrad
+from .problem import MLPProblem
+from .report import seconds, table
+
+Phases = dict[str, float]
+
+
+def _median_phases(run: Callable[[], list[float]], names: list[str], rounds: int) -> Phases:
+    samples: list[list[float]] = [[] for _ in names]
+    for _ in range(rounds):
+        gc.collect()
+        for bucket, value in zip(samples, run(), strict=True):
+            bucket.append(value)
+    return {name: statistics.median(bucket) for name, bucket in zip(names, samples, strict=True)}
+
+
+def mlp_step(problem: MLPProblem, rounds: int) -> Phases:
+    """Workload A (steady state): forward, sort, backward sweep, SGD update."""
+    model = with_valuegrad.ValuegradMLP(problem)
+    model.step()
+
+    def run() -> list[float]:
+        start = time.perf_counter()
+        loss = model.loss()
+        built = time.perf_counter()
+        loss.ancestors()
+        sorted_ = time.perf_counter()
+        model.optimizer.zero_grad()
+        loss.backward()
+        swept = time.perf_counter()
+        model.optimizer.step()
+        return [built - start, sorted_ - built, swept - sorted_, time.perf_counter() - swept]
+
+    names = ["forward (builds the graph)", "topological sort", "backward sweep", "SGD update"]
+    return _median_phases(run, names, rounds)
+
+
+def chain(steps: int, rounds: int) -> Phases:
+    """Workload B: build, sort, backward sweep."""
+
+    def run() -> list[float]:
+        start = time.perf_counter()
+        _, out = with_valuegrad.build_chain(steps)
+        built = time.perf_counter()
+        out.ancestors()
+        sorted_ = time.perf_counter()
+        out.backward()
+        return [built - start, sorted_ - built, time.perf_counter() - sorted_]
+
+    return _median_phases(run, ["build", "topological sort", "backward sweep"], rounds)
+
+
+def sum_of_products(xs: list[float], ys: list[float], rounds: int) -> Phases:
+    """Workload C with ``vsum``: products, the sum node, sort, backward sweep."""
+
+    def run() -> list[float]:
+        x_leaves, y_leaves = with_valuegrad.leaves(xs), with_valuegrad.leaves(ys)
+        start = time.perf_counter()
+        products: list[Value] = [x * y for x, y in zip(x_leaves, y_leaves, strict=True)]
+        multiplied = time.perf_counter()
+        out = vsum(products)
+        summed = time.perf_counter()
+        out.ancestors()
+        sorted_ = time.perf_counter()
+        out.backward()
+        return [
+            multiplied - start,
+            summed - multiplied,
+            sorted_ - summed,
+            time.perf_counter() - sorted_,
+        ]
+
+    names = ["products (one node each)", "vsum (one node)", "topological sort", "backward sweep"]
+    return _median_phases(run, names, rounds)
+
+
+def op_nodes(root: Value) -> int:
+    """Nodes made by ops (leaves not counted) in ``root``'s graph, root included."""
+    return 1 + sum(1 for node in root.ancestors() if not node.is_leaf)
+
+
+def render(phases: Phases, nodes: int, floor: float | None = None) -> list[str]:
+    """A table of phases with their share of the total and the time per node.
+
+    Args:
+        phases: Phase name -> median seconds.
+        nodes: Nodes (op results; leaves not counted) in the graph, for the per-node column.
+        floor: The handwritten floor's median for the whole workload, if any.
+    """
+    total = sum(phases.values())
+    rows = [
+        [name, seconds(value), f"{value / total:.0%}", f"{value / nodes * 1e9:.0f} ns"]
+        for name, value in phases.items()
+    ]
+    rows.append(["**sum of phases**", seconds(total), "100%", f"{total / nodes * 1e9:.0f} ns"])
+    if floor is not None:
+        rows.append(["handwritten floor, whole workload", seconds(floor), "", ""])
+    return table(["valuegrad phase (median)", "time", "share", "per op node (amortized)"], rows)
