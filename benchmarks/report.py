@@ -140,7 +140,11 @@ def render(sections: Sequence[Section], versions: dict[str, str], mode: str, tot
     lines.extend(environment(versions, mode))
     lines.append(f"- **Total run time**: {seconds(total)}")
     lines.append("")
-    targets = [target for section in sections for target in section.targets]
+    # Workload D measures one of B's targets: list targets by workload, A to E.
+    targets = sorted(
+        (target for section in sections for target in section.targets),
+        key=lambda target: target.workload,
+    )
     if targets:
         lines.append("## Targets (issue 7)")
         lines.append("")
