@@ -72,7 +72,7 @@ class _SetGradMode:
         return cast(_F, wrapper)
 
 
-class no_grad(_SetGradMode):  # noqa: N801 - named like torch.no_grad
+class no_grad(_SetGradMode):  # named like torch.no_grad
     """Turn graph recording off: ops give leaf Values with no parents.
 
     Works as a context manager and as a decorator, nests, and is thread-local
@@ -90,7 +90,7 @@ class no_grad(_SetGradMode):  # noqa: N801 - named like torch.no_grad
         super().__init__(enabled=False)
 
 
-class enable_grad(_SetGradMode):  # noqa: N801 - named like torch.enable_grad
+class enable_grad(_SetGradMode):  # named like torch.enable_grad
     """Turn graph recording back on inside a ``no_grad`` block (nestable, thread-local)."""
 
     def __init__(self) -> None:
@@ -432,7 +432,7 @@ class Value:
             except (ArithmeticError, ValueError) as error:
                 raise _derivative_error(node, error) from None
             grad_out = node.grad
-            for parent, derivative in zip(parents, local):
+            for parent, derivative in zip(parents, local, strict=True):
                 parent.grad += grad_out * derivative
 
 
@@ -507,22 +507,27 @@ def _derivative_error(node: Value, error: Exception) -> Exception:
 def _ancestors_in_reverse_topological_order(root: Value) -> tuple[Value, ...]:
     """Iterative depth-first post-order, reversed; root excluded; deterministic."""
     order: list[Value] = []  # post-order: every node after its parents
-    visited = {root}
+    visited: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
             continue
+        # A node may be pushed twice before it is expanded; expand it only once,
+        # and only when popped, so it is finished after everything under it.
+        if node in visited:
+            continue
+        visited.add(node)
         stack.append((node, True))
         # Reversed, so the first operand is walked first.
         for parent in reversed(node._parents):
             if parent in visited:
                 continue
-            visited.add(parent)
             if parent._parents:
                 stack.append((parent, False))
             else:
+                visited.add(parent)
                 order.append(parent)  # a leaf has no parents to wait for
     order.pop()  # the root, which the post-order puts last
     order.reverse()
@@ -550,7 +555,7 @@ def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value
     """
     values = tuple(values)
     if set(map(type, values)) <= {Value} and not isinstance(start, Value):
-        return _sum_node(values, _require_number(start, "vsum start"))
+        return _sum_node(cast(tuple[Value, ...], values), _require_number(start, "vsum start"))
     parents: list[Value] = []
     constant = 0.0
     for value in (*values, start):
@@ -603,7 +608,7 @@ def dot(
         paired_ws, paired_xs, constant = (), (), 0.0
         pw: list[Value] = []
         px: list[Value] = []
-        for w, x in zip(ws, xs):
+        for w, x in zip(ws, xs, strict=True):
             if isinstance(w, Value) and isinstance(x, Value):
                 pw.append(w)
                 px.append(x)
@@ -698,7 +703,7 @@ def _accumulate(output: Value, seed: Any, *, differentiable: bool) -> dict[Value
                 local = op.local(FloatMath, [p.data for p in parents], node.data, node._const)
         except (ArithmeticError, ValueError) as error:
             raise _derivative_error(node, error) from None
-        for parent, derivative in zip(parents, local):
+        for parent, derivative in zip(parents, local, strict=True):
             # Skip multiplying by a plain 1.0, so higher-order graphs stay small.
             term = grad_out if derivative == 1.0 else grad_out * derivative
             previous = grads.get(parent)

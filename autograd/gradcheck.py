@@ -106,8 +106,8 @@ def _central_difference(
         plus, minus = list(point), list(point)
         plus[j] += eps
         minus[j] -= eps
-        columns.append([(a - b) / (2 * eps) for a, b in zip(g(plus), g(minus))])
-    return [list(row) for row in zip(*columns)] if columns else [[]]
+        columns.append([(a - b) / (2 * eps) for a, b in zip(g(plus), g(minus), strict=True)])
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[]]
 
 
 def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:

@@ -23,6 +23,7 @@ serves both paths: one rule per op, not two.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -371,9 +372,9 @@ def _sum_local(F: Any, inputs: Sequence[Scalar], out: Scalar, const: Any) -> Seq
 
 def _dot_forward(xs: Sequence[float], c: tuple[int, tuple[float, ...], float]) -> float:
     pairs, coefficients, start = c
-    total = sum(map(float.__mul__, xs[:pairs], xs[pairs : 2 * pairs]), start)
+    total = sum(map(operator.mul, xs[:pairs], xs[pairs : 2 * pairs]), start)
     if coefficients:
-        total = sum(map(float.__mul__, coefficients, xs[2 * pairs :]), total)
+        total = sum(map(operator.mul, coefficients, xs[2 * pairs :]), total)
     return total
 
 

@@ -1,0 +1,148 @@
+"""Hypothesis strategies shared by the engine tests.
+
+Two kinds of generator live here:
+
+* :func:`op_case` draws a point inside an op's domain from its row in the
+  derivative table, so every op in ``autograd.ops.TABLE`` is tested without a
+  test of its own.
+* :func:`programs` draws random expression DAGs with shared subexpressions
+  (diamonds, ``x * x``, reuse across branches, deep chains). A program is data,
+  so the same graph can be built from Values and, as an independent oracle,
+  from PyTorch tensors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from autograd import Op, Value, dot, vsum
+from autograd.ops import VARIADIC
+
+# ---------------------------------------------------------------- points inside an op's domain
+
+MARGIN = 0.1  # distance kept from kinks and singularities, so finite differences stay valid
+
+
+def _coordinate(op: Op) -> st.SearchStrategy[float]:
+    spec = op.test
+    return st.floats(spec.low, spec.high, allow_nan=False).filter(
+        lambda x: all(abs(x - point) > MARGIN for point in spec.avoid)
+    )
+
+
+@st.composite
+def op_case(draw: st.DrawFn, op: Op) -> tuple[list[float], Any]:
+    """A point (operands) and a constant at which ``op`` is smooth and defined."""
+    arity = op.test.arity if op.arity == VARIADIC else op.arity
+    const = draw(st.sampled_from(op.test.consts))
+    point = [draw(_coordinate(op)) for _ in range(arity)]
+    return point, const
+
+
+# ---------------------------------------------------------------- random expression DAGs
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How to run a program's steps on one kind of number (Values or tensors)."""
+
+    vsum: Callable[[Sequence[Any], float], Any]
+    dot: Callable[[Sequence[Any], Sequence[Any], Any], Any]
+    softplus: Callable[[Any], Any]
+    leaky_relu: Callable[[Any, float], Any]
+
+
+VALUE_BACKEND = Backend(
+    vsum=lambda xs, start: vsum(xs, start),
+    dot=lambda ws, xs, start: dot(ws, xs, start),
+    softplus=lambda x: x.softplus(),
+    leaky_relu=lambda x, slope: x.leaky_relu(slope),
+)
+
+# Each step: name -> (number of operands, function of (backend, operands, number)).
+# Every step is defined for every real input, so random graphs never leave a domain.
+STEPS: dict[str, tuple[int, Callable[[Backend, list[Any], float], Any]]] = {
+    "add": (2, lambda b, o, c: o[0] + o[1]),
+    "sub": (2, lambda b, o, c: o[0] - o[1]),
+    "mul": (2, lambda b, o, c: o[0] * o[1]),
+    "square": (1, lambda b, o, c: o[0] * o[0]),
+    "add_const": (1, lambda b, o, c: o[0] + c),
+    "rsub_const": (1, lambda b, o, c: c - o[0]),
+    "mul_const": (1, lambda b, o, c: c * o[0]),
+    "div_const": (1, lambda b, o, c: o[0] / (abs(c) + 0.5)),
+    "neg": (1, lambda b, o, c: -o[0]),
+    "pow_int": (1, lambda b, o, c: o[0] ** 3),
+    "pow_frac": (1, lambda b, o, c: (o[0] * o[0] + 1.0) ** 1.5),
+    "rdiv": (1, lambda b, o, c: 1.0 / (o[0] * o[0] + 1.0)),
+    "div": (2, lambda b, o, c: o[0] / (o[1] * o[1] + 1.0)),
+    "pow": (2, lambda b, o, c: (o[0].sigmoid() + 0.5) ** o[1].tanh()),
+    "rpow": (1, lambda b, o, c: 2.0 ** o[0].tanh()),
+    "exp": (1, lambda b, o, c: o[0].tanh().exp()),
+    "log": (1, lambda b, o, c: (o[0] * o[0] + 1.0).log()),
+    "sqrt": (1, lambda b, o, c: (o[0] * o[0] + 1.0).sqrt()),
+    "tanh": (1, lambda b, o, c: o[0].tanh()),
+    "sigmoid": (1, lambda b, o, c: o[0].sigmoid()),
+    "softplus": (1, lambda b, o, c: b.softplus(o[0])),
+    "sin": (1, lambda b, o, c: o[0].sin()),
+    "cos": (1, lambda b, o, c: o[0].cos()),
+    "relu": (1, lambda b, o, c: o[0].relu()),
+    "leaky_relu": (1, lambda b, o, c: b.leaky_relu(o[0], 0.1)),
+    "abs": (1, lambda b, o, c: abs(o[0])),
+    "vsum": (3, lambda b, o, c: b.vsum(o, c)),
+    "dot": (4, lambda b, o, c: b.dot(o[:2], o[2:], c)),
+    "dot_bias": (3, lambda b, o, c: b.dot([o[0], o[1]], [o[1], c], o[2])),
+}
+KINKED = {"relu", "leaky_relu", "abs"}
+
+
+@dataclass(frozen=True)
+class Program:
+    """A random expression DAG: ``steps`` build new nodes from earlier ones."""
+
+    point: tuple[float, ...]
+    steps: tuple[tuple[str, tuple[int, ...], float], ...]
+
+    def run(self, inputs: Sequence[Any], backend: Backend = VALUE_BACKEND) -> Any:
+        """Build the graph on ``inputs``; the output sums every node, so all matter."""
+        nodes = list(inputs)
+        for name, operands, const in self.steps:
+            _, step = STEPS[name]
+            nodes.append(step(backend, [nodes[i] for i in operands], const))
+        return backend.vsum(nodes, 0.0)
+
+    def __call__(self, inputs: list[Value]) -> Value:
+        result: Value = self.run(inputs)
+        return result
+
+
+@st.composite
+def programs(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 10) -> Program:
+    """Random DAGs whose later steps reuse earlier nodes (diamonds, x * x, chains)."""
+    n_inputs = draw(st.integers(1, max_inputs))
+    point = tuple(draw(st.floats(-2.0, 2.0, allow_nan=False)) for _ in range(n_inputs))
+    n_steps = draw(st.integers(1, max_steps))
+    values: list[Value] = [Value(x) for x in point]
+    steps: list[tuple[str, tuple[int, ...], float]] = []
+    for _ in range(n_steps):
+        name = draw(st.sampled_from(sorted(STEPS)))
+        arity, step = STEPS[name]
+        # Prefer recent nodes (deep chains) but allow any (reuse across branches).
+        operands = tuple(
+            draw(st.one_of(st.just(len(values) - 1), st.integers(0, len(values) - 1)))
+            for _ in range(arity)
+        )
+        const = draw(st.sampled_from([-1.5, 0.5, 2.0]))
+        if name in KINKED and abs(values[operands[0]].data) < MARGIN:
+            name = "tanh"  # keep finite differences away from the kink
+            arity, step = STEPS[name]
+            operands = operands[:1]
+        out = step(VALUE_BACKEND, [values[i] for i in operands], const)
+        assume(abs(out.data) < 100.0)
+        values.append(out)
+        steps.append((name, operands, const))
+    return Program(point, tuple(steps))

@@ -1,0 +1,39 @@
+"""gradcheck(): passes correct gradients, fails loudly with its evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck
+
+
+def test_gradcheck_passes_a_correct_function_at_both_orders() -> None:
+    def f(v: list[Value]) -> Value:
+        return (v[0] * v[1]).tanh() + v[0].exp() / v[1]
+
+    assert gradcheck(f, [0.3, -1.2], order=1) is True
+    assert gradcheck(f, [Value(0.3), Value(-1.2)], order=2) is True
+
+
+def test_gradcheck_failure_message_is_a_table_of_every_derivative() -> None:
+    def f(v: list[Value]) -> Value:
+        # The detach hides x from the graph: its analytic derivative is 0.
+        return v[0].detach() * v[1]
+
+    with pytest.raises(GradcheckError) as error:
+        gradcheck(f, [2.0, 3.0])
+    lines = str(error.value).splitlines()
+    assert lines[0].startswith("1 of 2 derivatives disagree")
+    assert "analytic" in lines[1] and "rel err" in lines[1]
+    assert "mismatch" in lines[2] and "mismatch" not in lines[3]
+
+
+@pytest.mark.parametrize(("kwargs", "pattern"), [({"order": 3}, "order"), ({"eps": 0.0}, "eps")])
+def test_gradcheck_validates_its_options(kwargs: dict[str, float], pattern: str) -> None:
+    with pytest.raises(ValueError, match=pattern):
+        gradcheck(lambda v: v[0], [1.0], **kwargs)  # type: ignore[arg-type]
+
+
+def test_gradcheck_requires_f_to_return_a_value() -> None:
+    with pytest.raises(TypeError, match="return a Value"):
+        gradcheck(lambda v: 1.0, [1.0])  # type: ignore[arg-type, return-value]
