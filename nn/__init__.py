@@ -19,6 +19,7 @@ from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, cosine, linear_decay, s
 from .serialize import LoadedModel, load, load_with_preprocessing, save
 from .torch_bridge import from_torch, to_torch
 from .train import LOSSES, History, compute_loss, evaluate, fit, predict, predict_classes
+from .viz import draw_model
 
 __all__ = [
     "ACTIVATIONS",
@@ -46,6 +47,7 @@ __all__ = [
     "cosine",
     "cross_entropy",
     "digits",
+    "draw_model",
     "evaluate",
     "fit",
     "from_torch",
