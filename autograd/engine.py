@@ -447,18 +447,6 @@ def _compare_operand(other: object) -> float | None:
 _new_value = object.__new__
 
 
-def _leaf(data: float) -> Value:
-    out: Value = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._op = None
-    out._parents = ()
-    out._const = None
-    out._order = None
-    return out
-
-
 def _apply(op: Op, parents: tuple[Value, ...], const: Any = None) -> Value:
     """Run ``op`` forward on ``parents`` and record a node (unless in ``no_grad``)."""
     try:
@@ -466,11 +454,20 @@ def _apply(op: Op, parents: tuple[Value, ...], const: Any = None) -> Value:
     except (ArithmeticError, ValueError) as error:
         message = f"{op.name} expects {op.domain}, got {_describe_inputs(parents, const)}"
         raise _with_context(error, f"{message} ({error})") from None
-    out = _leaf(data)
+    # Built field by field, without __init__'s checks: this runs once per node.
+    out: Value = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._order = None
     if _grad_mode.enabled:
         out._op = op
         out._parents = parents
         out._const = const
+    else:
+        out._op = None
+        out._parents = ()
+        out._const = None
     return out
 
 
@@ -601,9 +598,15 @@ def dot(
         )
     coefficients: list[float] = []
     linear: list[Value] = []
-    if set(map(type, ws)) <= {Value} and set(map(type, xs)) <= {Value}:
+    w_kinds, x_kinds = set(map(type, ws)), set(map(type, xs))
+    if w_kinds <= {Value} and x_kinds <= {Value}:
         # The common case (hidden layers): every product is of two Values.
         paired_ws, paired_xs, constant = ws, xs, 0.0
+    elif w_kinds <= {Value} and x_kinds <= {float}:
+        # A first layer: plain-float inputs become the weights' coefficients.
+        paired_ws, paired_xs, constant = (), (), 0.0
+        linear = list(cast(tuple[Value, ...], ws))
+        coefficients = list(cast(tuple[float, ...], xs))
     else:
         paired_ws, paired_xs, constant = (), (), 0.0
         pw: list[Value] = []
