@@ -24,18 +24,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ._checks import positive_int
+
 Matrix = list[list[float]]
 Target = TypeVar("Target")
 
 # ---------------------------------------------------------------- argument checks
-
-
-def _positive_int(value: object, what: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be a positive int, got {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"{what} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _non_negative(value: object, what: str) -> float:
@@ -100,7 +94,7 @@ def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[Matri
     Raises:
         TypeError, ValueError: If ``n`` is not a positive int or ``noise`` < 0.
     """
-    n = _positive_int(n, "moons n")
+    n = positive_int(n, "moons n")
     noise = _non_negative(noise, "moons noise")
     rng = random.Random(_seed(seed, "moons"))
     n_upper = n - n // 2
@@ -134,7 +128,7 @@ def circles(
         TypeError, ValueError: If ``n`` is not a positive int, ``noise`` < 0 or
             ``factor`` is outside (0, 1).
     """
-    n = _positive_int(n, "circles n")
+    n = positive_int(n, "circles n")
     noise = _non_negative(noise, "circles noise")
     if not isinstance(factor, numbers.Real) or isinstance(factor, bool):
         raise TypeError(f"circles factor must be a real number, got {type(factor).__name__}")
@@ -173,8 +167,8 @@ def spiral(
     Raises:
         TypeError, ValueError: For a non-positive ``n``, ``classes`` < 2 or ``noise`` < 0.
     """
-    n = _positive_int(n, "spiral n")
-    classes = _positive_int(classes, "spiral classes")
+    n = positive_int(n, "spiral n")
+    classes = positive_int(classes, "spiral classes")
     if classes < 2:
         raise ValueError(f"spiral classes must be at least 2, got {classes}")
     noise = _non_negative(noise, "spiral noise")
@@ -499,7 +493,7 @@ def batches(
         TypeError, ValueError: For a bad ``batch_size`` or ``X``/``y`` of different lengths.
     """
     _check_pair(X, y, "batches")
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     order = list(range(len(X)))
     if shuffle:
         rng = seed if isinstance(seed, random.Random) else random.Random(_seed(seed, "batches"))

@@ -27,6 +27,7 @@ from typing import Any
 
 from autograd import Value, dot
 
+from ._checks import positive_int
 from .functional import activation_function
 from .module import Module
 
@@ -37,14 +38,6 @@ Input = Sequence[float | Value]
 
 
 # ---------------------------------------------------------------- argument checks
-
-
-def _positive_int(value: object, what: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be a positive int, got {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"{what} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _check_bool(value: object, what: str) -> bool:
@@ -134,8 +127,8 @@ class Neuron(Module):
         fan_out: int = 1,
     ) -> None:
         super().__init__()
-        self.nin = _positive_int(nin, "Neuron nin")
-        fan_out = _positive_int(fan_out, "Neuron fan_out")
+        self.nin = positive_int(nin, "Neuron nin")
+        fan_out = positive_int(fan_out, "Neuron fan_out")
         self._activate: Callable[[Value], Value] = activation_function(activation)
         self._activation = activation
         weights = _draw_weights(self.nin, _check_init(init), self.nin, fan_out, _check_rng(rng))
@@ -215,8 +208,8 @@ class Layer(Module):
         rng: random.Random | None = None,
     ) -> None:
         super().__init__()
-        self.nin = _positive_int(nin, "Layer nin")
-        self.nout = _positive_int(nout, "Layer nout")
+        self.nin = positive_int(nin, "Layer nin")
+        self.nout = positive_int(nout, "Layer nout")
         activation_function(activation)  # fail before drawing any weights
         self.neurons = [
             Neuron(self.nin, activation, bias, init, rng, fan_out=self.nout)
@@ -376,14 +369,14 @@ class MLP(Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        self.nin = _positive_int(nin, "MLP nin")
+        self.nin = positive_int(nin, "MLP nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise TypeError(
                 f"MLP nouts must be a list of layer sizes, got {type(nouts).__name__}: {nouts!r}"
             )
         if len(nouts) == 0:
             raise ValueError("MLP nouts must list at least one layer size, got an empty list")
-        self.nouts = [_positive_int(n, f"MLP nouts[{i}]") for i, n in enumerate(nouts)]
+        self.nouts = [positive_int(n, f"MLP nouts[{i}]") for i, n in enumerate(nouts)]
         activation_function(activation)
         last_activation = "linear" if output_activation is None else output_activation
         activation_function(last_activation)

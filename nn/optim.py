@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from autograd import Value
 
+from ._checks import positive_int
 from .module import Module
 
 Schedule = Callable[[int], float]
@@ -51,14 +52,6 @@ def _fraction(value: object, what: str) -> float:
     if not 0.0 <= number < 1.0:
         raise ValueError(f"{what} must be in [0, 1), got {number!r}")
     return number
-
-
-def _positive_int(value: object, what: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be a positive int, got {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"{what} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _check_lr(lr: object) -> LearningRate:
@@ -446,7 +439,7 @@ def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
         (0.1, 0.05, 0.025)
     """
     return StepDecay(
-        _non_negative(lr, "lr"), _positive_int(step_size, "step_size"), _non_negative(gamma, "gamma")
+        _non_negative(lr, "lr"), positive_int(step_size, "step_size"), _non_negative(gamma, "gamma")
     )
 
 
@@ -463,7 +456,7 @@ def linear_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> Schedule:
     """
     return LinearDecay(
         _non_negative(lr, "lr"),
-        _positive_int(total_steps, "total_steps"),
+        positive_int(total_steps, "total_steps"),
         _non_negative(end_lr, "end_lr"),
     )
 
@@ -482,6 +475,6 @@ def cosine(lr: float, total_steps: int, min_lr: float = 0.0) -> Schedule:
     """
     return CosineDecay(
         _non_negative(lr, "lr"),
-        _positive_int(total_steps, "total_steps"),
+        positive_int(total_steps, "total_steps"),
         _non_negative(min_lr, "min_lr"),
     )
