@@ -130,6 +130,12 @@ def _mean(total: Value, count: int) -> Value:
 # ---------------------------------------------------------------- regression
 
 
+def _errors(pred_rows: Any, target_rows: Any) -> list[Value]:
+    """Every prediction minus its target, flattened over examples and outputs."""
+    return [p - t for prow, trow in zip(pred_rows, target_rows, strict=True)
+            for p, t in zip(prow, trow, strict=True)]
+
+
 def mse(pred: Prediction, target: Target) -> Value:
     """Mean squared error: the mean of (pred - target)² over outputs and examples.
 
@@ -149,8 +155,7 @@ def mse(pred: Prediction, target: Target) -> Value:
         5.0
     """
     pred_rows, target_rows = _rows(pred, target, "mse")
-    errors = [p - t for prow, trow in zip(pred_rows, target_rows, strict=True)
-              for p, t in zip(prow, trow, strict=True)]
+    errors = _errors(pred_rows, target_rows)
     return _mean(dot(errors, errors), len(errors))
 
 
@@ -176,8 +181,7 @@ def sse(pred: Prediction, target: Target) -> Value:
         5.0
     """
     pred_rows, target_rows = _rows(pred, target, "sse")
-    errors = [p - t for prow, trow in zip(pred_rows, target_rows, strict=True)
-              for p, t in zip(prow, trow, strict=True)]
+    errors = _errors(pred_rows, target_rows)
     return dot(errors, errors) * (0.5 / len(pred_rows))
 
 

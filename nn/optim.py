@@ -396,6 +396,11 @@ class StepDecay:
         return self.lr * self.gamma ** (_check_step(step) // self.step_size)
 
 
+def _progress(step: int, total_steps: int) -> float:
+    """How far ``step`` is through ``total_steps``, from 0.0 up to 1.0 (then flat)."""
+    return min(_check_step(step), total_steps) / total_steps
+
+
 @dataclass(frozen=True)
 class LinearDecay:
     """From ``lr`` at step 0 straight down to ``end_lr`` at ``total_steps``, then flat."""
@@ -405,7 +410,7 @@ class LinearDecay:
     end_lr: float
 
     def __call__(self, step: int) -> float:
-        fraction = min(_check_step(step), self.total_steps) / self.total_steps
+        fraction = _progress(step, self.total_steps)
         return self.lr + (self.end_lr - self.lr) * fraction
 
 
@@ -418,7 +423,7 @@ class CosineDecay:
     min_lr: float
 
     def __call__(self, step: int) -> float:
-        fraction = min(_check_step(step), self.total_steps) / self.total_steps
+        fraction = _progress(step, self.total_steps)
         return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * fraction))
 
 
