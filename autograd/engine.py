@@ -7,11 +7,12 @@ node is small, holds no closure and forms no reference cycle.
 
 Design notes (each measured, see ``benchmarks/``):
 
-* ``__slots__`` and no per-node closures keep a node near 150 bytes and leave
-  nothing for the cycle collector.
-* A node's ancestors never change, so its topological order is computed once,
-  iteratively (no recursion limit), and cached on it. The cache holds only the
-  ancestors, never the node itself, so it is not a reference cycle.
+* ``__slots__`` and no per-node closures keep a node under 200 bytes and
+  leave nothing for the cycle collector.
+* A node's ancestors never change, so the order ``backward`` visits them in is
+  computed once, iteratively (no recursion limit), and cached on the node. It
+  holds only the op nodes under it (leaves need no visit) and never the node
+  itself, so it is not a reference cycle.
 * Plain numbers are folded into a node as constants (``x * 2.0`` is one node
   with one parent), and ``vsum``/``dot`` make one node for many operands.
 """
@@ -239,128 +240,129 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _apply(ops.ADD, (self, other))
+            return _apply(ops.ADD, (self, other), (self.data, other.data))
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.ADD_CONST, (self,), number)
+        return _apply(ops.ADD_CONST, (self,), (self.data,), number)
 
     def __radd__(self, other: Number) -> Value:
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.ADD_CONST, (self,), number)
+        return _apply(ops.ADD_CONST, (self,), (self.data,), number)
 
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _apply(ops.SUB, (self, other))
+            return _apply(ops.SUB, (self, other), (self.data, other.data))
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.ADD_CONST, (self,), -number)
+        return _apply(ops.ADD_CONST, (self,), (self.data,), -number)
 
     def __rsub__(self, other: Number) -> Value:
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.RSUB_CONST, (self,), number)
+        return _apply(ops.RSUB_CONST, (self,), (self.data,), number)
 
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _apply(ops.MUL, (self, other))
+            return _apply(ops.MUL, (self, other), (self.data, other.data))
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.MUL_CONST, (self,), number)
+        return _apply(ops.MUL_CONST, (self,), (self.data,), number)
 
     def __rmul__(self, other: Number) -> Value:
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.MUL_CONST, (self,), number)
+        return _apply(ops.MUL_CONST, (self,), (self.data,), number)
 
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _apply(ops.DIV, (self, other))
+            return _apply(ops.DIV, (self, other), (self.data, other.data))
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.DIV_CONST, (self,), number)
+        return _apply(ops.DIV_CONST, (self,), (self.data,), number)
 
     def __rtruediv__(self, other: Number) -> Value:
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.RDIV_CONST, (self,), number)
+        return _apply(ops.RDIV_CONST, (self,), (self.data,), number)
 
     def __pow__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _apply(ops.POW, (self, other))
+            return _apply(ops.POW, (self, other), (self.data, other.data))
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.POW_CONST, (self,), number)
+        return _apply(ops.POW_CONST, (self,), (self.data,), number)
 
     def __rpow__(self, other: Number) -> Value:
         number = _as_number(other)
         if number is None:
             return NotImplemented
-        return _apply(ops.RPOW_CONST, (self,), number)
+        return _apply(ops.RPOW_CONST, (self,), (self.data,), number)
 
     def __neg__(self) -> Value:
-        return _apply(ops.NEG, (self,))
+        return _apply(ops.NEG, (self,), (self.data,))
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return _apply(ops.ABS, (self,))
+        return _apply(ops.ABS, (self,), (self.data,))
 
     # ------------------------------------------------------------ functions
 
     def exp(self) -> Value:
         """e ** self. Raises OverflowError above about 709.78."""
-        return _apply(ops.EXP, (self,))
+        return _apply(ops.EXP, (self,), (self.data,))
 
     def log(self) -> Value:
         """Natural logarithm. Raises ValueError unless self > 0."""
-        return _apply(ops.LOG, (self,))
+        return _apply(ops.LOG, (self,), (self.data,))
 
     def sqrt(self) -> Value:
         """Square root. Raises ValueError for self < 0; its derivative at 0 is an error."""
-        return _apply(ops.SQRT, (self,))
+        return _apply(ops.SQRT, (self,), (self.data,))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent, finite for any finite input."""
-        return _apply(ops.TANH, (self,))
+        return _apply(ops.TANH, (self,), (self.data,))
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -self), computed without overflow for any finite input."""
-        return _apply(ops.SIGMOID, (self,))
+        return _apply(ops.SIGMOID, (self,), (self.data,))
 
     def relu(self) -> Value:
         """max(self, 0); its derivative at 0 is defined as 0."""
-        return _apply(ops.RELU, (self,))
+        return _apply(ops.RELU, (self,), (self.data,))
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """self if self > 0 else slope * self; its derivative at 0 is ``slope``."""
-        return _apply(ops.LEAKY_RELU, (self,), _require_number(slope, "leaky_relu slope"))
+        slope = _require_number(slope, "leaky_relu slope")
+        return _apply(ops.LEAKY_RELU, (self,), (self.data,), slope)
 
     def softplus(self) -> Value:
         """log(1 + e ** self), computed without overflow for any finite input."""
-        return _apply(ops.SOFTPLUS, (self,))
+        return _apply(ops.SOFTPLUS, (self,), (self.data,))
 
     def sin(self) -> Value:
         """Sine."""
-        return _apply(ops.SIN, (self,))
+        return _apply(ops.SIN, (self,), (self.data,))
 
     def cos(self) -> Value:
         """Cosine."""
-        return _apply(ops.COS, (self,))
+        return _apply(ops.COS, (self,), (self.data,))
 
     def abs(self) -> Value:
         """Absolute value; its derivative at 0 is defined as 0."""
-        return _apply(ops.ABS, (self,))
+        return _apply(ops.ABS, (self,), (self.data,))
 
     # ------------------------------------------------------------ comparisons (by data)
 
@@ -389,11 +391,23 @@ class Value:
     def ancestors(self) -> tuple[Value, ...]:
         """Every node this Value depends on, each before its own parents (self excluded).
 
-        Computed once, iteratively, and cached: a node's ancestors never change.
+        The op nodes come first, in the order ``backward`` visits them; the
+        leaves follow, in the order they are first reached.
         """
+        interior = self._interior()
+        leaves = dict.fromkeys(
+            parent
+            for node in (self, *interior)
+            for parent in node._parents
+            if not parent._parents
+        )
+        return (*interior, *leaves)
+
+    def _interior(self) -> tuple[Value, ...]:
+        # A node's ancestors never change, so their order is sorted once and kept.
         order = self._order
         if order is None:
-            order = self._order = _ancestors_in_reverse_topological_order(self)
+            order = self._order = _interior_in_reverse_topological_order(self)
         return order
 
     def backward(self, grad: Number = 1.0) -> None:
@@ -413,27 +427,38 @@ class Value:
                 is undefined (e.g. sqrt at 0); the message names the op.
         """
         seed = _require_number(grad, "backward grad")
-        order = self.ancestors()
-        for node in order:
-            if node._op is not None:
-                node.grad = 0.0
         if self._op is None:
             self.grad += seed
             return
+        order = self._interior()
+        for node in order:
+            node.grad = 0.0
         self.grad = seed
         float_math = FloatMath
         for node in itertools.chain((self,), order):
             op = node._op
-            if op is None:
+            if op is None:  # never true here (the order holds op nodes only), but typed so
                 continue
             parents = node._parents
+            grad_out = node.grad
             try:
-                local = op.local(float_math, [p.data for p in parents], node.data, node._const)
+                # Most nodes have one or two operands: for them a tuple display
+                # and no zip are about twice as fast as the general loop.
+                if len(parents) == 1:
+                    (x,) = parents
+                    (dx,) = op.local(float_math, (x.data,), node.data, node._const)
+                    x.grad += grad_out * dx
+                elif len(parents) == 2:
+                    x, y = parents
+                    dx, dy = op.local(float_math, (x.data, y.data), node.data, node._const)
+                    x.grad += grad_out * dx
+                    y.grad += grad_out * dy
+                else:
+                    local = op.local(float_math, [p.data for p in parents], node.data, node._const)
+                    for parent, derivative in zip(parents, local, strict=True):
+                        parent.grad += grad_out * derivative
             except (ArithmeticError, ValueError) as error:
                 raise _derivative_error(node, error) from None
-            grad_out = node.grad
-            for parent, derivative in zip(parents, local, strict=True):
-                parent.grad += grad_out * derivative
 
 
 def _compare_operand(other: object) -> float | None:
@@ -447,10 +472,15 @@ def _compare_operand(other: object) -> float | None:
 _new_value = object.__new__
 
 
-def _apply(op: Op, parents: tuple[Value, ...], const: Any = None) -> Value:
-    """Run ``op`` forward on ``parents`` and record a node (unless in ``no_grad``)."""
+def _apply(op: Op, parents: tuple[Value, ...], inputs: Sequence[float], const: Any = None) -> Value:
+    """Run ``op`` forward and record a node (unless in ``no_grad``).
+
+    ``inputs`` are the parents' data. Callers pass them because they know the
+    arity: a tuple display such as ``(self.data,)`` is several times cheaper
+    than a comprehension over ``parents``, and this runs once per node.
+    """
     try:
-        data = op.forward([p.data for p in parents], const)
+        data = op.forward(inputs, const)
     except (ArithmeticError, ValueError) as error:
         message = f"{op.name} expects {op.domain}, got {_describe_inputs(parents, const)}"
         raise _with_context(error, f"{message} ({error})") from None
@@ -489,7 +519,9 @@ def apply(op: Op, parents: Sequence[Value], const: Any = None) -> Value:
             raise TypeError(f"{op.name} expects Value operands, got {type(parent).__name__}")
     if op.arity != ops.VARIADIC and len(parents) != op.arity:
         raise ValueError(f"{op.name} expects {op.arity} operands, got {len(parents)}")
-    return _apply(op, parents, const)
+    if not parents:
+        raise ValueError(f"{op.name} expects at least one operand, got none")
+    return _apply(op, parents, [p.data for p in parents], const)
 
 
 def _derivative_error(node: Value, error: Exception) -> Exception:
@@ -501,31 +533,33 @@ def _derivative_error(node: Value, error: Exception) -> Exception:
     return _with_context(error, message)
 
 
-def _ancestors_in_reverse_topological_order(root: Value) -> tuple[Value, ...]:
-    """Iterative depth-first post-order, reversed; root excluded; deterministic."""
+def _interior_in_reverse_topological_order(root: Value) -> tuple[Value, ...]:
+    """The op nodes under ``root``, each before its own parents; root excluded.
+
+    An iterative depth-first post-order, reversed: any depth works at the
+    default recursion limit, and the result is deterministic. Leaves are left
+    out, as ``backward`` has nothing to do at a leaf.
+    """
     order: list[Value] = []  # post-order: every node after its parents
     visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    # Nodes to expand, and None markers: a None means "everything under the
+    # node below me is finished", so that node goes into the post-order next.
+    stack: list[Any] = [root]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
+        node = stack.pop()
+        if node is None:
+            order.append(stack.pop())
             continue
         # A node may be pushed twice before it is expanded; expand it only once,
         # and only when popped, so it is finished after everything under it.
         if node in visited:
             continue
         visited.add(node)
-        stack.append((node, True))
-        # Reversed, so the first operand is walked first.
-        for parent in reversed(node._parents):
-            if parent in visited:
-                continue
-            if parent._parents:
-                stack.append((parent, False))
-            else:
-                visited.add(parent)
-                order.append(parent)  # a leaf has no parents to wait for
+        stack.append(node)
+        stack.append(None)
+        for parent in reversed(node._parents):  # reversed: the first operand is walked first
+            if parent._parents and parent not in visited:
+                stack.append(parent)
     order.pop()  # the root, which the post-order puts last
     order.reverse()
     return tuple(order)
@@ -566,7 +600,7 @@ def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value
 def _sum_node(parents: tuple[Value, ...], constant: float) -> Value:
     if not parents:
         return Value(constant)
-    return _apply(ops.SUM, parents, constant)
+    return _apply(ops.SUM, parents, [p.data for p in parents], constant)
 
 
 def dot(
@@ -596,44 +630,91 @@ def dot(
         raise ValueError(
             f"dot expects two sequences of the same length, got {len(ws)} and {len(xs)}"
         )
-    coefficients: list[float] = []
-    linear: list[Value] = []
+    if not isinstance(start, Value):
+        start = _require_number(start, "dot start")
     w_kinds, x_kinds = set(map(type, ws)), set(map(type, xs))
-    if w_kinds <= {Value} and x_kinds <= {Value}:
-        # The common case (hidden layers): every product is of two Values.
-        paired_ws, paired_xs, constant = ws, xs, 0.0
-    elif w_kinds <= {Value} and x_kinds <= {float}:
+    if w_kinds == {Value} and x_kinds == {Value}:
+        # A hidden layer: every product is of two Values.
+        return dot_of_values(cast(tuple[Value, ...], ws), cast(tuple[Value, ...], xs), start)
+    if w_kinds == {Value} and x_kinds == {float}:
         # A first layer: plain-float inputs become the weights' coefficients.
-        paired_ws, paired_xs, constant = (), (), 0.0
-        linear = list(cast(tuple[Value, ...], ws))
-        coefficients = list(cast(tuple[float, ...], xs))
-    else:
-        paired_ws, paired_xs, constant = (), (), 0.0
-        pw: list[Value] = []
-        px: list[Value] = []
-        for w, x in zip(ws, xs, strict=True):
-            if isinstance(w, Value) and isinstance(x, Value):
-                pw.append(w)
-                px.append(x)
-            elif isinstance(w, Value):
-                linear.append(w)
-                coefficients.append(_require_number(x, "dot"))
-            elif isinstance(x, Value):
-                linear.append(x)
-                coefficients.append(_require_number(w, "dot"))
-            else:
-                constant += _require_number(w, "dot") * _require_number(x, "dot")
-        paired_ws, paired_xs = tuple(pw), tuple(px)
+        return dot_with_numbers(cast(tuple[Value, ...], ws), cast(tuple[float, ...], xs), start)
+    constant = 0.0
+    paired_ws: list[Value] = []
+    paired_xs: list[Value] = []
+    linear: list[Value] = []
+    coefficients: list[float] = []
+    for w, x in zip(ws, xs, strict=True):
+        if isinstance(w, Value) and isinstance(x, Value):
+            paired_ws.append(w)
+            paired_xs.append(x)
+        elif isinstance(w, Value):
+            linear.append(w)
+            coefficients.append(_require_number(x, "dot"))
+        elif isinstance(x, Value):
+            linear.append(x)
+            coefficients.append(_require_number(w, "dot"))
+        else:
+            constant += _require_number(w, "dot") * _require_number(x, "dot")
     if isinstance(start, Value):
         linear.append(start)
         coefficients.append(1.0)
     else:
-        constant += _require_number(start, "dot start")
+        constant += start
     parents = (*paired_ws, *paired_xs, *linear)
     if not parents:
         return Value(constant)
-    return _apply(ops.DOT, cast(tuple[Value, ...], parents),
-                  (len(paired_ws), tuple(coefficients), constant))
+    return _apply(
+        ops.DOT,
+        parents,
+        [p.data for p in parents],
+        (len(paired_ws), tuple(coefficients), constant),
+    )
+
+
+def dot_of_values(ws: Sequence[Value], xs: Sequence[Value], start: Value | float) -> Value:
+    """:func:`dot` of Values, without dot's checks, for callers that made them.
+
+    ``nn``'s layers check their input once, then call this once per neuron
+    (a neuron's weights are Values it made itself).
+
+    Args:
+        ws: Values.
+        xs: Values, as many as ``ws``.
+        start: A Value (a bias) or a float.
+
+    Returns:
+        One ``dot`` node.
+    """
+    if isinstance(start, Value):
+        parents = (*ws, *xs, start)
+        const: tuple[int, tuple[float, ...], float] = (len(ws), (1.0,), 0.0)
+    else:
+        parents = (*ws, *xs)
+        const = (len(ws), (), start)
+    return _apply(ops.DOT, parents, [p.data for p in parents], const)
+
+
+def dot_with_numbers(ws: Sequence[Value], xs: Sequence[float], start: Value | float) -> Value:
+    """:func:`dot` of Values with floats, without dot's checks, for callers that made them.
+
+    The floats (a first layer's inputs) become the node's coefficients.
+
+    Args:
+        ws: Values.
+        xs: Floats, as many as ``ws``.
+        start: A Value (a bias) or a float.
+
+    Returns:
+        One ``dot`` node.
+    """
+    if isinstance(start, Value):
+        parents = (*ws, start)
+        const: tuple[int, tuple[float, ...], float] = (0, (*xs, 1.0), 0.0)
+    else:
+        parents = tuple(ws)
+        const = (0, tuple(xs), start)
+    return _apply(ops.DOT, parents, [p.data for p in parents], const)
 
 
 # ---------------------------------------------------------------- gradients as values
@@ -693,7 +774,7 @@ def grad(
 def _accumulate(output: Value, seed: Any, *, differentiable: bool) -> dict[Value, Any]:
     """Reverse-mode sweep into a dict: floats, or Values when ``differentiable``."""
     grads: dict[Value, Any] = {output: seed}
-    for node in itertools.chain((output,), output.ancestors()):
+    for node in itertools.chain((output,), output._interior()):
         op = node._op
         grad_out = grads.get(node)
         if op is None or grad_out is None:

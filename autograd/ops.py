@@ -372,9 +372,10 @@ def _sum_local(F: Any, inputs: Sequence[Scalar], out: Scalar, const: Any) -> Seq
 
 def _dot_forward(xs: Sequence[float], c: tuple[int, tuple[float, ...], float]) -> float:
     pairs, coefficients, start = c
-    total = sum(map(operator.mul, xs[:pairs], xs[pairs : 2 * pairs]), start)
-    if coefficients:
-        total = sum(map(operator.mul, coefficients, xs[2 * pairs :]), total)
+    end = 2 * pairs
+    total = sum(map(operator.mul, xs[:pairs], xs[pairs:end]), start)
+    for coefficient, x in zip(coefficients, xs[end:], strict=True):  # usually just a bias
+        total += coefficient * x
     return total
 
 

@@ -10,7 +10,7 @@ import tracemalloc
 
 import pytest
 
-from autograd import Value, dot, enable_grad, is_grad_enabled, no_grad, vsum
+from autograd import Value, dot, enable_grad, engine, is_grad_enabled, no_grad, vsum
 
 
 def test_backward_twice_accumulates_on_leaves_only() -> None:
@@ -74,7 +74,47 @@ def test_ancestors_are_topological_deterministic_and_exclude_self() -> None:
         for parent in node.parents:
             assert position[parent] > position[node]  # each node before its parents
     assert [n.op + n.label for n in order] == [n.op + n.label for n in second.ancestors()]
-    assert first.ancestors() is order  # cached
+    assert first.ancestors() == order
+    assert set(order) == set(_reachable(first)) - {first}
+
+
+def _reachable(root: Value) -> list[Value]:
+    seen: list[Value] = []
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.append(node)
+            todo.extend(node.parents)
+    return seen
+
+
+def test_the_order_is_sorted_once_per_node_however_often_backward_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[Value] = []
+    sort = engine._interior_in_reverse_topological_order
+
+    def counting_sort(root: Value) -> tuple[Value, ...]:
+        calls.append(root)
+        return sort(root)
+
+    monkeypatch.setattr(engine, "_interior_in_reverse_topological_order", counting_sort)
+    x = Value(0.5)
+    out = (x * x).tanh() + x
+    for _ in range(3):
+        out.backward()
+    out.ancestors()
+    assert calls == [out]
+    assert x.grad == pytest.approx(3 * (2 * 0.5 * (1 - math.tanh(0.25) ** 2) + 1))
+
+
+def test_leaves_come_after_every_op_node_in_ancestors() -> None:
+    x, w = Value(1.0), Value(2.0)
+    out = (x * w + w).relu()
+    order = out.ancestors()
+    assert [node.is_leaf for node in order] == [False, False, True, True]
+    assert set(order[2:]) == {x, w}
 
 
 def test_a_million_node_chain_backpropagates_at_the_default_recursion_limit() -> None:
