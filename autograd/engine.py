@@ -445,24 +445,31 @@ class Value:
                 continue
             parents = node._parents
             grad_out = node.grad
+            # Most nodes have one or two operands: for them a tuple display and
+            # unpacking are about twice as fast as a comprehension and a zip.
+            count = len(parents)
             try:
-                # Most nodes have one or two operands: for them a tuple display
-                # and no zip are about twice as fast as the general loop.
-                if len(parents) == 1:
-                    (x,) = parents
-                    (dx,) = op.local(float_math, (x.data,), node.data, node._const)
-                    x.grad += grad_out * dx
-                elif len(parents) == 2:
-                    x, y = parents
-                    dx, dy = op.local(float_math, (x.data, y.data), node.data, node._const)
-                    x.grad += grad_out * dx
-                    y.grad += grad_out * dy
+                if count == 1:
+                    inputs: Sequence[float] = (parents[0].data,)
+                elif count == 2:
+                    inputs = (parents[0].data, parents[1].data)
                 else:
-                    local = op.local(float_math, [p.data for p in parents], node.data, node._const)
-                    for parent, derivative in zip(parents, local, strict=True):
-                        parent.grad += grad_out * derivative
+                    inputs = [parent.data for parent in parents]
+                local = op.local(float_math, inputs, node.data, node._const)
             except (ArithmeticError, ValueError) as error:
                 raise _derivative_error(node, error) from None
+            if count == 1:
+                (x,) = parents
+                (dx,) = local
+                x.grad += grad_out * dx
+            elif count == 2:
+                x, y = parents
+                dx, dy = local
+                x.grad += grad_out * dx
+                y.grad += grad_out * dy
+            else:
+                for parent, derivative in zip(parents, local, strict=True):
+                    parent.grad += grad_out * derivative
 
 
 def _compare_operand(other: object) -> float | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
 
-from autograd import Value
+from autograd import Value, apply, ops
+from autograd.ops import Op
 
 
 @pytest.mark.parametrize("data", [2, 2.5, -0.0, Fraction(1, 2)])
@@ -162,6 +164,23 @@ def test_an_undefined_derivative_in_backward_names_the_op() -> None:
     y = x.sqrt()
     with pytest.raises(ZeroDivisionError, match=r"derivative of sqrt is undefined at 0\.0"):
         y.backward()
+
+
+@pytest.mark.parametrize("operands", [1, 2, 3])
+def test_a_rule_giving_the_wrong_number_of_derivatives_is_not_called_undefined(
+    operands: int,
+) -> None:
+    # A hand-made row whose rule forgets an operand: a plain unpacking error,
+    # never "the derivative is undefined", which would blame the input.
+    short = Op("short", "s", ops.VARIADIC, sum_of, lambda F, inputs, out, c: (1.0,) * (operands - 1))
+    out = apply(short, [Value(1.0) for _ in range(operands)])
+    with pytest.raises(ValueError) as caught:
+        out.backward()
+    assert "undefined" not in str(caught.value)
+
+
+def sum_of(inputs: Sequence[float], const: object) -> float:
+    return sum(inputs)
 
 
 def test_leaky_relu_slope_must_be_a_number() -> None:
