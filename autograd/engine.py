@@ -667,20 +667,10 @@ def dot(
             coefficients.append(_require_number(w, "dot"))
         else:
             constant += _require_number(w, "dot") * _require_number(x, "dot")
-    if isinstance(start, Value):
-        linear.append(start)
-        coefficients.append(1.0)
-    else:
-        constant += start
-    parents = (*paired_ws, *paired_xs, *linear)
-    if not parents:
-        return Value(constant)
-    return _apply(
-        ops.DOT,
-        parents,
-        [p.data for p in parents],
-        (len(paired_ws), tuple(coefficients), constant),
-    )
+    operands = (*paired_ws, *paired_xs, *linear)
+    if not operands and not isinstance(start, Value):
+        return Value(constant + start)
+    return _dot_node(operands, len(paired_ws), tuple(coefficients), start, constant)
 
 
 def dot_of_values(ws: Sequence[Value], xs: Sequence[Value], start: Value | float) -> Value:
@@ -697,13 +687,7 @@ def dot_of_values(ws: Sequence[Value], xs: Sequence[Value], start: Value | float
     Returns:
         One ``dot`` node.
     """
-    if isinstance(start, Value):
-        parents = (*ws, *xs, start)
-        const: tuple[int, tuple[float, ...], float] = (len(ws), (1.0,), 0.0)
-    else:
-        parents = (*ws, *xs)
-        const = (len(ws), (), start)
-    return _apply(ops.DOT, parents, [p.data for p in parents], const)
+    return _dot_node((*ws, *xs), len(ws), (), start)
 
 
 def dot_with_numbers(ws: Sequence[Value], xs: Sequence[float], start: Value | float) -> Value:
@@ -719,13 +703,28 @@ def dot_with_numbers(ws: Sequence[Value], xs: Sequence[float], start: Value | fl
     Returns:
         One ``dot`` node.
     """
+    return _dot_node(tuple(ws), 0, tuple(xs), start)
+
+
+def _dot_node(
+    operands: tuple[Value, ...],
+    pairs: int,
+    coefficients: tuple[float, ...],
+    start: Value | float,
+    constant: float = 0.0,
+) -> Value:
+    """The one ``dot`` node: see ``_dot_forward`` in ``ops`` for its layout.
+
+    ``operands`` are ``pairs`` first factors, ``pairs`` second factors, then one
+    Value per coefficient. A Value ``start`` joins them with coefficient 1.
+    """
     if isinstance(start, Value):
-        parents = (*ws, start)
-        const: tuple[int, tuple[float, ...], float] = (0, (*xs, 1.0), 0.0)
+        parents = (*operands, start)
+        coefficients = (*coefficients, 1.0)
     else:
-        parents = tuple(ws)
-        const = (0, tuple(xs), start)
-    return _apply(ops.DOT, parents, [p.data for p in parents], const)
+        parents = operands
+        constant += start
+    return _apply(ops.DOT, parents, [p.data for p in parents], (pairs, coefficients, constant))
 
 
 # ---------------------------------------------------------------- gradients as values
