@@ -159,6 +159,30 @@ def test_mlp_gradients_pass_gradcheck_wrt_inputs() -> None:
     assert gradcheck(lambda xs: model(xs)[1], [0.2, -0.5, 0.9])
 
 
+@pytest.mark.parametrize("bias", [True, False])
+def test_a_layer_gives_the_same_outputs_and_gradients_for_every_kind_of_input(
+    bias: bool,
+) -> None:
+    # A layer takes a fast path for all-Value and all-float inputs; ints, and a
+    # mix of Values and numbers, take dot's general path. All must agree.
+    numbers = [1.0, -2.0, 3.0]
+    inputs: dict[str, Callable[[], list[object]]] = {
+        "floats": lambda: list(numbers),
+        "ints": lambda: [int(x) for x in numbers],
+        "values": lambda: [Value(x) for x in numbers],
+        "mixed": lambda: [Value(numbers[0]), numbers[1], Value(numbers[2])],
+    }
+    results: dict[str, list[float]] = {}
+    for kind, make in inputs.items():
+        layer = nn.Layer(3, 2, activation="tanh", bias=bias, rng=random.Random(0))
+        outputs = layer(make())  # type: ignore[arg-type]
+        (outputs[0] + 2.0 * outputs[1]).backward()
+        results[kind] = [out.data for out in outputs] + [p.grad for p in layer.parameters()]
+    for kind in inputs:
+        assert results[kind] == pytest.approx(results["floats"], rel=1e-12, abs=1e-15), kind
+    assert any(results["floats"][2:]), "all-zero gradients would check nothing"
+
+
 def test_each_neuron_adds_two_nodes_to_the_graph() -> None:
     model = nn.MLP(2, [4, 4, 1], activation="relu", seed=0)
     (out,) = model([Value(1.0), Value(2.0)])
