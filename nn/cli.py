@@ -5,7 +5,11 @@ Commands:
 * ``python -m nn train [options]``: make a data set, standardize it, train an
   MLP with a progress bar, print train/test accuracy, and write to ``--out``
   ``model.json`` (with the input scaling), ``history.json``, ``loss.png``,
-  ``boundary.png`` (2-D data sets) and ``graph.svg`` (when Graphviz is installed).
+  ``boundary.png`` (2-D data sets) and ``graph.svg`` (when Graphviz is installed):
+  for a small model (at most ``GRAPH_MAX_VALUES`` Values in one example's loss)
+  the computation graph of that loss with its gradients, otherwise the network
+  drawn layer by layer (``nn.draw_model``) with that example's activations and
+  gradients, because a loss graph draws every weight as its own node.
 * ``python -m nn predict --model DIR/model.json X1 X2 ...``: the model's output
   and predicted class for one raw input (the saved scaling is applied).
 
@@ -15,13 +19,13 @@ With no options, ``train`` is the demo: an MLP [2, 16, 16, 1] on 200 moons point
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import math
 import shutil
+import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,9 @@ DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "spiral": 0.2}
 DEFAULT_OUT = "runs/demo"
 VALIDATION_FRACTION = 0.2  # of the training part, held out when --patience is set
 GRID = 90  # boundary.png evaluates the model on GRID x GRID points
+# graph.svg: a loss graph lays its Values out about 25 pt apart, so 60 make a picture
+# of about 1,300 pt; MLP [2, 16, 16, 1]'s 405 would make one of 15,900 pt.
+GRAPH_MAX_VALUES = 60
 
 
 # ---------------------------------------------------------------- argument types
@@ -67,26 +74,24 @@ def hidden_sizes(text: str) -> list[int]:
     return sizes
 
 
-def positive_int(text: str) -> int:
-    """Parse an int >= 1."""
+def _int_at_least(text: str, smallest: int, expected: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+    if value < smallest:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """Parse an int >= 1."""
+    return _int_at_least(text, 1, "a positive integer")
 
 
 def non_negative_int(text: str) -> int:
     """Parse an int >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
+    return _int_at_least(text, 0, "an integer >= 0")
 
 
 def finite_float(text: str) -> float:
@@ -154,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train an MLP on a toy data set (the default command)",
         description="Make a data set, standardize it, train an MLP, report accuracy and "
-        "write the model and pictures to --out.",
+        "write the model and pictures to --out: loss.png, boundary.png (2-D data) and "
+        "graph.svg (needs Graphviz): one example's loss graph for a small model, the "
+        "network layer by layer for a larger one.",
         formatter_class=formatter,
     )
     group = train.add_argument_group("data")
@@ -359,9 +366,8 @@ def _draw_pictures(
     if len(X_train[0]) == 2:
         _plot_boundary(out / "boundary.png", model, scaler, loss, X_train, y_train, X_test, y_test)
         pictures.append((out / "boundary.png", "decision regions, train (o) and test (x) points"))
-    graph_note = _draw_graph(out / "graph.svg", model, loss, example, label)
-    pictures.append((out / "graph.svg", graph_note) if graph_note.startswith("the") else
-                    (Path("(graph.svg not written)"), graph_note))
+    written, note = _draw_graph(out / "graph.svg", model, loss, example, label)
+    pictures.append((out / "graph.svg" if written else Path("(graph.svg not written)"), note))
     return pictures
 
 
@@ -418,41 +424,40 @@ def _plot_boundary(
     figure.savefig(path, dpi=120)
 
 
-def _find_draw_dot() -> Callable[..., Any] | None:
-    # autograd.viz is optional at this layer: the CLI trains without it.
-    import autograd
+def _draw_graph(
+    path: Path, model: MLP, loss: str, example: list[float], label: int
+) -> tuple[bool, str]:
+    """Write a picture of the model on one example to ``path``.
 
-    draw_dot: Callable[..., Any] | None = getattr(autograd, "draw_dot", None)
-    if draw_dot is None:
-        try:
-            from autograd.viz import draw_dot
-        except ImportError:
-            return None
-    return draw_dot
-
-
-def _draw_graph(path: Path, model: MLP, loss: str, example: list[float], label: int) -> str:
-    """Write the graph of one example's loss to ``path``; return a description or why not."""
-    draw_dot = _find_draw_dot()
-    if draw_dot is None:
-        return "skipped: this autograd has no draw_dot (autograd.viz is missing)"
+    Returns:
+        Whether the file was written, and what it shows or why it was not.
+    """
     if shutil.which("dot") is None:
-        return ("skipped: Graphviz's 'dot' program is not installed "
-                "(apt-get install graphviz / brew install graphviz)")
+        return False, ("skipped: Graphviz's 'dot' program is not installed "
+                       "(apt-get install graphviz / brew install graphviz)")
+    # Imported where used: of the CLI's work, only this picture needs Graphviz.
+    from autograd.viz import draw_dot
+
+    from .viz import draw_model
+
     model.eval()
     value = compute_loss([model(example)], [label], loss)
-    value.backward()
-    options: dict[str, Any] = {"max_nodes": 400}
-    if "params" in inspect.signature(draw_dot).parameters:
-        options["params"] = model.parameters()
+    if 1 + len(value.ancestors()) <= GRAPH_MAX_VALUES:
+        value.backward()
+        drawing = draw_dot(value, params=model.parameters(), max_nodes=None)
+        what = "the computation graph of one training example's loss, with gradients"
+    else:
+        drawing = draw_model(model, example=example)
+        what = ("the network layer by layer, one training example's activations and "
+                "gradients (weights: blue +, red -)")
     try:
-        svg = draw_dot(value, **options).pipe(format="svg")
-    except Exception as error:  # Graphviz failing must not lose the trained model
-        return f"skipped: Graphviz could not render the graph ({error})"
+        path.write_bytes(drawing.pipe(format="svg"))
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        # The model is already saved: a picture that fails costs only the picture.
+        return False, "skipped: Graphviz could not draw graph.svg: " + " ".join(str(error).split())
     finally:
         model.zero_grad()
-    path.write_bytes(svg)
-    return "the computation graph of one training example's loss, with gradients"
+    return True, what
 
 
 # ---------------------------------------------------------------- predict

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -17,22 +18,53 @@ from nn.serialize import load_with_preprocessing
 from nn.train import predict
 
 ROOT = Path(__file__).resolve().parent.parent
+# MLP [2, 4, 1]: 29 Values in one example's loss, few enough to draw them all.
 TINY = ["--dataset", "circles", "--n", "40", "--epochs", "3", "--hidden", "4", "--no-progress"]
+# A picture taller than this (about 1,330 px) no longer fits a screen or two.
+READABLE_HEIGHT_PT = 1000.0
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot program")
 
 
-def _graph_possible() -> bool:
-    return shutil.which("dot") is not None and cli._find_draw_dot() is not None
+def _train(out: Path, *options: str) -> tuple[int, str]:
+    capture = _Capture()
+    with capture:
+        status = main(["train", *options, "--out", str(out)])
+    return status, capture.text
 
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A small training run shared by the tests that only read its outputs."""
     out = tmp_path_factory.mktemp("run")
-    capture = _Capture()
-    with capture:
-        status = main(["train", *TINY, "--out", str(out)])
+    status, text = _train(out, *TINY)
     assert status == 0
-    return out, capture.text
+    return out, text
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """What `make demo` runs (plus --out and --no-progress): MLP [2, 16, 16, 1] on 200 moons."""
+    out = tmp_path_factory.mktemp("demo")
+    status, text = _train(out, "--no-progress")
+    assert status == 0
+    return out, text
+
+
+def svg_size_pt(path: Path) -> tuple[float, float]:
+    """(width, height) in points, from the header Graphviz writes."""
+    match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', path.read_text())
+    assert match is not None, f"{path} has no <svg width=... height=...> header"
+    return float(match.group(1)), float(match.group(2))
+
+
+def fake_dot(folder: Path) -> None:
+    """A 'dot' program that reads its input, then fails with a two-line error."""
+    program = folder / "dot"
+    # Reading first, as dot does: a program that exits unread gives a broken pipe instead.
+    program.write_text("#!/bin/sh\ncat >/dev/null\necho 'Error: simulated failure' >&2\n"
+                       "echo 'second line' >&2\nexit 1\n")
+    program.chmod(0o755)
 
 
 class _Capture:
@@ -54,20 +86,29 @@ class _Capture:
 
 
 def test_default_train_is_the_demo_and_reaches_97_percent_test_accuracy(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_run: tuple[Path, str],
 ) -> None:
-    # What `make demo` runs (plus --out and --no-progress): MLP [2, 16, 16, 1] on 200 moons.
-    assert main(["train", "--out", str(tmp_path), "--no-progress"]) == 0
-    text = capsys.readouterr().out
+    out, text = demo_run
     assert "moons, 200 points" in text
     assert "MLP [2, 16, 16, 1]" in text
     match = re.search(r"test accuracy: ([\d.]+)%", text)
     assert match is not None and float(match.group(1)) >= 97.0
     for name in ("model.json", "history.json", "loss.png", "boundary.png"):
-        assert (tmp_path / name).stat().st_size > 0
-        assert str(tmp_path / name) in text  # says where the pictures are
-    if _graph_possible():
-        assert (tmp_path / "graph.svg").read_text().lstrip().startswith("<?xml")
+        assert (out / name).stat().st_size > 0
+        assert str(out / name) in text  # says where the pictures are
+
+
+@needs_dot
+def test_demo_graph_is_the_network_layer_by_layer_and_fits_a_screen(
+    demo_run: tuple[Path, str],
+) -> None:
+    # Its loss graph has 405 Values (337 of them weights): about 15,900 pt tall if drawn.
+    out, text = demo_run
+    svg = (out / "graph.svg").read_text()
+    assert svg.lstrip().startswith("<?xml")
+    assert svg.count("<title>cluster_layer") == 3  # one cluster per layer
+    assert svg_size_pt(out / "graph.svg")[1] <= READABLE_HEIGHT_PT
+    assert re.search(r"graph\.svg\s+the network layer by layer, one training example", text)
 
 
 def test_train_writes_model_history_and_pictures(tiny_run: tuple[Path, str]) -> None:
@@ -84,22 +125,44 @@ def test_train_writes_model_history_and_pictures(tiny_run: tuple[Path, str]) -> 
     assert "python -m nn predict --model" in text
 
 
-def test_train_skips_the_graph_with_a_message_when_graphviz_is_missing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_train_without_graphviz_still_trains_and_says_why_there_is_no_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert main(["train", *TINY, "--epochs", "1", "--out", str(tmp_path)]) == 0
-    assert "skipped: Graphviz's 'dot' program is not installed" in capsys.readouterr().out
-    assert not (tmp_path / "graph.svg").exists()
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no dot on it
+    status, text = _train(tmp_path, *TINY, "--epochs", "1")
+    assert status == 0
+    assert re.search(r"test accuracy: [\d.]+%", text)
     assert (tmp_path / "model.json").exists()
+    assert not (tmp_path / "graph.svg").exists()
+    assert re.search(r"\(graph\.svg not written\)\s+skipped: Graphviz's 'dot' program is not "
+                     r"installed \(apt-get install graphviz", text)
 
 
-@pytest.mark.skipif(not _graph_possible(), reason="needs Graphviz's dot and autograd.draw_dot")
-def test_train_writes_the_graph_of_one_example(tiny_run: tuple[Path, str]) -> None:
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake dot is a shell script")
+def test_train_reports_a_failing_graphviz_in_one_line_and_keeps_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_dot(tmp_path)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")  # found first
+    status, text = _train(tmp_path / "run", *TINY, "--epochs", "1")
+    assert status == 0
+    assert (tmp_path / "run" / "model.json").exists()
+    assert not (tmp_path / "run" / "graph.svg").exists()
+    lines = [line for line in text.splitlines() if "Graphviz could not draw graph.svg" in line]
+    assert len(lines) == 1
+    assert "simulated failure" in lines[0] and "second line" in lines[0]
+
+
+@needs_dot
+def test_a_small_model_gets_the_loss_graph_of_one_example_with_gradients(
+    tiny_run: tuple[Path, str],
+) -> None:
     out, text = tiny_run
     svg = (out / "graph.svg").read_text()
-    assert "<svg" in svg
-    assert "graph.svg" in text
+    assert "data " in svg and "grad " in svg  # one record per Value
+    assert "cluster_layer" not in svg
+    assert svg_size_pt(out / "graph.svg")[1] <= READABLE_HEIGHT_PT
+    assert re.search(r"graph\.svg\s+the computation graph of one training example's loss", text)
 
 
 def test_a_diverging_run_exits_1_with_a_clear_message(
