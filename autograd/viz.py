@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from html import escape
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "attributes",
     "draw_dot",
     "format_number",
+    "make_drawing",
     "quote",
     "record_label",
     "table_label",
@@ -73,6 +75,14 @@ class GraphvizNotFoundError(RuntimeError):
     """Raised when a drawing is rendered but Graphviz's ``dot`` program is missing."""
 
 
+@contextmanager
+def _explain_missing_graphviz() -> Iterator[None]:
+    try:
+        yield
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizNotFoundError(INSTALL_HINT) from error
+
+
 # ---------------------------------------------------------------- the returned graph
 
 
@@ -92,10 +102,8 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         Raises:
             GraphvizNotFoundError: If Graphviz's ``dot`` program is not installed.
         """
-        try:
+        with _explain_missing_graphviz():
             return str(super().render(*args, **kwargs))
-        except graphviz.ExecutableNotFound as error:
-            raise GraphvizNotFoundError(INSTALL_HINT) from error
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """The rendered graph as bytes or str (see ``graphviz.Digraph.pipe``).
@@ -103,10 +111,8 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         Raises:
             GraphvizNotFoundError: If Graphviz's ``dot`` program is not installed.
         """
-        try:
+        with _explain_missing_graphviz():
             return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as error:
-            raise GraphvizNotFoundError(INSTALL_HINT) from error
 
     def unflatten(self, *args: Any, **kwargs: Any) -> Any:
         """See ``graphviz.Digraph.unflatten``.
@@ -114,10 +120,8 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         Raises:
             GraphvizNotFoundError: If Graphviz's ``unflatten`` program is not installed.
         """
-        try:
+        with _explain_missing_graphviz():
             return super().unflatten(*args, **kwargs)
-        except graphviz.ExecutableNotFound as error:
-            raise GraphvizNotFoundError(INSTALL_HINT) from error
 
     def _repr_mimebundle_(
         self,
@@ -209,6 +213,33 @@ def table_label(rows: Sequence[Sequence[str]], fill: str) -> str:
         html.append("<tr>" + "".join(cells) + "</tr>")
     html.append("</table>>")
     return "".join(html)
+
+
+def make_drawing(
+    lines: Iterable[str],
+    *,
+    graph_attr: Mapping[str, str],
+    node_attr: Mapping[str, str],
+    edge_attr: Mapping[str, str],
+    title: str | None = None,
+) -> Drawing:
+    """A :class:`Drawing` of DOT statements, with an optional title on top.
+
+    Args:
+        lines: DOT statements, one per item, without the newline; empty ones are skipped.
+        graph_attr: Attributes of the whole graph (``rankdir`` and the like).
+        node_attr: Default attributes of every node.
+        edge_attr: Default attributes of every edge.
+        title: Text shown above the graph, in Helvetica, or None for no title.
+
+    Returns:
+        The drawing, whose ``.source`` lists the statements in the order given.
+    """
+    if title is not None:
+        graph_attr = {**graph_attr, "label": title, "labelloc": "t", "fontname": "Helvetica"}
+    drawing = Drawing(graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr)
+    drawing.body.extend(line + "\n" for line in lines if line)
+    return drawing
 
 
 def attributes(attrs: Mapping[str, str]) -> str:
@@ -400,19 +431,14 @@ def draw_dot(
             linked.add(key)
             lines.append(f"\ts{key[0]} -> {op_id} [style=dashed color=gray50]")
 
-    graph_attr = {"rankdir": rankdir}
-    if sizes:
-        total = len(order) + len(owner)
-        graph_attr["label"] = f"showing {len(order):,} of {total:,} values"
-        graph_attr["labelloc"] = "t"
-        graph_attr["fontname"] = "Helvetica"
-    drawing = Drawing(
-        graph_attr=graph_attr,
+    total = len(order) + len(owner)
+    return make_drawing(
+        lines,
+        graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6"},
+        title=f"showing {len(order):,} of {total:,} values" if sizes else None,
     )
-    drawing.body.extend(line + "\n" for line in lines)
-    return drawing
 
 
 def _group_hidden(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from autograd import Value, enable_grad, grad, vsum
-from autograd.viz import Drawing, attributes, format_number, quote, table_label
+from autograd.viz import Drawing, attributes, format_number, make_drawing, quote, table_label
 
 from .layers import MLP, Layer, Neuron
 
@@ -228,23 +228,18 @@ def draw_model(
                 lines.append(f"\t{source}:e -> {ids[j]}:w{attributes(edge)}")
         previous = ids
 
-    graph_attr = {
-        "rankdir": rankdir,
-        "splines": "line",
-        "nodesep": "0.08",
-        "ranksep": "1.2",
-        # The final crossing pass would undo the index order the invisible edges set.
-        "remincross": "false",
-    }
-    if traced is not None:
-        of_what = "the output" if len(layers[-1]) == 1 else "the sum of the outputs"
-        graph_attr["label"] = f"grad: derivative of {of_what} for this input"
-        graph_attr["labelloc"] = "t"
-        graph_attr["fontname"] = "Helvetica"
-    drawing = Drawing(
-        graph_attr=graph_attr,
+    of_what = "the output" if len(layers[-1]) == 1 else "the sum of the outputs"
+    return make_drawing(
+        lines,
+        graph_attr={
+            "rankdir": rankdir,
+            "splines": "line",
+            "nodesep": "0.08",
+            "ranksep": "1.2",
+            # The final crossing pass would undo the index order the invisible edges set.
+            "remincross": "false",
+        },
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"arrowhead": "none"},
+        title=None if traced is None else f"grad: derivative of {of_what} for this input",
     )
-    drawing.body.extend(line + "\n" for line in lines if line)
-    return drawing

@@ -21,6 +21,7 @@ from autograd.viz import (
     Drawing,
     GraphvizNotFoundError,
     draw_dot,
+    make_drawing,
     record_label,
 )
 from nn.viz import NEGATIVE, POSITIVE, draw_model
@@ -384,6 +385,22 @@ def test_drawing_copy_keeps_the_friendly_rendering() -> None:
     copied = drawing.copy()
     assert isinstance(copied, Drawing)
     assert copied.source == drawing.source
+
+
+def test_make_drawing_writes_the_statements_in_order_under_an_optional_title() -> None:
+    styles = {"graph_attr": {"rankdir": "LR"}, "node_attr": {"fontsize": "10"}, "edge_attr": {}}
+    titled = make_drawing(["\ta -> b", "", "\tb -> c"], title='say "hi"', **styles)
+    assert isinstance(titled, Drawing)
+    assert titled.source == (
+        "digraph {\n"
+        '\tgraph [fontname=Helvetica label="say \\"hi\\"" labelloc=t rankdir=LR]\n'
+        "\tnode [fontsize=10]\n"
+        "\ta -> b\n"
+        "\tb -> c\n"
+        "}\n"
+    )
+    untitled = make_drawing(["\ta -> b"], **styles).source
+    assert "label" not in untitled and "rankdir=LR" in untitled
 
 
 # ---------------------------------------------------------------- draw_model
