@@ -15,7 +15,7 @@ from typing import Protocol
 from . import handwritten, phases, with_micrograd, with_torch, with_valuegrad
 from .harness import Case, Timings, interleave
 from .problem import MLPProblem, make_problem
-from .report import BenchmarkError, Section, Target, ratio, seconds, table
+from .report import BenchmarkError, Section, Target, limit_from_phases, ratio, seconds, table
 from .settings import Settings
 
 TOLERANCE = 1e-9
@@ -169,13 +169,10 @@ def run(settings: Settings) -> Section:
     )
     section.lines.append("")
     step_phases = phases.mlp_step(problem, settings.first_rounds)
-    section.lines.extend(phases.render(step_phases, nodes, steady.median("handwritten")))
-    forward = step_phases["forward (builds the graph)"]
-    backward = step_phases["topological sort"] + step_phases["backward sweep"]
-    floor_limit = (
-        f"valuegrad's forward alone ({seconds(forward)}, {forward / nodes * 1e9:.0f} ns per "
-        f"node) is {forward / steady.median('handwritten'):.1f}x the whole floor; sort + "
-        f"backward add {seconds(backward)} (see A's phase table)"
+    floor = steady.median("handwritten")
+    section.lines.extend(phases.render(step_phases, nodes, floor))
+    floor_limit = limit_from_phases(
+        step_phases, "forward (builds the graph)", "valuegrad's forward", nodes, floor
     )
     micrograd_first = first.ratio("micrograd", "valuegrad")
     micrograd_steady = steady.ratio("micrograd", "valuegrad")

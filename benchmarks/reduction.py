@@ -17,7 +17,7 @@ from typing import Any
 
 from . import handwritten, phases, with_micrograd, with_torch, with_valuegrad
 from .harness import Case, interleave
-from .report import BenchmarkError, Section, Target, ratio, seconds, table
+from .report import BenchmarkError, Section, Target, limit_from_phases, ratio, seconds, table
 from .settings import Settings
 
 TOLERANCE = 1e-9
@@ -182,12 +182,8 @@ def run(settings: Settings) -> Section:
     sum_phases = phases.sum_of_products(xs, ys, settings.reduction_rounds)
     floor = timings.median("handwritten")
     section.lines.extend(phases.render(sum_phases, size + 1, floor))
-    products = sum_phases["products (one node each)"]
-    backward = sum_phases["topological sort"] + sum_phases["backward sweep"]
-    limit = (
-        f"making the {size:,} product nodes alone takes {seconds(products)} "
-        f"({products / size * 1e9:.0f} ns each), {products / floor:.1f}x the whole floor; "
-        f"sort + backward over them {backward / floor:.1f}x more"
+    limit = limit_from_phases(
+        sum_phases, "products (one node each)", f"making the {size:,} product nodes", size, floor
     )
     fused = timings.ratio("valuegrad vsum", "handwritten")
     section.targets.append(

@@ -6,7 +6,7 @@ import datetime
 import os
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -107,6 +107,33 @@ def ratio(value: float) -> str:
     if value < 1.0:
         return f"{value:.2g}x"
     return f"{value:.1f}x" if value < 100 else f"{value:.0f}x"
+
+
+def limit_from_phases(
+    phases: Mapping[str, float], build: str, what: str, nodes: int, floor: float
+) -> str:
+    """What keeps a workload from the handwritten floor, in words, from its phase table.
+
+    Args:
+        phases: Phase name -> median seconds; holds ``build``, "topological sort"
+            and "backward sweep".
+        build: The phase that builds the graph.
+        what: That phase in words, to start the sentence ("valuegrad's forward").
+        nodes: The nodes the build phase makes, for its time per node.
+        floor: The handwritten floor's median for the whole workload.
+
+    Returns:
+        A sentence for :attr:`Target.limit`: "valuegrad's forward alone takes
+        2.10 ms (52 ns per node), 4.1x the whole floor; sort + backward add
+        1.30 ms (2.5x the floor)".
+    """
+    built = phases[build]
+    backward = phases["topological sort"] + phases["backward sweep"]
+    return (
+        f"{what} alone takes {seconds(built)} ({built / nodes * 1e9:.0f} ns per node), "
+        f"{built / floor:.1f}x the whole floor; sort + backward add {seconds(backward)} "
+        f"({backward / floor:.1f}x the floor)"
+    )
 
 
 def nbytes(value: float) -> str:
