@@ -420,7 +420,9 @@ class Value:
         Every node reached gets ``.grad``. Leaves accumulate across calls until
         zeroed, as in PyTorch; interior nodes hold the gradient of the latest
         call only. Iterative: graphs of any depth work at the default recursion
-        limit.
+        limit. A node whose gradient is exactly 0 passes nothing on, so its
+        local derivatives are not computed (under a relu that is off, an
+        undefined derivative such as sqrt's at 0 is not an error).
 
         Args:
             grad: The upstream gradient to seed self with.
@@ -443,8 +445,12 @@ class Value:
             op = node._op
             if op is None:  # never true here (the order holds op nodes only), but typed so
                 continue
-            parents = node._parents
             grad_out = node.grad
+            if grad_out == 0.0:
+                # Nothing to pass on (e.g. under a relu that is off, or a hinge
+                # margin that is met): skip the rule and the loop over operands.
+                continue
+            parents = node._parents
             # Most nodes have one or two operands: for them a tuple display and
             # unpacking are about twice as fast as a comprehension and a zip.
             count = len(parents)

@@ -166,6 +166,16 @@ def test_an_undefined_derivative_in_backward_names_the_op() -> None:
         y.backward()
 
 
+def test_a_node_with_zero_gradient_passes_nothing_on_and_is_not_differentiated() -> None:
+    # relu is off, so nothing reaches sqrt: its undefined derivative at 0 is never asked for.
+    x = Value(0.0)
+    out = (x.sqrt() - 1.0).relu()
+    out.backward()
+    assert x.grad == 0.0
+    with pytest.raises(ZeroDivisionError, match="sqrt"):
+        (x.sqrt() + 1.0).relu().backward()
+
+
 @pytest.mark.parametrize("operands", [1, 2, 3])
 def test_a_rule_giving_the_wrong_number_of_derivatives_is_not_called_undefined(
     operands: int,
