@@ -697,17 +697,10 @@ def dot_of_values(ws: Sequence[Value], xs: Sequence[Value], start: Value | float
 
 
 def dot_with_numbers(ws: Sequence[Value], xs: Sequence[float], start: Value | float) -> Value:
-    """:func:`dot` of Values with floats, without dot's checks, for callers that made them.
+    """As :func:`dot_of_values`, but ``xs`` are floats (a first layer's inputs).
 
-    The floats (a first layer's inputs) become the node's coefficients.
-
-    Args:
-        ws: Values.
-        xs: Floats, as many as ``ws``.
-        start: A Value (a bias) or a float.
-
-    Returns:
-        One ``dot`` node.
+    The floats become the node's coefficients, so the node's parents are only
+    the Values ``ws`` (and ``start`` if it is a Value).
     """
     return _dot_node(tuple(ws), 0, tuple(xs), start)
 

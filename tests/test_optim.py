@@ -128,6 +128,16 @@ CONFIGS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+def step_both(optimizer: Any, ours: list[Value], reference: Any, theirs: list[Any]) -> None:
+    """One step of our optimizer and of torch's, each on its own copy of the objective."""
+    optimizer.zero_grad()
+    objective(ours).backward()
+    optimizer.step()
+    reference.zero_grad()
+    objective(theirs).backward()
+    reference.step()
+
+
 @pytest.mark.parametrize(("name", "settings"), CONFIGS, ids=[f"{n}-{s}" for n, s in CONFIGS])
 def test_optimizer_matches_torch_optim_for_several_steps(name: str, settings: dict[str, Any]) -> None:
     torch = pytest.importorskip("torch")
@@ -136,12 +146,7 @@ def test_optimizer_matches_torch_optim_for_several_steps(name: str, settings: di
     theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in START]
     reference = getattr(torch.optim, name)(theirs, **settings)
     for _ in range(6):
-        optimizer.zero_grad()
-        objective(ours).backward()
-        optimizer.step()
-        reference.zero_grad()
-        objective(theirs).backward()
-        reference.step()
+        step_both(optimizer, ours, reference, theirs)
         assert [p.data for p in ours] == pytest.approx([t.item() for t in theirs], rel=1e-12, abs=1e-14)
     assert optimizer.step_count == 6
 
@@ -167,12 +172,7 @@ def test_scheduled_sgd_matches_torch_lambda_lr() -> None:
     reference = torch.optim.SGD(theirs, lr=0.2, momentum=0.9)
     scheduler = torch.optim.lr_scheduler.LambdaLR(reference, lambda step: schedule(step) / 0.2)
     for _ in range(5):
-        optimizer.zero_grad()
-        objective(ours).backward()
-        optimizer.step()
-        reference.zero_grad()
-        objective(theirs).backward()
-        reference.step()
+        step_both(optimizer, ours, reference, theirs)
         scheduler.step()
         assert [p.data for p in ours] == pytest.approx([t.item() for t in theirs], rel=1e-12)
 
