@@ -40,6 +40,7 @@ __all__ = [
     "attributes",
     "draw_dot",
     "format_number",
+    "install_hint",
     "make_drawing",
     "quote",
     "record_label",
@@ -48,12 +49,19 @@ __all__ = [
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
-INSTALL_HINT = (
-    "Graphviz's 'dot' program was not found on PATH, so the graph cannot be rendered. "
-    "Install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), "
-    "'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz', "
-    "then restart Python. The DOT text is still available as the drawing's .source."
-)
+
+
+def install_hint(program: str = "dot") -> str:
+    """What to do when Graphviz's ``program`` (``dot``, ``unflatten``) is missing."""
+    return (
+        f"Graphviz's {program!r} program was not found on PATH, so the graph cannot be "
+        "rendered. Install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), "
+        "'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz', "
+        "then restart Python. The DOT text is still available as the drawing's .source."
+    )
+
+
+INSTALL_HINT = install_hint()
 
 # Fill colours: parameters (what training changes) stand out from inputs and
 # constants; the root is the one node everything flows into.
@@ -76,11 +84,11 @@ class GraphvizNotFoundError(RuntimeError):
 
 
 @contextmanager
-def _explain_missing_graphviz() -> Iterator[None]:
+def _explain_missing_graphviz(program: str = "dot") -> Iterator[None]:
     try:
         yield
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFoundError(INSTALL_HINT) from error
+        raise GraphvizNotFoundError(install_hint(program)) from error
 
 
 # ---------------------------------------------------------------- the returned graph
@@ -120,7 +128,7 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         Raises:
             GraphvizNotFoundError: If Graphviz's ``unflatten`` program is not installed.
         """
-        with _explain_missing_graphviz():
+        with _explain_missing_graphviz("unflatten"):
             return super().unflatten(*args, **kwargs)
 
     def _repr_mimebundle_(

@@ -1,5 +1,7 @@
 """valuegrad's neural-network package, built on ``autograd.Value``."""
 
+from typing import Any
+
 from .data import (
     Scaler,
     batches,
@@ -19,7 +21,16 @@ from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, cosine, linear_decay, s
 from .serialize import LoadedModel, load, load_with_preprocessing, save
 from .torch_bridge import from_torch, to_torch
 from .train import LOSSES, History, compute_loss, evaluate, fit, predict, predict_classes
-from .viz import draw_model
+
+
+def __getattr__(name: str) -> Any:
+    # draw_model needs the graphviz package (a third of ``import nn``'s time):
+    # it is imported on first use, as autograd does with draw_dot.
+    if name == "draw_model":
+        from .viz import draw_model
+
+        return draw_model
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")
 
 __all__ = [
     "ACTIVATIONS",

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from autograd import Value, enable_grad, grad, vsum
-from autograd.viz import Drawing, attributes, format_number, make_drawing, quote, table_label
+from autograd.viz import (
+    RANKDIRS,
+    Drawing,
+    attributes,
+    format_number,
+    make_drawing,
+    quote,
+    table_label,
+)
 
 from .layers import MLP, Layer, Neuron
 
@@ -161,8 +169,8 @@ def draw_model(
         3
     """
     layers = _layers_of(module)
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_model rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_model rankdir must be one of {RANKDIRS}, got {rankdir!r}")
     nin = len(layers[0][0].w)
     traced = None if example is None else _trace(layers, _check_example(example, nin))
 

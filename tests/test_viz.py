@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -364,9 +366,22 @@ def test_rendering_without_graphviz_says_how_to_install_it(
     for hint in ("apt-get install graphviz", "brew install graphviz", "conda install -c conda-forge graphviz"):
         assert hint in message
     assert isinstance(caught.value, RuntimeError)
+    assert "'dot' program" in message
     with pytest.raises(GraphvizNotFoundError):
         drawing.pipe(format="svg")
+    with pytest.raises(GraphvizNotFoundError, match="'unflatten' program"):
+        drawing.unflatten(stagger=2)  # names the program that is really missing
     assert drawing.source.startswith("digraph {")  # the DOT text is still there
+
+
+def test_importing_the_packages_does_not_import_graphviz_until_a_drawing_is_asked_for() -> None:
+    code = (
+        "import sys, autograd, nn\n"
+        "assert 'graphviz' not in sys.modules, 'imported too early'\n"
+        "nn.draw_model, autograd.draw_dot\n"
+        "assert 'graphviz' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_jupyter_display_without_graphviz_falls_back_to_the_source(
