@@ -649,13 +649,9 @@ def dot(
         )
     if not isinstance(start, Value):
         start = _require_number(start, "dot start")
-    w_kinds, x_kinds = set(map(type, ws)), set(map(type, xs))
-    if w_kinds == {Value} and x_kinds == {Value}:
-        # A hidden layer: every product is of two Values.
-        return dot_of_values(cast(tuple[Value, ...], ws), cast(tuple[Value, ...], xs), start)
-    if w_kinds == {Value} and x_kinds == {float}:
-        # A first layer: plain-float inputs become the weights' coefficients.
-        return dot_with_numbers(cast(tuple[Value, ...], ws), cast(tuple[float, ...], xs), start)
+    unchecked = unchecked_dot_for(xs) if set(map(type, ws)) == {Value} else None
+    if unchecked is not None:
+        return unchecked(cast(tuple[Value, ...], ws), xs, start)
     constant = 0.0
     paired_ws: list[Value] = []
     paired_xs: list[Value] = []
@@ -679,11 +675,36 @@ def dot(
     return _dot_node(operands, len(paired_ws), tuple(coefficients), start, constant)
 
 
+DotFunction = Callable[[Sequence[Value], Any, Value | float], Value]
+"""``(ws, xs, start) -> Value``: :func:`dot` or one of its check-free paths."""
+
+
+def unchecked_dot_for(xs: Sequence[object]) -> DotFunction | None:
+    """The check-free path of :func:`dot` for inputs like ``xs``, if there is one.
+
+    ``dot`` asks this once per call; ``nn``'s layers ask it once per layer and
+    use the answer for every neuron (whose weights are Values it made itself).
+
+    Args:
+        xs: The second operands; the first ones must all be Values.
+
+    Returns:
+        :func:`dot_of_values` if every x is a Value (a hidden layer),
+        :func:`dot_with_numbers` if every x is a float (a first layer), and
+        None otherwise: then only ``dot`` itself handles them.
+    """
+    kinds = set(map(type, xs))
+    if kinds == {Value}:
+        return dot_of_values
+    if kinds == {float}:
+        return dot_with_numbers
+    return None
+
+
 def dot_of_values(ws: Sequence[Value], xs: Sequence[Value], start: Value | float) -> Value:
     """:func:`dot` of Values, without dot's checks, for callers that made them.
 
-    ``nn``'s layers check their input once, then call this once per neuron
-    (a neuron's weights are Values it made itself).
+    See :func:`unchecked_dot_for`, which chooses it.
 
     Args:
         ws: Values.

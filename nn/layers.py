@@ -23,10 +23,10 @@ import math
 import numbers
 import random
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
 from autograd import Value, dot
-from autograd.engine import dot_of_values, dot_with_numbers
+from autograd.engine import DotFunction, unchecked_dot_for
 
 from ._checks import positive_int
 from .functional import activation_function
@@ -162,22 +162,11 @@ class Neuron(Module):
             raise ValueError(f"Neuron expected {self.nin} inputs, got {len(x)}")
         return self._forward(x)
 
-    def _forward(self, x: Input) -> Value:
-        # No length check: Layer and MLP have made it once for all their neurons.
+    def _forward(self, x: Input, combine: DotFunction = dot) -> Value:
+        # No length check: Layer and MLP have made it once for all their neurons,
+        # and a Layer passes the check-free dot that suits x (unchecked_dot_for).
         b = self.b
-        return self._activate(dot(self.w, x, 0.0 if b is None else b))
-
-    # The two below skip dot's per-call type checks: the caller has checked
-    # that x holds only Values, or only floats, and the weights are Values this
-    # neuron made.
-
-    def _forward_values(self, x: tuple[Value, ...]) -> Value:
-        b = self.b
-        return self._activate(dot_of_values(self.w, x, 0.0 if b is None else b))
-
-    def _forward_floats(self, x: tuple[float, ...]) -> Value:
-        b = self.b
-        return self._activate(dot_with_numbers(self.w, x, 0.0 if b is None else b))
+        return self._activate(combine(self.w, x, 0.0 if b is None else b))
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.activation}" + ("" if self.b is not None else ", bias=False")
@@ -264,14 +253,8 @@ class Layer(Module):
     def _forward(self, x: Input) -> list[Value]:
         # One tuple and one type check for all neurons, not one per neuron.
         x = tuple(x)
-        kinds = set(map(type, x))
-        if kinds == {Value}:
-            values = cast(tuple[Value, ...], x)
-            return [neuron._forward_values(values) for neuron in self.neurons]
-        if kinds == {float}:
-            floats = cast(tuple[float, ...], x)
-            return [neuron._forward_floats(floats) for neuron in self.neurons]
-        return [neuron._forward(x) for neuron in self.neurons]
+        combine = unchecked_dot_for(x) or dot
+        return [neuron._forward(x, combine) for neuron in self.neurons]
 
     def extra_repr(self) -> str:
         return f"{self.nin} -> {self.nout}, {self.activation}" + (

@@ -263,6 +263,19 @@ def test_dot_with_plain_number_inputs_keeps_them_as_coefficients() -> None:
     assert dot([1.0, 2.0], [3.0, 4.0]).data == 11.0
 
 
+def test_dot_takes_a_check_free_path_only_for_all_values_or_all_floats() -> None:
+    values, floats = [Value(2.0), Value(3.0)], [2.0, 3.0]
+    assert engine.unchecked_dot_for(values) is engine.dot_of_values
+    assert engine.unchecked_dot_for(floats) is engine.dot_with_numbers
+    for mixed in ([Value(2.0), 3.0], [2, 3.0], [], [True, 1.0]):
+        assert engine.unchecked_dot_for(mixed) is None
+    ws = [Value(0.5), Value(-1.0)]
+    for xs in (values, floats):
+        unchecked = engine.unchecked_dot_for(xs)
+        assert unchecked is not None
+        assert unchecked(ws, xs, 1.0).data == dot(ws, xs, 1.0).data == 0.5 * 2.0 - 3.0 + 1.0
+
+
 def test_dot_refuses_different_lengths_and_non_numbers() -> None:
     with pytest.raises(ValueError, match="same length, got 2 and 3"):
         dot([Value(1.0)] * 2, [1.0] * 3)
