@@ -6,14 +6,20 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 
 from typing import Any
 
-from .engine import Value, apply, dot, enable_grad, grad, hessian, is_grad_enabled, no_grad, vsum
+from .extend import apply
+from .functional import grad, hessian
 from .gradcheck import GradcheckError, gradcheck
-from .ops import TABLE, Op
+from .graph import StaleGraphError
+from .mode import enable_grad, is_grad_enabled, no_grad
+from .op import Op
+from .ops import TABLE
+from .reductions import dot, linear, vsum
+from .value import Value
 
 
 def __getattr__(name: str) -> Any:
-    # draw_dot needs the graphviz package; importing it lazily keeps the engine
-    # itself standard-library only.
+    # draw_dot needs the graphviz package; importing it on first use keeps
+    # ``import autograd`` standard-library only.
     if name == "draw_dot":
         from .viz import draw_dot
 
@@ -25,6 +31,7 @@ __all__ = [
     "TABLE",
     "GradcheckError",
     "Op",
+    "StaleGraphError",
     "Value",
     "apply",
     "dot",
@@ -34,6 +41,7 @@ __all__ = [
     "gradcheck",
     "hessian",
     "is_grad_enabled",
+    "linear",
     "no_grad",
     "vsum",
 ]

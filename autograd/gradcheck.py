@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
-from .engine import Number, Value, _require_number, grad, no_grad
+from ._numbers import require_number
+from .functional import grad
+from .mode import no_grad
+from .value import Number, Value
+
+__all__ = ["GradcheckError", "gradcheck"]
 
 
 class GradcheckError(Exception):
@@ -54,7 +60,8 @@ def gradcheck(
         raise ValueError(f"gradcheck order must be 1 or 2, got {order!r}")
     if not eps > 0.0:
         raise ValueError(f"gradcheck eps must be positive, got {eps!r}")
-    point = [x.data if isinstance(x, Value) else _require_number(x, "gradcheck") for x in inputs]
+    point = [x.data if isinstance(x, Value) else require_number(x, "gradcheck") for x in inputs]
+    _refuse_non_finite_neighbourhood(f, point, eps)
 
     rows: list[tuple[str, float, float]] = []
     analytic = _first_derivatives(f, point)
@@ -72,6 +79,23 @@ def gradcheck(
     if failures:
         raise GradcheckError(_table(rows, atol, rtol, len(failures)))
     return True
+
+
+def _refuse_non_finite_neighbourhood(f: Function, point: list[float], eps: float) -> None:
+    """Finite differences need f finite at every point they evaluate: say which one is not."""
+    if not math.isfinite(_evaluate(f, point)):
+        raise GradcheckError(f"f is not finite at the point {point}: {_evaluate(f, point)!r}")
+    for index in range(len(point)):
+        for step in (eps, -eps):
+            moved = list(point)
+            moved[index] += step
+            value = _evaluate(f, moved)
+            if not math.isfinite(value):
+                raise GradcheckError(
+                    f"f is {value!r} at input {index} = {moved[index]!r}, one step of eps = {eps:g} "
+                    f"from {point[index]!r}: the finite-difference step leaves f's domain; "
+                    "use a smaller eps or check further from the domain's edge"
+                )
 
 
 def _evaluate(f: Function, point: list[float]) -> float:

@@ -1,4 +1,4 @@
-"""Drawing computation graphs with Graphviz: ``draw_dot`` and the helpers ``nn`` builds on.
+"""Drawing computation graphs with Graphviz: ``draw_dot``.
 
 ``draw_dot(root)`` returns a :class:`Drawing` (a ``graphviz.Digraph``) of every
 node under ``root``: one record per Value (label, data, grad), one small node
@@ -13,280 +13,48 @@ Design notes:
 * The walk is iterative (no recursion limit) and, past ``max_nodes``, keeps the
   nodes nearest the root. The rest is drawn as summary nodes, one per
   connected part of the hidden graph, which count every hidden node once.
-* Lines are formatted here rather than through ``Digraph.node``/``Digraph.edge``
-  because those calls cost about 7 µs each, which would dominate large drawings.
-* Rendering needs Graphviz's ``dot`` program; without it :class:`Drawing`
-  raises :class:`GraphvizNotFoundError`, which says how to install it, while
-  ``.source`` stays available.
+* What an op node says and whether its edges are numbered come from the op's
+  row of the derivative table (``caption``, ``commutes``): nothing here knows
+  an op by name.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from html import escape
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
 
-import graphviz
+from ._drawing import (
+    LEAF_FILL,
+    OP_FILL,
+    PARAMETER_FILL,
+    RANKDIRS,
+    ROOT_FILL,
+    SUMMARY_FILL,
+    Drawing,
+    GraphvizNotFoundError,
+    attributes,
+    format_number,
+    make_drawing,
+    quote,
+    record_label,
+)
+from .value import Value
 
-from .engine import Value
-from .ops import TABLE
+__all__ = ["Drawing", "GraphvizNotFoundError", "draw_dot"]
 
-__all__ = [
-    "INSTALL_HINT",
-    "Drawing",
-    "GraphvizNotFoundError",
-    "attributes",
-    "draw_dot",
-    "format_number",
-    "install_hint",
-    "make_drawing",
-    "quote",
-    "record_label",
-    "table_label",
-]
-
-RANKDIRS = ("LR", "RL", "TB", "BT")
-
-
-
-def install_hint(program: str = "dot") -> str:
-    """What to do when Graphviz's ``program`` (``dot``, ``unflatten``) is missing."""
-    return (
-        f"Graphviz's {program!r} program was not found on PATH, so the graph cannot be "
-        "rendered. Install Graphviz: 'sudo apt-get install graphviz' (Debian/Ubuntu), "
-        "'brew install graphviz' (macOS) or 'conda install -c conda-forge graphviz', "
-        "then restart Python. The DOT text is still available as the drawing's .source."
-    )
-
-
-INSTALL_HINT = install_hint()
-
-# Fill colours: parameters (what training changes) stand out from inputs and
-# constants; the root is the one node everything flows into.
-ROOT_FILL = "#ffd966"
-PARAMETER_FILL = "#cfe2ff"
-LEAF_FILL = "#eeeeee"
-OP_FILL = "#f7f7f7"
-SUMMARY_FILL = "#fff2cc"
-
-# Ops whose result does not depend on operand order: their edges need no operand
-# index unless an operand repeats (``x * x``).
-_COMMUTATIVE = frozenset({"add", "mul", "sum"})
 _OP_STYLE = (
     f'shape=ellipse width=0.3 height=0.3 margin="0.04,0.02" style=filled fillcolor="{OP_FILL}"'
 )
 
 
-class GraphvizNotFoundError(RuntimeError):
-    """Raised when a drawing is rendered but Graphviz's ``dot`` program is missing."""
-
-
-@contextmanager
-def _explain_missing_graphviz(program: str = "dot") -> Iterator[None]:
-    try:
-        yield
-    except graphviz.ExecutableNotFound as error:
-        raise GraphvizNotFoundError(install_hint(program)) from error
-
-
-# ---------------------------------------------------------------- the returned graph
-
-
-class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no types
-    """A ``graphviz.Digraph`` whose rendering explains how to install Graphviz.
-
-    ``render``, ``pipe``, ``view`` and ``unflatten`` raise
-    :class:`GraphvizNotFoundError` (a ``RuntimeError``) with installation
-    instructions instead of ``graphviz.ExecutableNotFound``. In Jupyter, a
-    missing ``dot`` shows the instructions and the DOT source as text instead
-    of a traceback. Everything else is the ordinary ``graphviz.Digraph``.
-    """
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        """Write the source and the rendered file (see ``graphviz.Digraph.render``).
-
-        Raises:
-            GraphvizNotFoundError: If Graphviz's ``dot`` program is not installed.
-        """
-        with _explain_missing_graphviz():
-            return str(super().render(*args, **kwargs))
-
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        """The rendered graph as bytes or str (see ``graphviz.Digraph.pipe``).
-
-        Raises:
-            GraphvizNotFoundError: If Graphviz's ``dot`` program is not installed.
-        """
-        with _explain_missing_graphviz():
-            return super().pipe(*args, **kwargs)
-
-    def unflatten(self, *args: Any, **kwargs: Any) -> Any:
-        """See ``graphviz.Digraph.unflatten``.
-
-        Raises:
-            GraphvizNotFoundError: If Graphviz's ``unflatten`` program is not installed.
-        """
-        with _explain_missing_graphviz("unflatten"):
-            return super().unflatten(*args, **kwargs)
-
-    def _repr_mimebundle_(
-        self,
-        include: Iterable[str] | None = None,
-        exclude: Iterable[str] | None = None,
-        **kwargs: Any,
-    ) -> dict[str, bytes | str]:
-        # Jupyter calls this to display the object: SVG when dot is present, and
-        # otherwise the instructions and the source as text rather than a traceback.
-        try:
-            return dict(super()._repr_mimebundle_(include, exclude, **kwargs))
-        except GraphvizNotFoundError:
-            return {"text/plain": f"{INSTALL_HINT}\n\n{self.source}"}
-
-
-# ---------------------------------------------------------------- text helpers
-
-
-def format_number(x: float) -> str:
-    """``x`` with 4 significant digits, compactly (``0.5``, ``-1.235``, ``1.2e+06``, ``nan``)."""
-    return f"{x:.4g}"
-
-
-def quote(text: str) -> str:
-    """``text`` as a double-quoted DOT string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _escape_record_field(text: str) -> str:
-    # In a record label these characters delimit fields and ports; a backslash
-    # makes them literal. Backslashes are doubled first, before any are added.
-    text = text.replace("\\", "\\\\").replace("\n", " ")
-    for special in '{}|<>"':
-        text = text.replace(special, "\\" + special)
-    return text
-
-
-def record_label(*fields: str | tuple[str, ...], flip: bool = False) -> str:
-    """A quoted record label with one field per argument, special characters escaped.
-
-    Args:
-        *fields: Field texts; ``{ } | < > "`` and backslashes are shown literally.
-            A tuple of texts is a group of sub-fields laid out in the other
-            direction (a row of a column, or a column of a row).
-        flip: Wrap the fields in braces, which turns Graphviz's field direction
-            (across instead of down in a left-to-right graph).
-
-    Returns:
-        The label, ready to be used as ``label=...`` in a DOT statement.
-
-    Example:
-        >>> record_label("x", ("a|b", "c"))
-        '"x | { a\\\\|b | c }"'
-    """
-    parts = [
-        "{ " + " | ".join(map(_escape_record_field, field)) + " }"
-        if isinstance(field, tuple)
-        else _escape_record_field(field)
-        for field in fields
-    ]
-    body = " | ".join(parts)
-    return '"' + ("{ " + body + " }" if flip else body) + '"'
-
-
-def table_label(rows: Sequence[Sequence[str]], fill: str) -> str:
-    """An HTML-like label: a small table with a row per sequence, a cell per text.
-
-    Use it with ``shape=plain``. Unlike records, such nodes can be ordered by
-    invisible same-rank edges (Graphviz loses flat edges between records).
-
-    Args:
-        rows: The cells' texts, row by row; a shorter row's last cell spans the rest.
-        fill: The background colour.
-
-    Returns:
-        The label, ready to be used as ``label=...`` in a DOT statement.
-    """
-    columns = max((len(row) for row in rows), default=1)
-    html = [
-        f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="3" '
-        f'bgcolor="{escape(fill)}">'
-    ]
-    for row in rows:
-        cells = []
-        for position, text in enumerate(row):
-            span = columns - len(row) + 1 if position == len(row) - 1 else 1
-            colspan = f' colspan="{span}"' if span > 1 else ""
-            cells.append(f"<td{colspan}>{escape(text)}</td>")
-        html.append("<tr>" + "".join(cells) + "</tr>")
-    html.append("</table>>")
-    return "".join(html)
-
-
-def make_drawing(
-    lines: Iterable[str],
-    *,
-    graph_attr: Mapping[str, str],
-    node_attr: Mapping[str, str],
-    edge_attr: Mapping[str, str],
-    title: str | None = None,
-) -> Drawing:
-    """A :class:`Drawing` of DOT statements, with an optional title on top.
-
-    Args:
-        lines: DOT statements, one per item, without the newline; empty ones are skipped.
-        graph_attr: Attributes of the whole graph (``rankdir`` and the like).
-        node_attr: Default attributes of every node.
-        edge_attr: Default attributes of every edge.
-        title: Text shown above the graph, in Helvetica, or None for no title.
-
-    Returns:
-        The drawing, whose ``.source`` lists the statements in the order given.
-    """
-    if title is not None:
-        graph_attr = {**graph_attr, "label": title, "labelloc": "t", "fontname": "Helvetica"}
-    drawing = Drawing(graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr)
-    drawing.body.extend(line + "\n" for line in lines if line)
-    return drawing
-
-
-def attributes(attrs: Mapping[str, str]) -> str:
-    """`` [key="value" ...]`` for a DOT statement (empty for no attributes), every value quoted."""
-    if not attrs:
-        return ""
-    return " [" + " ".join(f"{key}={quote(value)}" for key, value in attrs.items()) + "]"
-
-
-# ---------------------------------------------------------------- draw_dot
-
-
 def _op_text(node: Value) -> str:
-    """The op node's text: the op's symbol with any folded constant (``* 2``, ``3-``)."""
-    op = TABLE[node.op]
-    const = node.const
-    symbol = op.symbol
-    if isinstance(const, tuple):  # dot: (pairs, coefficients, constant)
-        const = const[2]
-        if const == 0.0:
-            return symbol
-        return f"{symbol} + {format_number(const)}"
-    if not isinstance(const, float):
-        return symbol
-    if op.name == "sum":
-        return symbol if const == 0.0 else f"{symbol} + {format_number(const)}"
-    if op.name == "add_const" and const < 0.0:
-        return f"- {format_number(-const)}"
-    if symbol.startswith("c"):  # c - x, c / x, c ** x: the constant comes first
-        return format_number(const) + symbol[1:]
-    return f"{symbol} {format_number(const)}"
+    """The op node's text: the op's caption with any folded constant (``* 2``, ``2 -``)."""
+    op = node._op
+    return op.caption_for(node.const, format_number) if op is not None else ""
 
 
 def _local_texts(node: Value) -> list[str]:
-    try:
-        return [format_number(local) for local in node.local_grads()]
-    except (ArithmeticError, ValueError):
-        # e.g. sqrt at 0: the drawing should still appear, marking what is undefined.
-        return ["undefined"] * len(node.parents)
+    return [format_number(local) for local in node.local_grads()]
 
 
 def _check_arguments(
@@ -396,7 +164,7 @@ def draw_dot(
         lines.append(f"\t{op_id} -> v{index}")
         parents = node.parents
         ordered = len(parents) > 1 and (
-            node.op not in _COMMUTATIVE or len(set(parents)) < len(parents)
+            not node._op.commutes or len(set(parents)) < len(parents)  # type: ignore[union-attr]
         )
         locals_ = _local_texts(node) if show_local else None
         own_summary = -1

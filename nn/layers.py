@@ -25,8 +25,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value, dot
-from autograd.engine import DotFunction, unchecked_dot_for
+from autograd import Value, dot, linear
 
 from ._checks import positive_int
 from .functional import activation_function
@@ -160,13 +159,8 @@ class Neuron(Module):
         """
         if _input_length(x, "Neuron", self.nin) != self.nin:
             raise ValueError(f"Neuron expected {self.nin} inputs, got {len(x)}")
-        return self._forward(x)
-
-    def _forward(self, x: Input, combine: DotFunction = dot) -> Value:
-        # No length check: Layer and MLP have made it once for all their neurons,
-        # and a Layer passes the check-free dot that suits x (unchecked_dot_for).
         b = self.b
-        return self._activate(combine(self.w, x, 0.0 if b is None else b))
+        return self._activate(dot(self.w, x, 0.0 if b is None else b))
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.activation}" + ("" if self.b is not None else ", bias=False")
@@ -251,10 +245,10 @@ class Layer(Module):
         return self._forward(x)
 
     def _forward(self, x: Input) -> list[Value]:
-        # One tuple and one type check for all neurons, not one per neuron.
-        x = tuple(x)
-        combine = unchecked_dot_for(x) or dot
-        return [neuron._forward(x, combine) for neuron in self.neurons]
+        # One linear call for all neurons: it looks at x once, not once per neuron.
+        neurons = self.neurons
+        sums = linear(x, [n.w for n in neurons], [0.0 if n.b is None else n.b for n in neurons])
+        return [neuron._activate(out) for neuron, out in zip(neurons, sums, strict=True)]
 
     def extra_repr(self) -> str:
         return f"{self.nin} -> {self.nout}, {self.activation}" + (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from autograd import Value, enable_grad, grad, vsum
-from autograd.viz import (
+from autograd._drawing import (
     RANKDIRS,
     Drawing,
     attributes,

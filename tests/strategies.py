@@ -3,7 +3,7 @@
 Two kinds of generator live here:
 
 * :func:`op_case` draws a point inside an op's domain from its row in the
-  derivative table, so every op in ``autograd.ops.TABLE`` is tested without a
+  derivative table, so every op in ``autograd.TABLE`` is tested without a
   test of its own.
 * :func:`programs` draws random expression DAGs with shared subexpressions
   (diamonds, ``x * x``, reuse across branches, deep chains). A program is data,
@@ -21,7 +21,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from autograd import Op, Value, dot, vsum
-from autograd.ops import VARIADIC
+from autograd.op import VARIADIC
 
 # ---------------------------------------------------------------- points inside an op's domain
 
@@ -42,6 +42,15 @@ def op_case(draw: st.DrawFn, op: Op) -> tuple[list[float], Any]:
     const = draw(st.sampled_from(op.test.consts))
     point = [draw(_coordinate(op)) for _ in range(arity)]
     return point, const
+
+
+def operand_names(count: int) -> list[str]:
+    """Names for an op's operands when its rules are read as source: x, y, or x0, x1…"""
+    if count == 1:
+        return ["x"]
+    if count == 2:
+        return ["x", "y"]
+    return [f"x{i}" for i in range(count)]
 
 
 # ---------------------------------------------------------------- random expression DAGs

@@ -1,16 +1,15 @@
-"""backward(): accumulation semantics, graph walking, depth, memory and gradient mode."""
+"""backward(): accumulation semantics, graph walking, depth and memory."""
 
 from __future__ import annotations
 
 import gc
 import math
 import sys
-import threading
 import tracemalloc
 
 import pytest
 
-from autograd import Value, dot, enable_grad, engine, is_grad_enabled, no_grad, vsum
+from autograd import Value, dot, graph, vsum
 
 
 def test_backward_twice_accumulates_on_leaves_only() -> None:
@@ -89,17 +88,17 @@ def _reachable(root: Value) -> list[Value]:
     return seen
 
 
-def test_the_order_is_sorted_once_per_node_however_often_backward_runs(
+def test_internal_the_order_is_sorted_once_per_graph_however_often_backward_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls: list[Value] = []
-    sort = engine._interior_in_reverse_topological_order
+    calls: list[object] = []
+    sort = graph._sort
 
-    def counting_sort(root: Value) -> tuple[Value, ...]:
+    def counting_sort(root: Value) -> object:
         calls.append(root)
         return sort(root)
 
-    monkeypatch.setattr(engine, "_interior_in_reverse_topological_order", counting_sort)
+    monkeypatch.setattr(graph, "_sort", counting_sort)
     x = Value(0.5)
     out = (x * x).tanh() + x
     for _ in range(3):
@@ -159,130 +158,12 @@ def test_a_100k_node_chain_holds_at_most_250_bytes_per_node_after_backward() -> 
     assert x.grad > 0
 
 
-def test_no_grad_records_no_parents_as_context_manager_and_decorator() -> None:
-    x = Value(2.0)
-    with no_grad():
-        y = x * 3
-        assert not is_grad_enabled()
-    assert is_grad_enabled()
-    assert y.parents == () and y.op == "" and y.data == 6.0
-
-    @no_grad()
-    def triple(v: Value) -> Value:
-        return v * 3
-
-    assert triple(x).parents == ()
-    assert triple.__name__ == "triple"
-    assert (x * 3).parents == (x,)
-
-
-def test_no_grad_nests_and_enable_grad_reopens_recording() -> None:
-    x = Value(2.0)
-    guard = no_grad()
-    with guard:
-        with guard:
-            assert not is_grad_enabled()
-            with enable_grad():
-                assert (x + 1).parents == (x,)
-        assert not is_grad_enabled()
-    assert is_grad_enabled()
-
-
-def test_no_grad_is_thread_local() -> None:
-    x = Value(2.0)
-    recorded: list[bool] = []
-
-    def other_thread() -> None:
-        recorded.append(bool((x * 2).parents))
-
-    with no_grad():
-        worker = threading.Thread(target=other_thread)
-        worker.start()
-        worker.join()
-    assert recorded == [True]
-
-
-def test_no_grad_restores_recording_after_an_exception() -> None:
-    with pytest.raises(RuntimeError), no_grad():
-        raise RuntimeError
-    assert is_grad_enabled()
-
-
 def test_detach_gives_a_new_leaf_with_the_same_data() -> None:
     x = Value(2.0, label="x")
     y = (x * 3).detach()
     assert y.is_leaf and y.data == 6.0
     (y * y).backward()
     assert x.grad == 0.0 and y.grad == 12.0
-
-
-def test_vsum_builds_one_node_for_many_operands_and_folds_numbers() -> None:
-    xs = [Value(float(i)) for i in range(1000)]
-    out = vsum([*xs, 2, 3.5], start=1.0)
-    assert out.op == "sum" and out.parents == tuple(xs) and out.const == 6.5
-    assert out.data == sum(range(1000)) + 6.5
-    out.backward()
-    assert all(x.grad == 1.0 for x in xs)
-
-
-def test_vsum_start_may_be_a_value_and_all_numbers_give_a_leaf() -> None:
-    b = Value(1.0)
-    out = vsum([Value(2.0)], start=b)
-    assert b in out.parents and out.data == 3.0
-    assert vsum([1, 2]).is_leaf and vsum([1, 2]).data == 3.0
-    assert vsum([]).data == 0.0
-
-
-def test_builtin_sum_also_works() -> None:
-    xs = [Value(1.0), Value(2.0)]
-    out = sum(xs)
-    assert isinstance(out, Value) and out.data == 3.0
-    out.backward()
-    assert xs[0].grad == 1.0
-
-
-def test_dot_builds_one_node_with_a_bias_and_gets_every_gradient() -> None:
-    ws = [Value(0.5), Value(-1.0)]
-    xs = [Value(2.0), Value(3.0)]
-    b = Value(0.25)
-    out = dot(ws, xs, b)
-    assert out.op == "dot" and out.data == 0.5 * 2 - 3.0 + 0.25
-    assert set(out.parents) == {*ws, *xs, b}
-    out.backward()
-    assert [w.grad for w in ws] == [2.0, 3.0]
-    assert [x.grad for x in xs] == [0.5, -1.0]
-    assert b.grad == 1.0
-
-
-def test_dot_with_plain_number_inputs_keeps_them_as_coefficients() -> None:
-    ws = [Value(0.5), Value(-1.0)]
-    out = dot(ws, [2.0, 3], 1.0)
-    assert out.parents == tuple(ws) and out.data == 1.0 - 3.0 + 1.0
-    out.backward()
-    assert [w.grad for w in ws] == [2.0, 3.0]
-    assert dot([1.0, 2.0], [3.0, 4.0]).data == 11.0
-
-
-def test_dot_takes_a_check_free_path_only_for_all_values_or_all_floats() -> None:
-    values, floats = [Value(2.0), Value(3.0)], [2.0, 3.0]
-    assert engine.unchecked_dot_for(values) is engine.dot_of_values
-    assert engine.unchecked_dot_for(floats) is engine.dot_with_numbers
-    for mixed in ([Value(2.0), 3.0], [2, 3.0], [], [True, 1.0]):
-        assert engine.unchecked_dot_for(mixed) is None
-    ws = [Value(0.5), Value(-1.0)]
-    for xs in (values, floats):
-        unchecked = engine.unchecked_dot_for(xs)
-        assert unchecked is not None
-        assert unchecked(ws, xs, 1.0).data == dot(ws, xs, 1.0).data == 0.5 * 2.0 - 3.0 + 1.0
-
-
-def test_dot_refuses_different_lengths_and_non_numbers() -> None:
-    with pytest.raises(ValueError, match="same length, got 2 and 3"):
-        dot([Value(1.0)] * 2, [1.0] * 3)
-    with pytest.raises(TypeError, match=r"dot expects a real number.*got str"):
-        dot([Value(1.0)], ["x"])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match=r"vsum expects a real number.*got NoneType"):
-        vsum([Value(1.0), None])  # type: ignore[list-item]
 
 
 def test_a_node_reached_by_a_short_and_a_long_path_is_finished_last() -> None:

@@ -1,6 +1,6 @@
-"""Every row of the derivative table, checked at first and second order.
+"""Every row of the derivative table: checked at first and second order, and read three ways.
 
-The tests iterate over ``autograd.ops.TABLE``: an op added to the table is
+The tests iterate over ``autograd.TABLE``: an op added to the table is
 tested here without writing a new test.
 """
 
@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import op_case
+from strategies import op_case, operand_names
 
 from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck
-from autograd.ops import FloatMath
+from autograd.readings import FloatMath
+from autograd.source import Expr, SourceMath, as_expr
+from autograd.value_math import ValueMath
 
 OPS = sorted(TABLE.values(), key=lambda op: op.name)
 
@@ -43,8 +45,51 @@ def test_every_op_node_records_its_op_operands_and_forward_value(
     out = apply(op, xs, const)
     assert out.op == op.name
     assert out.parents == tuple(xs)
-    assert out.data == op.forward(point, const)
+    assert out.data == op.call_forward(FloatMath, point, const)
     assert len(out.local_grads()) == len(xs)
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_rule_reads_the_same_on_floats_on_values_and_as_source(
+    op: Op, data: st.DataObject
+) -> None:
+    point, const = data.draw(op_case(op))
+    out = op.call_forward(FloatMath, point, const)
+    on_floats = op.local(FloatMath, point, out, const)
+    xs = [Value(x) for x in point]
+    on_values = op.local(ValueMath, xs, apply(op, xs, const), const)
+    names = operand_names(len(point))
+    source = op.local(SourceMath, [Expr(name) for name in names], Expr("out"), const)
+    namespace = {**dict(zip(names, point, strict=True)), "out": out}
+    from autograd.source import NAMESPACE
+
+    as_source = [eval(as_expr(d).text, dict(NAMESPACE), namespace) for d in source]
+    assert [_number(d) for d in on_values] == pytest.approx(list(on_floats), rel=1e-15)
+    assert as_source == list(on_floats)  # bit for bit: generated code computes the same
+
+
+def _number(derivative: Any) -> float:
+    return derivative.data if isinstance(derivative, Value) else float(derivative)
+
+
+def test_every_row_prints_its_forward_and_rule_as_python_source() -> None:
+    lines = []
+    for op in OPS:
+        for const in op.test.consts:
+            names = operand_names(op.test.arity if op.arity == -1 else op.arity)
+            xs = [Expr(name) for name in names]
+            forward = as_expr(op.call_forward(SourceMath, xs, const)).text
+            rule = ", ".join(as_expr(d).text for d in op.local(SourceMath, xs, Expr("out"), const))
+            compile(forward, op.name, "eval")
+            compile(f"({rule},)", op.name, "eval")
+            lines.append(f"{op.name}: out = {forward}; d out = ({rule})")
+    table = "\n".join(lines)
+    print(table)  # the whole table as code, in pytest -s
+    assert "tanh: out = tanh(x); d out = (1.0 - out * out)" in table
+    assert "mul: out = x * y; d out = (y, x)" in table
+    assert "relu: out = select(x, x, 0.0); d out = (select(x, 1.0, 0.0))" in table
+    assert "add_const: out = x - 1.0; d out = (1.0)" in table
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
@@ -55,7 +100,7 @@ def test_every_op_documents_its_domain_and_symbol(op: Op) -> None:
 
 def test_a_wrong_derivative_rule_makes_gradcheck_fail_with_a_table() -> None:
     tanh = TABLE["tanh"]
-    wrong = dataclasses.replace(tanh, local=lambda F, xs, out, c: (1.0 - out,))
+    wrong = dataclasses.replace(tanh, rule=lambda F, x, out, c: 1.0 - out)
     with pytest.raises(GradcheckError) as error:
         gradcheck(lambda xs: apply(wrong, xs), [0.7])
     message = str(error.value)
@@ -66,14 +111,20 @@ def test_a_wrong_derivative_rule_makes_gradcheck_fail_with_a_table() -> None:
 def test_a_rule_that_is_not_differentiable_fails_only_at_second_order() -> None:
     # Right on floats, but on Values it returns a detached constant: the first
     # derivative is correct and the second is wrong (zero).
-    def detached_local(F: Any, xs: Any, out: Any, c: Any) -> tuple[Any, ...]:
+    def detached_rule(F: Any, x: Any, out: Any, c: Any) -> Any:
         y = out.data if isinstance(out, Value) else out
-        return (1.0 - y * y,)
+        return 1.0 - y * y
 
-    wrong = dataclasses.replace(TABLE["tanh"], local=detached_local)
+    wrong = dataclasses.replace(TABLE["tanh"], rule=detached_rule)
     assert gradcheck(lambda xs: apply(wrong, xs), [0.7], order=1)
     with pytest.raises(GradcheckError, match="0,0"):
         gradcheck(lambda xs: apply(wrong, xs), [0.7], order=2)
+
+
+def test_a_rule_that_decides_with_python_if_on_an_operand_cannot_be_read_as_source() -> None:
+    branchy = dataclasses.replace(TABLE["relu"], rule=lambda F, x, out, c: 1.0 if x > 0 else 0.0)
+    with pytest.raises(TypeError, match="decide through F"):
+        branchy.local(SourceMath, [Expr("x")], Expr("out"))
 
 
 def test_float_math_helpers_match_the_math_module() -> None:

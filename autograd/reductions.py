@@ -1,0 +1,196 @@
+"""Fused reductions: ``vsum``, ``dot`` and ``linear`` build one node for many operands.
+
+``sum(values)`` builds one ``add`` node per operand; ``vsum`` builds one
+``sum`` node. A neuron's weighted sum plus bias is one ``dot`` node, and
+``linear`` gives a whole layer's weighted sums, one ``dot`` node per row of
+weights. Fewer nodes make graphs smaller, faster to sort and to sweep.
+
+Plain numbers are folded into the node's constant (a :class:`DotConst` for
+``dot``), so a node's operands are only Values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import ops
+from ._numbers import require_number
+from .op import DotConst
+from .readings import FloatMath
+from .value import Number, Value, record
+
+__all__ = ["dot", "linear", "vsum"]
+
+_dot_forward = ops.DOT.forward
+
+
+def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value:
+    """The sum of ``values`` as ONE node, however many operands.
+
+    Args:
+        values: Values and/or plain numbers.
+        start: A number or Value added to the sum.
+
+    Returns:
+        A Value (a leaf if no operand is a Value).
+
+    Raises:
+        TypeError: If an operand is neither a Value nor a real number.
+    """
+    values = tuple(values)
+    if set(map(type, values)) <= {Value} and not isinstance(start, Value):
+        return _sum_node(values, require_number(start, "vsum start"))  # type: ignore[arg-type]
+    parents: list[Value] = []
+    constant = 0.0
+    for value in (*values, start):
+        if isinstance(value, Value):
+            parents.append(value)
+        else:
+            constant += require_number(value, "vsum")
+    return _sum_node(tuple(parents), constant)
+
+
+def _sum_node(parents: tuple[Value, ...], constant: float) -> Value:
+    if not parents:
+        return Value(constant)
+    return record(ops.SUM, parents, sum([p._data for p in parents], constant), constant)
+
+
+def dot(
+    ws: Iterable[Value | Number], xs: Iterable[Value | Number], start: Value | Number = 0.0
+) -> Value:
+    """Σ w_i · x_i + start as ONE node (a neuron's weighted sum plus bias).
+
+    A product of two Values keeps both as operands; a product with a plain
+    number keeps the number as a coefficient in the node; products of two
+    numbers and a numeric ``start`` are folded into its constant.
+
+    Args:
+        ws: First operands.
+        xs: Second operands, as many as ``ws``.
+        start: A number or a Value (e.g. a bias) added to the sum.
+
+    Returns:
+        A Value (a leaf if no operand is a Value).
+
+    Raises:
+        ValueError: If ``ws`` and ``xs`` differ in length.
+        TypeError: If an operand is neither a Value nor a real number.
+    """
+    ws = tuple(ws)
+    xs = tuple(xs)
+    if len(ws) != len(xs):
+        raise ValueError(
+            f"dot expects two sequences of the same length, got {len(ws)} and {len(xs)}"
+        )
+    if not isinstance(start, Value):
+        start = require_number(start, "dot start")
+    if set(map(type, ws)) == {Value}:
+        kinds = set(map(type, xs))
+        if kinds == {Value}:
+            return _dot_node((*ws, *xs), len(ws), (), start)  # type: ignore[arg-type]
+        if kinds == {float}:
+            return _dot_node(ws, 0, xs, start)  # type: ignore[arg-type]
+    constant = 0.0
+    paired_ws: list[Value] = []
+    paired_xs: list[Value] = []
+    linear_terms: list[Value] = []
+    coefficients: list[float] = []
+    for w, x in zip(ws, xs, strict=True):
+        if isinstance(w, Value) and isinstance(x, Value):
+            paired_ws.append(w)
+            paired_xs.append(x)
+        elif isinstance(w, Value):
+            linear_terms.append(w)
+            coefficients.append(require_number(x, "dot"))
+        elif isinstance(x, Value):
+            linear_terms.append(x)
+            coefficients.append(require_number(w, "dot"))
+        else:
+            constant += require_number(w, "dot") * require_number(x, "dot")
+    operands = (*paired_ws, *paired_xs, *linear_terms)
+    if not operands and not isinstance(start, Value):
+        return Value(constant + start)
+    return _dot_node(operands, len(paired_ws), tuple(coefficients), start, constant)
+
+
+def linear(
+    x: Sequence[Value | Number],
+    weight_rows: Sequence[Sequence[Value | Number]],
+    biases: Sequence[Value | Number] | None = None,
+) -> list[Value]:
+    """A layer's weighted sums: ``dot(row, x, bias)`` for each row of weights, one node each.
+
+    What ``x`` holds (all Values, all floats, or a mix) is found once for all
+    rows, which makes a layer cheaper than one :func:`dot` call per row.
+
+    Args:
+        x: The layer's input: Values and/or plain numbers.
+        weight_rows: One sequence of weights (usually Values) per output, each
+            as long as ``x``.
+        biases: One Value or number per row, or None for no bias.
+
+    Returns:
+        One Value per row, in row order.
+
+    Raises:
+        ValueError: If a row's length differs from ``len(x)``, or there are
+            not as many biases as rows.
+        TypeError: If an input, weight or bias is neither a Value nor a real number.
+
+    Example:
+        >>> w = [[Value(1.0), Value(2.0)], [Value(-1.0), Value(0.5)]]
+        >>> [out.data for out in linear([3.0, 4.0], w, [0.0, 1.0])]
+        [11.0, 0.0]
+    """
+    x = tuple(x)
+    if biases is None:
+        biases = (0.0,) * len(weight_rows)
+    if len(biases) != len(weight_rows):
+        raise ValueError(
+            f"linear expects one bias per row, got {len(biases)} biases for {len(weight_rows)} rows"
+        )
+    for index, row in enumerate(weight_rows):
+        if len(row) != len(x):
+            raise ValueError(f"linear: row {index} has {len(row)} weights for {len(x)} inputs")
+    kinds = set(map(type, x))
+    if kinds == {Value} and set(map(type, biases)) == {Value}:
+        # A hidden layer: every product is of two Values; each row's node
+        # holds the same constant, so it is made once.
+        const = DotConst(len(x), (1.0,), 0.0)
+        try:
+            return [_row_node((*row, *x, b), const) for row, b in zip(weight_rows, biases, strict=True)]  # type: ignore[arg-type]
+        except AttributeError:  # a weight that is not a Value: let dot sort it out
+            pass
+    elif kinds == {float} and set(map(type, biases)) == {Value}:
+        # A first layer on plain numbers: they are the coefficients of the weights.
+        const = DotConst(0, (*x, 1.0), 0.0)  # type: ignore[arg-type]
+        try:
+            return [_row_node((*row, b), const) for row, b in zip(weight_rows, biases, strict=True)]  # type: ignore[arg-type]
+        except AttributeError:
+            pass
+    return [dot(row, x, b) for row, b in zip(weight_rows, biases, strict=True)]
+
+
+def _row_node(parents: tuple[Value, ...], const: DotConst) -> Value:
+    return record(ops.DOT, parents, _dot_forward(FloatMath, [p._data for p in parents], const), const)
+
+
+def _dot_node(
+    operands: tuple[Value, ...],
+    pairs: int,
+    coefficients: tuple[float, ...],
+    start: Value | float,
+    constant: float = 0.0,
+) -> Value:
+    """The one ``dot`` node: ``pairs`` first factors, ``pairs`` second ones, then one Value per coefficient."""
+    if isinstance(start, Value):
+        parents = (*operands, start)
+        coefficients = (*coefficients, 1.0)
+    else:
+        parents = operands
+        constant += start
+    const = DotConst(pairs, coefficients, constant)
+    data: Any = _dot_forward(FloatMath, [p._data for p in parents], const)
+    return record(ops.DOT, parents, data, const)

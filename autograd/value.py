@@ -1,0 +1,355 @@
+"""The ``Value`` node and its operators, made from the derivative table.
+
+A Value holds a float, the op that made it and its operands. Derivatives are
+not stored on nodes: ``backward`` asks the op's row in :mod:`autograd.ops`
+for the local derivatives when it reaches the node, so a node is small,
+holds no closure and forms no reference cycle.
+
+Every arithmetic operator and method is made by one of four small factories
+from a row of the table; the number-folding logic (``x * 2.0`` keeps ``2.0``
+in the node instead of making a leaf of it) exists once, in
+:func:`_operator`. All nodes are built by :func:`record`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from . import ops
+from ._numbers import as_number, require_number
+from .anomaly import Origin, check_forward
+from .graph import clock, order_under, reverse_sweep
+from .mode import OFF, RECORD, WATCH, state
+from .op import Op
+from .readings import FloatMath
+
+__all__ = ["Number", "Value", "record"]
+
+Number = int | float
+
+
+# ---------------------------------------------------------------- operators from the table
+# Each factory makes a method from rows of the table. The methods look up
+# ``Value`` and ``record`` when called, so they can be made before the class.
+
+
+def _with_constant(x: Value, op: Op, c: float) -> Value:
+    try:
+        data = op.forward(FloatMath, x._data, c)
+    except (ArithmeticError, ValueError):
+        data = op.float_forward((x._data,), c)
+    return record(op, (x,), data, c)
+
+
+def _operator(
+    with_value: Op | None, with_number: Op, negate: bool = False
+) -> Callable[[Value, Value | Number], Value]:
+    """``self (op) other``: ``with_value`` for a Value, else ``with_number`` holding the number.
+
+    A reflected operator (``other (op) self``, called only for a non-Value
+    ``other``) has no ``with_value``. The number path is written out here
+    rather than calling :func:`_with_constant`: this is the hottest code there is.
+    """
+    forward = with_value.forward if with_value is not None else None
+    number_forward = with_number.forward
+
+    def method(self: Value, other: Value | Number) -> Value:
+        x = self._data
+        if forward is not None and isinstance(other, Value):
+            y = other._data
+            try:
+                data = forward(FloatMath, x, y)
+            except (ArithmeticError, ValueError):
+                data = with_value.float_forward((x, y))  # type: ignore[union-attr]
+            return record(with_value, (self, other), data)  # type: ignore[arg-type]
+        c = other if type(other) is float else as_number(other)
+        if c is None:
+            return NotImplemented  # type: ignore[no-any-return]  # how operators decline
+        if negate:
+            c = -c
+        try:
+            data = number_forward(FloatMath, x, c)
+        except (ArithmeticError, ValueError):
+            data = with_number.float_forward((x,), c)
+        return record(with_number, (self,), data, c)
+
+    return method
+
+
+def _function(op: Op) -> Callable[[Value], Value]:
+    """A method applying a one-operand row of the table, documented by the row."""
+    forward = op.forward
+
+    def method(self: Value) -> Value:
+        x = self._data
+        try:
+            data = forward(FloatMath, x, None)
+        except (ArithmeticError, ValueError):
+            data = op.float_forward((x,))
+        return record(op, (self,), data)
+
+    method.__name__ = op.name
+    method.__qualname__ = f"Value.{op.name}"
+    method.__doc__ = op.doc or None
+    return method
+
+
+class Value:
+    """A scalar in a computation graph, with the gradient ``backward`` puts on it.
+
+    Args:
+        data: A real number (int or float).
+        label: An optional name, shown in errors and drawings.
+
+    Raises:
+        TypeError: If ``data`` is not a real number (bool, str, None, complex
+            and Value are refused).
+        ValueError: If ``data`` is an int too large for a float.
+
+    ``==`` and ``hash`` are identity-based (the default), so Values work as
+    set members and dict keys; ``< <= > >=``, ``bool``, ``float``, ``int`` and
+    ``round`` read ``data``, as they do for a one-element tensor in PyTorch.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = (x * x + x.exp()).tanh()
+        >>> y.backward()
+        >>> round(x.grad, 6)
+        0.0
+    """
+
+    __slots__ = (
+        "_const", "_data", "_op", "_order", "_origin", "_parents", "_stamp", "grad", "label"
+    )
+
+    _data: float
+    grad: Any  # a float; a Value only inside grad(create_graph=True)
+    label: str
+    _op: Op | None
+    _parents: tuple[Value, ...]
+    _const: Any
+    _order: tuple[tuple[Value, ...], int] | None
+    _stamp: int  # the write clock when this node was built or its data last written
+    _origin: Origin | None  # where it was made, under detect_anomaly
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        number = as_number(data)
+        if number is None:
+            hint = "; use .detach() to copy a Value" if isinstance(data, Value) else ""
+            raise TypeError(
+                f"Value expects a real number (int or float), "
+                f"got {type(data).__name__}: {data!r}{hint}"
+            )
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self._data = number
+        self.grad = 0.0
+        self.label = label
+        self._op = None
+        self._parents = ()
+        self._const = None
+        self._order = None
+        self._stamp = clock.now
+        self._origin = None
+
+    # ------------------------------------------------------------ the number
+
+    @property
+    def data(self) -> float:
+        """The number. A leaf's may be assigned (optimizers do); an op node's is its op's result."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Number) -> None:
+        if self._op is not None:
+            raise AttributeError(
+                f"the data of a Value made by {self._op.name} cannot be assigned: it is the "
+                "result of its operands; assign a leaf's data, or use .detach() for a new leaf"
+            )
+        self._data = require_number(value, "Value.data")
+        clock.now += 1  # graphs built from this Value before now are stale
+        self._stamp = clock.now
+
+    # ------------------------------------------------------------ introspection
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this Value ("" for a leaf)."""
+        return self._op.name if self._op is not None else ""
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands, in operand order, duplicates kept (``x * x`` gives ``(x, x)``)."""
+        return self._parents
+
+    @property
+    def const(self) -> Any:
+        """The plain number folded into this node (``2.0`` for ``x * 2.0``), or None.
+
+        A ``dot`` node holds a :class:`autograd.op.DotConst`.
+        """
+        return self._const
+
+    @property
+    def origin(self) -> Origin | None:
+        """Where this node was made (file, line, function) if it was made under ``detect_anomaly``."""
+        return self._origin
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value with no parents (made by the user, or under ``no_grad``)."""
+        return self._op is None
+
+    def local_grads(self) -> tuple[float, ...]:
+        """The local derivatives d self / d parent, one per parent, as floats."""
+        if self._op is None:
+            return ()
+        return self._op.float_local([p._data for p in self._parents], self._data, self._const)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self._data
+
+    def __int__(self) -> int:
+        return int(self._data)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return round(self._data, ndigits)
+
+    def __bool__(self) -> bool:
+        return self._data != 0.0
+
+    # ------------------------------------------------------------ comparisons (by data)
+
+    def __lt__(self, other: Value | Number) -> bool:
+        y = _compared(other)
+        return NotImplemented if y is None else self._data < y
+
+    def __le__(self, other: Value | Number) -> bool:
+        y = _compared(other)
+        return NotImplemented if y is None else self._data <= y
+
+    def __gt__(self, other: Value | Number) -> bool:
+        y = _compared(other)
+        return NotImplemented if y is None else self._data > y
+
+    def __ge__(self, other: Value | Number) -> bool:
+        y = _compared(other)
+        return NotImplemented if y is None else self._data >= y
+
+    # ------------------------------------------------------------ graph
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut from the graph."""
+        return Value(self._data, self.label)
+
+    def ancestors(self) -> tuple[Value, ...]:
+        """Every node this Value depends on, each before its own parents (self excluded).
+
+        The op nodes come first, in the order ``backward`` visits them; the
+        leaves follow, in the order they are first reached.
+        """
+        interior = cast(tuple[Value, ...], order_under(self) if self._op is not None else ())
+        leaves = dict.fromkeys(
+            parent for node in (self, *interior) for parent in node._parents if not parent._parents
+        )
+        return (*interior, *leaves)
+
+    def backward(self, grad: Value | Number = 1.0) -> None:
+        """Back-propagate ``grad`` (d loss / d self) to every node under self.
+
+        Every node reached gets ``.grad``. Leaves accumulate across calls until
+        zeroed, as in PyTorch; interior nodes hold the gradient of the latest
+        call only. Iterative: graphs of any depth work at the default recursion
+        limit. A node whose gradient is exactly 0 passes nothing on. Numbers
+        follow IEEE 754: an infinite local derivative gives an infinite or NaN
+        gradient, never an exception (``detect_anomaly`` finds where).
+
+        Args:
+            grad: The upstream gradient to seed self with (a number, or a
+                Value whose data is used).
+
+        Raises:
+            TypeError: If ``grad`` is not a real number or a Value.
+            StaleGraphError: If a Value's ``.data`` was changed after this
+                graph was built from it.
+        """
+        seed = grad._data if isinstance(grad, Value) else require_number(grad, "backward grad")
+        reverse_sweep(self, seed)
+
+    # ------------------------------------------------------------ arithmetic, from the table
+
+    __add__ = _operator(ops.ADD, ops.ADD_CONST)
+    __radd__ = _operator(None, ops.ADD_CONST)
+    __sub__ = _operator(ops.SUB, ops.ADD_CONST, negate=True)
+    __rsub__ = _operator(None, ops.RSUB_CONST)
+    __mul__ = _operator(ops.MUL, ops.MUL_CONST)
+    __rmul__ = _operator(None, ops.MUL_CONST)
+    __truediv__ = _operator(ops.DIV, ops.DIV_CONST)
+    __rtruediv__ = _operator(None, ops.RDIV_CONST)
+    __pow__ = _operator(ops.POW, ops.POW_CONST)
+    __rpow__ = _operator(None, ops.RPOW_CONST)
+    __neg__ = _function(ops.NEG)
+    __abs__ = abs = _function(ops.ABS)
+    exp = _function(ops.EXP)
+    log = _function(ops.LOG)
+    sqrt = _function(ops.SQRT)
+    tanh = _function(ops.TANH)
+    sigmoid = _function(ops.SIGMOID)
+    softplus = _function(ops.SOFTPLUS)
+    relu = _function(ops.RELU)
+    sin = _function(ops.SIN)
+    cos = _function(ops.COS)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """self where self > 0, else slope · self; its derivative at 0 is the slope."""
+        return _with_constant(self, ops.LEAKY_RELU, require_number(slope, "leaky_relu slope"))
+
+
+def _compared(other: object) -> float | None:
+    return other._data if isinstance(other, Value) else as_number(other)
+
+
+# ---------------------------------------------------------------- building nodes
+
+_new_value = object.__new__
+
+
+def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -> Value:
+    """The one place a node is built: ``data`` computed by ``op`` from ``parents``.
+
+    Under ``no_grad`` the result is a leaf. Fields are set one by one, without
+    ``__init__``'s checks: this runs once per node.
+    """
+    out: Value = _new_value(Value)
+    out._data = data
+    out.grad = 0.0
+    out.label = ""
+    out._order = None
+    out._stamp = clock.now
+    recording = state.recording
+    if recording == RECORD:
+        out._op = op
+        out._parents = parents
+        out._const = const
+        out._origin = None
+    elif recording == OFF:
+        out._op = None
+        out._parents = ()
+        out._const = None
+        out._origin = None
+    else:  # anomaly mode: check the result, remember the user's line
+        origin = check_forward(op.name, parents, data, const)
+        recorded = recording == WATCH
+        out._op = op if recorded else None
+        out._parents = parents if recorded else ()
+        out._const = const if recorded else None
+        out._origin = origin
+    return out
