@@ -6,6 +6,7 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 
 from typing import Any
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .extend import apply
 from .functional import grad, hessian
 from .gradcheck import GradcheckError, gradcheck
@@ -29,17 +30,20 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "TABLE",
+    "AnomalyError",
     "GradcheckError",
     "Op",
     "StaleGraphError",
     "Value",
     "apply",
+    "detect_anomaly",
     "dot",
     "draw_dot",
     "enable_grad",
     "grad",
     "gradcheck",
     "hessian",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "linear",
     "no_grad",

@@ -177,3 +177,9 @@ def test_a_node_reached_by_a_short_and_a_long_path_is_finished_last() -> None:
     assert order.index(b) < order.index(a)
     out.backward()
     assert x.grad == pytest.approx(2.0 * (math.cos(1.0) + 1.0))
+
+
+def test_backward_accepts_a_value_as_its_seed() -> None:
+    x = Value(2.0)
+    (x * 3.0).backward(Value(0.5))
+    assert x.grad == 1.5

@@ -80,3 +80,7 @@ def test_hessian_of_a_two_variable_function() -> None:
 def test_hessian_refuses_a_function_that_does_not_return_a_value() -> None:
     with pytest.raises(TypeError, match="return a Value, got float"):
         hessian(lambda v: 1.0, [1.0])  # type: ignore[arg-type, return-value]
+
+
+def test_hessian_accepts_values_as_its_point() -> None:
+    assert hessian(lambda v: v[0] * v[0] * v[1], [Value(1.0), 2]) == [[4.0, 2.0], [2.0, 0.0]]

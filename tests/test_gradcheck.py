@@ -37,3 +37,14 @@ def test_gradcheck_validates_its_options(kwargs: dict[str, float], pattern: str)
 def test_gradcheck_requires_f_to_return_a_value() -> None:
     with pytest.raises(TypeError, match="return a Value"):
         gradcheck(lambda v: 1.0, [1.0])  # type: ignore[arg-type, return-value]
+
+
+def test_gradcheck_says_when_a_finite_difference_step_leaves_the_domain() -> None:
+    with pytest.raises(GradcheckError, match=r"f is nan at input 0 = -9\.9\d*e-07, one step of eps = 1e-06 from 1e-09.*leaves f's domain"):
+        gradcheck(lambda v: v[0].log(), [1e-9])
+    assert gradcheck(lambda v: v[0].log(), [1e-9], eps=1e-12, rtol=1e-2)
+
+
+def test_gradcheck_refuses_a_point_where_f_is_not_finite() -> None:
+    with pytest.raises(GradcheckError, match="f is not finite at the point"):
+        gradcheck(lambda v: v[0].log(), [0.0])

@@ -215,3 +215,30 @@ def test_a_rule_giving_the_wrong_number_of_derivatives_fails_plainly(operands: i
 def test_leaky_relu_slope_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="slope"):
         Value(1.0).leaky_relu("steep")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [lambda: Value(10**400), lambda: Value(1.0) * 10**400, lambda: 10**400 + Value(1.0),
+     lambda: Value(1.0) ** -(10**400)],
+)
+def test_an_int_too_large_for_a_float_is_refused_naming_its_size(build: Any) -> None:
+    with pytest.raises(ValueError, match=r"an int of 40[01] digits is too large for a float"):
+        build()
+
+
+def test_truth_int_and_round_read_data_like_a_one_element_tensor() -> None:
+    assert bool(Value(0.0)) is False and bool(Value(-0.0)) is False
+    assert bool(Value(0.5)) is True and bool(Value(math.nan)) is True
+    assert int(Value(2.7)) == 2 and int(Value(-2.7)) == -2
+    assert round(Value(2.675), 2) == round(2.675, 2) and round(Value(2.5)) == 2
+    assert math.floor(Value(2.5)) == 2  # through float()
+
+
+def test_origin_is_none_outside_anomaly_mode_and_names_the_line_inside() -> None:
+    x = Value(1.0)
+    assert (x * 2).origin is None
+    with detect_anomaly():
+        y = x * 2
+    assert y.origin is not None and y.origin.function == "test_origin_is_none_outside_anomaly_mode_and_names_the_line_inside"
+    assert y.origin.file == __file__ and str(y.origin).startswith("test_value.py:")
