@@ -7,6 +7,7 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 from typing import Any
 
 from .engine import Value, apply, dot, enable_grad, grad, hessian, is_grad_enabled, no_grad, vsum
+from .explorer import explore
 from .gradcheck import GradcheckError, gradcheck
 from .ops import TABLE, Op
 
@@ -30,6 +31,7 @@ __all__ = [
     "dot",
     "draw_dot",
     "enable_grad",
+    "explore",
     "grad",
     "gradcheck",
     "hessian",
