@@ -28,7 +28,7 @@ from typing import Any
 
 from ..engine import Value
 from . import node_facts
-from .grouping import derive_groups
+from .grouping import Group, derive_groups
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
 
@@ -36,19 +36,22 @@ KIND_OP, KIND_LEAF, KIND_PARAMETER, KIND_OUTPUT = 0, 1, 2, 3
 
 
 def nodes_under(root: Value) -> list[Value]:
-    """``root`` and every node under it, each before its operands (depth-first, iterative)."""
+    """``root`` and every node under it, each before its operands (depth-first, iterative).
+
+    Operands are visited last to first, so in the reversed finishing order
+    the first operand's nodes come before the second's: x0 before x1.
+    """
     finished: list[Value] = []
     seen = {root}
-    stack: list[tuple[Value, int]] = [(root, 0)]
+    stack: list[tuple[Value, int]] = [(root, len(root.parents))]
     while stack:
-        node, next_operand = stack[-1]
-        parents = node.parents
-        if next_operand < len(parents):
-            stack[-1] = (node, next_operand + 1)
-            parent = parents[next_operand]
+        node, remaining = stack[-1]
+        if remaining > 0:
+            stack[-1] = (node, remaining - 1)
+            parent = node.parents[remaining - 1]
             if parent not in seen:
                 seen.add(parent)
-                stack.append((parent, 0))
+                stack.append((parent, len(parent.parents)))
         else:
             stack.pop()
             finished.append(node)
@@ -108,6 +111,15 @@ def _module_titles(model: Any) -> dict[str, str]:
             titles[path] = f"{type(child).__name__}({detail})"
             stack.append((path, child))
     return titles
+
+
+def _collapsed(groups: list[Group], root_group: int, collapse_above: int) -> list[bool]:
+    """Which groups start collapsed: big ones and stacks, but never one around the output."""
+    collapsed = [group.kind == "stack" or group.size > collapse_above for group in groups]
+    while root_group >= 0:
+        collapsed[root_group] = False
+        root_group = groups[root_group].parent
+    return collapsed
 
 
 def graph_data(
@@ -188,8 +200,6 @@ def graph_data(
             "kind": [group.kind for group in group_list],
             "parent": [group.parent for group in group_list],
             "size": [group.size for group in group_list],
-            "collapsed": [
-                group.kind == "stack" or group.size > collapse_above for group in group_list
-            ],
+            "collapsed": _collapsed(grouping.groups, grouping.of_node[0], collapse_above),
         },
     }

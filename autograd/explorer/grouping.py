@@ -15,11 +15,12 @@ The rules, in order:
    (dropout, residual sums), fall into connected parts once the shared
    parameters are set aside; each part is one example of the batch. A loss
    term computed from one example only (its ``softplus``) joins that example.
-4. What is left under the output (the batch mean) is the loss group; the
-   output itself is never grouped, so it is always in view.
+4. What is left under the output (the batch mean) is the loss group. The
+   groups around the output start open (see ``graph_data``), so it is always in view.
 
-``explicit`` names a module for chosen nodes and overrides rule 2, for
-callers that know more (``nn.explore`` records which neuron made each node).
+``explicit`` (node -> module path) replaces rule 2 for callers that know
+more: ``nn.explore`` records which neuron made each node while it builds a
+graph for the explorer.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def module_levels(path: str, known: Mapping[str, str] | None) -> list[str]:
 def _common_module(paths: set[str]) -> str:
     split = [path.split(".") for path in paths]
     common: list[str] = []
-    for parts in zip(*split):
+    for parts in zip(*split, strict=False):  # paths differ in length: stop at the shortest
         if any(part != parts[0] for part in parts):
             break
         common.append(parts[0])
@@ -107,12 +108,14 @@ def _homes(
     nodes: Sequence[Value],
     position: Mapping[Value, int],
     param_module: Mapping[Value, str],
-    explicit: Mapping[Value, str],
+    explicit: Mapping[Value, str] | None,
     consumers: Sequence[int],
 ) -> list[str | None]:
     """Rules 1 and 2: each node's module path, or None."""
     homes: list[str | None] = [None] * len(nodes)
     anchors = [False] * len(nodes)
+    derive = explicit is None  # a recorded grouping is the whole truth about op nodes
+    explicit = explicit or {}
     # Operands come after their users in ``nodes``, so walking backwards
     # meets an operand before its users.
     for index in range(len(nodes) - 1, -1, -1):
@@ -121,7 +124,7 @@ def _homes(
             homes[index] = explicit[node]
         elif node in param_module:
             homes[index] = param_module[node]
-        elif not node.is_leaf:
+        elif derive and not node.is_leaf:
             used = {param_module[parent] for parent in node.parents if parent in param_module}
             if used:
                 homes[index] = _common_module(used) or None
@@ -147,12 +150,12 @@ def derive_groups(
             operands (a topological order).
         params: Parameter -> dotted name.
         modules: Module path -> title, when the model itself is known.
-        explicit: Node -> module path, overriding the derived module of those nodes.
+        explicit: Node -> module path, recorded while the graph was built for
+            exploring: it replaces rule 2 (op nodes it does not list are in no module).
 
     Returns:
         The groups, parents before children, and each node's innermost group.
     """
-    explicit = explicit or {}
     position = {node: index for index, node in enumerate(nodes)}
     consumers = [0] * len(nodes)
     for node in nodes:
@@ -161,7 +164,7 @@ def derive_groups(
     param_module = {node: _module_of(name) for node, name in params.items() if node in position}
     homes = _homes(nodes, position, param_module, explicit, consumers)
     example_of = _examples(nodes, position, homes, param_module)
-    return _build(nodes, homes, example_of, param_module, modules, explicit)
+    return _build(nodes, homes, example_of, param_module, modules, explicit or {})
 
 
 def _breadth_first(nodes: Sequence[Value], position: Mapping[Value, int]) -> list[int]:
@@ -267,8 +270,6 @@ def _build(
     for example in range(examples):  # made in order, so they are listed in order
         group(("example", example), f"example {example}", "", "example", stack)
     for index, node in enumerate(nodes):
-        if index == 0:
-            continue
         home = homes[index]
         example = example_of[index]
         if node in param_module and node not in explicit:

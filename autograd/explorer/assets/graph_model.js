@@ -33,6 +33,17 @@ function GraphModel(data) {
 }
 
 GraphModel.prototype.nodeId = function (i) { return 'n' + i; };
+
+// A group's name inside its enclosing module: neurons.3 inside layers.0.
+GraphModel.prototype.shortGroupName = function (g) {
+  const groups = this.data.groups;
+  const name = groups.name[g];
+  const parent = groups.parent[g];
+  if (parent >= 0 && groups.kind[parent] === 'module' && name.startsWith(groups.name[parent] + '.')) {
+    return name.slice(groups.name[parent].length + 1);
+  }
+  return name;
+};
 GraphModel.prototype.groupId = function (g) { return 'g' + g; };
 
 // The group chain of node i, outermost first.
@@ -141,7 +152,7 @@ function dotQuote(text) {
 
 // DOT text for the visible graph. No user text goes in: boxes are sized here
 // and drawn by the page, so Graphviz sees ids and numbers only.
-GraphModel.prototype.toDot = function (view, sizes, headerHeight) {
+GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
   const lines = [
     'digraph G {',
     'graph [rankdir=LR nodesep=0.12 ranksep=0.45 fontsize=14 fontname="Helvetica" compound=true];',
@@ -159,8 +170,10 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight) {
       if (item.startsWith('cluster:')) {
         const g = +item.slice(8);
         lines.push(indent + 'subgraph cluster_' + g + ' {');
-        // An empty label of the header's height reserves room for the title bar.
-        lines.push(indent + '  graph [label=" " fontsize=' + headerHeight + ' margin=10];');
+        // A stand-in label as tall and about as wide as the title bar reserves
+        // room for it (Helvetica's n is 0.556 em wide in Graphviz's metrics).
+        const letters = Math.max(1, Math.ceil(headerWidth(g) / (0.556 * headerHeight)));
+        lines.push(indent + '  graph [label="' + 'n'.repeat(letters) + '" fontsize=' + headerHeight + ' margin=10];');
         emit(g, indent + '  ');
         lines.push(indent + '}');
       } else {

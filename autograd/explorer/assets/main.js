@@ -79,7 +79,7 @@ Explorer.prototype.relayout = function (then) {
   const started = performance.now();
   const view = this.model.visible();
   const sizes = this.view.measure(view.boxes);
-  const dot = this.model.toDot(view, sizes, HEADER);
+  const dot = this.model.toDot(view, sizes, HEADER, (g) => this.view.headerWidth(g));
   this.status.textContent = 'laying out ' + view.boxes.length.toLocaleString('en') + ' boxes…';
   this.layouter.layout(dot).then((text) => {
     if (generation !== this.generation) return;  // a newer layout was asked for

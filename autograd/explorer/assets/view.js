@@ -58,7 +58,7 @@ View.prototype.boxLines = function (id) {
     const groups = data.groups;
     const kind = groups.kind[g];
     const size = groups.size[g].toLocaleString('en') + ' nodes';
-    let title = groups.name[g];
+    let title = model.shortGroupName(g);
     if (kind === 'stack') title = model.stackCount(g).toLocaleString('en') + ' examples';
     const lines = [title];
     if (groups.title[g]) lines.push(groups.title[g]);
@@ -115,11 +115,10 @@ View.prototype.draw = function (view, layout, state) {
       fill: GROUP_FILLS[kind] || '#eee', 'fill-opacity': 0.35, class: 'vg-cluster-body' }, element);
     svg('rect', { x: box.x, y: box.y, width: box.width, height: HEADER, rx: 6,
       fill: GROUP_FILLS[kind] || '#eee', class: 'vg-header' }, element);
-    const groups = model.data.groups;
-    const title = '▾ ' + groups.name[g] + (groups.title[g] ? '  ' + groups.title[g] : '');
+    const title = this.headerText(g);
     const label = svgText(element, box.x + 6, box.y + 14, title, 'vg-header-text');
     clip(label, title, box.width - 12, BOLD_FONT);
-    svg('title', {}, element).textContent = 'click to close ' + groups.name[g];
+    svg('title', {}, element).textContent = 'click the title to close ' + model.data.groups.name[g];
   }
   const edges = svg('g', { class: 'vg-edges' }, this.scene);
   for (const edge of view.edges) {
@@ -199,6 +198,15 @@ View.prototype.drawBox = function (parent, id, box, state) {
     clip(text, line, box.width - 2 * PAD - offset, k === 0 ? BOLD_FONT : FONT);
   });
   svg('title', {}, element).textContent = isGroup ? 'click to open ' + model.data.groups.name[index] : lines[0];
+};
+
+View.prototype.headerText = function (g) {
+  const title = this.model.data.groups.title[g];
+  return '▾ ' + this.model.shortGroupName(g) + (title ? '  ' + title : '');
+};
+
+View.prototype.headerWidth = function (g) {
+  return Math.min(textWidth(this.headerText(g), BOLD_FONT) + 14, 420);
 };
 
 // ---------------------------------------------------------------- pan and zoom
