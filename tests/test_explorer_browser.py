@@ -154,8 +154,6 @@ def test_search_finds_a_label_inside_a_collapsed_group_and_opens_it(
     model = nn.MLP(2, [3, 1], seed=0)
     x = [Value(0.5, label="input-zero"), Value(-1.0, label="input-one")]
     out = model(x)[0]
-    hidden = out.parents[-1]  # a neuron of the first layer reached through the last one
-    del hidden
     inner = model.layers[0].neurons[2].b
     assert inner is not None
     inner.label = "needle"

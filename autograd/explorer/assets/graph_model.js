@@ -164,6 +164,14 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
   for (const g of view.clusters) inside.set(g, []);
   for (const id of view.boxes) inside.get(this.container(id)).push(id);
   for (const g of view.clusters) inside.get(this.container(this.groupId(g))).push('cluster:' + g);
+  // Graphviz starts from the order it is given, and with rankdir=LR the first
+  // given ends up lowest; so the list is reversed to read neurons.0, neurons.1…
+  // (numbers in names compare as numbers) from the top down.
+  const names = this.data.groups.name;
+  const key = (item) => item.startsWith('cluster:') ? names[+item.slice(8)]
+    : item[0] === 'g' ? names[+item.slice(1)] : '';
+  const natural = new Intl.Collator('en', { numeric: true });
+  for (const [, items] of inside) items.sort((a, b) => natural.compare(key(a), key(b))).reverse();
   const inch = 72;
   const emit = (owner, indent) => {
     for (const item of inside.get(owner)) {

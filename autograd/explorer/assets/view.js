@@ -238,10 +238,13 @@ View.prototype.centre = function (id) {
     this.scale = Math.max(this.scale, 0.8);
     cx = box.x; cy = box.y;
   } else if (cluster) {
+    // Readable first: a group too big for the window shows its top part, title bar up.
     const fit = Math.min((rect.width - 40) / cluster.width, (rect.height - 40) / cluster.height);
-    this.scale = Math.max(Math.min(fit, 1.2), 0.25);
-    cx = cluster.x + cluster.width / 2;
-    cy = cluster.y + Math.min(cluster.height, (rect.height - 40) / this.scale) / 2;
+    this.scale = Math.max(Math.min(fit, 1.2), 0.75);
+    const visibleWidth = (rect.width - 40) / this.scale;
+    const visibleHeight = (rect.height - 40) / this.scale;
+    cx = cluster.x + Math.min(cluster.width, visibleWidth) / 2;
+    cy = cluster.y + Math.min(cluster.height, visibleHeight) / 2;
   } else {
     return;
   }
