@@ -175,6 +175,15 @@ def test_without_parameters_nothing_is_grouped() -> None:
     assert set(data["group"]) == {-1}
 
 
+def test_a_big_graph_with_nothing_to_group_it_warns_how_to_group_it() -> None:
+    _, loss = small_batch(examples=2)
+    chain = loss
+    for _ in range(2100):
+        chain = chain * 1.0001
+    with pytest.warns(UserWarning, match="named_parameters"):
+        explore(chain)
+
+
 def test_params_must_be_values_or_named_values() -> None:
     with pytest.raises(TypeError, match="named_parameters"):
         graph_data(Value(1.0) * 2, params=["w"])

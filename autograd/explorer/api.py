@@ -25,6 +25,7 @@ page's own timings.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,7 +33,11 @@ from ..engine import Value
 from .graph_data import graph_data
 from .page import ExplorerPage, build_page
 
-__all__ = ["explore"]
+__all__ = ["UNGROUPED_WARNING", "explore"]
+
+# Graphviz lays out about this many boxes within a second or two; past it, an
+# ungrouped graph is slow to open.
+UNGROUPED_WARNING = 2000
 
 
 def explore(
@@ -82,6 +87,11 @@ def explore(
             what is described above.
         ValueError: If ``collapse_above`` is negative or ``height`` not positive.
 
+    Warns:
+        UserWarning: If the graph has more than ``UNGROUPED_WARNING`` nodes and
+            nothing groups them (no ``params`` or ``model``): the page would
+            lay them all out at once, which can take minutes.
+
     Example:
         >>> from autograd import Value
         >>> x = Value(2.0, label="x")
@@ -104,4 +114,12 @@ def explore(
         collapse_above=collapse_above,
         title=title if title is not None else (root.label or "computation graph"),
     )
-    return ExplorerPage(build_page(data), height=height, nodes=len(data["label"]))
+    count = len(data["label"])
+    if count > UNGROUPED_WARNING and not data["groups"]["name"]:
+        warnings.warn(
+            f"explore: the graph has {count:,} nodes and nothing groups them, so the page "
+            "lays them all out at once, which can take minutes; pass "
+            "params=model.named_parameters() or model=model to box them by module and example",
+            stacklevel=2,
+        )
+    return ExplorerPage(build_page(data), height=height, nodes=count)
