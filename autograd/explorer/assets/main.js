@@ -103,7 +103,14 @@ Explorer.prototype.select = function (i) {
   showPanel(this.panel, this.model, i, (target) => this.goTo(target));
   for (const old of document.querySelectorAll('.vg-selected')) old.classList.remove('vg-selected');
   const box = document.querySelector('.vg-node[data-node="' + i + '"]');
-  if (box) box.classList.add('vg-selected');
+  if (!box) return;
+  box.classList.add('vg-selected');
+  // The panel narrows the stage: bring the node back into view if it is now hidden.
+  const shown = box.getBoundingClientRect();
+  const stage = this.view.svg.getBoundingClientRect();
+  if (shown.left < stage.left || shown.right > stage.right || shown.top < stage.top || shown.bottom > stage.bottom) {
+    this.view.centre('n' + i);
+  }
 };
 
 // Select node i, opening its groups and centring it.

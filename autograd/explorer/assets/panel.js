@@ -66,11 +66,14 @@ function showPanel(panel, model, i, go) {
   }
 }
 
+// A link to node i, followed by where it is (example 3 › layers.0 › neurons.2).
 function link(parent, model, i, go) {
   const button = element('button', 'vg-link', nodeTitle(model, i), parent);
   button.dataset.target = String(i);
   button.title = 'data ' + formatNumber(model.data.data[i]) + ', grad ' + formatNumber(model.data.grad[i]);
   button.addEventListener('click', () => go(i));
+  const chain = model.groupChain(i).filter((g) => model.data.groups.kind[g] !== 'stack');
+  if (chain.length) element('span', 'vg-where', ' ' + chain.map((g) => model.shortGroupName(g)).join(' › '), parent);
 }
 
 // Nodes whose label, parameter name, op or op text contains `query` (case-insensitive).
