@@ -183,6 +183,28 @@ def test_local_derivatives_show_on_edges_with_the_toggle(browser: Any, tmp_path:
     assert sorted(e.text for e in boxes(browser, ".vg-edge-label")) == ["3", "3"]
 
 
+def test_the_wheel_zooms_a_drag_pans_and_fit_to_screen_brings_it_all_back(
+    browser: Any, tmp_path: Path
+) -> None:
+    show(browser, explore(ten_nodes()), tmp_path / "zoom.html")
+    scene = box(browser, ".vg-scene")
+    fitted = scene.get_attribute("transform")
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new WheelEvent('wheel', {deltaY: -500, clientX: 300, clientY: 300,"
+        " bubbles: true, cancelable: true}))",
+        box(browser, ".vg-canvas"),
+    )
+    zoomed = scene.get_attribute("transform")
+    assert zoomed != fitted
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    drag = ActionChains(browser).move_to_element_with_offset(box(browser, ".vg-canvas"), 10, 10)
+    drag.click_and_hold().move_by_offset(80, 40).release().perform()
+    assert scene.get_attribute("transform") != zoomed
+    box(browser, "#vg-fit").click()
+    assert scene.get_attribute("transform") == fitted
+
+
 def test_labels_are_shown_as_text_and_never_run(browser: Any, tmp_path: Path) -> None:
     out = Value(1.0, label=HOSTILE[0]) * Value(2.0, label=HOSTILE[1])
     show(browser, explore(out), tmp_path / "hostile.html")

@@ -178,6 +178,10 @@ Explorer.prototype.installControls = function () {
   window.addEventListener('keydown', (event) => {
     if (event.target === field) return;
     if (event.key === '0' || event.key === 'f') this.view.fit();
+    if (event.key === '+' || event.key === '=' || event.key === '-') {
+      const rect = this.view.svg.getBoundingClientRect();
+      this.view.zoomAt(event.key === '-' ? 1 / 1.25 : 1.25, rect.width / 2, rect.height / 2);
+    }
     if (event.key === '/') { event.preventDefault(); field.focus(); }
     if (event.key === 'Escape') this.panel.hidden = true;
   });
