@@ -11,11 +11,14 @@ points after ``backward`` (10,240 nodes, 96,602 operand edges). Measured:
   the stack of 150 examples, one example, and one layer inside it.
 
 Targets: ready within 2 s, every expansion within 1 s, the file at most 5 MB.
-``python -m benchmarks.explorer`` prints a Markdown section.
+``python -m benchmarks.explorer`` prints a Markdown section;
+``python -m benchmarks.explorer --write-graph PATH`` writes the graph's edges
+for ``benchmarks/layout_libraries.mjs``, which timed the candidate layout libraries.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import tempfile
@@ -28,7 +31,7 @@ from autograd import Value, explore
 
 from .browser import BrowserUnavailable, open_page, start_chromium, wait_ready
 
-__all__ = ["ExplorerTimings", "measure", "report", "training_step_loss"]
+__all__ = ["ExplorerTimings", "measure", "report", "training_step_loss", "write_graph"]
 
 READY_TARGET_S = 2.0
 EXPAND_TARGET_S = 1.0
@@ -134,8 +137,24 @@ def report(timings: ExplorerTimings) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def write_graph(path: Path) -> None:
+    """Write the training step's graph as ``{"n": nodes, "edges": [[operand, user], ...]}``.
+
+    The input of ``benchmarks/layout_libraries.mjs``, which times layout libraries on it.
+    """
+    _, loss = training_step_loss()
+    nodes = [loss, *loss.ancestors()]
+    position = {node: index for index, node in enumerate(nodes)}
+    edges = sorted({(position[p], position[n]) for n in nodes for p in n.parents})
+    path.write_text(json.dumps({"n": len(nodes), "edges": edges}), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
     """Measure and print the section; exit status 1 if Chromium is missing."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["--write-graph"] and len(arguments) == 2:
+        write_graph(Path(arguments[1]))
+        return 0
     try:
         timings = measure()
     except BrowserUnavailable as error:

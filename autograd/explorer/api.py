@@ -1,26 +1,32 @@
 """``explore``: the graph under a Value as an interactive page.
 
 Design note: how the layout library was chosen. The page lays graphs out in
-the browser with a maintained library from the npm registry, measured on the
-full loss graph of one training step of ``MLP(2, [16, 16, 1])`` on 150 points
-(10,240 nodes, 96,602 operand edges; the 337 shared parameters fan out to
-every example), in Node 20 on this project's 2-core machine:
+the browser with a maintained library from the npm registry. Three were
+measured in Node 20 on this project's shared 2-core machine, on 10,000-node
+graphs:
 
-* @dagrejs/dagre 3.1.3: 38 s for the first 1,000 nodes; the full graph
-  overflows the stack (its ranking recurses).
-* elkjs 0.12.1 (layered): 28 s for the first 1,000 nodes; over 300 s for
-  the full graph.
-* @hpcc-js/wasm-graphviz 1.29.2 (Graphviz ``dot`` in WebAssembly): 2.1 s
-  for the first 1,000 nodes; over 300 s for the full graph. Smallest too
-  (815 kB with its WebAssembly), and it draws clusters natively.
+=========================================  ========  =========  ===========
+library (version)                          tree 10k  step, 1k   step, 10k
+=========================================  ========  =========  ===========
+@hpcc-js/wasm-graphviz 1.29.2 (``dot``)    2.5 s     2.1 s      > 300 s
+@dagrejs/dagre 3.1.3                       27.8 s    37.9 s     stack overflow
+elkjs 0.12.1 (layered)                     29.5 s    28.2 s     > 300 s
+=========================================  ========  =========  ===========
 
-No library lays out 10,000 such nodes interactively, so the page lays out
-only what is visible: a collapsed group is one box and the edges into it are
-merged per pair. The default view of that graph is a handful of boxes, and
-opening a group lays out tens to a few hundred. Graphviz won on speed, size,
-cluster support and layout quality (it is what ``draw_dot`` uses); it runs in
-a worker so the page stays responsive. See ``benchmarks/explorer.py`` for the
-page's own timings.
+"tree 10k" is a balanced binary tree of 10,239 nodes; "step" is the loss
+graph of one training step of ``MLP(2, [16, 16, 1])`` on 150 points (10,240
+nodes, 96,602 operand edges, the 337 shared parameters fanning out to every
+example), whole or its first 1,000 nodes. Graphviz (compiled to WebAssembly,
+which is embedded in its 815 kB script) is an order of magnitude faster,
+draws clusters natively, and lays out as ``draw_dot`` does.
+
+No library lays out the whole training step interactively, so the page lays
+out only what is visible: a collapsed group is one box and the edges into it
+are merged per pair. The step opens as 5 boxes; opening the stack of
+examples lays out about 150 (in a grid), an example or a layer a few dozen.
+Layout runs in a worker, so the page stays responsive. ``benchmarks/explorer.py``
+measures the page itself: ready in well under 2 s, a group opened in well
+under 1 s.
 """
 
 from __future__ import annotations
