@@ -98,8 +98,20 @@ def test_op_text_shows_the_symbol_and_any_folded_constant() -> None:
     x = Value(1.0)
     assert node_facts._op_text(x * 2) == "* 2"
     assert node_facts._op_text(3 - x) == "3-"
+    assert node_facts._op_text(x - 0.5) == "- 0.5"
     assert node_facts._op_text(x.relu()) == "relu"
     assert node_facts._op_text(x) == ""
+
+
+def test_op_text_is_the_text_draw_dot_shows() -> None:
+    from autograd import dot, vsum
+    from autograd.viz import _op_text as drawn_text
+
+    x, y = Value(1.0), Value(2.0)
+    nodes = [x * 2, 3 - x, x - 0.5, x + 0.5, x / 2, 2 / x, x**2, 2**x, x.leaky_relu(0.1),
+             dot([x, y], [1.0, 2.0]), dot([x, y], [1.0, 2.0], 1.5), vsum([x, y]), vsum([x, y, 3.0])]
+    for node in nodes:
+        assert node_facts._op_text(node) == drawn_text(node), node.op
 
 
 def test_origin_is_empty_until_the_engine_records_creation_sites() -> None:

@@ -22,19 +22,26 @@ def _number(x: float) -> str:
 
 
 def _op_text(node: Value) -> str:
-    """The op's display text: its symbol with any folded constant (``* 2``, ``3-``, ``Σ``).
+    """The op's display text: its symbol with any folded constant (``* 2``, ``3-``, ``Σ + 1``).
 
-    Mirrors the text ``draw_dot`` shows; it is written here because the
-    drawing module imports Graphviz and the explorer stays standard-library only.
+    The same text ``draw_dot`` shows (``autograd.viz._op_text``), written out
+    here because that module imports Graphviz and the explorer imports only
+    the standard library. Re-point this to the engine's own op text when it has one.
     """
     if node.is_leaf:
         return ""
-    symbol = TABLE[node.op].symbol
+    op = TABLE[node.op]
+    symbol = op.symbol
     const = node.const
     if isinstance(const, tuple):  # dot: (pairs, coefficients, constant)
-        const = const[-1]
-    if not isinstance(const, float) or (const == 0.0 and len(node.parents) > 1):
+        const = const[2]
+        return symbol if const == 0.0 else f"{symbol} + {_number(const)}"
+    if not isinstance(const, float):
         return symbol
+    if op.name == "sum":
+        return symbol if const == 0.0 else f"{symbol} + {_number(const)}"
+    if op.name == "add_const" and const < 0.0:
+        return f"- {_number(-const)}"
     if symbol.startswith("c"):  # c - x, c / x, c ** x: the constant comes first
         return _number(const) + symbol[1:]
     return f"{symbol} {_number(const)}"
