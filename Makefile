@@ -12,7 +12,7 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV  := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench graphviz clean
+.PHONY: help demo test lint bench graphviz chromium clean
 
 help:
 	@echo "make demo   train the demo model (sets up .venv on first run)"
@@ -30,7 +30,7 @@ lint: $(STAMP_DEV)
 
 # Notebooks run only if there are any: pytest would exit 5 ("no tests collected") on an empty set.
 test: export MPLBACKEND = Agg
-test: lint graphviz
+test: lint graphviz chromium
 	$(PY) -m pytest tests
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
 		echo "$(PY) -m pytest --nbmake notebooks"; \
@@ -42,6 +42,10 @@ bench: $(STAMP_DEV)
 
 graphviz:
 	@bash scripts/ensure_graphviz.sh
+
+# Headless Chromium drives the graph explorer's browser tests.
+chromium:
+	@bash scripts/ensure_chromium.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis

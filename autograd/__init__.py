@@ -7,6 +7,7 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .explorer import explore
 from .extend import apply
 from .functional import grad, hessian
 from .gradcheck import GradcheckError, gradcheck
@@ -40,6 +41,7 @@ __all__ = [
     "dot",
     "draw_dot",
     "enable_grad",
+    "explore",
     "grad",
     "gradcheck",
     "hessian",

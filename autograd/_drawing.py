@@ -16,6 +16,8 @@ from typing import Any
 
 import graphviz
 
+from ._numbers import format_number
+
 __all__ = [
     "INSTALL_HINT",
     "LEAF_FILL",
@@ -127,11 +129,6 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
 
 
 # ---------------------------------------------------------------- text helpers
-
-
-def format_number(x: float) -> str:
-    """``x`` with 4 significant digits, compactly (``0.5``, ``-1.235``, ``1.2e+06``, ``nan``)."""
-    return f"{x:.4g}"
 
 
 def quote(text: str) -> str:

@@ -11,7 +11,14 @@ import numbers
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-__all__ = ["Described", "as_number", "describe", "describe_operands", "require_number"]
+__all__ = [
+    "Described",
+    "as_number",
+    "describe",
+    "describe_operands",
+    "format_number",
+    "require_number",
+]
 
 
 class Described(Protocol):
@@ -78,3 +85,8 @@ def describe_operands(operands: Sequence[Described], const: Any) -> str:
     if isinstance(const, float):
         text += f" with constant {const!r}"
     return text
+
+
+def format_number(x: float) -> str:
+    """``x`` with 4 significant digits, compactly (``0.5``, ``-1.235``, ``1.2e+06``, ``nan``), as pictures show it."""
+    return f"{x:.4g}"

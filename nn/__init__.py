@@ -13,6 +13,7 @@ from .data import (
     train_test_split,
     xor,
 )
+from .explore import explore_model
 from .functional import ACTIVATIONS, activate, log_softmax, logsumexp, softmax
 from .layers import INITS, MLP, Dropout, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge, l2, mse, sse
@@ -60,6 +61,7 @@ __all__ = [
     "digits",
     "draw_model",
     "evaluate",
+    "explore_model",
     "fit",
     "from_torch",
     "hinge",

@@ -1,0 +1,6 @@
+"""The interactive graph explorer: ``explore(value)`` gives a self-contained HTML page."""
+
+from .api import explore
+from .page import ExplorerPage
+
+__all__ = ["ExplorerPage", "explore"]

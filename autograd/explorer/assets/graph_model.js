@@ -1,0 +1,258 @@
+// The graph and what is in view: which groups are open, which boxes and edges
+// that leaves to draw, and the DOT text handed to Graphviz for their layout.
+// Only what is visible is laid out: a collapsed group is one box, however
+// many nodes it holds, and the edges into it are merged into one per pair.
+
+function GraphModel(data) {
+  const count = data.label.length;
+  const groups = data.groups;
+  this.data = data;
+  this.count = count;
+  this.groupCount = groups.name.length;
+  this.collapsed = groups.collapsed.slice();
+  this.children = [];
+  for (let i = 0; i < count; i++) this.children.push([]);
+  let edgeCount = 0;
+  for (let i = 0; i < count; i++) {
+    const parents = data.parents[i];
+    edgeCount += parents.length;
+    for (let k = 0; k < parents.length; k++) {
+      const users = this.children[parents[k]];
+      if (users[users.length - 1] !== i) users.push(i);
+    }
+  }
+  this.edgeCount = edgeCount;
+  // Group depth, so a node's chain of groups can be walked from the top.
+  this.depth = new Array(this.groupCount);
+  for (let g = 0; g < this.groupCount; g++) {
+    const parent = groups.parent[g];
+    this.depth[g] = parent < 0 ? 0 : this.depth[parent] + 1;
+  }
+  this.names = data.names || {};
+  this.origins = data.origins || {};
+}
+
+GraphModel.prototype.nodeId = function (i) { return 'n' + i; };
+
+// A group's name inside its enclosing module: neurons.3 inside layers.0.
+GraphModel.prototype.shortGroupName = function (g) {
+  const groups = this.data.groups;
+  const name = groups.name[g];
+  const parent = groups.parent[g];
+  if (parent >= 0 && groups.kind[parent] === 'module' && name.startsWith(groups.name[parent] + '.')) {
+    return name.slice(groups.name[parent].length + 1);
+  }
+  return name;
+};
+GraphModel.prototype.groupId = function (g) { return 'g' + g; };
+
+// The group chain of node i, outermost first.
+GraphModel.prototype.groupChain = function (i) {
+  const chain = [];
+  let g = this.data.group[i];
+  while (g >= 0) { chain.push(g); g = this.data.groups.parent[g]; }
+  return chain.reverse();
+};
+
+GraphModel.prototype.groupChainOfGroup = function (g) {
+  const chain = [];
+  while (g >= 0) { chain.push(g); g = this.data.groups.parent[g]; }
+  return chain.reverse();
+};
+
+// Open every group that hides node i; returns whether anything changed.
+GraphModel.prototype.reveal = function (i) {
+  let changed = false;
+  for (const g of this.groupChain(i)) {
+    if (this.collapsed[g]) { this.collapsed[g] = false; changed = true; }
+  }
+  return changed;
+};
+
+// The id of the box that shows node i: the outermost collapsed group around it, or itself.
+GraphModel.prototype.representative = function (i) {
+  let shown = null;
+  let g = this.data.group[i];
+  while (g >= 0) {
+    if (this.collapsed[g]) shown = g;
+    g = this.data.groups.parent[g];
+  }
+  return shown === null ? this.nodeId(i) : this.groupId(shown);
+};
+
+GraphModel.prototype.groupVisible = function (g) {
+  let parent = this.data.groups.parent[g];
+  while (parent >= 0) {
+    if (this.collapsed[parent]) return false;
+    parent = this.data.groups.parent[parent];
+  }
+  return true;
+};
+
+// What to draw now: boxes (nodes and collapsed groups), open groups (clusters),
+// and edges merged per pair of boxes, in operand order.
+GraphModel.prototype.visible = function () {
+  const data = this.data;
+  const rep = new Array(this.count);
+  const boxes = [];
+  const seen = new Set();
+  for (let i = 0; i < this.count; i++) {
+    const id = this.representative(i);
+    rep[i] = id;
+    if (!seen.has(id)) { seen.add(id); boxes.push(id); }
+  }
+  const clusters = [];
+  for (let g = 0; g < this.groupCount; g++) {
+    if (!this.collapsed[g] && this.groupVisible(g)) clusters.push(g);
+  }
+  // A collapsed example inside an open stack meets the rest of the graph at
+  // the stack's border: one edge per outside box, not one per example.
+  const stackOf = new Map();
+  for (const id of boxes) {
+    if (id[0] !== 'g') continue;
+    const parent = data.groups.parent[+id.slice(1)];
+    if (parent >= 0 && data.groups.kind[parent] === 'stack' && !this.collapsed[parent]) {
+      stackOf.set(id, this.groupId(parent));
+    }
+  }
+  const end = (id) => stackOf.get(id) || id;
+  const edges = [];
+  const byPair = new Map();
+  for (let i = 0; i < this.count; i++) {
+    const to = end(rep[i]);
+    const parents = data.parents[i];
+    for (let k = 0; k < parents.length; k++) {
+      const from = end(rep[parents[k]]);
+      if (from === to) continue;
+      // Between two nodes every operand keeps its own edge (x * x has two);
+      // edges into or out of a collapsed group are merged per pair.
+      const key = from[0] === 'n' && to[0] === 'n' ? from + '>' + to + '#' + k : from + '>' + to;
+      let edge = byPair.get(key);
+      if (edge === undefined) {
+        edge = { id: 'e' + edges.length, from: from, to: to, count: 0, user: i, operand: k };
+        byPair.set(key, edge);
+        edges.push(edge);
+      }
+      edge.count += 1;
+    }
+  }
+  return { boxes: boxes, clusters: clusters, edges: edges, rep: rep, stackOf: stackOf };
+};
+
+// The box (or cluster) a visible id sits in: its innermost open group, or -1.
+GraphModel.prototype.container = function (id) {
+  let g = id[0] === 'n' ? this.data.group[+id.slice(1)] : this.data.groups.parent[+id.slice(1)];
+  while (g >= 0 && this.collapsed[g]) g = this.data.groups.parent[g];
+  return g;
+};
+
+function dotQuote(text) {
+  return '"' + String(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+}
+
+// DOT text for the visible graph. No user text goes in: boxes are sized here
+// and drawn by the page, so Graphviz sees ids and numbers only.
+GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
+  const lines = [
+    'digraph G {',
+    'graph [rankdir=LR nodesep=0.12 ranksep=0.45 fontsize=14 fontname="Helvetica" compound=true];',
+    'node [shape=box fixedsize=true label=""];',
+    'edge [arrowsize=0.5];',
+  ];
+  const inside = new Map();  // group -> the ids drawn directly in it
+  inside.set(-1, []);
+  for (const g of view.clusters) inside.set(g, []);
+  for (const id of view.boxes) inside.get(this.container(id)).push(id);
+  for (const g of view.clusters) inside.get(this.container(this.groupId(g))).push('cluster:' + g);
+  // Graphviz starts from the order it is given, and with rankdir=LR the first
+  // given ends up lowest; so the list is reversed to read neurons.0, neurons.1…
+  // (numbers in names compare as numbers) from the top down.
+  const names = this.data.groups.name;
+  const key = (item) => item.startsWith('cluster:') ? names[+item.slice(8)]
+    : item[0] === 'g' ? names[+item.slice(1)] : '';
+  const natural = new Intl.Collator('en', { numeric: true });
+  for (const [, items] of inside) items.sort((a, b) => natural.compare(key(a), key(b))).reverse();
+  const inch = 72;
+  const emit = (owner, indent) => {
+    for (const item of inside.get(owner)) {
+      if (item.startsWith('cluster:')) {
+        const g = +item.slice(8);
+        lines.push(indent + 'subgraph cluster_' + g + ' {');
+        // A stand-in label as tall and about as wide as the title bar reserves
+        // room for it (Helvetica's n is 0.556 em wide in Graphviz's metrics).
+        const letters = Math.max(1, Math.ceil(headerWidth(g) / (0.556 * headerHeight)));
+        lines.push(indent + '  graph [label="' + 'n'.repeat(letters) + '" fontsize=' + headerHeight + ' margin=10];');
+        emit(g, indent + '  ');
+        lines.push(indent + '}');
+      } else {
+        const size = sizes.get(item);
+        lines.push(indent + item + ' [width=' + (size.width / inch).toFixed(3) +
+          ' height=' + (size.height / inch).toFixed(3) + '];');
+      }
+    }
+  };
+  emit(-1, '');
+  // An edge to an open stack is drawn to its border (lhead/ltail) from one member.
+  const members = new Map();
+  for (const [id, stack] of view.stackOf) {
+    if (!members.has(stack)) members.set(stack, []);
+    members.get(stack).push(id);
+  }
+  for (const edge of view.edges) {
+    let from = edge.from;
+    let to = edge.to;
+    let ends = '';
+    if (members.has(from)) { ends += ' ltail=cluster_' + from.slice(1); from = members.get(from)[0]; }
+    if (members.has(to)) { ends += ' lhead=cluster_' + to.slice(1); to = members.get(to)[0]; }
+    lines.push(from + ' -> ' + to + ' [id=' + dotQuote(edge.id) + ends + '];');
+  }
+  // The members of an open stack stand in a grid (invisible edges make its
+  // columns), not in one column thousands of pixels tall.
+  for (const [, ids] of members) {
+    ids.sort((a, b) => +a.slice(1) - +b.slice(1));  // example 0 first
+    const box = sizes.get(ids[0]);
+    const columns = Math.max(1, Math.round(Math.sqrt(ids.length * (box.height + 9) * 1.6 / (box.width + 32))));
+    const rows = Math.ceil(ids.length / columns);
+    for (let k = 0; k + rows < ids.length; k++) {
+      lines.push(ids[k] + ' -> ' + ids[k + rows] + ' [style=invis];');
+    }
+  }
+  lines.push('}');
+  return lines.join('\n');
+};
+
+// Graphviz's json0 output as positions: boxes by id, clusters by group, edges by id.
+function readLayout(text) {
+  const layout = JSON.parse(text);
+  const bb = layout.bb.split(',').map(Number);
+  const height = bb[3];
+  const flip = (x, y) => [x, height - y];
+  const result = { width: bb[2], height: height, boxes: new Map(), clusters: new Map(), edges: new Map() };
+  for (const object of layout.objects || []) {
+    if (object.bb !== undefined && object.name.startsWith('cluster_')) {
+      const box = object.bb.split(',').map(Number);
+      result.clusters.set(+object.name.slice(8), {
+        x: box[0], y: height - box[3], width: box[2] - box[0], height: box[3] - box[1],
+      });
+    } else if (object.pos !== undefined) {
+      const at = object.pos.split(',').map(Number);
+      const centre = flip(at[0], at[1]);
+      result.boxes.set(object.name, {
+        x: centre[0], y: centre[1], width: 72 * Number(object.width), height: 72 * Number(object.height),
+      });
+    }
+  }
+  for (const edge of layout.edges || []) {
+    if (edge.pos === undefined || edge.id === undefined) continue;
+    let end = null;
+    const points = [];
+    for (const part of edge.pos.split(' ')) {
+      const fields = part.split(',');
+      if (fields[0] === 'e') { end = flip(+fields[1], +fields[2]); continue; }
+      if (fields[0] === 's') continue;
+      points.push(flip(+fields[0], +fields[1]));
+    }
+    result.edges.set(edge.id, { points: points, end: end });
+  }
+  return result;
+}

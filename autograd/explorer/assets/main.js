@@ -1,0 +1,190 @@
+// Wiring: read the embedded graph, lay out what is visible (in a worker when
+// the browser allows one), draw it, and answer clicks, search and the toolbar.
+// <body data-vg-ready="1"> says a layout is drawn; it is removed while one is made.
+
+function readGraph() {
+  return JSON.parse(document.getElementById('vg-data').textContent);
+}
+
+// Graphviz in a worker made from the library's own <script> text, so the page
+// stays responsive; on the main thread if the browser refuses the worker.
+function Layouter() {
+  this.pending = new Map();
+  this.next = 1;
+  const library = document.getElementById('vg-layout-library').textContent;
+  const worker = document.getElementById('vg-layout-worker').textContent;
+  try {
+    const url = URL.createObjectURL(new Blob([library, '\n', worker], { type: 'text/javascript' }));
+    this.worker = new Worker(url);
+    this.worker.onmessage = (event) => this.settle(event.data);
+    this.worker.onerror = (event) => { event.preventDefault(); this.fallBack(); };
+  } catch (error) {
+    this.worker = null;
+  }
+}
+
+Layouter.prototype.settle = function (message) {
+  const waiting = this.pending.get(message.id);
+  if (!waiting) return;
+  this.pending.delete(message.id);
+  if (message.error) waiting.reject(new Error(message.error)); else waiting.resolve(message.text);
+};
+
+Layouter.prototype.fallBack = function () {
+  this.worker = null;
+  const waiting = Array.from(this.pending.entries());
+  this.pending.clear();
+  for (const [, job] of waiting) this.layout(job.dot).then(job.resolve, job.reject);
+};
+
+Layouter.prototype.layout = function (dot) {
+  if (this.worker) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve, reject: reject, dot: dot });
+      this.worker.postMessage({ id: id, dot: dot });
+    });
+  }
+  if (!this.graphviz) this.graphviz = globalThis.vgGraphvizLibrary.Graphviz.load();
+  return this.graphviz.then((graphviz) => graphviz.layout(dot, 'json0', 'dot'));
+};
+
+function Explorer() {
+  const data = readGraph();
+  this.model = new GraphModel(data);
+  this.state = { selected: null, matches: new Set(), matchGroups: new Set(), showLocal: false };
+  this.status = document.getElementById('vg-status');
+  this.panel = document.getElementById('vg-panel');
+  this.view = new View(document.getElementById('vg-stage'), this.model);
+  this.layouter = new Layouter();
+  this.generation = 0;
+  this.firstDraw = true;
+  document.getElementById('vg-title').textContent = data.title || 'computation graph';
+  buildLegend(document.getElementById('vg-legend'));
+  this.installControls();
+  this.relayout();
+}
+
+GraphModel.prototype.stackCount = function (g) {
+  let count = 0;
+  const parent = this.data.groups.parent;
+  for (let h = 0; h < this.groupCount; h++) if (parent[h] === g) count += 1;
+  return count;
+};
+
+// Lay out and draw what is visible; `then` runs after the drawing (to centre a node).
+Explorer.prototype.relayout = function (then) {
+  const generation = ++this.generation;
+  document.body.removeAttribute('data-vg-ready');
+  const started = performance.now();
+  const view = this.model.visible();
+  const sizes = this.view.measure(view.boxes);
+  const dot = this.model.toDot(view, sizes, HEADER, (g) => this.view.headerWidth(g));
+  this.status.textContent = 'laying out ' + view.boxes.length.toLocaleString('en') + ' boxes…';
+  this.layouter.layout(dot).then((text) => {
+    if (generation !== this.generation) return;  // a newer layout was asked for
+    const layout = readLayout(text);
+    this.view.draw(view, layout, this.state);
+    if (this.firstDraw) { this.view.fit(); this.firstDraw = false; } else this.view.apply();
+    if (then) then();
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    this.status.textContent = this.model.count.toLocaleString('en') + ' nodes, ' +
+      this.model.edgeCount.toLocaleString('en') + ' edges; showing ' +
+      view.boxes.length.toLocaleString('en') + ' boxes in ' + view.clusters.length + ' open groups (laid out in ' + seconds + ' s)';
+    document.body.setAttribute('data-vg-ready', '1');
+  }, (error) => {
+    this.status.textContent = 'layout failed: ' + error.message;
+    console.warn('layout failed', error);
+  });
+};
+
+Explorer.prototype.select = function (i) {
+  this.state.selected = i;
+  showPanel(this.panel, this.model, i, (target) => this.goTo(target));
+  for (const old of document.querySelectorAll('.vg-selected')) old.classList.remove('vg-selected');
+  const box = document.querySelector('.vg-node[data-node="' + i + '"]');
+  if (!box) return;
+  box.classList.add('vg-selected');
+  // The panel narrows the stage: bring the node back into view if it is now hidden.
+  const shown = box.getBoundingClientRect();
+  const stage = this.view.svg.getBoundingClientRect();
+  if (shown.left < stage.left || shown.right > stage.right || shown.top < stage.top || shown.bottom > stage.bottom) {
+    this.view.centre('n' + i);
+  }
+};
+
+// Select node i, opening its groups and centring it.
+Explorer.prototype.goTo = function (i) {
+  this.state.selected = i;
+  const centre = () => { this.select(i); this.view.centre('n' + i); };
+  if (this.model.reveal(i)) this.relayout(centre); else centre();
+};
+
+// Open or close group g, and keep it in view.
+Explorer.prototype.toggleGroup = function (g) {
+  this.model.collapsed[g] = !this.model.collapsed[g];
+  this.relayout(() => this.view.centre('g' + g));
+};
+
+Explorer.prototype.runSearch = function (query) {
+  const found = search(this.model, query);
+  const limit = 50;  // opening more groups than this would lay out most of a large graph
+  this.state.matches = new Set(found.slice(0, limit));
+  this.state.matchGroups = new Set();
+  for (const i of found.slice(limit)) for (const g of this.model.groupChain(i)) this.state.matchGroups.add(g);
+  let changed = false;
+  for (const i of this.state.matches) changed = this.model.reveal(i) || changed;
+  const note = document.getElementById('vg-matches');
+  note.textContent = query.trim() === '' ? '' : found.length === 0 ? 'no match'
+    : found.length + ' match' + (found.length === 1 ? '' : 'es') + (found.length > limit ? ' (first ' + limit + ' opened)' : '');
+  const first = found[0];
+  const after = () => { if (first !== undefined) this.view.centre('n' + first); };
+  this.relayout(after);
+  return changed;
+};
+
+Explorer.prototype.installControls = function () {
+  const stage = this.view.svg;
+  stage.addEventListener('click', (event) => {
+    if (this.view.dragged) return;
+    const target = event.target.closest('.vg-node');
+    if (!target) return;
+    const group = target.getAttribute('data-group');
+    if (group !== null) {
+      const collapsed = target.getAttribute('data-collapsed') === 'true';
+      // An open group closes from its title bar only: clicks inside reach its members.
+      if (collapsed || event.target.closest('.vg-header, .vg-header-text')) this.toggleGroup(+group);
+      return;
+    }
+    this.select(+target.getAttribute('data-node'));
+  });
+  const field = document.querySelector('input[type=search]');
+  let timer = null;
+  field.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => this.runSearch(field.value), 250);
+  });
+  field.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { clearTimeout(timer); this.runSearch(field.value); }
+  });
+  document.getElementById('vg-fit').addEventListener('click', () => this.view.fit());
+  document.getElementById('vg-collapse').addEventListener('click', () => {
+    this.model.collapsed = this.model.data.groups.collapsed.slice();
+    this.firstDraw = true;
+    this.relayout();
+  });
+  const local = document.getElementById('vg-local');
+  local.addEventListener('change', () => { this.state.showLocal = local.checked; this.relayout(); });
+  window.addEventListener('keydown', (event) => {
+    if (event.target === field) return;
+    if (event.key === '0' || event.key === 'f') this.view.fit();
+    if (event.key === '+' || event.key === '=' || event.key === '-') {
+      const rect = this.view.svg.getBoundingClientRect();
+      this.view.zoomAt(event.key === '-' ? 1 / 1.25 : 1.25, rect.width / 2, rect.height / 2);
+    }
+    if (event.key === '/') { event.preventDefault(); field.focus(); }
+    if (event.key === 'Escape') this.panel.hidden = true;
+  });
+};
+
+window.addEventListener('DOMContentLoaded', () => { window.vgExplorer = new Explorer(); });

@@ -1,0 +1,283 @@
+// Drawing the laid-out graph as SVG, and panning and zooming it.
+// Every text a user wrote (labels, names) is set with textContent: never markup.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const FONT = '12px Helvetica, Arial, sans-serif';
+const BOLD_FONT = 'bold ' + FONT;
+const LINE = 15;
+const PAD = 8;
+const HEADER = 20;
+const FILLS = ['#f7f7f7', '#eeeeee', '#cfe2ff', '#ffd966'];  // op, leaf, parameter, output
+const GROUP_FILLS = { module: '#e3f1e0', example: '#efe6fa', stack: '#efe6fa', params: '#dde8fb', loss: '#fff2cc' };
+
+function svg(name, attributes, parent) {
+  const element = document.createElementNS(SVG_NS, name);
+  for (const key in attributes) element.setAttribute(key, attributes[key]);
+  if (parent) parent.appendChild(element);
+  return element;
+}
+
+function svgText(parent, x, y, text, className) {
+  const element = svg('text', { x: x, y: y, class: className || '' }, parent);
+  element.textContent = text;
+  return element;
+}
+
+function formatNumber(x) {
+  if (typeof x === 'string') return x;
+  if (x === 0) return '0';
+  const text = Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4);
+  return text.replace(/\.?0+(e|$)/, '$1');
+}
+
+const measureCanvas = document.createElement('canvas').getContext('2d');
+function textWidth(text, font) {
+  measureCanvas.font = font;
+  return measureCanvas.measureText(text).width;
+}
+
+function View(root, model) {
+  this.model = model;
+  this.svg = svg('svg', { class: 'vg-canvas', role: 'img', 'aria-label': 'computation graph' }, root);
+  const defs = svg('defs', {}, this.svg);
+  const marker = svg('marker', { id: 'vg-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5,
+    markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
+  svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#667' }, marker);
+  this.scene = svg('g', { class: 'vg-scene' }, this.svg);
+  this.scale = 1; this.x = 0; this.y = 0;
+  this.width = 0; this.height = 0;
+  this.installPanZoom();
+}
+
+// The lines a box shows, and its size: measured here, so Graphviz never sees the text.
+View.prototype.boxLines = function (id) {
+  const model = this.model;
+  const data = model.data;
+  if (id[0] === 'g') {
+    const g = +id.slice(1);
+    const groups = data.groups;
+    const kind = groups.kind[g];
+    const size = groups.size[g].toLocaleString('en') + ' nodes';
+    let title = model.shortGroupName(g);
+    if (kind === 'stack') title = model.stackCount(g).toLocaleString('en') + ' examples';
+    const lines = [title];
+    if (groups.title[g]) lines.push(groups.title[g]);
+    lines.push(size + ' · click to open');
+    return lines;
+  }
+  const i = +id.slice(1);
+  return [nodeTitle(model, i), 'data ' + formatNumber(data.data[i]), 'grad ' + formatNumber(data.grad[i])];
+};
+
+function nodeTitle(model, i) {
+  const data = model.data;
+  const name = data.label[i] || shortName(model.names[i]) || '';
+  let text = data.text[i];
+  // A bare symbol (·, Σ, +) is named too: "· dot".
+  if (text && !/[A-Za-z0-9]/.test(text)) text += ' ' + data.op[i];
+  if (text && name) return name + ' = ' + text;
+  return text || name || (data.kind[i] === 3 ? 'output' : 'leaf');
+}
+
+function shortName(name) {
+  if (!name) return '';
+  const parts = name.split('.');
+  return parts.length >= 2 && /^\d+$/.test(parts[parts.length - 1])
+    ? parts.slice(-2).join('.') : parts[parts.length - 1];
+}
+
+View.prototype.measure = function (boxes) {
+  const sizes = new Map();
+  for (const id of boxes) {
+    const lines = this.boxLines(id);
+    let width = 0;
+    lines.forEach((line, k) => { width = Math.max(width, textWidth(line, k === 0 ? BOLD_FONT : FONT)); });
+    const stacked = id[0] === 'g' && this.model.data.groups.kind[+id.slice(1)] === 'stack' ? 8 : 0;
+    sizes.set(id, { width: Math.ceil(Math.min(width, 360) + 2 * PAD + stacked),
+                    height: lines.length * LINE + 2 * PAD - 4 + stacked });
+  }
+  return sizes;
+};
+
+View.prototype.draw = function (view, layout, state) {
+  const model = this.model;
+  this.scene.textContent = '';
+  this.layout = layout;
+  const clusters = svg('g', { class: 'vg-clusters' }, this.scene);
+  const sorted = view.clusters.slice().sort((a, b) => model.depth[a] - model.depth[b]);
+  for (const g of sorted) {
+    const box = layout.clusters.get(g);
+    if (!box) continue;
+    const kind = model.data.groups.kind[g];
+    const element = svg('g', { class: 'vg-node vg-cluster vg-kind-' + kind, 'data-node': 'g' + g,
+      'data-group': g, 'data-collapsed': 'false' }, clusters);
+    svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: 6,
+      fill: GROUP_FILLS[kind] || '#eee', 'fill-opacity': 0.35, class: 'vg-cluster-body' }, element);
+    svg('rect', { x: box.x, y: box.y, width: box.width, height: HEADER, rx: 6,
+      fill: GROUP_FILLS[kind] || '#eee', class: 'vg-header' }, element);
+    const title = this.headerText(g);
+    const label = svgText(element, box.x + 6, box.y + 14, title, 'vg-header-text');
+    clip(label, title, box.width - 12, BOLD_FONT);
+    svg('title', {}, element).textContent = 'click the title to close ' + model.data.groups.name[g];
+  }
+  const edges = svg('g', { class: 'vg-edges' }, this.scene);
+  for (const edge of view.edges) {
+    const path = layout.edges.get(edge.id);
+    if (!path || path.points.length < 2) continue;
+    const p = path.points;
+    let d = 'M' + p[0][0] + ',' + p[0][1];
+    for (let k = 1; k + 2 < p.length; k += 3) {
+      d += 'C' + p[k][0] + ',' + p[k][1] + ' ' + p[k + 1][0] + ',' + p[k + 1][1] + ' ' + p[k + 2][0] + ',' + p[k + 2][1];
+    }
+    if (path.end) d += 'L' + path.end[0] + ',' + path.end[1];
+    const fromParams = edge.from[0] === 'g' && model.data.groups.kind[+edge.from.slice(1)] === 'params';
+    const element = svg('g', { class: 'vg-edge' + (fromParams ? ' vg-edge-params' : ''),
+      'data-from': edge.from, 'data-to': edge.to }, edges);
+    svg('path', { d: d, 'marker-end': 'url(#vg-arrow)',
+      'stroke-width': Math.min(1 + Math.log2(edge.count), 4) }, element);
+    svg('title', {}, element).textContent = edgeText(model, edge, true);
+    if (state.showLocal) {
+      const middle = p[Math.floor(p.length / 2)];
+      svgText(element, middle[0], middle[1] - 3, edgeText(model, edge, false), 'vg-edge-label');
+    }
+  }
+  const boxes = svg('g', { class: 'vg-boxes' }, this.scene);
+  for (const id of view.boxes) this.drawBox(boxes, id, layout.boxes.get(id), state);
+};
+
+function edgeText(model, edge, long) {
+  if (edge.count > 1) return long ? edge.count + ' operand edges' : '×' + edge.count;
+  const local = model.data.local[edge.user];
+  const value = local === null ? 'undefined' : formatNumber(local[edge.operand]);
+  return long ? 'operand ' + edge.operand + ' of ' + nodeTitle(model, edge.user) + ': local derivative ' + value : value;
+}
+
+function clip(element, text, width, font) {
+  if (textWidth(text, font) <= width) return;
+  let keep = text.length;
+  while (keep > 1 && textWidth(text.slice(0, keep) + '…', font) > width) keep -= 1;
+  element.textContent = text.slice(0, keep) + '…';
+}
+
+View.prototype.drawBox = function (parent, id, box, state) {
+  if (!box) return;
+  const model = this.model;
+  const isGroup = id[0] === 'g';
+  const index = +id.slice(1);
+  const attributes = { class: 'vg-node', 'data-node': isGroup ? id : String(index) };
+  if (isGroup) { attributes['data-group'] = index; attributes['data-collapsed'] = 'true'; }
+  const element = svg('g', attributes, parent);
+  const left = box.x - box.width / 2;
+  const top = box.y - box.height / 2;
+  let fill;
+  if (isGroup) {
+    const kind = model.data.groups.kind[index];
+    element.classList.add('vg-group', 'vg-kind-' + kind);
+    fill = GROUP_FILLS[kind] || '#eee';
+    if (kind === 'stack') {
+      svg('rect', { x: left + 8, y: top, width: box.width - 8, height: box.height - 8, rx: 5, fill: fill, class: 'vg-box' }, element);
+      svg('rect', { x: left + 4, y: top + 4, width: box.width - 8, height: box.height - 8, rx: 5, fill: fill, class: 'vg-box' }, element);
+      svg('rect', { x: left, y: top + 8, width: box.width - 8, height: box.height - 8, rx: 5, fill: fill, class: 'vg-box' }, element);
+    } else {
+      svg('rect', { x: left, y: top, width: box.width, height: box.height, rx: 5, fill: fill, class: 'vg-box' }, element);
+    }
+  } else {
+    const kind = model.data.kind[index];
+    element.classList.add('vg-value', 'vg-kind-' + ['op', 'leaf', 'param', 'output'][kind]);
+    fill = FILLS[kind];
+    svg('rect', { x: left, y: top, width: box.width, height: box.height, rx: kind === 0 ? 10 : 2,
+      fill: fill, class: 'vg-box' }, element);
+    if (state.selected === index) element.classList.add('vg-selected');
+    if (state.matches.has(index)) element.classList.add('vg-match');
+  }
+  if (isGroup && state.matchGroups.has(index)) element.classList.add('vg-match');
+  const lines = this.boxLines(id);
+  const offset = isGroup && model.data.groups.kind[index] === 'stack' ? 8 : 0;
+  lines.forEach((line, k) => {
+    const text = svgText(element, left + PAD, top + offset + PAD + 8 + k * LINE, line, k === 0 ? 'vg-title' : 'vg-line');
+    clip(text, line, box.width - 2 * PAD - offset, k === 0 ? BOLD_FONT : FONT);
+  });
+  svg('title', {}, element).textContent = isGroup ? 'click to open ' + model.data.groups.name[index] : lines[0];
+};
+
+View.prototype.headerText = function (g) {
+  const title = this.model.data.groups.title[g];
+  return '▾ ' + this.model.shortGroupName(g) + (title ? '  ' + title : '');
+};
+
+View.prototype.headerWidth = function (g) {
+  return Math.min(textWidth(this.headerText(g), BOLD_FONT) + 14, 420);
+};
+
+// ---------------------------------------------------------------- pan and zoom
+
+View.prototype.apply = function () {
+  this.scene.setAttribute('transform', 'translate(' + this.x + ',' + this.y + ') scale(' + this.scale + ')');
+};
+
+View.prototype.fit = function () {
+  if (!this.layout) return;
+  const rect = this.svg.getBoundingClientRect();
+  const margin = 20;
+  const scale = Math.min((rect.width - 2 * margin) / Math.max(this.layout.width, 1),
+                         (rect.height - 2 * margin) / Math.max(this.layout.height, 1), 1.5);
+  this.scale = Math.max(scale, 0.02);
+  this.x = (rect.width - this.layout.width * this.scale) / 2;
+  this.y = (rect.height - this.layout.height * this.scale) / 2;
+  this.apply();
+};
+
+// Bring a box into the middle of the window; an open group is fitted to the window.
+View.prototype.centre = function (id) {
+  if (!this.layout) return;
+  const rect = this.svg.getBoundingClientRect();
+  let cx, cy;
+  const box = this.layout.boxes.get(id);
+  const cluster = id[0] === 'g' ? this.layout.clusters.get(+id.slice(1)) : undefined;
+  if (box) {
+    this.scale = Math.max(this.scale, 0.8);
+    cx = box.x; cy = box.y;
+  } else if (cluster) {
+    // Readable first: a group too big for the window shows its top part, title bar up.
+    const fit = Math.min((rect.width - 40) / cluster.width, (rect.height - 40) / cluster.height);
+    this.scale = Math.max(Math.min(fit, 1.2), 0.75);
+    const visibleWidth = (rect.width - 40) / this.scale;
+    const visibleHeight = (rect.height - 40) / this.scale;
+    cx = cluster.x + Math.min(cluster.width, visibleWidth) / 2;
+    cy = cluster.y + Math.min(cluster.height, visibleHeight) / 2;
+  } else {
+    return;
+  }
+  this.x = rect.width / 2 - cx * this.scale;
+  this.y = rect.height / 2 - cy * this.scale;
+  this.apply();
+};
+
+View.prototype.zoomAt = function (factor, px, py) {
+  const scale = Math.min(Math.max(this.scale * factor, 0.02), 8);
+  this.x = px - (px - this.x) * (scale / this.scale);
+  this.y = py - (py - this.y) * (scale / this.scale);
+  this.scale = scale;
+  this.apply();
+};
+
+View.prototype.installPanZoom = function () {
+  const view = this;
+  let drag = null;
+  this.svg.addEventListener('wheel', (event) => {
+    event.preventDefault();
+    const rect = view.svg.getBoundingClientRect();
+    view.zoomAt(Math.exp(-event.deltaY * 0.0015), event.clientX - rect.left, event.clientY - rect.top);
+  }, { passive: false });
+  this.svg.addEventListener('pointerdown', (event) => {
+    drag = { x: event.clientX, y: event.clientY, startX: view.x, startY: view.y, moved: false };
+  });
+  window.addEventListener('pointermove', (event) => {
+    if (!drag) return;
+    const dx = event.clientX - drag.x;
+    const dy = event.clientY - drag.y;
+    if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+    if (drag.moved) { view.x = drag.startX + dx; view.y = drag.startY + dy; view.apply(); }
+  });
+  window.addEventListener('pointerup', () => { view.dragged = drag !== null && drag.moved; drag = null; });
+};

@@ -1,0 +1,202 @@
+"""A computation graph as plain JSON-able data: the explorer page's input.
+
+``graph_data(root, ...)`` walks the graph under ``root`` once (iteratively, so
+any depth works) and returns column lists, one entry per node, the output at
+position 0 and every node before its operands:
+
+* ``label``, ``data``, ``grad``, ``op`` (the op's name), ``text`` (what the
+  node shows: ``relu``, ``* 2``, ``Σ``), ``kind`` (0 op, 1 leaf, 2 parameter,
+  3 output: the colours ``draw_dot`` uses);
+* ``parents`` (positions, in operand order, repeats kept) and ``local`` (d node
+  / d operand, one per operand, or null where undefined);
+* ``group`` (the innermost group, -1 for none), with ``groups`` listing each
+  group's ``name``, ``title``, ``kind``, ``parent``, ``size`` and ``collapsed``
+  (its state when the page opens), parents before children;
+* ``names`` (parameter positions -> dotted names) and ``origins`` (positions ->
+  the user's file, line and function, for graphs built under anomaly mode).
+
+Non-finite numbers are written as the strings ``"nan"``, ``"inf"`` and
+``"-inf"``, which JSON has no numbers for. Local derivatives keep 6
+significant digits (they are for reading; the file stays small).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..value import Value
+from . import node_facts
+from .grouping import Group, derive_groups
+
+__all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
+
+KIND_OP, KIND_LEAF, KIND_PARAMETER, KIND_OUTPUT = 0, 1, 2, 3
+
+
+def nodes_under(root: Value) -> list[Value]:
+    """``root`` and every node under it, each before its operands (depth-first, iterative).
+
+    Operands are visited last to first, so in the reversed finishing order
+    the first operand's nodes come before the second's: x0 before x1.
+    """
+    finished: list[Value] = []
+    seen = {root}
+    stack: list[tuple[Value, int]] = [(root, len(root.parents))]
+    while stack:
+        node, remaining = stack[-1]
+        if remaining > 0:
+            stack[-1] = (node, remaining - 1)
+            parent = node.parents[remaining - 1]
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, len(parent.parents)))
+        else:
+            stack.pop()
+            finished.append(node)
+    finished.reverse()
+    return finished
+
+
+def _number(x: float) -> float | str:
+    if math.isfinite(x):
+        return x
+    return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+
+
+def _short(x: float) -> float | str:
+    return _number(float(f"{x:.6g}")) if math.isfinite(x) else _number(x)
+
+
+def _parameter_names(params: Iterable[Any] | Mapping[str, Value] | None) -> dict[Value, str]:
+    """Parameter -> name, from Values, (name, Value) pairs or a name -> Value mapping."""
+    if params is None:
+        return {}
+    items: Iterable[Any] = params.items() if isinstance(params, Mapping) else params
+    names: dict[Value, str] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, Value):
+            names.setdefault(item, item.label or f"param {index}")
+            continue
+        if (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], Value)
+        ):
+            names.setdefault(item[1], item[0])
+            continue
+        raise TypeError(
+            "explore params must be Values, (name, Value) pairs such as "
+            "model.named_parameters() gives, or a {name: Value} mapping; "
+            f"got {type(item).__name__} at index {index}"
+        )
+    return names
+
+
+def _module_titles(model: Any) -> dict[str, str]:
+    """Module path -> ``Layer(2 -> 16, relu)``, walking ``named_children()`` (duck-typed)."""
+    titles: dict[str, str] = {}
+    stack: list[tuple[str, Any]] = [("", model)]
+    while stack:
+        prefix, module = stack.pop()
+        children = getattr(module, "named_children", None)
+        if not callable(children):
+            continue
+        for name, child in children():
+            path = f"{prefix}.{name}" if prefix else str(name)
+            extra = getattr(child, "extra_repr", None)
+            detail = extra() if callable(extra) else ""
+            titles[path] = f"{type(child).__name__}({detail})"
+            stack.append((path, child))
+    return titles
+
+
+def _collapsed(groups: list[Group], root_group: int, collapse_above: int) -> list[bool]:
+    """Which groups start collapsed: big ones and stacks, but never one around the output."""
+    collapsed = [group.kind == "stack" or group.size > collapse_above for group in groups]
+    while root_group >= 0:
+        collapsed[root_group] = False
+        root_group = groups[root_group].parent
+    return collapsed
+
+
+def graph_data(
+    root: Value,
+    *,
+    params: Iterable[Any] | Mapping[str, Value] | None = None,
+    model: Any = None,
+    groups: Mapping[Value, str] | None = None,
+    collapse_above: int = 20,
+    title: str = "",
+) -> dict[str, Any]:
+    """The graph under ``root`` as JSON-able columns (see the module docstring).
+
+    Args:
+        root: The output.
+        params: Parameters, named or not (``model.named_parameters()``).
+        model: An object with ``named_parameters()`` (and ``named_children()``
+            for module titles), used when ``params`` is None.
+        groups: Node -> module path, for nodes whose module is known better
+            than the names tell.
+        collapse_above: Groups holding more nodes than this start collapsed;
+            the stack of examples always does.
+        title: Shown in the page's header.
+    """
+    modules: dict[str, str] | None = None
+    if model is not None:
+        named = getattr(model, "named_parameters", None)
+        if not callable(named):
+            raise TypeError(
+                f"explore model must have named_parameters() (an nn.Module), "
+                f"got {type(model).__name__}"
+            )
+        if params is None:
+            params = named()
+        modules = _module_titles(model)
+    names = _parameter_names(params)
+    nodes = nodes_under(root)
+    position = {node: index for index, node in enumerate(nodes)}
+    grouping = derive_groups(nodes, names, modules=modules, explicit=groups)
+
+    kinds = []
+    for node in nodes:
+        if node is root:
+            kinds.append(KIND_OUTPUT)
+        elif not node.is_leaf:
+            kinds.append(KIND_OP)
+        elif node in names if names else bool(node.label):
+            kinds.append(KIND_PARAMETER)
+        else:
+            kinds.append(KIND_LEAF)
+    locals_ = [[_short(d) for d in node_facts._local_derivatives(node)] for node in nodes]
+    origins = {}
+    for index, node in enumerate(nodes):
+        site = node_facts._origin(node)
+        if site is not None:
+            origins[str(index)] = site
+    group_list = grouping.groups
+    return {
+        "format": 1,
+        "title": title,
+        "label": [node.label for node in nodes],
+        "data": [_number(node.data) for node in nodes],
+        "grad": [_number(node.grad) for node in nodes],
+        "op": [node.op for node in nodes],
+        "text": [node_facts._op_text(node) for node in nodes],
+        "kind": kinds,
+        "parents": [[position[parent] for parent in node.parents] for node in nodes],
+        "local": locals_,
+        "group": grouping.of_node,
+        "names": {str(position[node]): name for node, name in names.items() if node in position},
+        "origins": origins,
+        "groups": {
+            "name": [group.name for group in group_list],
+            "title": [group.title for group in group_list],
+            "kind": [group.kind for group in group_list],
+            "parent": [group.parent for group in group_list],
+            "size": [group.size for group in group_list],
+            "collapsed": _collapsed(grouping.groups, grouping.of_node[0], collapse_above),
+        },
+    }

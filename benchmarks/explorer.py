@@ -1,0 +1,168 @@
+"""Workload E: the graph explorer on one training step's loss graph, in headless Chromium.
+
+The graph: the loss of ``MLP(2, [16, 16, 1])`` (relu, bce) on 150 two-moons
+points after ``backward`` (10,240 nodes, 96,602 operand edges). Measured:
+
+* building the page in Python (``explore``) and the saved file's size;
+* ready: from asking Chromium to open the saved ``file://`` page to
+  ``<body data-vg-ready="1">`` (reading 3 MB, parsing the graph, starting
+  Graphviz's WebAssembly, laying out and drawing the collapsed view);
+* expanding: from a click on a collapsed group to the new layout drawn, for
+  the stack of 150 examples, one example, and one layer inside it.
+
+Targets: ready within 2 s, every expansion within 1 s, the file at most 5 MB.
+``python -m benchmarks.explorer`` prints a Markdown section;
+``python -m benchmarks.explorer --write-graph PATH`` writes the graph's edges
+for ``benchmarks/layout_libraries.mjs``, which timed the candidate layout libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import nn
+from autograd import Value, explore
+
+from .browser import BrowserUnavailable, open_page, start_chromium, wait_ready
+
+__all__ = ["ExplorerTimings", "measure", "report", "training_step_loss", "write_graph"]
+
+READY_TARGET_S = 2.0
+EXPAND_TARGET_S = 1.0
+SIZE_TARGET_MB = 5.0
+
+
+def training_step_loss(points: int = 150) -> tuple[nn.MLP, Value]:
+    """The loss of one full-batch step of MLP(2, [16, 16, 1]) on ``points`` moons, after backward."""
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    X, y = nn.moons(n=points, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce")
+    loss.backward()
+    return model, loss
+
+
+class ExplorerTimings:
+    """What one run measured (seconds and bytes); the lists hold one entry per round."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.edges = 0
+        self.build_s: list[float] = []
+        self.size_bytes = 0
+        self.ready_s: list[float] = []
+        self.expand_s: dict[str, list[float]] = {}
+
+
+def _click_group(driver: Any, selector: str) -> float:
+    started = time.perf_counter()
+    driver.execute_script(
+        "document.querySelector(arguments[0]).querySelector('rect')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        selector,
+    )
+    wait_ready(driver)
+    return time.perf_counter() - started
+
+
+def measure(points: int = 150, rounds: int = 3) -> ExplorerTimings:
+    """Build, save and open the explorer ``rounds`` times; see the module docstring.
+
+    Raises:
+        BrowserUnavailable: If headless Chromium cannot be started.
+    """
+    timings = ExplorerTimings()
+    model, loss = training_step_loss(points)
+    timings.nodes = 1 + len(loss.ancestors())
+    timings.edges = sum(len(node.parents) for node in (loss, *loss.ancestors()))
+    driver = start_chromium()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "step.html"
+            for _ in range(rounds):
+                started = time.perf_counter()
+                page = explore(loss, model=model, title="one training step")
+                timings.build_s.append(time.perf_counter() - started)
+                page.save(path)
+                timings.size_bytes = path.stat().st_size
+                driver.get("about:blank")
+                timings.ready_s.append(open_page(driver, path.as_uri()))
+                for what, selector in (
+                    ("the stack of examples", '.vg-kind-stack[data-collapsed="true"]'),
+                    ("one example", '.vg-kind-example[data-collapsed="true"]'),
+                    ("one layer of that example", '.vg-kind-module[data-collapsed="true"]'),
+                ):
+                    timings.expand_s.setdefault(what, []).append(_click_group(driver, selector))
+    finally:
+        driver.quit()
+    return timings
+
+
+def _met(value: float, target: float) -> str:
+    return "met" if value <= target else "**not met**"
+
+
+def report(timings: ExplorerTimings) -> str:
+    """The Markdown section for RESULTS.md."""
+    ready = statistics.median(timings.ready_s)
+    megabytes = timings.size_bytes / 1e6
+    lines = [
+        "## E: the graph explorer on one training step (headless Chromium)",
+        "",
+        f"The loss graph of MLP(2, [16, 16, 1]) on 150 points: {timings.nodes:,} nodes, "
+        f"{timings.edges:,} operand edges. Medians of {len(timings.ready_s)} rounds.",
+        "",
+        "| what | measured | target | |",
+        "|---|---|---|---|",
+        f"| build the page in Python (`explore`) | {statistics.median(timings.build_s):.2f} s | | |",
+        f"| saved file | {megabytes:.2f} MB | ≤ {SIZE_TARGET_MB:g} MB | {_met(megabytes, SIZE_TARGET_MB)} |",
+        f"| open from `file://` to ready | {ready:.2f} s | ≤ {READY_TARGET_S:g} s | {_met(ready, READY_TARGET_S)} |",
+    ]
+    for what, seconds in timings.expand_s.items():
+        median = statistics.median(seconds)
+        lines.append(
+            f"| expand {what} | {median:.2f} s | ≤ {EXPAND_TARGET_S:g} s | {_met(median, EXPAND_TARGET_S)} |"
+        )
+    lines += [
+        "",
+        "Only what is visible is laid out (Graphviz in WebAssembly, in a worker): the",
+        "collapsed view is 5 boxes, the open stack about 150.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_graph(path: Path) -> None:
+    """Write the training step's graph as ``{"n": nodes, "edges": [[operand, user], ...]}``.
+
+    The input of ``benchmarks/layout_libraries.mjs``, which times layout libraries on it.
+    """
+    _, loss = training_step_loss()
+    nodes = [loss, *loss.ancestors()]
+    position = {node: index for index, node in enumerate(nodes)}
+    edges = sorted({(position[p], position[n]) for n in nodes for p in n.parents})
+    path.write_text(json.dumps({"n": len(nodes), "edges": edges}), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the section; exit status 1 if Chromium is missing."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["--write-graph"] and len(arguments) == 2:
+        write_graph(Path(arguments[1]))
+        return 0
+    try:
+        timings = measure()
+    except BrowserUnavailable as error:
+        print(f"explorer benchmark skipped: {error}", file=sys.stderr)
+        return 1
+    print(report(timings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

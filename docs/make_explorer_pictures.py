@@ -1,0 +1,57 @@
+"""Regenerate the explorer screenshots: ``.venv/bin/python docs/make_explorer_pictures.py``.
+
+Needs headless Chromium (``scripts/ensure_chromium.sh``). Trains the demo's
+network (MLP [2, 16, 16, 1], relu, on two moons) for a few epochs, writes the
+loss graph of one batch of 32 as ``make demo`` would, and takes two
+screenshots: the page as it opens (docs/explorer.png) and with one
+example's first layer open (docs/explorer-layer.png).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import nn
+from benchmarks.browser import open_page, start_chromium, wait_ready
+from nn.explore import write_loss_graph
+
+DOCS = Path(__file__).resolve().parent
+
+
+def click(driver: object, selector: str) -> None:
+    driver.execute_script(  # type: ignore[attr-defined]
+        "document.querySelector(arguments[0]).querySelector('rect')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        selector,
+    )
+    wait_ready(driver)
+
+
+def main() -> None:
+    X, y = nn.moons(n=200, noise=0.2, seed=0)
+    X, _, _ = nn.standardize(X)
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    nn.fit(model, X, y, loss="bce", optimizer=nn.Adam(model.parameters(), lr=0.02),
+           epochs=5, batch_size=32, progress=False, seed=0)
+    driver = start_chromium(width=1200, height=760)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            page = write_loss_graph(model, X, y, "bce", Path(folder) / "graph.html", batch_size=32)
+            open_page(driver, page.as_uri())
+            driver.save_screenshot(str(DOCS / "explorer.png"))
+            click(driver, '.vg-kind-stack[data-collapsed="true"]')
+            click(driver, '.vg-kind-example[data-group="2"]')
+            first_layer = next(
+                element.get_attribute("data-group")
+                for element in driver.find_elements("css selector", ".vg-kind-module")
+                if element.text.startswith("layers.0")
+            )
+            click(driver, f'.vg-node[data-group="{first_layer}"]')
+            driver.save_screenshot(str(DOCS / "explorer-layer.png"))
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Specification of the explorer page in a real browser (headless Chromium via selenium).
+
+The pages are opened from ``file://`` with every host name unresolvable, as a
+user would open a saved page offline. The contract the tests rely on: each
+drawn node or group is a ``.vg-node`` with ``data-node``; a group also has
+``data-group`` and ``data-collapsed``; the search field is
+``input[type=search]``; ``<body data-vg-ready="1">`` once a layout is drawn.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value, explore
+from autograd.explorer import node_facts
+from benchmarks.browser import (
+    BrowserUnavailable,
+    console_errors,
+    open_page,
+    start_chromium,
+    wait_ready,
+)
+
+HOSTILE = ["</script><script>window.vgPwned = 1</script>", '<img src=x onerror="window.vgPwned = 2">']
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        driver = start_chromium()
+    except BrowserUnavailable as error:
+        pytest.skip(f"no headless Chromium: {error}")
+    yield driver
+    driver.quit()
+
+
+def show(browser: Any, page: Any, path: Path) -> None:
+    page.save(path)
+    open_page(browser, path.as_uri())
+
+
+def boxes(browser: Any, selector: str = ".vg-node") -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return list(browser.find_elements(By.CSS_SELECTOR, selector))
+
+
+def box(browser: Any, selector: str) -> Any:
+    found = boxes(browser, selector)
+    assert found, f"nothing matches {selector}"
+    return found[0]
+
+
+def click(browser: Any, element: Any) -> None:
+    """Click the element's shape, as a user would, and wait for any new layout."""
+    browser.execute_script(
+        "arguments[0].querySelector('rect').dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        element,
+    )
+    wait_ready(browser)
+
+
+def ten_nodes() -> Value:
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    f = Value(-2.0, label="f")
+    loss = (d * f).tanh() + (a - c)
+    loss.label = "L"
+    loss.backward()
+    return loss
+
+
+def batch_page(examples: int = 3) -> Any:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = nn.moons(n=examples, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce")
+    loss.backward()
+    return explore(loss, model=model, collapse_above=4)
+
+
+def test_a_ten_node_graph_shows_ten_nodes_with_their_labels_and_values(
+    browser: Any, tmp_path: Path
+) -> None:
+    show(browser, explore(ten_nodes()), tmp_path / "ten.html")
+    drawn = boxes(browser)
+    assert len(drawn) == 10
+    texts = " | ".join(element.text for element in drawn)
+    for label in ("a", "b", "c", "e", "d", "f", "L"):
+        assert any(element.text.splitlines()[0].startswith(label) for element in drawn), label
+    assert "data -6" in texts and "data 4" in texts
+    assert console_errors(browser) == []
+
+
+def test_clicking_a_node_opens_its_panel_with_its_gradient(browser: Any, tmp_path: Path) -> None:
+    loss = ten_nodes()
+    a = loss.parents[1].parents[0]
+    assert a.label == "a"
+    show(browser, explore(loss), tmp_path / "panel.html")
+    target = next(element for element in boxes(browser) if element.text.startswith("a\n"))
+    click(browser, target)
+    panel = box(browser, "#vg-panel")
+    assert panel.is_displayed()
+    facts = panel.text.splitlines()
+    assert float(facts[facts.index("grad") + 1]) == a.grad
+    assert "used by (2)" in panel.text
+
+
+def test_the_panel_lists_operands_with_local_derivatives_and_they_are_links(
+    browser: Any, tmp_path: Path
+) -> None:
+    x = Value(3.0, label="x")
+    y = Value(5.0, label="y")
+    out = x * y
+    out.label = "out"
+    out.backward()
+    show(browser, explore(out), tmp_path / "links.html")
+    click(browser, next(e for e in boxes(browser) if e.text.startswith("out")))
+    rows = [row.text for row in boxes(browser, ".vg-operands tbody tr")]
+    assert rows == ["0 x 3 5", "1 y 5 3"]  # operand, its data, d out / d operand
+    box(browser, ".vg-operands .vg-link").click()
+    assert box(browser, "#vg-panel h2").text == "x"
+
+
+def test_clicking_a_collapsed_group_expands_it(browser: Any, tmp_path: Path) -> None:
+    show(browser, batch_page(), tmp_path / "groups.html")
+    stack = box(browser, '.vg-node[data-group][data-collapsed="true"].vg-kind-stack')
+    group = stack.get_attribute("data-group")
+    before = len(boxes(browser))
+    click(browser, stack)
+    opened = box(browser, f'.vg-node[data-group="{group}"]')
+    assert opened.get_attribute("data-collapsed") == "false"
+    assert len(boxes(browser)) > before
+    example = box(browser, '.vg-kind-example[data-collapsed="true"]')
+    group = example.get_attribute("data-group")
+    click(browser, example)
+    opened = box(browser, f'.vg-node[data-group="{group}"]')
+    assert opened.get_attribute("data-collapsed") == "false"
+
+
+def test_search_finds_a_label_inside_a_collapsed_group_and_opens_it(
+    browser: Any, tmp_path: Path
+) -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    x = [Value(0.5, label="input-zero"), Value(-1.0, label="input-one")]
+    out = model(x)[0]
+    inner = model.layers[0].neurons[2].b
+    assert inner is not None
+    inner.label = "needle"
+    out.backward()
+    show(browser, explore(out, model=model, collapse_above=2), tmp_path / "search.html")
+    assert "needle" not in " ".join(element.text for element in boxes(browser))
+    field = box(browser, "input[type=search]")
+    field.send_keys("needle")
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}))", field
+    )
+    wait_ready(browser)
+    found = [element for element in boxes(browser) if element.text.startswith("needle")]
+    assert len(found) == 1
+    assert "vg-match" in found[0].get_attribute("class")
+    assert box(browser, "#vg-matches").text == "1 match"
+
+
+def test_local_derivatives_show_on_edges_with_the_toggle(browser: Any, tmp_path: Path) -> None:
+    x = Value(3.0, label="x")
+    out = x * x
+    out.backward()
+    show(browser, explore(out), tmp_path / "local.html")
+    assert boxes(browser, ".vg-edge-label") == []
+    box(browser, "#vg-local").click()
+    wait_ready(browser)
+    assert sorted(e.text for e in boxes(browser, ".vg-edge-label")) == ["3", "3"]
+
+
+def test_the_wheel_zooms_a_drag_pans_and_fit_to_screen_brings_it_all_back(
+    browser: Any, tmp_path: Path
+) -> None:
+    show(browser, explore(ten_nodes()), tmp_path / "zoom.html")
+    scene = box(browser, ".vg-scene")
+    fitted = scene.get_attribute("transform")
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new WheelEvent('wheel', {deltaY: -500, clientX: 300, clientY: 300,"
+        " bubbles: true, cancelable: true}))",
+        box(browser, ".vg-canvas"),
+    )
+    zoomed = scene.get_attribute("transform")
+    assert zoomed != fitted
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    drag = ActionChains(browser).move_to_element_with_offset(box(browser, ".vg-canvas"), 10, 10)
+    drag.click_and_hold().move_by_offset(80, 40).release().perform()
+    assert scene.get_attribute("transform") != zoomed
+    box(browser, "#vg-fit").click()
+    assert scene.get_attribute("transform") == fitted
+
+
+def test_labels_are_shown_as_text_and_never_run(browser: Any, tmp_path: Path) -> None:
+    out = Value(1.0, label=HOSTILE[0]) * Value(2.0, label=HOSTILE[1])
+    show(browser, explore(out), tmp_path / "hostile.html")
+    assert browser.execute_script("return window.vgPwned") is None
+    texts = [element.text.splitlines()[0] for element in boxes(browser)]
+    for label in HOSTILE:
+        assert any(text.startswith(label[:12]) for text in texts), texts
+    assert boxes(browser, "img") == []
+    assert console_errors(browser) == []
+
+
+def test_the_page_makes_no_network_request_and_logs_no_error(browser: Any, tmp_path: Path) -> None:
+    show(browser, batch_page(), tmp_path / "offline.html")
+    click(browser, box(browser, '.vg-kind-stack[data-collapsed="true"]'))
+    resources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert resources == []
+    assert browser.current_url.startswith("file://")
+    assert console_errors(browser) == []
+
+
+def test_a_recorded_origin_shows_as_file_and_line_in_the_panel(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = {"file": "train.py", "line": 42, "function": "step"}
+    monkeypatch.setattr(node_facts, "_origin", lambda node: site if node.op == "relu" else None)
+    out = (Value(1.0, label="x") * 2).relu()
+    out.label = "h"
+    show(browser, explore(out), tmp_path / "origin.html")
+    click(browser, next(e for e in boxes(browser) if e.text.startswith("h")))
+    assert "made at\ntrain.py:42 in step" in box(browser, "#vg-panel").text
+
+
+def test_two_inline_explorers_render_side_by_side_in_one_notebook_page(
+    browser: Any, tmp_path: Path
+) -> None:
+    first = explore(ten_nodes())
+    second = explore(Value(1.0, label=HOSTILE[0]) * 2)
+    host = tmp_path / "notebook.html"
+    host.write_text(
+        "<!DOCTYPE html><html><head><title>notebook</title></head><body>"
+        f"<div class='output'>{first._repr_html_()}</div>"
+        f"<div class='output'>{second._repr_mimebundle_()['text/html']}</div>"
+        f"<p id='after'>{html.escape('the notebook page stays as it was')}</p></body></html>",
+        encoding="utf-8",
+    )
+    browser.get(host.as_uri())
+    frames = boxes(browser, "iframe.vg-explorer")
+    assert len(frames) == 2
+    counts = []
+    for frame in frames:
+        browser.switch_to.frame(frame)
+        wait_ready(browser)
+        counts.append(len(boxes(browser)))
+        browser.switch_to.default_content()
+    assert counts == [10, 2]
+    assert browser.execute_script("return window.vgPwned") is None
+    assert box(browser, "#after").text == "the notebook page stays as it was"
+    assert console_errors(browser) == []
+
+
+@pytest.mark.slow
+def test_a_training_steps_loss_graph_opens_and_expands_quickly_and_fits_in_5_mb() -> None:
+    from benchmarks import explorer as workload
+
+    try:
+        timings = workload.measure(rounds=1)
+    except BrowserUnavailable as error:
+        pytest.skip(f"no headless Chromium: {error}")
+    assert timings.nodes > 10_000
+    assert timings.size_bytes <= workload.SIZE_TARGET_MB * 1e6
+    # Twice the benchmark's targets: this machine is shared, and the benchmark reports the real figures.
+    assert timings.ready_s[0] <= 2 * workload.READY_TARGET_S, timings.ready_s
+    for what, seconds in timings.expand_s.items():
+        assert seconds[0] <= 2 * workload.EXPAND_TARGET_S, (what, seconds)

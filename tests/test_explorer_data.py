@@ -1,0 +1,288 @@
+"""Specification of the explorer's data and page: autograd.explorer, nn.explore (no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value, explore
+from autograd.explorer import ExplorerPage, node_facts
+from autograd.explorer.graph_data import (
+    KIND_LEAF,
+    KIND_OP,
+    KIND_OUTPUT,
+    KIND_PARAMETER,
+    graph_data,
+)
+from autograd.explorer.page import _library, script_json
+
+HOSTILE = ["</script><script>window.vgPwned = 1</script>", '<img src=x onerror="window.vgPwned = 2">']
+
+
+def embedded_data(page: str) -> dict[str, Any]:
+    """The graph JSON as the page's script reads it."""
+    match = re.search(r'<script type="application/json" id="vg-data">(.*?)</script>', page, re.S)
+    assert match is not None, "the page has no vg-data script element"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def small_batch(examples: int = 3) -> tuple[nn.MLP, Value]:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = nn.moons(n=examples, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce")
+    loss.backward()
+    return model, loss
+
+
+# ---------------------------------------------------------------- the graph as data
+
+
+def test_every_node_is_listed_once_output_first_each_before_its_operands() -> None:
+    x = Value(2.0, label="x")
+    y = Value(-1.0, label="y")
+    out = (x * y + x).tanh()
+    data = graph_data(out)
+    assert len(data["label"]) == 5
+    assert data["kind"][0] == KIND_OUTPUT
+    for index, parents in enumerate(data["parents"]):
+        assert all(parent > index for parent in parents)
+
+
+def test_operands_keep_their_order_and_repeats() -> None:
+    x = Value(3.0, label="x")
+    y = Value(5.0, label="y")
+    data = graph_data((x - y) * (x * x))
+    labels = data["label"]
+    difference = data["parents"][0][0]
+    assert [labels[p] for p in data["parents"][difference]] == ["x", "y"]
+    square = data["parents"][0][1]
+    assert [labels[p] for p in data["parents"][square]] == ["x", "x"]
+
+
+def test_each_operand_has_its_local_derivative() -> None:
+    x = Value(3.0)
+    y = Value(5.0)
+    data = graph_data(x * y)
+    assert data["local"][0] == [5.0, 3.0]
+
+
+def test_an_infinite_local_derivative_is_shown_as_inf() -> None:
+    data = graph_data(Value(0.0).sqrt())
+    assert data["local"][0] == ["inf"]
+
+
+def test_kinds_follow_draw_dots_colours() -> None:
+    w = Value(0.5)
+    x = Value(2.0)
+    out = (w * x).relu()
+    data = graph_data(out, params=[w])
+    kinds = dict(zip([id(n) for n in (out, w, x)], [KIND_OUTPUT, KIND_PARAMETER, KIND_LEAF], strict=True))
+    assert data["kind"][0] == kinds[id(out)]
+    assert sorted(data["kind"]) == [KIND_OP, KIND_LEAF, KIND_PARAMETER, KIND_OUTPUT]
+
+
+def test_non_finite_numbers_are_written_as_strings_json_can_hold() -> None:
+    big = Value(1e308) * 10.0
+    data = graph_data(big)
+    assert data["data"][0] == "inf"
+    json.dumps(data, allow_nan=False)
+
+
+def test_op_text_shows_the_symbol_and_any_folded_constant() -> None:
+    x = Value(1.0)
+    assert node_facts._op_text(x * 2) == "* 2"
+    assert node_facts._op_text(3 - x) == "3-"
+    assert node_facts._op_text(x - 0.5) == "- 0.5"
+    assert node_facts._op_text(x.relu()) == "relu"
+    assert node_facts._op_text(x) == ""
+
+
+def test_op_text_is_the_text_draw_dot_shows() -> None:
+    from autograd import dot, vsum
+    from autograd.viz import _op_text as drawn_text
+
+    x, y = Value(1.0), Value(2.0)
+    nodes = [x * 2, 3 - x, x - 0.5, x + 0.5, x / 2, 2 / x, x**2, 2**x, x.leaky_relu(0.1),
+             dot([x, y], [1.0, 2.0]), dot([x, y], [1.0, 2.0], 1.5), vsum([x, y]), vsum([x, y, 3.0])]
+    for node in nodes:
+        assert node_facts._op_text(node) == drawn_text(node), node.op
+
+
+def test_origin_is_empty_until_the_engine_records_creation_sites() -> None:
+    assert node_facts._origin(Value(1.0) * 2) is None
+    assert graph_data(Value(1.0) * 2)["origins"] == {}
+
+
+def test_a_recorded_origin_is_carried_into_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    site = {"file": "train.py", "line": 12, "function": "step"}
+    monkeypatch.setattr(node_facts, "_origin", lambda node: site if node.op == "relu" else None)
+    data = graph_data((Value(1.0) * 2).relu())
+    assert data["origins"] == {"0": site}
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def groups_of(data: dict[str, Any], kind: str) -> list[int]:
+    return [g for g, k in enumerate(data["groups"]["kind"]) if k == kind]
+
+
+def test_a_batch_folds_into_one_stack_of_examples_each_a_copy_of_the_network() -> None:
+    model, loss = small_batch(examples=3)
+    data = graph_data(loss, model=model)
+    (stack,) = groups_of(data, "stack")
+    examples = groups_of(data, "example")
+    assert [data["groups"]["name"][g] for g in examples] == ["example 0", "example 1", "example 2"]
+    assert all(data["groups"]["parent"][g] == stack for g in examples)
+    sizes = {data["groups"]["size"][g] for g in examples}
+    assert len(sizes) == 1, "every example holds the same number of nodes"
+    assert data["groups"]["collapsed"][stack] is True
+
+
+def test_a_neuron_box_holds_its_dot_and_its_activation_in_every_example() -> None:
+    model, loss = small_batch(examples=2)
+    data = graph_data(loss, model=model)
+    groups = data["groups"]
+    boxes = [g for g, name in enumerate(groups["name"]) if name == "layers.0.neurons.1"]
+    # One box per example (two) and one among the shared parameters.
+    assert len(boxes) == 3
+    ops = sorted(data["op"][i] for i, g in enumerate(data["group"]) if g in boxes)
+    assert ops == ["", "", "", "dot", "dot", "tanh", "tanh"]  # w.0, w.1, b; two examples
+
+
+def test_module_boxes_are_titled_by_the_model() -> None:
+    model, loss = small_batch(examples=2)
+    data = graph_data(loss, model=model)
+    titles = dict(zip(data["groups"]["name"], data["groups"]["title"], strict=True))
+    assert titles["layers.0"] == "Layer(2 -> 3, tanh)"
+
+
+def test_parameter_names_alone_give_the_same_boxes_as_the_model() -> None:
+    model, loss = small_batch(examples=2)
+    by_model = graph_data(loss, model=model)
+    by_names = graph_data(loss, params=model.named_parameters())
+    assert by_model["group"] == by_names["group"]
+    assert by_model["groups"]["name"] == by_names["groups"]["name"]
+
+
+def test_the_output_is_never_hidden_in_a_collapsed_group() -> None:
+    model = nn.MLP(2, [30, 1], seed=0)
+    page_data = graph_data(model([0.5, 1.0])[0], model=model, collapse_above=1)
+    group = page_data["group"][0]
+    while group >= 0:
+        assert page_data["groups"]["collapsed"][group] is False
+        group = page_data["groups"]["parent"][group]
+
+
+def test_without_parameters_nothing_is_grouped() -> None:
+    _, loss = small_batch(examples=2)
+    data = graph_data(loss)
+    assert data["groups"]["name"] == []
+    assert set(data["group"]) == {-1}
+
+
+def test_a_big_graph_with_nothing_to_group_it_warns_how_to_group_it() -> None:
+    _, loss = small_batch(examples=2)
+    chain = loss
+    for _ in range(2100):
+        chain = chain * 1.0001
+    with pytest.warns(UserWarning, match="named_parameters"):
+        explore(chain)
+
+
+def test_params_must_be_values_or_named_values() -> None:
+    with pytest.raises(TypeError, match="named_parameters"):
+        graph_data(Value(1.0) * 2, params=["w"])
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_script_json_cannot_close_its_script_element() -> None:
+    data = {"label": [*HOSTILE, "<!-- a", "line\u2028break", "a & b"]}
+    text = script_json(data)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text
+    assert json.loads(text) == data
+
+
+def test_hostile_labels_appear_in_the_page_only_as_escaped_json() -> None:
+    x = Value(1.0, label=HOSTILE[0])
+    y = Value(2.0, label=HOSTILE[1])
+    page = explore(x * y)
+    for label in HOSTILE:
+        assert label not in page.html
+    assert embedded_data(page.html)["label"][1:] == HOSTILE
+
+
+def test_the_page_allows_no_network_source() -> None:
+    page = explore(Value(1.0) * 2).html
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert policy is not None
+    assert "default-src &#x27;none&#x27;" in policy.group(1)
+    assert "http" not in policy.group(1)
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)=', page)
+
+
+def test_jupyter_shows_the_page_in_a_sandboxed_iframe() -> None:
+    page = explore(Value(1.0, label=HOSTILE[0]) * 2)
+    bundle = page._repr_mimebundle_()
+    frame = bundle["text/html"]
+    assert frame.startswith("<iframe") and 'sandbox="allow-scripts"' in frame
+    assert "allow-same-origin" not in frame
+    assert "<script" not in frame, "the page is inside srcdoc, escaped"
+    assert "ExplorerPage" in bundle["text/plain"]
+    assert page._repr_html_() == frame
+
+
+def test_saving_writes_one_self_contained_file(tmp_path: Path) -> None:
+    written = explore(Value(1.0) * 2).save(tmp_path / "step.html")
+    assert written == tmp_path / "step.html"
+    text = written.read_text("utf-8")
+    assert "vgGraphvizLibrary" in text and 'id="vg-data"' in text
+    assert list(tmp_path.iterdir()) == [written]
+
+
+def test_the_vendored_layout_library_is_turned_into_a_global() -> None:
+    library = _library()
+    assert library.rstrip().endswith("};")
+    assert "globalThis.vgGraphvizLibrary={" in library and "Graphviz:" in library
+    assert "export{" not in library[-400:]
+
+
+def test_explore_rejects_what_is_not_a_value() -> None:
+    with pytest.raises(TypeError, match="explore expects a Value"):
+        explore(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="height"):
+        explore(Value(1.0), height=0)
+
+
+# ---------------------------------------------------------------- nn
+
+
+def test_explore_model_shows_inputs_and_leaves_the_models_gradients_alone() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    for p in model.parameters():
+        p.grad = 0.25
+    page = nn.explore_model(model, example=[0.5, -1.0])
+    assert isinstance(page, ExplorerPage)
+    data = embedded_data(page.html)
+    assert {"x0", "x1"} <= set(data["label"])
+    assert any(grad != 0.0 for grad in data["grad"])
+    assert all(p.grad == 0.25 for p in model.parameters())
+
+
+def test_write_loss_graph_writes_the_loss_of_one_batch(tmp_path: Path) -> None:
+    model = nn.MLP(2, [4, 1], seed=0)
+    X, y = nn.moons(n=10, seed=0)
+    path = nn.explore.write_loss_graph(model, X, y, "bce", tmp_path / "graph.html", batch_size=4)
+    data = embedded_data(path.read_text("utf-8"))
+    assert "4 examples" in data["title"]
+    assert data["groups"]["kind"].count("example") == 4
+    assert all(p.grad == 0.0 for p in model.parameters())
