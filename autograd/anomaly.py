@@ -101,11 +101,12 @@ def user_origin() -> Origin | None:
 # ---------------------------------------------------------------- forward
 
 
-def check_forward(op_name: str, operands: Sequence[Any], data: float, const: Any) -> Origin | None:
-    """The origin of a node being made; raises if its result is not finite."""
-    origin = user_origin()
+def check_forward(
+    op_name: str, operands: Sequence[Any], data: float, const: Any, origin: Origin | None
+) -> None:
+    """Raise if the result ``data`` of a node being made (at ``origin``) is not finite."""
     if math.isfinite(data):
-        return origin
+        return
     where = f"{op_name} at {origin}" if origin is not None else op_name
     for position, operand in enumerate(operands):
         if not math.isfinite(operand.data):

@@ -19,10 +19,9 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 __all__ = [
-    "CHECK",
-    "OFF",
-    "RECORD",
-    "WATCH",
+    "CHECKS",
+    "RECORDS",
+    "TRACES",
     "Switch",
     "enable_grad",
     "is_grad_enabled",
@@ -32,10 +31,10 @@ __all__ = [
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-OFF = 0  # ops give leaves: no graph
-RECORD = 1  # ops record their op and operands
-WATCH = 2  # ops record, and anomaly mode checks every result
-CHECK = 3  # ops give leaves, and anomaly mode checks every result
+# Bits of ThreadState.recording, what node building does.
+RECORDS = 1  # ops record their op and operands (off under no_grad)
+CHECKS = 2  # anomaly mode: every result is checked, every node remembers its origin
+TRACES = 4  # a jit trace is running: every node remembers its origin for the generated code
 
 
 class ThreadState(threading.local):
@@ -44,17 +43,24 @@ class ThreadState(threading.local):
     def __init__(self) -> None:
         self.grad_enabled = True
         self.anomaly = False
-        self.recording = RECORD
+        self.tracer: Any = None  # the jit trace running in this thread, if any
+        self.recording = RECORDS
         self.saved: list[tuple[bool, bool]] = []  # what each open context manager restores
 
     def set(self, *, grad_enabled: bool, anomaly: bool) -> None:
         """Switch, and recompute the combined field node building reads."""
         self.grad_enabled = grad_enabled
         self.anomaly = anomaly
-        if anomaly:
-            self.recording = WATCH if grad_enabled else CHECK
-        else:
-            self.recording = RECORD if grad_enabled else OFF
+        self.recording = (
+            (RECORDS if grad_enabled else 0)
+            | (CHECKS if anomaly else 0)
+            | (TRACES if self.tracer is not None else 0)
+        )
+
+    def set_tracer(self, tracer: Any) -> None:
+        """Start (a tracer) or stop (None) a jit trace in this thread."""
+        self.tracer = tracer
+        self.set(grad_enabled=self.grad_enabled, anomaly=self.anomaly)
 
 
 state = ThreadState()

@@ -18,9 +18,9 @@ from typing import Any, cast
 
 from . import ops
 from ._numbers import as_number, require_number
-from .anomaly import Origin, check_forward
+from .anomaly import Origin, check_forward, user_origin
 from .graph import clock, order_under, reverse_sweep
-from .mode import OFF, RECORD, WATCH, state
+from .mode import CHECKS, RECORDS, TRACES, state
 from .op import Op
 from .readings import FloatMath
 
@@ -32,6 +32,23 @@ Number = int | float
 # ---------------------------------------------------------------- operators from the table
 # Each factory makes a method from rows of the table. The methods look up
 # ``Value`` and ``record`` when called, so they can be made before the class.
+
+
+def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ...], const: Any) -> None:
+    """Node building in anomaly mode or under a jit trace: remember the user's line, check."""
+    out._origin = user_origin()
+    if recording & CHECKS:
+        check_forward(op.name, parents, out._data, const, out._origin)
+    if recording & RECORDS:
+        out._op = op
+        out._parents = parents
+        out._const = const
+        return
+    out._op = None
+    out._parents = ()
+    out._const = None
+    if recording & TRACES:  # no_grad inside a traced function: the trace must know
+        state.tracer.made_without_graph(out, op, parents, const)
 
 
 def _with_constant(x: Value, op: Op, c: float) -> Value:
@@ -335,21 +352,16 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
     out._order = None
     out._stamp = clock.now
     recording = state.recording
-    if recording == RECORD:
+    if recording == RECORDS:
         out._op = op
         out._parents = parents
         out._const = const
         out._origin = None
-    elif recording == OFF:
+    elif not recording:
         out._op = None
         out._parents = ()
         out._const = None
         out._origin = None
-    else:  # anomaly mode: check the result, remember the user's line
-        origin = check_forward(op.name, parents, data, const)
-        recorded = recording == WATCH
-        out._op = op if recorded else None
-        out._parents = parents if recorded else ()
-        out._const = const if recorded else None
-        out._origin = origin
+    else:
+        _record_watched(out, recording, op, parents, const)
     return out
