@@ -11,6 +11,18 @@ from collections.abc import Callable, Sequence
 
 from autograd import Value, vsum
 
+from ._checks import sequence
+
+__all__ = [
+    "ACTIVATIONS",
+    "LEAKY_RELU_SLOPE",
+    "activate",
+    "activation_function",
+    "log_softmax",
+    "logsumexp",
+    "softmax",
+]
+
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
 """The activation names accepted by :class:`nn.Neuron`, :class:`nn.Layer` and :class:`nn.MLP`."""
 
@@ -82,8 +94,7 @@ def activate(value: Value, name: str) -> Value:
 
 
 def _as_values(values: Sequence[Value | float], what: str) -> list[Value]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{what} expects a list of Values or numbers, got {type(values).__name__}")
+    sequence(values, f"{what} expects a list of Values or numbers")
     if len(values) == 0:
         raise ValueError(f"{what} expects at least one value, got an empty list")
     return [value if isinstance(value, Value) else Value(value) for value in values]

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 import nn.cli as cli
+from nn import load_with_preprocessing, predict
 from nn.cli import main
-from nn.serialize import load_with_preprocessing
-from nn.train import predict
 
 ROOT = Path(__file__).resolve().parent.parent
 # MLP [2, 4, 1]: 29 Values in one example's loss, few enough to draw them all.
