@@ -137,14 +137,19 @@ def read_limited(path: PathLike, limit: int) -> bytes:
         raise ValueError("cannot read an empty path; give a file name such as model.json")
     # O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused.
     descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise ValueError(f"{name}: not an ordinary file ({_kind(info.st_mode)})")
         if info.st_size > limit:
             raise ValueError(f"{name}: {info.st_size:,} bytes, more than the {limit:,} allowed")
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # it grew while being read
+        # Sized by the file, not the limit: read(limit) would allocate the limit at once.
+        data = os.read(descriptor, info.st_size + 1)
+        while len(data) <= limit and (more := os.read(descriptor, 2**16)):
+            data += more  # the file grew, or the system returned it in parts
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
         raise ValueError(f"{name}: more than the {limit:,} bytes allowed")
     return data
 

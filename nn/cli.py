@@ -39,7 +39,7 @@ from .cli_args import (
     noise_arg,
     non_negative_float_arg,
     non_negative_int_arg,
-    output_folder_arg,
+    path_arg,
     positive_float_arg,
     positive_int_arg,
     probability_arg,
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seed for the data, the split, the initial weights and the batch order "
                        "(an integer in [-2**63, 2**63))")
     group = train.add_argument_group("output")
-    group.add_argument("--out", type=output_folder_arg, default=Path(DEFAULT_OUT), metavar="DIR",
+    group.add_argument("--out", type=path_arg, default=Path(DEFAULT_OUT), metavar="DIR",
                        help="folder for model.json, history.json and the pictures (made, and "
                        "checked to be writable, before training)")
     group.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the input scaling saved with the model is applied first.",
         formatter_class=formatter,
     )
-    predict_parser.add_argument("--model", type=Path, default=Path(DEFAULT_OUT) / "model.json",
+    predict_parser.add_argument("--model", type=path_arg, default=Path(DEFAULT_OUT) / "model.json",
                                 help="a model.json written by 'train'")
     predict_parser.add_argument("inputs", type=finite_float_arg, nargs="+", metavar="X",
                                 help="the input features, raw (as in the data set); negative "

@@ -42,7 +42,7 @@ __all__ = [
     "noise_arg",
     "non_negative_float_arg",
     "non_negative_int_arg",
-    "output_folder_arg",
+    "path_arg",
     "positive_float_arg",
     "positive_int_arg",
     "probability_arg",
@@ -172,10 +172,10 @@ def hidden_sizes_arg(text: str) -> list[int]:
     return sizes
 
 
-def output_folder_arg(text: str) -> Path:
-    """A folder path (not empty: an empty --out would mean the current folder by accident)."""
+def path_arg(text: str) -> Path:
+    """A path that is not empty (``Path("")`` would quietly mean the current folder)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("expected a folder, got an empty path")
+        raise argparse.ArgumentTypeError("expected a path, got an empty one")
     return Path(text)
 
 

@@ -48,6 +48,8 @@ Matrix = list[list[float]]
 
 def _check_out(out: Path, parser: argparse.ArgumentParser) -> None:
     """Make ``out`` and write a file in it now, so that a bad --out costs no training."""
+    if out.exists() and not out.is_dir():
+        parser.error(f"argument --out: {out} is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out):
@@ -84,7 +86,7 @@ def _split(
     try:
         return train_test_split(X, y, test_size=fraction, seed=seed, stratify=True)
     except ValueError:
-        parser.error(refusal.format(points=len(X), classes=len(set(y)), fraction=fraction))
+        parser.error(refusal.format(points=len(X), classes=len(set(y)), fraction=repr(fraction)))
 
 
 def _make_optimizer(name: str, parameters: list[Value], lr: float) -> Optimizer:
@@ -134,14 +136,15 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         X_train, X_test, y_train, y_test = _split(
             X, y, args.test_size, args.seed, parser,
             "argument --n: {points} points in {classes} classes are too few to hold out a test "
-            "part of {fraction:g} of every class; use more points or a larger --test-size",
+            "part of {fraction} of every class, and some of each for training; use more points or "
+            "another --test-size",
         )
     validation = None
     X_fit, y_fit = X_train, y_train
     if args.patience:
         X_fit, X_val, y_fit, y_val = _split(
             X_train, y_train, VALIDATION_FRACTION, args.seed + 1, parser,
-            "argument --patience: early stopping holds out {fraction:g} of every class for "
+            "argument --patience: early stopping holds out {fraction} of every class for "
             "validation, and {points} training points in {classes} classes are too few; use "
             "more points or no --patience",
         )

@@ -48,7 +48,7 @@ FORMAT = "valuegrad-model"
 VERSION = 1
 """The file-format version this code writes (and the newest it reads)."""
 
-MAX_FILE_BYTES = 32 * 2**20
+MAX_FILE_BYTES = 64 * 2**20
 """The largest model file ``load`` reads (about a million parameters; ``save`` keeps to it)."""
 
 SavedModel = MLP | Layer | Neuron
@@ -314,14 +314,14 @@ def _build(architecture: object, present: int, problem: Problem) -> SavedModel:
     if not isinstance(config, dict):
         raise problem(f"'architecture.config' must be an object, got {type(config).__name__}")
     try:
-        expected = _parameter_count(class_name, config)
+        expected = _parameter_count(class_name, config, present + _NAMED_MISMATCH)
     except (TypeError, ValueError) as error:
         raise problem(f"cannot rebuild {class_name} from its config: {error}") from None
     if expected > present + _NAMED_MISMATCH:
         # Checked before building: a config may describe billions of weights. A few
         # missing ones are left to load_state_dict, which names them.
         raise problem(
-            f"the architecture describes {expected:,} parameters but the file holds {present:,}"
+            f"the architecture needs at least {expected:,} parameters but the file holds {present:,}"
         )
     try:
         return cls(**config)
@@ -329,17 +329,27 @@ def _build(architecture: object, present: int, problem: Problem) -> SavedModel:
         raise problem(f"cannot rebuild {class_name} from its config: {error}") from None
 
 
-def _parameter_count(class_name: str, config: dict[str, Any]) -> int:
-    """How many parameters ``class_name(**config)`` has, worked out without building it."""
+def _parameter_count(class_name: str, config: dict[str, Any], bound: int) -> int:
+    """How many parameters ``class_name(**config)`` has, without building it.
+
+    Counting stops once the count passes ``bound``, so a config of a million
+    layers costs no more than the file's parameters justify.
+    """
     bias = strict_bool(config.get("bias", True), f"{class_name} bias")
     nin = positive_int(config.get("nin"), f"{class_name} nin")
     if class_name == "Neuron":
         return parameter_count([nin, 1], bias)
     if class_name == "Layer":
         return parameter_count([nin, positive_int(config.get("nout"), "Layer nout")], bias)
-    nouts = sequence(config.get("nouts"), "MLP nouts must be a list of layer sizes")
-    return parameter_count([nin, *(positive_int(n, f"MLP nouts[{i}]") for i, n in enumerate(nouts))],
-                           bias)
+    total = 0
+    fan_in = nin
+    for index, size in enumerate(sequence(config.get("nouts"), "MLP nouts must be a list of layer sizes")):
+        fan_out = positive_int(size, f"MLP nouts[{index}]")
+        total += parameter_count([fan_in, fan_out], bias)
+        if total > bound:
+            break
+        fan_in = fan_out
+    return total
 
 
 def _read_scaler(entry: object, nin: int, problem: Problem) -> Scaler | None:
