@@ -29,6 +29,17 @@ def _linspace(start: float, stop: float, count: int, endpoint: bool = True) -> l
     return [start + i * step for i in range(count)]
 
 
+def _settings(name: str, n: object, noise: object, seed: object) -> tuple[int, float, random.Random]:
+    """The checked size and noise of the data set ``name``, and its own generator."""
+    return (positive_int(n, f"{name} n"), non_negative(noise, f"{name} noise"),
+            random.Random(seed_or_none(seed, name)))
+
+
+def _noisy(X: Matrix, noise: float, rng: random.Random) -> Matrix:
+    """Each point moved by Gaussian noise of standard deviation ``noise`` in both coordinates."""
+    return [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in X]
+
+
 def _shuffled(X: Matrix, y: list[int], rng: random.Random) -> tuple[Matrix, list[int]]:
     # Generated sets come out class by class; shuffling keeps any prefix balanced-ish,
     # which matters to people who slice X[:20] to look at it.
@@ -65,9 +76,7 @@ def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[Matri
     Raises:
         TypeError, ValueError: If ``n`` is not a positive int or ``noise`` < 0.
     """
-    n = positive_int(n, "moons n")
-    noise = non_negative(noise, "moons noise")
-    rng = random.Random(seed_or_none(seed, "moons"))
+    n, noise, rng = _settings("moons", n, noise, seed)
     n_upper = n - n // 2
     X: Matrix = []
     y: list[int] = []
@@ -77,8 +86,7 @@ def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[Matri
     for angle in _linspace(0.0, math.pi, n // 2):
         X.append([1.0 - math.cos(angle), 0.5 - math.sin(angle)])
         y.append(1)
-    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in X]
-    return _shuffled(X, y, rng)
+    return _shuffled(_noisy(X, noise, rng), y, rng)
 
 
 def circles(
@@ -99,10 +107,8 @@ def circles(
         TypeError, ValueError: If ``n`` is not a positive int, ``noise`` < 0 or
             ``factor`` is outside (0, 1).
     """
-    n = positive_int(n, "circles n")
-    noise = non_negative(noise, "circles noise")
+    n, noise, rng = _settings("circles", n, noise, seed)
     factor = unit_interval(factor, "circles factor")
-    rng = random.Random(seed_or_none(seed, "circles"))
     n_outer = n - n // 2
     X: Matrix = []
     y: list[int] = []
@@ -110,8 +116,7 @@ def circles(
         for angle in _linspace(0.0, 2.0 * math.pi, count, endpoint=False):
             X.append([radius * math.cos(angle), radius * math.sin(angle)])
             y.append(label)
-    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in X]
-    return _shuffled(X, y, rng)
+    return _shuffled(_noisy(X, noise, rng), y, rng)
 
 
 def spiral(
@@ -135,12 +140,10 @@ def spiral(
     Raises:
         TypeError, ValueError: For a non-positive ``n``, ``classes`` < 2 or ``noise`` < 0.
     """
-    n = positive_int(n, "spiral n")
+    n, noise, rng = _settings("spiral", n, noise, seed)
     classes = positive_int(classes, "spiral classes")
     if classes < 2:
         raise ValueError(f"spiral classes must be at least 2, got {classes}")
-    noise = non_negative(noise, "spiral noise")
-    rng = random.Random(seed_or_none(seed, "spiral"))
     X: Matrix = []
     y: list[int] = []
     for label in range(classes):

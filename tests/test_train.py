@@ -1,4 +1,4 @@
-"""Training: fit, evaluate, predict, History (nn/train.py)."""
+"""Training: fit, evaluate, predict, History (nn/train.py, nn/evaluate.py, nn/history.py)."""
 
 from __future__ import annotations
 
