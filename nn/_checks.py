@@ -16,7 +16,7 @@ import math
 import numbers
 import random
 from collections.abc import Iterable, Mapping, Sequence, Set
-from typing import Any
+from typing import Any, cast
 
 from autograd import Value
 
@@ -26,12 +26,14 @@ __all__ = [
     "finite_real",
     "finite_targets",
     "is_finite_real",
+    "is_int",
     "is_real",
     "model_input",
     "non_negative",
     "one_of",
     "optional_positive_int",
     "ordered_items",
+    "pair",
     "paired",
     "positive_int",
     "positive_real",
@@ -70,6 +72,11 @@ def is_real(obj: object) -> bool:
     return isinstance(obj, numbers.Real) and not isinstance(obj, bool)
 
 
+def is_int(obj: object) -> bool:
+    """True for ints (and numbers.Integral types such as numpy's), not for bool."""
+    return isinstance(obj, numbers.Integral) and not isinstance(obj, bool)
+
+
 def is_finite_real(obj: object) -> bool:
     """True for a real number that is neither NaN nor infinite (an int too large for a float is not)."""
     if not is_real(obj):
@@ -85,11 +92,12 @@ def whole_number(value: object, what: str, smallest: int, expected: str) -> int:
 
     ``expected`` completes "``what`` must be ...", e.g. "a positive int".
     """
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+    if not is_int(value):
         raise TypeError(f"{what} must be {expected}, got {describe(value)}")
-    if value < smallest:
+    number = int(cast(int, value))
+    if number < smallest:
         raise ValueError(f"{what} must be {expected}, got {short_repr(value)}")
-    return int(value)
+    return number
 
 
 def positive_int(value: object, what: str) -> int:
@@ -166,8 +174,16 @@ def one_of(value: object, choices: Sequence[str], what: str, alternative: str = 
 def seed_or_none(value: object, what: str) -> int | None:
     """``value`` if it is an int seed or None."""
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        # Exactly int: random.Random hashes other kinds of seed, a silent surprise.
         raise TypeError(f"{what} seed must be an int or None, got {describe(value)}")
     return value
+
+
+def pair(value: object, what: str, names: str) -> tuple[Any, Any]:
+    """``value`` as a 2-tuple if it is a tuple or list of two; ``names`` shows the form, e.g. "(X_val, y_val)"."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{what} must be a pair {names}, got {describe(value)}")
+    return value[0], value[1]
 
 
 def rng_or_none(value: object) -> random.Random | None:

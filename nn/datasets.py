@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 
-from ._checks import non_negative, positive_int, seed_or_none, unit_interval
+from ._checks import non_negative, positive_int, seed_or_none, unit_interval, whole_number
 
 __all__ = ["Matrix", "circles", "digits", "moons", "spiral", "xor"]
 
@@ -141,9 +141,7 @@ def spiral(
         TypeError, ValueError: For a non-positive ``n``, ``classes`` < 2 or ``noise`` < 0.
     """
     n, noise, rng = _settings("spiral", n, noise, seed)
-    classes = positive_int(classes, "spiral classes")
-    if classes < 2:
-        raise ValueError(f"spiral classes must be at least 2, got {classes}")
+    classes = whole_number(classes, "spiral classes", 2, "at least 2")
     X: Matrix = []
     y: list[int] = []
     for label in range(classes):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from autograd import Value, vsum
 
-from ._checks import sequence
+from ._checks import one_of, sequence
 
 __all__ = [
     "ACTIVATIONS",
@@ -67,10 +67,7 @@ def activation_function(name: object) -> Callable[[Value], Value]:
             f"activation must be a str, one of {', '.join(ACTIVATIONS)}; "
             f"got {type(name).__name__}: {name!r}"
         )
-    function = _ACTIVATION_FUNCTIONS.get(name)
-    if function is None:
-        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}")
-    return function
+    return _ACTIVATION_FUNCTIONS[one_of(name, ACTIVATIONS, "activation")]
 
 
 def activate(value: Value, name: str) -> Value:

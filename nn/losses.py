@@ -18,14 +18,13 @@ Sums are single ``vsum``/``dot`` nodes, so a loss over a batch adds few nodes.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, dot, vsum
 
-from ._checks import is_real, sequence, short_repr
+from ._checks import is_int, is_real, sequence, short_repr
 from .module import Module
 
 __all__ = ["bce_with_logits", "cross_entropy", "hinge", "l2", "mse", "sse"]
@@ -285,7 +284,7 @@ def cross_entropy(
     shift = 0.0
     for index, (row, target) in enumerate(zip(rows, targets, strict=True)):
         where = f" at example {index}" if batch else ""
-        if not isinstance(target, numbers.Integral) or isinstance(target, bool):
+        if not is_int(target):
             raise TypeError(
                 f"cross_entropy expects an int class index{where}, "
                 f"got {type(target).__name__}: {target!r}"

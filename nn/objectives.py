@@ -17,14 +17,13 @@ list of Values per example) is also accepted; no accuracy is recorded for it.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
 
-from ._checks import describe, finite_targets, one_of, paired, sequence
+from ._checks import describe, finite_targets, is_int, is_real, one_of, paired, sequence
 from .losses import bce_with_logits, cross_entropy, hinge, mse
 
 __all__ = [
@@ -79,13 +78,9 @@ def _argmax(outputs: list[float]) -> int:
     return max(range(len(outputs)), key=outputs.__getitem__)
 
 
-def _is_int_label(label: object) -> bool:
-    return isinstance(label, numbers.Integral) and not isinstance(label, bool)
-
-
 def _binary_labels(y: Sequence[Any], name: str, allowed: tuple[int, ...]) -> list[int]:
     for index, label in enumerate(y):
-        if not _is_int_label(label) or label not in allowed:
+        if not is_int(label) or label not in allowed:
             raise ValueError(
                 f"loss {name!r} expects labels in {set(allowed)}, got {label!r} at example {index}"
             )
@@ -94,7 +89,7 @@ def _binary_labels(y: Sequence[Any], name: str, allowed: tuple[int, ...]) -> lis
 
 def _class_labels(y: Sequence[Any], name: str, nout: int) -> list[int]:
     for index, label in enumerate(y):
-        if not _is_int_label(label) or not 0 <= label < nout:
+        if not is_int(label) or not 0 <= label < nout:
             raise ValueError(
                 f"loss {name!r} expects class indices in [0, {nout}) for a model with {nout} "
                 f"outputs, got {label!r} at example {index}"
@@ -113,7 +108,7 @@ def _first_column(outputs: Outputs) -> list[Value]:
 
 def _regression_targets(y: Sequence[Any], name: str) -> list[Any]:
     for index, target in enumerate(y):
-        if not isinstance(target, numbers.Real):
+        if not (is_real(target) or isinstance(target, Value)):
             sequence(target, f"loss {name!r} expects a number or a list of numbers per example, "
                              f"example {index} is")
     finite_targets(y, f"loss {name!r}")
@@ -156,7 +151,7 @@ def objective(loss: str | LossFunction, y: Sequence[Any], nout: int) -> Objectiv
         labels = _class_labels(y, name, nout)
         return Objective(name, cross_entropy, labels, labels, _argmax)
     # mse: classification when the labels say so, otherwise regression
-    if all(_is_int_label(label) for label in y):
+    if all(is_int(label) for label in y):
         if nout >= 2:
             labels = _class_labels(y, name, nout)
             one_hot = [[1.0 if j == label else 0.0 for j in range(nout)] for label in labels]

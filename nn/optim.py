@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from autograd import Value
 
-from ._checks import non_negative, ordered_items, probability, strict_bool
+from ._checks import non_negative, ordered_items, pair, probability, strict_bool
 from .module import Module
 from .schedules import Schedule
 
@@ -287,9 +287,8 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (probability(betas[0], "betas[0]"), probability(betas[1], "betas[1]"))
+        beta1, beta2 = pair(betas, "betas", "(beta1, beta2)")
+        self.betas = (probability(beta1, "betas[0]"), probability(beta2, "betas[1]"))
         self.eps = non_negative(eps, "eps")
         self.weight_decay = non_negative(weight_decay, "weight_decay")
         self.first_moments = [0.0] * len(self.params)

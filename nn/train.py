@@ -25,7 +25,14 @@ from typing import Any
 
 from autograd import Value, no_grad
 
-from ._checks import non_negative, optional_positive_int, positive_int, seed_or_none, strict_bool
+from ._checks import (
+    non_negative,
+    optional_positive_int,
+    pair,
+    positive_int,
+    seed_or_none,
+    strict_bool,
+)
 from .divergence import Guard
 from .evaluate import Forward, check_examples, check_model, forward_of, measure
 from .history import History
@@ -133,9 +140,7 @@ def fit(
     strict_bool(shuffle, "shuffle")
     rng = random.Random(seed_or_none(seed, "fit"))
     if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError("validation must be a pair (X_val, y_val)")
-        check_examples(validation[0], validation[1], "fit validation")
+        check_examples(*pair(validation, "validation", "(X_val, y_val)"), "fit validation")
     if patience is not None and validation is None:
         raise ValueError("early_stopping needs validation=(X_val, y_val) to watch the validation loss")
 
