@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from autograd import Value
 
-from ._checks import probability
+from ._checks import probability, sequence
 from .module import Module
 
 __all__ = ["Dropout"]
@@ -49,6 +49,7 @@ class Dropout(Module):
         Returns:
             A new list, as long as ``values``.
         """
+        sequence(values, "Dropout expects a list of Values")
         p = self.p
         if not self.training or p == 0.0:
             return list(values)

@@ -40,8 +40,8 @@ def check_model(model: object) -> Module:
     return model
 
 
-def forward_of(model: object, first: Sequence[Any]) -> Forward:
-    """``model`` as a :data:`Forward`, checked on the example ``first``.
+def forward_of(model: object, first: Sequence[Any]) -> tuple[Forward, int]:
+    """``model`` as a :data:`Forward`, and its number of outputs, checked on the example ``first``.
 
     A model that returns one Value (a :class:`nn.Neuron`) counts as having one output.
 
@@ -53,12 +53,12 @@ def forward_of(model: object, first: Sequence[Any]) -> Forward:
     with no_grad():
         outputs = module(first)
     if isinstance(outputs, Value):
-        return lambda x: [module(x)]
+        return (lambda x: [module(x)]), 1
     if not isinstance(outputs, list) or not all(isinstance(o, Value) for o in outputs):
         raise TypeError(
             f"the model must return a list of Values for one example, got {describe(outputs)}"
         )
-    return module
+    return module, len(outputs)
 
 
 def check_examples(X: object, y: object, what: str) -> None:
@@ -93,10 +93,8 @@ def evaluate(
     previous_mode = model.training
     model.eval()
     try:
-        forward = forward_of(model, X[0])
-        with no_grad():
-            bound = objective(loss, y, len(forward(X[0])))
-        return measure(forward, bound, X)
+        forward, nout = forward_of(model, X[0])
+        return measure(forward, objective(loss, y, nout), X)
     finally:
         model.train(previous_mode)
 
@@ -133,7 +131,7 @@ def predict(model: Module, X: Sequence[Sequence[float]]) -> list[list[float]]:
     previous_mode = model.training
     model.eval()
     try:
-        forward = forward_of(model, rows[0])
+        forward, _ = forward_of(model, rows[0])
         with no_grad():
             return [[value.data for value in forward(x)] for x in rows]
     finally:

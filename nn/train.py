@@ -58,6 +58,7 @@ class _Run:
     early_stopping: int | None
     guard: Guard
     order: list[int]
+    penalised: list[Value]  # the model's parameters, for the l2 penalty
     history: History = field(default_factory=History)
     since_best: int = 0
 
@@ -144,17 +145,16 @@ def fit(
     if patience is not None and validation is None:
         raise ValueError("early_stopping needs validation=(X_val, y_val) to watch the validation loss")
 
+    forward, nout = forward_of(model, X[0])
+    watched = None
+    if validation is not None:
+        X_val, y_val = validation
+        watched = (X_val, objective(loss, y_val, forward_of(model, X_val[0])[1]))
+    run = _Run(model, forward, objective(loss, y, nout), optimizer, X,
+               len(X) if size is None else min(size, len(X)), l2, watched, patience,
+               Guard(model, parameters), list(range(len(X))), model.parameters())
     previous_mode = model.training
-    model.train()
     try:
-        forward = forward_of(model, X[0])
-        nout = len(forward(X[0]))
-        watched = None
-        if validation is not None:
-            watched = (validation[0], objective(loss, validation[1], len(forward(validation[0][0]))))
-        run = _Run(model, forward, objective(loss, y, nout), optimizer, X,
-                   len(X) if size is None else min(size, len(X)), l2, watched, patience,
-                   Guard(model, parameters), list(range(len(X))))
         _epochs(run, epochs, shuffle, rng, progress)
     finally:
         model.train(previous_mode)
@@ -242,7 +242,7 @@ def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, 
     """Forward, loss, backward and update on one batch; (its data loss, how many it got right)."""
     outputs = [run.forward(run.X[i]) for i in indices]
     data_loss = run.objective.value(outputs, indices)
-    total = data_loss + run.l2 * l2_penalty(run.model) if run.l2 else data_loss
+    total = data_loss + run.l2 * l2_penalty(run.penalised) if run.l2 else data_loss
     where = f"at epoch {epoch}, step {step} (a batch of {len(indices)} examples)"
     if not math.isfinite(total.data):
         run.guard.diverged(f"the loss became {total.data} {where}", run.history)
@@ -290,7 +290,7 @@ def _check_last_step(run: _Run, epochs: int) -> None:
         outputs = [run.forward(run.X[i]) for i in last]
         total = run.objective.value(outputs, last)
         if run.l2:
-            total = total + run.l2 * l2_penalty(run.model)
+            total = total + run.l2 * l2_penalty(run.penalised)
     if not math.isfinite(total.data):
         run.guard.diverged(
             f"the loss became {total.data} after the last step (epoch {epochs})", run.history

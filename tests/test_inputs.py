@@ -29,6 +29,12 @@ def test_layers_refuse_a_mapping_or_set_as_one_example(x: Any) -> None:
             module(x)
 
 
+@pytest.mark.parametrize("x", NOT_SEQUENCES[:3], ids=IDS[:3])
+def test_dropout_refuses_a_mapping_or_set_of_activations(x: Any) -> None:
+    with pytest.raises(TypeError, match=rf"^Dropout expects a list of Values, got {type(x).__name__}"):
+        nn.Dropout(0.5)(x)
+
+
 def test_a_nested_list_names_the_model_and_the_item() -> None:
     with pytest.raises(TypeError, match=r"^MLP expected a sequence of 2 floats or Values, got a "
                                         r"list whose item 0 is list: \[1\.0, 2\.0\]$"):
