@@ -29,10 +29,9 @@ from typing import Any
 
 from .cli_args import (
     MAX_CLASSES,
-    MAX_EPOCHS,
+    MAX_COUNT,
     MAX_NOISE,
     MAX_PARAMETERS,
-    MAX_POINTS,
     finite_float_arg,
     hidden_sizes_arg,
     inputs_after_options,
@@ -91,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--dataset", choices=DATASETS, default="moons", help="data set")
     group.add_argument("--n", type=positive_int_arg, default=200,
                        help="number of points (moons, circles, spiral; spiral splits them across "
-                       f"its classes), at most {MAX_POINTS:,}")
+                       f"its classes), at most {MAX_COUNT:,}")
     group.add_argument("--noise", type=noise_arg, default=None,
                        help=f"noise level, at most {MAX_NOISE:g}; None uses the data set's own "
                        f"({_choices_text(DEFAULT_NOISE)})")
@@ -117,14 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--lr", type=positive_float_arg, default=None,
                        help=f"learning rate; None uses the optimizer's ({_choices_text(DEFAULT_LR)})")
     group.add_argument("--epochs", type=positive_int_arg, default=None,
-                       help=f"passes over the training set, at most {MAX_EPOCHS:,}; None uses the "
+                       help=f"passes over the training set, at most {MAX_COUNT:,}; None uses the "
                        f"data set's ({_choices_text(DEFAULT_EPOCHS)})")
     group.add_argument("--batch-size", type=non_negative_int_arg, default=32,
-                       help="examples per step; 0 for full batch, 1 for stochastic")
+                       help=f"examples per step, at most {MAX_COUNT:,}; 0 for full batch, 1 for stochastic")
     group.add_argument("--l2", type=non_negative_float_arg, default=0.0,
                        help="coefficient of the L2 penalty on the weights")
     group.add_argument("--patience", type=non_negative_int_arg, default=0,
-                       help=f"early stopping patience in epochs (0: off); holds out "
+                       help=f"early stopping patience in epochs (0: off), at most {MAX_COUNT:,}; holds out "
                        f"{round(100 * VALIDATION_FRACTION)}%% of the training points for validation")
     group.add_argument("--seed", type=seed_arg, default=0,
                        help="seed for the data, the split, the initial weights and the batch order "

@@ -32,10 +32,9 @@ from ._checks import (
 
 __all__ = [
     "MAX_CLASSES",
-    "MAX_EPOCHS",
+    "MAX_COUNT",
     "MAX_NOISE",
     "MAX_PARAMETERS",
-    "MAX_POINTS",
     "finite_float_arg",
     "hidden_sizes_arg",
     "inputs_after_options",
@@ -50,9 +49,8 @@ __all__ = [
     "unit_interval_arg",
 ]
 
-MAX_POINTS = 1_000_000
-"""The largest ``--n``, ``--batch-size`` and ``--epochs``."""
-MAX_EPOCHS = 1_000_000
+MAX_COUNT = 1_000_000
+"""The largest ``--n``, ``--epochs``, ``--batch-size`` and ``--patience``."""
 MAX_CLASSES = 100
 """The most spiral arms."""
 MAX_NOISE = 100.0
@@ -88,13 +86,13 @@ def _int_arg(text: str, smallest: int, largest: int, expected: str) -> int:
 
 
 def positive_int_arg(text: str) -> int:
-    """An int in [1, MAX_POINTS]: --n, --epochs, --classes (further bounded by the command)."""
-    return _int_arg(text, 1, MAX_POINTS, "a positive integer")
+    """An int in [1, MAX_COUNT]: --n, --epochs, --classes (further bounded by the command)."""
+    return _int_arg(text, 1, MAX_COUNT, "a positive integer")
 
 
 def non_negative_int_arg(text: str) -> int:
-    """An int in [0, MAX_POINTS]: --batch-size, --patience."""
-    return _int_arg(text, 0, MAX_POINTS, "an integer >= 0")
+    """An int in [0, MAX_COUNT]: --batch-size, --patience."""
+    return _int_arg(text, 0, MAX_COUNT, "an integer >= 0")
 
 
 def seed_arg(text: str) -> int:
