@@ -21,7 +21,6 @@ from . import datasets
 from ._files import write_atomic
 from .cli_args import MAX_CLASSES, MAX_PARAMETERS
 from .cli_pictures import draw_pictures
-from .divergence import TrainingDiverged
 from .evaluate import evaluate
 from .layers import MLP, parameter_count
 from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
@@ -171,12 +170,12 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                       batch_size=batch_size, validation=validation,
                       early_stopping=args.patience or None, progress=not args.no_progress,
                       l2=args.l2, seed=args.seed)
-    except TrainingDiverged as error:
+        seconds = time.perf_counter() - started
+        _, train_accuracy = evaluate(model, scaler.transform(X_train), y_train, loss=loss)
+        _, test_accuracy = evaluate(model, scaler.transform(X_test), y_test, loss=loss)
+    except ArithmeticError as error:  # TrainingDiverged, or an overflow measuring the result
         print(f"error: training diverged: {error}", file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - started
-    _, train_accuracy = evaluate(model, scaler.transform(X_train), y_train, loss=loss)
-    _, test_accuracy = evaluate(model, scaler.transform(X_test), y_test, loss=loss)
     print(f"train accuracy: {_percent(train_accuracy)}   test accuracy: {_percent(test_accuracy)}"
           f"   ({_plural(history.epochs, 'epoch')} in {seconds:.1f} s)")
 

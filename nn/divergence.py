@@ -10,7 +10,9 @@ stopping, the best validation weights are restored instead, once there are any.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import NoReturn
 
 from autograd import Value
@@ -84,6 +86,14 @@ class Guard:
         for name, value in zip(self._names, self._parameters, strict=True):
             if not math.isfinite(value.grad):
                 self.diverged(f"the gradient of {name} became {value.grad} {where}", history)
+
+    @contextlib.contextmanager
+    def overflow(self, what: str, history: History) -> Iterator[None]:
+        """Arithmetic that raises instead of giving inf (Python's float ``**`` does) is divergence too."""
+        try:
+            yield
+        except (OverflowError, ZeroDivisionError) as error:
+            self.diverged(f"{what}: {error}", history)
 
     def diverged(self, what: str, history: History) -> NoReturn:
         """Put back the weights to keep and raise :class:`TrainingDiverged` saying which they are."""

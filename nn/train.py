@@ -240,15 +240,17 @@ def _train_epoch(run: _Run, epoch: int) -> None:
 
 def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, int]:
     """Forward, loss, backward and update on one batch; (its data loss, how many it got right)."""
-    outputs = [run.forward(run.X[i]) for i in indices]
-    data_loss = run.objective.value(outputs, indices)
-    total = data_loss + run.l2 * l2_penalty(run.penalised) if run.l2 else data_loss
     where = f"at epoch {epoch}, step {step} (a batch of {len(indices)} examples)"
+    with run.guard.overflow(f"the loss could not be computed {where}", run.history):
+        outputs = [run.forward(run.X[i]) for i in indices]
+        data_loss = run.objective.value(outputs, indices)
+        total = data_loss + run.l2 * l2_penalty(run.penalised) if run.l2 else data_loss
     if not math.isfinite(total.data):
         run.guard.diverged(f"the loss became {total.data} {where}", run.history)
     run.guard.remember(epoch, step)
     run.optimizer.zero_grad()
-    total.backward()
+    with run.guard.overflow(f"the gradients could not be computed {where}", run.history):
+        total.backward()
     run.guard.check_gradients(f"at epoch {epoch}, step {step}", run.history)
     run.optimizer.step()
     return data_loss.data, run.objective.correct(outputs, indices)
@@ -259,7 +261,9 @@ def _validate(run: _Run, epoch: int) -> None:
     assert run.validation is not None
     X_val, bound = run.validation
     run.model.eval()
-    val_loss, val_accuracy = measure(run.forward, bound, X_val)
+    with run.guard.overflow(f"the validation loss could not be computed after epoch {epoch}",
+                            run.history):
+        val_loss, val_accuracy = measure(run.forward, bound, X_val)
     if not math.isfinite(val_loss):
         run.guard.diverged(f"the validation loss became {val_loss} after epoch {epoch}", run.history)
     run.history.val_loss.append(val_loss)
@@ -286,7 +290,9 @@ def _check_last_step(run: _Run, epochs: int) -> None:
     count = len(run.order)
     last = run.order[(count - 1) // run.batch_size * run.batch_size :]
     run.model.eval()
-    with no_grad():
+    with no_grad(), run.guard.overflow(
+        f"the loss could not be computed after the last step (epoch {epochs})", run.history
+    ):
         outputs = [run.forward(run.X[i]) for i in last]
         total = run.objective.value(outputs, last)
         if run.l2:

@@ -131,6 +131,22 @@ def test_a_gradient_that_is_not_finite_stops_before_the_step_naming_the_paramete
     assert model.state_dict() == before
 
 
+def test_a_loss_whose_arithmetic_overflows_is_divergence_whether_it_raises_or_gives_inf() -> None:
+    model = nn.MLP(1, [1], seed=0)
+    steps: list[dict[str, float]] = []
+
+    def loss(outputs: list[list[Value]], targets: list[Any]) -> Value:
+        steps.append(model.state_dict())
+        scale = 1.0 if len(steps) < 3 else 1e200
+        return (outputs[0][0] * scale) ** 2  # float ** raises OverflowError, an engine may give inf
+
+    with pytest.raises(nn.TrainingDiverged, match=r"at epoch 3, step 1") as caught:
+        nn.fit(model, [[1.0]], [0.0], loss=loss, optimizer=nn.SGD(model.parameters(), lr=0.1),
+               epochs=5, progress=False)
+    assert caught.value.restored == "last_finite_loss"
+    assert model.state_dict() == steps[1]
+
+
 def test_a_validation_loss_that_is_not_finite_is_divergence_too() -> None:
     model = nn.MLP(1, [1], seed=0)
     calls: list[int] = []
