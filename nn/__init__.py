@@ -2,26 +2,25 @@
 
 from typing import Any
 
-from .data import (
-    Scaler,
-    batches,
-    circles,
-    digits,
-    moons,
-    spiral,
-    standardize,
-    train_test_split,
-    xor,
-)
+from .datasets import circles, digits, moons, spiral, xor
+from .divergence import TrainingDiverged
+from .dropout import Dropout
+from .evaluate import evaluate, predict, predict_classes
 from .explore import explore_model
 from .functional import ACTIVATIONS, activate, log_softmax, logsumexp, softmax
-from .layers import INITS, MLP, Dropout, Layer, Neuron
+from .history import History
+from .init import INITS
+from .layers import MLP, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge, l2, mse, sse
 from .module import LoadResult, Module
-from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, cosine, linear_decay, step_decay
+from .objectives import LOSSES, compute_loss
+from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
+from .scaler import Scaler, standardize
+from .schedules import cosine, linear_decay, step_decay
 from .serialize import LoadedModel, load, load_with_preprocessing, save
+from .split import batches, train_test_split
 from .torch_bridge import from_torch, to_torch
-from .train import LOSSES, History, compute_loss, evaluate, fit, predict, predict_classes
+from .train import fit
 
 
 def __getattr__(name: str) -> Any:
@@ -32,6 +31,7 @@ def __getattr__(name: str) -> Any:
 
         return draw_model
     raise AttributeError(f"module 'nn' has no attribute {name!r}")
+
 
 __all__ = [
     "ACTIVATIONS",
@@ -51,6 +51,7 @@ __all__ = [
     "Optimizer",
     "RMSprop",
     "Scaler",
+    "TrainingDiverged",
     "activate",
     "batches",
     "bce_with_logits",

@@ -2,4 +2,7 @@
 
 from .cli import main
 
-raise SystemExit(main())
+__all__: list[str] = []  # a program, not a module to import from
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -22,7 +22,7 @@ from autograd.explorer import ExplorerPage, explore
 
 from .layers import MLP, Layer, Neuron
 from .module import Module
-from .train import compute_loss
+from .objectives import compute_loss
 
 __all__ = ["explore_model", "trace_batch", "write_loss_graph"]
 

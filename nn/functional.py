@@ -11,6 +11,18 @@ from collections.abc import Callable, Sequence
 
 from autograd import Value, vsum
 
+from ._checks import one_of, sequence
+
+__all__ = [
+    "ACTIVATIONS",
+    "LEAKY_RELU_SLOPE",
+    "activate",
+    "activation_function",
+    "log_softmax",
+    "logsumexp",
+    "softmax",
+]
+
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
 """The activation names accepted by :class:`nn.Neuron`, :class:`nn.Layer` and :class:`nn.MLP`."""
 
@@ -55,10 +67,7 @@ def activation_function(name: object) -> Callable[[Value], Value]:
             f"activation must be a str, one of {', '.join(ACTIVATIONS)}; "
             f"got {type(name).__name__}: {name!r}"
         )
-    function = _ACTIVATION_FUNCTIONS.get(name)
-    if function is None:
-        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}")
-    return function
+    return _ACTIVATION_FUNCTIONS[one_of(name, ACTIVATIONS, "activation")]
 
 
 def activate(value: Value, name: str) -> Value:
@@ -82,8 +91,7 @@ def activate(value: Value, name: str) -> Value:
 
 
 def _as_values(values: Sequence[Value | float], what: str) -> list[Value]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{what} expects a list of Values or numbers, got {type(values).__name__}")
+    sequence(values, f"{what} expects a list of Values or numbers")
     if len(values) == 0:
         raise ValueError(f"{what} expects at least one value, got an empty list")
     return [value if isinstance(value, Value) else Value(value) for value in values]

@@ -1,86 +1,29 @@
-"""Neuron, Layer, MLP and Dropout, built on the engine's fused ``dot``.
+"""Neuron, Layer and MLP, built on the engine's fused ``dot``.
 
 A neuron computes ``activation(Σ w_i·x_i + b)``; the weighted sum plus bias is
 ONE ``autograd.dot`` node (the bias is its ``start``), so a neuron adds two
-nodes to the graph, not 2·nin + 1 binary ones.
-
-Weight initialisation (biases always start at 0.0), with ``fan_in`` = the
-neuron's number of inputs and ``fan_out`` = the size of its layer:
-
-* ``"normal"``: N(0, 1), the naive textbook choice.
-* ``"uniform"``: U(-1, 1), micrograd's choice.
-* ``"xavier"``: U(-a, a) with a = √(6 / (fan_in + fan_out)) (Glorot & Bengio
-  2010), suited to tanh and sigmoid.
-* ``"he"``: N(0, √(2 / fan_in)) (He et al. 2015), suited to relu.
-
-Draws come from the ``random.Random`` passed as ``rng`` (``MLP`` makes one
-from ``seed``), or from the ``random`` module's global state when there is none.
+nodes to the graph, not 2·nin + 1 binary ones. Initial weights come from
+:mod:`nn.init`; the MLP's dropout is :class:`nn.Dropout`.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
+import itertools
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, dot, linear
 
-from ._checks import positive_int
+from ._checks import model_input, positive_int, rng_or_none, seed_or_none, sequence, strict_bool
+from .dropout import Dropout
 from .functional import activation_function
+from .init import check_init, draw_weights
 from .module import Module
 
-INITS: tuple[str, ...] = ("normal", "uniform", "xavier", "he")
-"""The weight-initialisation names accepted by Neuron, Layer and MLP."""
+__all__ = ["MLP", "Layer", "Neuron", "parameter_count"]
 
 Input = Sequence[float | Value]
-
-
-# ---------------------------------------------------------------- argument checks
-
-
-def _check_bool(value: object, what: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{what} must be a bool, got {type(value).__name__}: {value!r}")
-    return value
-
-
-def _check_init(init: object) -> str:
-    if not isinstance(init, str) or init not in INITS:
-        raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")
-    return init
-
-
-def _check_rng(rng: object) -> random.Random | None:
-    if rng is not None and not isinstance(rng, random.Random):
-        raise TypeError(f"rng must be a random.Random or None, got {type(rng).__name__}")
-    return rng
-
-
-def _input_length(x: object, owner: str, nin: int) -> int:
-    try:
-        return len(x)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(
-            f"{owner} expected a sequence of {nin} floats or Values, got {type(x).__name__}: {x!r}"
-        ) from None
-
-
-def _draw_weights(
-    count: int, init: str, fan_in: int, fan_out: int, rng: random.Random | None
-) -> list[float]:
-    uniform = rng.uniform if rng is not None else random.uniform
-    gauss = rng.gauss if rng is not None else random.gauss
-    if init == "normal":
-        return [gauss(0.0, 1.0) for _ in range(count)]
-    if init == "uniform":
-        return [uniform(-1.0, 1.0) for _ in range(count)]
-    if init == "xavier":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return [uniform(-bound, bound) for _ in range(count)]
-    std = math.sqrt(2.0 / fan_in)  # "he"
-    return [gauss(0.0, std) for _ in range(count)]
 
 
 # ---------------------------------------------------------------- Neuron
@@ -93,7 +36,7 @@ class Neuron(Module):
         nin: Number of inputs.
         activation: One of :data:`nn.ACTIVATIONS`.
         bias: Whether the neuron has a bias (initialised to 0.0).
-        init: One of :data:`INITS` (see the module docstring).
+        init: One of :data:`nn.INITS` (see :mod:`nn.init`).
         rng: Source of the initial weights; None uses the ``random`` module.
         fan_out: The size of the layer the neuron belongs to (only the
             ``"xavier"`` init uses it).
@@ -131,9 +74,11 @@ class Neuron(Module):
         fan_out = positive_int(fan_out, "Neuron fan_out")
         self._activate: Callable[[Value], Value] = activation_function(activation)
         self._activation = activation
-        weights = _draw_weights(self.nin, _check_init(init), self.nin, fan_out, _check_rng(rng))
+        self._init = check_init(init)
+        self._fan_out = fan_out
+        weights = draw_weights(self.nin, self._init, self.nin, fan_out, rng_or_none(rng))
         self.w = [Value(weight) for weight in weights]
-        self.b = Value(0.0) if _check_bool(bias, "Neuron bias") else None
+        self.b = Value(0.0) if strict_bool(bias, "Neuron bias") else None
 
     @property
     def activation(self) -> str:
@@ -145,6 +90,11 @@ class Neuron(Module):
         self._activate = activation_function(name)
         self._activation = name
 
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments, as JSON-able values: ``Neuron(**neuron.config())`` rebuilds it."""
+        return {"nin": self.nin, "activation": self.activation, "bias": self.b is not None,
+                "init": self._init, "fan_out": self._fan_out}
+
     def __call__(self, x: Input) -> Value:
         """The neuron's output for one input vector.
 
@@ -155,10 +105,11 @@ class Neuron(Module):
             ``activation(dot(w, x) + b)``.
 
         Raises:
+            TypeError: If ``x`` is not a sequence of numbers or Values (a
+                mapping or a set is refused, not read by its keys).
             ValueError: If ``len(x) != nin``.
         """
-        if _input_length(x, "Neuron", self.nin) != self.nin:
-            raise ValueError(f"Neuron expected {self.nin} inputs, got {len(x)}")
+        model_input(x, "Neuron", self.nin)
         b = self.b
         return self._activate(dot(self.w, x, 0.0 if b is None else b))
 
@@ -177,7 +128,7 @@ class Layer(Module):
         nout: Number of neurons (outputs).
         activation: One of :data:`nn.ACTIVATIONS`, used by every neuron.
         bias: Whether the neurons have biases.
-        init: One of :data:`INITS`.
+        init: One of :data:`nn.INITS`.
         rng: Source of the initial weights; None uses the ``random`` module.
 
     Attributes:
@@ -228,6 +179,11 @@ class Layer(Module):
         """Whether the neurons have biases."""
         return self.neurons[0].b is not None
 
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments, as JSON-able values: ``Layer(**layer.config())`` rebuilds it."""
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation,
+                "bias": self.bias, "init": self.neurons[0]._init}
+
     def __call__(self, x: Input) -> list[Value]:
         """The layer's outputs for one input vector.
 
@@ -238,10 +194,11 @@ class Layer(Module):
             A list of ``nout`` Values, also when ``nout`` is 1.
 
         Raises:
+            TypeError: If ``x`` is not a sequence of numbers or Values (a
+                mapping or a set is refused, not read by its keys).
             ValueError: If ``len(x) != nin``.
         """
-        if _input_length(x, "Layer", self.nin) != self.nin:
-            raise ValueError(f"Layer expected {self.nin} inputs, got {len(x)}")
+        model_input(x, "Layer", self.nin)
         return self._forward(x)
 
     def _forward(self, x: Input) -> list[Value]:
@@ -260,59 +217,13 @@ class Layer(Module):
         return f"Layer({self.extra_repr()})"
 
 
-# ---------------------------------------------------------------- Dropout
-
-
-class Dropout(Module):
-    """Inverted dropout: in training, zero each input with probability ``p``.
-
-    Kept inputs are scaled by 1 / (1 - p) so the expected output equals the
-    input, and evaluation mode needs no rescaling: after ``eval()`` the
-    inputs pass through unchanged.
-
-    Args:
-        p: Probability of zeroing an input, in [0, 1).
-        seed: Seed for the masks; None uses the ``random`` module's global state.
-
-    Raises:
-        TypeError: If ``p`` is not a real number.
-        ValueError: If ``p`` is outside [0, 1).
-    """
-
-    p: float
-    _rng: random.Random | None
-
-    def __init__(self, p: float, seed: int | None = None) -> None:
-        super().__init__()
-        if not isinstance(p, numbers.Real) or isinstance(p, bool):
-            raise TypeError(f"Dropout p must be a real number, got {type(p).__name__}: {p!r}")
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"Dropout p must be in [0, 1), got {p!r}")
-        self.p = float(p)
-        self._rng = random.Random(seed) if seed is not None else None
-
-    def __call__(self, values: Sequence[Value]) -> list[Value]:
-        """Drop and rescale ``values`` in training mode; return them unchanged in eval mode.
-
-        Args:
-            values: The activations of one example.
-
-        Returns:
-            A new list, as long as ``values``.
-        """
-        p = self.p
-        if not self.training or p == 0.0:
-            return list(values)
-        draw = self._rng.random if self._rng is not None else random.random
-        scale = 1.0 / (1.0 - p)
-        # A dropped unit stays a node (times 0.0) so drawings show where it went.
-        return [value * scale if draw() >= p else value * 0.0 for value in values]
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
-
-
 # ---------------------------------------------------------------- MLP
+
+
+def parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
+    """How many parameters layers of ``sizes`` (inputs first) have, without building them."""
+    return sum((fan_in + bias) * fan_out for fan_in, fan_out in itertools.pairwise(sizes))
+
 
 
 class MLP(Module):
@@ -324,7 +235,7 @@ class MLP(Module):
         activation: Activation of the hidden layers, one of :data:`nn.ACTIVATIONS`.
         output_activation: Activation of the last layer; None (the default)
             or ``"linear"`` leaves it linear, giving logits for the losses.
-        init: One of :data:`INITS`.
+        init: One of :data:`nn.INITS`.
         seed: Seed for the initial weights (and dropout masks); the same seed
             gives identical weights. None uses the ``random`` module's state.
         bias: Whether the neurons have biases.
@@ -367,20 +278,16 @@ class MLP(Module):
     ) -> None:
         super().__init__()
         self.nin = positive_int(nin, "MLP nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
-            raise TypeError(
-                f"MLP nouts must be a list of layer sizes, got {type(nouts).__name__}: {nouts!r}"
-            )
+        sequence(nouts, "MLP nouts must be a list of layer sizes")
         if len(nouts) == 0:
             raise ValueError("MLP nouts must list at least one layer size, got an empty list")
         self.nouts = [positive_int(n, f"MLP nouts[{i}]") for i, n in enumerate(nouts)]
         activation_function(activation)
         last_activation = "linear" if output_activation is None else output_activation
         activation_function(last_activation)
-        _check_init(init)
-        _check_bool(bias, "MLP bias")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            raise TypeError(f"MLP seed must be an int or None, got {type(seed).__name__}: {seed!r}")
+        check_init(init)
+        strict_bool(bias, "MLP bias")
+        seed_or_none(seed, "MLP")
         rng = random.Random(seed) if seed is not None else None
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
@@ -424,10 +331,11 @@ class MLP(Module):
             A list of ``nouts[-1]`` Values, also when there is one output.
 
         Raises:
+            TypeError: If ``x`` is not a sequence of numbers or Values (a
+                mapping or a set is refused, not read by its keys).
             ValueError: If ``len(x) != nin``.
         """
-        if _input_length(x, "MLP", self.nin) != self.nin:
-            raise ValueError(f"MLP expected {self.nin} inputs, got {len(x)}")
+        model_input(x, "MLP", self.nin)
         dropout = self.dropout
         if dropout is not None and not dropout.training:
             dropout = None

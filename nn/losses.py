@@ -18,13 +18,16 @@ Sums are single ``vsum``/``dot`` nodes, so a loss over a batch adds few nodes.
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, dot, vsum
 
+from ._checks import is_int, is_real, sequence, short_repr
 from .module import Module
+
+__all__ = ["bce_with_logits", "cross_entropy", "hinge", "l2", "mse", "sse"]
 
 Scalar = Value | float
 Prediction = Value | Sequence[Scalar] | Sequence[Sequence[Scalar]]
@@ -34,12 +37,25 @@ Target = float | Sequence[float] | Sequence[float | Sequence[float]]
 # ---------------------------------------------------------------- shapes
 
 
+@dataclass(frozen=True)
+class _Words:
+    """How a loss names its inputs in messages."""
+
+    item: str  # one output: "prediction", "logit"
+    target: str  # one example's target: "target", "class index"
+    batch: str  # what a batch is counted in: "predictions", "examples"
+
+
+_OUTPUTS = _Words("prediction", "target", "predictions")
+_LOGITS = _Words("logit", "class index", "examples")
+
+
 def _is_list(obj: object) -> bool:
     return isinstance(obj, Sequence) and not isinstance(obj, (str, bytes))
 
 
 def _is_scalar(obj: object) -> bool:
-    return isinstance(obj, Value) or (isinstance(obj, numbers.Real) and not isinstance(obj, bool))
+    return isinstance(obj, Value) or is_real(obj)
 
 
 def _check_row(row: Sequence[Any], what: str, loss: str) -> None:
@@ -47,22 +63,72 @@ def _check_row(row: Sequence[Any], what: str, loss: str) -> None:
         if not _is_scalar(item):
             raise TypeError(
                 f"{loss} expects each {what} to be a Value or a real number, "
-                f"got {type(item).__name__}: {item!r} at position {index}"
+                f"got {type(item).__name__}: {short_repr(item)} at position {index}"
             )
+
+
+def _examples(
+    pred: object, target: object, loss: str, words: _Words
+) -> tuple[list[list[Any]], list[Any], bool]:
+    """(prediction rows, one target per row, whether it was a batch): one example is a batch of one.
+
+    Rows are checked: non-empty, all as wide as the first, Values or real numbers.
+    """
+    batch = False
+    if _is_scalar(pred):
+        rows, targets = [[pred]], [target]
+    else:
+        examples = sequence(pred, f"{loss} expects a Value, a list of Values (one example) "
+                                  "or a list of lists (a batch)")
+        if len(examples) == 0:
+            raise ValueError(
+                f"{loss} expects a non-empty list of {words.item}s or a batch of them, "
+                "got an empty list"
+            )
+        if not _is_list(examples[0]):
+            rows, targets = [list(examples)], [target]
+        else:
+            batch = True
+            count = len(examples)
+            if not _is_list(target):
+                raise ValueError(
+                    f"{loss} got a batch of {count} examples but a single target "
+                    f"{short_repr(target)}; pass one {words.target} per example"
+                )
+            targets = list(target)  # type: ignore[call-overload]
+            if len(targets) != count:
+                raise ValueError(
+                    f"{loss} got a batch of {count} {words.batch} but {len(targets)} targets"
+                )
+            rows = [list(sequence(row, f"{loss} expects every example of a batch to be a list "
+                                       f"of Values at example {index}"))
+                    for index, row in enumerate(examples)]
+    width = len(rows[0])
+    for index, row in enumerate(rows):
+        if len(row) == 0:
+            raise ValueError(
+                f"{loss} expects at least one output per example, got an empty list at example {index}"
+            )
+        if len(row) != width:
+            raise ValueError(
+                f"{loss} expects every example to have the same number of outputs, "
+                f"got {width} at example 0 and {len(row)} at example {index}"
+            )
+        _check_row(row, words.item, loss)
+    return rows, targets, batch
 
 
 def _target_row(target: object, width: int, loss: str, where: str) -> list[Any]:
-    if _is_list(target):
-        row: list[Any] = list(target)  # type: ignore[call-overload]
+    """One example's target as a row as wide as its predictions (a number stands for a row of one)."""
+    if _is_list(target) or isinstance(target, (Mapping, Set)):
+        row = list(sequence(target, f"{loss} expects a number or a list of targets{where}"))
         if len(row) != width:
-            raise ValueError(
-                f"{loss} got {width} predictions but {len(row)} targets{where}"
-            )
+            raise ValueError(f"{loss} got {width} predictions but {len(row)} targets{where}")
     elif width == 1:
         row = [target]
     else:
         raise ValueError(
-            f"{loss} got {width} predictions but a single target {target!r}{where}; "
+            f"{loss} got {width} predictions but a single target {short_repr(target)}{where}; "
             f"pass a list of {width} targets"
         )
     _check_row(row, "target", loss)
@@ -71,51 +137,11 @@ def _target_row(target: object, width: int, loss: str, where: str) -> list[Any]:
 
 def _rows(pred: object, target: object, loss: str) -> tuple[list[list[Any]], list[list[Any]]]:
     """(prediction rows, target rows), one row per example, checked and rectangular."""
-    if _is_scalar(pred):
-        return [[pred]], [_target_row(target, 1, loss, "")]
-    if not _is_list(pred):
-        raise TypeError(
-            f"{loss} expects a Value, a list of Values (one example) or a list of lists "
-            f"(a batch), got {type(pred).__name__}"
-        )
-    pred_list: Sequence[Any] = pred  # type: ignore[assignment]
-    if len(pred_list) == 0:
-        raise ValueError(f"{loss} expects at least one prediction, got an empty list")
-    if not _is_list(pred_list[0]):
-        row = list(pred_list)
-        _check_row(row, "prediction", loss)
-        return [row], [_target_row(target, len(row), loss, "")]
-    # A batch.
-    if not _is_list(target):
-        raise ValueError(
-            f"{loss} got a batch of {len(pred_list)} examples but a single target {target!r}; "
-            f"pass one target per example"
-        )
-    targets: Sequence[Any] = target  # type: ignore[assignment]
-    if len(targets) != len(pred_list):
-        raise ValueError(
-            f"{loss} got a batch of {len(pred_list)} predictions but {len(targets)} targets"
-        )
-    width = len(pred_list[0])
-    if width == 0:
-        raise ValueError(f"{loss} expects at least one output per example, got an empty list")
-    pred_rows: list[list[Any]] = []
-    target_rows: list[list[Any]] = []
-    for index, (example, example_target) in enumerate(zip(pred_list, targets, strict=True)):
-        if not _is_list(example):
-            raise TypeError(
-                f"{loss} expects every example of a batch to be a list of Values, "
-                f"got {type(example).__name__} at example {index}"
-            )
-        if len(example) != width:
-            raise ValueError(
-                f"{loss} expects every example to have the same number of outputs, "
-                f"got {width} at example 0 and {len(example)} at example {index}"
-            )
-        row = list(example)
-        _check_row(row, "prediction", loss)
-        pred_rows.append(row)
-        target_rows.append(_target_row(example_target, width, loss, f" at example {index}"))
+    pred_rows, targets, batch = _examples(pred, target, loss, _OUTPUTS)
+    target_rows = [
+        _target_row(item, len(row), loss, f" at example {index}" if batch else "")
+        for index, (row, item) in enumerate(zip(pred_rows, targets, strict=True))
+    ]
     return pred_rows, target_rows
 
 
@@ -250,34 +276,15 @@ def cross_entropy(
         >>> round(cross_entropy([Value(1000.0), Value(1000.0)], 0).data, 4)
         0.6931
     """
-    if not _is_list(logits) or len(logits) == 0:
-        raise ValueError(
-            f"cross_entropy expects a non-empty list of logits or a batch of them, got {logits!r}"
-        )
-    if _is_list(logits[0]):
-        if not _is_list(target_index):
-            raise ValueError(
-                f"cross_entropy got a batch of {len(logits)} examples but a single target "
-                f"{target_index!r}; pass one class index per example"
-            )
-        targets: Sequence[Any] = target_index  # type: ignore[assignment]
-        if len(targets) != len(logits):
-            raise ValueError(
-                f"cross_entropy got a batch of {len(logits)} examples but {len(targets)} targets"
-            )
-        rows: Sequence[Any] = logits
-    else:
-        rows, targets = [logits], [target_index]
-
+    if _is_scalar(logits):  # one logit is not a distribution over classes
+        raise ValueError(f"cross_entropy expects a non-empty list of logits, got {short_repr(logits)}")
+    rows, targets, batch = _examples(logits, target_index, "cross_entropy", _LOGITS)
     logs: list[Value] = []
     picked: list[Value] = []
     shift = 0.0
     for index, (row, target) in enumerate(zip(rows, targets, strict=True)):
-        where = f" at example {index}" if len(rows) > 1 else ""
-        if not _is_list(row) or len(row) == 0:
-            raise ValueError(f"cross_entropy expects a non-empty list of logits{where}, got {row!r}")
-        _check_row(row, "logit", "cross_entropy")
-        if not isinstance(target, numbers.Integral) or isinstance(target, bool):
+        where = f" at example {index}" if batch else ""
+        if not is_int(target):
             raise TypeError(
                 f"cross_entropy expects an int class index{where}, "
                 f"got {type(target).__name__}: {target!r}"

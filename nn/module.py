@@ -1,4 +1,4 @@
-"""``Module``: the base class that finds parameters, names them and saves them.
+"""``Module``: the base class that finds parameters and names them.
 
 How parameters are found (the one rule, applied recursively): a module's
 public attributes are visited in the order they were first assigned
@@ -19,13 +19,14 @@ name, as in PyTorch.
 
 from __future__ import annotations
 
-import math
-import numbers
-import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from autograd import Value
+
+from ._checks import is_finite_real, short_repr, strict_bool
+
+__all__ = ["LoadResult", "Module"]
 
 
 class LoadResult(NamedTuple):
@@ -148,8 +149,7 @@ class Module:
         Raises:
             TypeError: If ``mode`` is not a bool.
         """
-        if not isinstance(mode, bool):
-            raise TypeError(f"train mode must be a bool, got {type(mode).__name__}: {mode!r}")
+        strict_bool(mode, "train mode")
         for module in self.modules():
             module.training = mode
         return self
@@ -208,9 +208,9 @@ class Module:
         if strict and unexpected:
             problems.append(f"unexpected keys: {_format_keys(unexpected)}")
         bad_values = [
-            f"{name!r}: {state[name]!r}"
+            f"{name!r}: {short_repr(state[name])}"
             for name, _ in named
-            if name in state and not _is_finite_real(state[name])
+            if name in state and not is_finite_real(state[name])
         ]
         if bad_values:
             problems.append(
@@ -226,18 +226,6 @@ class Module:
             if name in state:
                 value.data = float(state[name])
         return LoadResult(missing, unexpected)
-
-    def save(self, path: str | os.PathLike[str], preprocessing: Mapping[str, Any] | None = None) -> None:
-        """Write the module to ``path`` as JSON; see :func:`nn.serialize.save`.
-
-        Args:
-            path: Where to write.
-            preprocessing: Input scaling to store with the model, if any.
-        """
-        # Imported here: serialize imports the layer classes, which import this module.
-        from .serialize import save
-
-        save(self, path, preprocessing=preprocessing)
 
     # ------------------------------------------------------------ display
 
@@ -284,6 +272,3 @@ def _indent(text: str) -> str:
     """Indent every line of ``text`` by two spaces."""
     return "  " + text.replace("\n", "\n  ")
 
-
-def _is_finite_real(obj: object) -> bool:
-    return isinstance(obj, numbers.Real) and not isinstance(obj, bool) and math.isfinite(obj)

@@ -1,4 +1,4 @@
-"""Optimizers (SGD, RMSprop, Adam, AdamW) and learning-rate schedules.
+"""Optimizers: SGD, RMSprop, Adam, AdamW.
 
 Each ``step()`` applies the same update formula as the ``torch.optim`` class
 of the same name (defaults: dampening 0, ``centered=False``, no AMSGrad), to
@@ -6,7 +6,8 @@ each parameter's ``.data`` using its ``.grad``. Per-parameter state (momentum
 buffers, moment estimates) lives in the optimizer, in lists indexed by the
 parameter's position in ``params``, never on the Values.
 
-Learning rate: a float, or a schedule ``lr(step) -> float``. ``step`` counts
+Learning rate: a float, or a schedule ``lr(step) -> float`` (see
+:mod:`nn.schedules`). ``step`` counts
 the ``step()`` calls made before this one, so the first update uses ``lr(0)``;
 after it ``step_count`` is 1 (Adam's bias correction uses that count, 1 for
 the first update, as in the papers and in PyTorch).
@@ -15,59 +16,32 @@ the first update, as in the papers and in PyTorch).
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from autograd import Value
 
-from ._checks import positive_int
+from ._checks import non_negative, ordered_items, pair, probability, strict_bool
 from .module import Module
+from .schedules import Schedule
 
-Schedule = Callable[[int], float]
+__all__ = ["SGD", "Adam", "AdamW", "LearningRate", "Optimizer", "RMSprop"]
+
 LearningRate = float | Schedule
 
 
 # ---------------------------------------------------------------- argument checks
 
 
-def _real(value: object, what: str) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{what} must be a real number, got {type(value).__name__}: {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite, got {number!r}")
-    return number
-
-
-def _non_negative(value: object, what: str) -> float:
-    number = _real(value, what)
-    if number < 0.0:
-        raise ValueError(f"{what} must be >= 0, got {number!r}")
-    return number
-
-
-def _fraction(value: object, what: str) -> float:
-    number = _real(value, what)
-    if not 0.0 <= number < 1.0:
-        raise ValueError(f"{what} must be in [0, 1), got {number!r}")
-    return number
-
-
 def _check_lr(lr: object) -> LearningRate:
     if callable(lr):
         return lr  # checked at each step, where it is called
-    return _non_negative(lr, "lr")
+    return non_negative(lr, "lr")
 
 
 def _check_params(params: object, owner: str) -> list[Value]:
     if isinstance(params, Module):
         raise TypeError(f"{owner} expects a list of Values; pass model.parameters(), not the model")
-    if isinstance(params, Value) or not isinstance(params, Iterable):
-        raise TypeError(
-            f"{owner} expects a non-empty list of Values, got {type(params).__name__}"
-        )
-    values = list(params)
+    values = ordered_items(params, f"{owner} expects a non-empty list of Values")
     if not values:
         raise ValueError(f"{owner} expects a non-empty list of Values, got an empty list")
     first_index: dict[Value, int] = {}
@@ -131,7 +105,7 @@ class Optimizer:
         if not callable(lr):
             return lr
         try:
-            return _non_negative(lr(self.step_count), "scheduled lr")
+            return non_negative(lr(self.step_count), "scheduled lr")
         except (TypeError, ValueError) as error:
             raise type(error)(f"{error} (schedule {lr!r} at step {self.step_count})") from None
 
@@ -190,13 +164,12 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _non_negative(momentum, "momentum")
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be a bool, got {type(nesterov).__name__}")
+        self.momentum = non_negative(momentum, "momentum")
+        strict_bool(nesterov, "nesterov")
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs a momentum > 0, got momentum=0.0")
         self.nesterov = nesterov
-        self.weight_decay = _non_negative(weight_decay, "weight_decay")
+        self.weight_decay = non_negative(weight_decay, "weight_decay")
         self.momentum_buffers: list[float] = []
 
     def _update(self, lr: float) -> None:
@@ -259,10 +232,10 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.alpha = _fraction(alpha, "alpha")
-        self.eps = _non_negative(eps, "eps")
-        self.momentum = _non_negative(momentum, "momentum")
-        self.weight_decay = _non_negative(weight_decay, "weight_decay")
+        self.alpha = probability(alpha, "alpha")
+        self.eps = non_negative(eps, "eps")
+        self.momentum = non_negative(momentum, "momentum")
+        self.weight_decay = non_negative(weight_decay, "weight_decay")
         self.square_averages = [0.0] * len(self.params)
         self.momentum_buffers = [0.0] * len(self.params)
 
@@ -314,11 +287,10 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_fraction(betas[0], "betas[0]"), _fraction(betas[1], "betas[1]"))
-        self.eps = _non_negative(eps, "eps")
-        self.weight_decay = _non_negative(weight_decay, "weight_decay")
+        beta1, beta2 = pair(betas, "betas", "(beta1, beta2)")
+        self.betas = (probability(beta1, "betas[0]"), probability(beta2, "betas[1]"))
+        self.eps = non_negative(eps, "eps")
+        self.weight_decay = non_negative(weight_decay, "weight_decay")
         self.first_moments = [0.0] * len(self.params)
         self.second_moments = [0.0] * len(self.params)
 
@@ -373,113 +345,3 @@ class AdamW(Adam):
             for p in self.params:
                 p.data *= shrink
         self._adam_update(lr, 0.0)
-
-
-# ---------------------------------------------------------------- schedules
-
-
-def _check_step(step: object) -> int:
-    if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step < 0:
-        raise ValueError(f"a schedule expects a step count (an int >= 0), got {step!r}")
-    return int(step)
-
-
-@dataclass(frozen=True)
-class StepDecay:
-    """lr · gamma^(step // step_size): multiply by ``gamma`` every ``step_size`` steps."""
-
-    lr: float
-    step_size: int
-    gamma: float
-
-    def __call__(self, step: int) -> float:
-        return self.lr * self.gamma ** (_check_step(step) // self.step_size)
-
-
-def _progress(step: int, total_steps: int) -> float:
-    """How far ``step`` is through ``total_steps``, from 0.0 up to 1.0 (then flat)."""
-    return min(_check_step(step), total_steps) / total_steps
-
-
-@dataclass(frozen=True)
-class LinearDecay:
-    """From ``lr`` at step 0 straight down to ``end_lr`` at ``total_steps``, then flat."""
-
-    lr: float
-    total_steps: int
-    end_lr: float
-
-    def __call__(self, step: int) -> float:
-        fraction = _progress(step, self.total_steps)
-        return self.lr + (self.end_lr - self.lr) * fraction
-
-
-@dataclass(frozen=True)
-class CosineDecay:
-    """Half a cosine from ``lr`` at step 0 to ``min_lr`` at ``total_steps``, then flat."""
-
-    lr: float
-    total_steps: int
-    min_lr: float
-
-    def __call__(self, step: int) -> float:
-        fraction = _progress(step, self.total_steps)
-        return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * fraction))
-
-
-def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
-    """A schedule that multiplies ``lr`` by ``gamma`` every ``step_size`` steps.
-
-    Args:
-        lr: The initial learning rate, >= 0.
-        step_size: Steps between decays, >= 1.
-        gamma: The factor, >= 0.
-
-    Returns:
-        ``schedule(step) = lr * gamma ** (step // step_size)``.
-
-    Example:
-        >>> schedule = step_decay(0.1, step_size=10, gamma=0.5)
-        >>> schedule(0), schedule(10), schedule(25)
-        (0.1, 0.05, 0.025)
-    """
-    return StepDecay(
-        _non_negative(lr, "lr"), positive_int(step_size, "step_size"), _non_negative(gamma, "gamma")
-    )
-
-
-def linear_decay(lr: float, total_steps: int, end_lr: float = 0.0) -> Schedule:
-    """A schedule that goes linearly from ``lr`` to ``end_lr`` over ``total_steps``.
-
-    Args:
-        lr: The learning rate at step 0, >= 0.
-        total_steps: The step at which ``end_lr`` is reached (and kept), >= 1.
-        end_lr: The final learning rate, >= 0.
-
-    Returns:
-        ``schedule(step) = lr + (end_lr - lr) * min(step, total_steps) / total_steps``.
-    """
-    return LinearDecay(
-        _non_negative(lr, "lr"),
-        positive_int(total_steps, "total_steps"),
-        _non_negative(end_lr, "end_lr"),
-    )
-
-
-def cosine(lr: float, total_steps: int, min_lr: float = 0.0) -> Schedule:
-    """Cosine annealing from ``lr`` to ``min_lr`` over ``total_steps`` (no restarts).
-
-    Args:
-        lr: The learning rate at step 0, >= 0.
-        total_steps: The step at which ``min_lr`` is reached (and kept), >= 1.
-        min_lr: The final learning rate, >= 0.
-
-    Returns:
-        ``schedule(step) = min_lr + (lr - min_lr) * (1 + cos(π * min(step, T) / T)) / 2``,
-        as ``torch.optim.lr_scheduler.CosineAnnealingLR`` within its first period.
-    """
-    return CosineDecay(
-        _non_negative(lr, "lr"),
-        positive_int(total_steps, "total_steps"),
-        _non_negative(min_lr, "min_lr"),
-    )

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, cast
 from .functional import LEAKY_RELU_SLOPE
 from .layers import MLP
 
+__all__ = ["from_torch", "to_torch"]
+
 if TYPE_CHECKING:
     import torch
 

@@ -1,6 +1,6 @@
-"""Hypothesis strategies shared by the engine tests.
+"""Hypothesis strategies shared by the tests.
 
-Two kinds of generator live here:
+Three kinds of generator live here:
 
 * :func:`op_case` draws a point inside an op's domain from its row in the
   derivative table, so every op in ``autograd.TABLE`` is tested without a
@@ -9,6 +9,8 @@ Two kinds of generator live here:
   (diamonds, ``x * x``, reuse across branches, deep chains). A program is data,
   so the same graph can be built from Values and, as an independent oracle,
   from PyTorch tensors.
+* :func:`json_metadata` and :func:`not_json_exact` draw what a model file's
+  metadata may and may not hold.
 """
 
 from __future__ import annotations
@@ -155,3 +157,35 @@ def programs(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 10) -> Progr
         values.append(out)
         steps.append((name, operands, const))
     return Program(point, tuple(steps))
+
+
+# ---------------------------------------------------------------- model-file metadata
+
+
+def json_metadata(max_leaves: int = 20) -> st.SearchStrategy[dict[str, Any]]:
+    """Mappings that JSON holds exactly: str keys, lists, str, int, finite float, bool, None."""
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text()
+    )
+    values = st.recursive(
+        leaves,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=max_leaves,
+    )
+    return st.dictionaries(st.text(), values, max_size=5)
+
+
+def not_json_exact() -> st.SearchStrategy[Any]:
+    """Values that do not survive a trip through JSON unchanged (save must refuse them)."""
+    return st.one_of(
+        st.sampled_from([float("nan"), float("inf"), float("-inf")]),
+        st.tuples(st.integers()),
+        st.frozensets(st.integers(), min_size=1),
+        st.binary(min_size=1),
+        st.complex_numbers(allow_nan=False, allow_infinity=False),
+        st.dictionaries(st.integers(), st.integers(), min_size=1),
+    )

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 import nn.cli as cli
+from nn import load_with_preprocessing, predict
 from nn.cli import main
-from nn.serialize import load_with_preprocessing
-from nn.train import predict
 
 ROOT = Path(__file__).resolve().parent.parent
 # MLP [2, 4, 1]: 29 Values in one example's loss, few enough to draw them all.
@@ -117,6 +116,9 @@ def test_train_writes_model_history_and_pictures(tiny_run: tuple[Path, str]) -> 
     assert len(history["train_loss"]) == 3
     assert (out / "loss.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "boundary.png").read_bytes()[:4] == b"\x89PNG"
+    page = (out / "graph.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "data-vg-ready" in page
+    assert re.search(r"graph\.html\s+one batch's loss graph, interactive", text)
     model, scaler, metadata = load_with_preprocessing(out / "model.json")
     assert model.nouts == [4, 1]
     assert scaler is not None and scaler.nfeatures == 2
@@ -134,6 +136,7 @@ def test_train_without_graphviz_still_trains_and_says_why_there_is_no_graph(
     assert re.search(r"test accuracy: [\d.]+%", text)
     assert (tmp_path / "model.json").exists()
     assert not (tmp_path / "graph.svg").exists()
+    assert (tmp_path / "graph.html").exists()  # the explorer needs no Graphviz
     assert re.search(r"\(graph\.svg not written\)\s+skipped: Graphviz's 'dot' program is not "
                      r"installed \(apt-get install graphviz", text)
 

@@ -1,4 +1,4 @@
-"""Data sets, splitting, standardization and batches (nn/data.py)."""
+"""Data sets, splitting, standardization and batches (nn/datasets.py, nn/split.py, nn/scaler.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from nn.data import (
+from nn import (
     Scaler,
     batches,
     circles,

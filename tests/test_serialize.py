@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from nn.data import Scaler
-from nn.layers import MLP, Neuron
-from nn.serialize import FORMAT, VERSION, load, load_with_preprocessing, save
+import nn
+from nn import MLP, Dropout, Layer, Neuron, Scaler, load, load_with_preprocessing, save
+from nn.serialize import FORMAT, VERSION
 
 INPUTS = [[0.5, -0.2], [1.5, 2.0], [-3.0, 0.25]]
 
@@ -53,11 +54,30 @@ def test_save_then_load_gives_identical_outputs_and_state(tmp_path: Path) -> Non
     assert _outputs(loaded) == _outputs(model)  # bit-identical: floats are written exactly
 
 
-def test_module_save_method_writes_the_same_format(tmp_path: Path) -> None:
-    model = _model()
-    model.save(tmp_path / "a.json")
-    save(model, tmp_path / "b.json")
-    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: MLP(2, [4, 3, 2], activation="leaky_relu", output_activation="sigmoid", seed=7,
+                    dropout=0.25),
+        lambda: Layer(2, 3, activation="relu", bias=False, init="he", rng=random.Random(1)),
+        lambda: Neuron(2, activation="sigmoid", rng=random.Random(2)),
+    ],
+    ids=["MLP", "Layer", "Neuron"],
+)
+def test_every_module_kind_with_parameters_saves_and_loads_back_identically(
+    tmp_path: Path, build: Any
+) -> None:
+    model = build()
+    path = tmp_path / "model.json"
+    save(model, path, metadata={"kind": type(model).__name__})
+    loaded, _, metadata = load_with_preprocessing(path)
+    assert type(loaded) is type(model)
+    assert repr(loaded) == repr(model)
+    assert loaded.config() == model.config()
+    assert loaded.state_dict() == model.state_dict()
+    assert metadata == {"kind": type(model).__name__}
+    for x in INPUTS:
+        assert nn.predict(loaded, [x]) == nn.predict(model, [x])
 
 
 def test_the_file_is_versioned_json_with_architecture_and_parameters(saved: Path) -> None:
@@ -110,8 +130,13 @@ def test_save_refuses_non_finite_parameters(tmp_path: Path) -> None:
 
 
 def test_save_refuses_a_module_it_cannot_rebuild(tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match=r"save supports MLP models, got Neuron"):
-        save(Neuron(2), tmp_path / "model.json")
+    class Scaled(MLP):
+        pass
+
+    for module in (Dropout(0.5), Scaled(2, [1], seed=0)):
+        with pytest.raises(TypeError, match=r"save supports MLP, Layer, Neuron models, got "):
+            save(module, tmp_path / "model.json")
+    assert not (tmp_path / "model.json").exists()
 
 
 def test_save_refuses_a_scaler_of_the_wrong_width(tmp_path: Path) -> None:

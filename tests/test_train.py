@@ -1,4 +1,4 @@
-"""Training: fit, evaluate, predict, History (nn/train.py)."""
+"""Training: fit, evaluate, predict, History (nn/train.py, nn/evaluate.py, nn/history.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,23 @@ from typing import Any
 
 import pytest
 
+import nn
 from autograd import Value
-from nn.data import moons, spiral, standardize, train_test_split, xor
-from nn.layers import MLP
-from nn.optim import SGD, Adam
-from nn.train import (
+from nn import (
+    MLP,
+    SGD,
+    Adam,
     History,
     compute_loss,
     evaluate,
     fit,
+    moons,
     predict,
     predict_classes,
+    spiral,
+    standardize,
+    train_test_split,
+    xor,
 )
 
 
@@ -118,7 +124,8 @@ def test_a_callable_loss_is_used_as_given_and_records_no_accuracy() -> None:
     model = _linear(0.0)
     history = fit(model, [[1.0], [2.0]], [1.0, 2.0], loss=half_sse,
                   optimizer=SGD(model.parameters(), lr=0.1), epochs=3, progress=False)
-    assert calls == [2, 2, 2]
+    # One call per step, and one more: the last step's weights are checked to give a finite loss.
+    assert calls == [2, 2, 2, 2]
     assert history.train_accuracy == []
     assert history.epochs == 3
 
@@ -232,23 +239,54 @@ def test_a_nan_loss_stops_training_before_the_step_and_names_epoch_and_step() ->
         fit(model, X, [1.0, 2.0, 3.0, 4.0], loss=loss, optimizer=SGD(model.parameters(), lr=0.01),
             epochs=5, batch_size=2, progress=False)
     assert len(seen) == 3
-    assert seen[2] != seen[0]  # two good steps did change the weights...
-    assert model.state_dict() == seen[2]  # ...but the bad one did not
+    assert seen[2] != seen[1] != seen[0]  # two good steps did change the weights...
+    # ...and the model is back at the weights that gave the last finite loss (step 2's).
+    assert model.state_dict() == seen[1]
 
 
-def test_a_nan_input_leaves_the_weights_of_the_last_good_step() -> None:
-    X = [[1.0], [2.0], [float("nan")], [4.0]]
-    y = [1, 0, 1, 0]
-    model = MLP(1, [3, 1], seed=0)
-    with pytest.raises(FloatingPointError, match=r"epoch 1, step 2"):
+class _NanAt(nn.Module):
+    """An MLP whose outputs become NaN for the input 3.0 (a fault inside the model)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = MLP(1, [3, 1], seed=0)
+
+    def __call__(self, x: list[float]) -> list[Value]:
+        outputs = self.inner(x)
+        return [out * math.nan for out in outputs] if x[0] == 3.0 else outputs
+
+
+def test_a_nan_output_restores_the_weights_that_gave_the_last_finite_loss() -> None:
+    X = [[1.0], [2.0], [4.0], [5.0], [3.0], [6.0]]
+    y = [1, 0, 1, 0, 1, 0]
+    model = _NanAt()
+    with pytest.raises(FloatingPointError, match=r"epoch 1, step 3"):
         fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
             batch_size=2, shuffle=False, progress=False)
-    # A twin that takes only the first (good) step ends with the same weights.
+    # Step 2's loss was the last finite one; it was computed from the weights after
+    # step 1, which a twin that takes only that first step ends with.
     twin = MLP(1, [3, 1], seed=0)
     fit(twin, X[:2], y[:2], loss="bce", optimizer=SGD(twin.parameters(), lr=0.1), epochs=1,
         progress=False)
-    assert model.state_dict() == twin.state_dict()
+    assert model.inner.state_dict() == twin.state_dict()
     assert all(math.isfinite(value) for value in model.state_dict().values())
+
+
+def test_a_nan_or_inf_in_the_data_is_refused_before_training_naming_the_example() -> None:
+    model = MLP(1, [3, 1], seed=0)
+    before = model.state_dict()
+    for bad in (math.nan, math.inf, -math.inf):
+        X = [[1.0], [2.0], [bad], [4.0]]
+        with pytest.raises(ValueError, match=rf"fit expects finite numbers, got {bad} at example 2"):
+            fit(model, X, [1, 0, 1, 0], loss="bce", optimizer=SGD(model.parameters(), lr=0.1),
+                epochs=2, progress=False)
+        with pytest.raises(ValueError, match=rf"fit validation expects finite numbers, got {bad}"):
+            fit(model, [[1.0]], [1], loss="bce", optimizer=SGD(model.parameters(), lr=0.1),
+                epochs=1, validation=([[bad]], [0]), progress=False)
+        with pytest.raises(ValueError, match=rf"finite targets, got {bad} at example 1"):
+            fit(model, [[1.0], [2.0]], [0.5, bad], loss="mse",
+                optimizer=SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+    assert model.state_dict() == before
 
 
 # ---------------------------------------------------------------- argument errors
