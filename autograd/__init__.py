@@ -7,6 +7,7 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .compiler import JitError, jit, per_call
 from .explorer import explore
 from .extend import apply
 from .functional import grad, hessian
@@ -15,7 +16,7 @@ from .graph import StaleGraphError
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .op import Op
 from .ops import TABLE
-from .reductions import dot, linear, vsum
+from .reductions import dot, linear, vmax, vsum
 from .value import Value
 
 
@@ -33,6 +34,7 @@ __all__ = [
     "TABLE",
     "AnomalyError",
     "GradcheckError",
+    "JitError",
     "Op",
     "StaleGraphError",
     "Value",
@@ -47,7 +49,10 @@ __all__ = [
     "hessian",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "jit",
     "linear",
     "no_grad",
+    "per_call",
+    "vmax",
     "vsum",
 ]

@@ -73,6 +73,8 @@ class TestSpec:
         avoid: Points (kinks, singularities) that samples keep a margin from.
         consts: Constants to try for ops that fold a plain number.
         arity: Number of operands to use for a variadic op.
+        apart: Smallest distance between two operands (for ``max``, whose
+            derivative jumps where two operands tie).
     """
 
     low: float = -3.0
@@ -80,6 +82,7 @@ class TestSpec:
     avoid: tuple[float, ...] = ()
     consts: tuple[Any, ...] = (None,)
     arity: int = 1
+    apart: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)

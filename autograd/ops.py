@@ -23,7 +23,7 @@ from .op import VARIADIC, DotConst, Op, TestSpec
 
 __all__ = [
     "ABS", "ADD", "ADD_CONST", "COS", "DIV", "DIV_CONST", "DOT", "EXP", "LEAKY_RELU", "LOG",
-    "MUL", "MUL_CONST", "NEG", "POW", "POW_CONST", "RDIV_CONST", "RELU", "RPOW_CONST",
+    "MAX", "MUL", "MUL_CONST", "NEG", "POW", "POW_CONST", "RDIV_CONST", "RELU", "RPOW_CONST",
     "RSUB_CONST", "SIGMOID", "SIN", "SOFTPLUS", "SQRT", "SUB", "SUM", "TABLE", "TANH",
 ]
 
@@ -152,13 +152,25 @@ DOT = Op("dot", "·", VARIADIC, _dot_forward, _dot_rule,
          test=TestSpec(consts=(DotConst(2, (), 0.0), DotConst(1, (0.5, -2.0), 1.0)), arity=4))
 
 
+def _max_rule(F: Any, xs: Sequence[Any], out: Any, c: Any) -> tuple[Any, ...]:
+    # 1 for the largest operand, 0 for the others; ties share the gradient equally.
+    largest = [F.select(out - x, 0.0, 1.0) for x in xs]
+    ties = sum(largest)
+    return tuple(is_largest / ties for is_largest in largest)
+
+
+MAX = Op("max", "max", VARIADIC, lambda F, xs, c: F.maximum(xs), _max_rule, commutes=True,
+         doc="The largest operand (NaN if one is NaN); ties share its gradient.",
+         test=TestSpec(arity=3, apart=0.1))
+
+
 TABLE: dict[str, Op] = {
     op.name: op
     for op in (
         ADD, SUB, MUL, DIV, POW,
         ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST, RDIV_CONST, POW_CONST, RPOW_CONST, LEAKY_RELU,
         NEG, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIN, COS,
-        SUM, DOT,
+        SUM, DOT, MAX,
     )
 }
 """Every op by name: the single source of truth the engine and tests iterate."""

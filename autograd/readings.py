@@ -34,6 +34,7 @@ __all__ = [
     "as_ieee",
     "ieee_divide",
     "ieee_pow",
+    "maximum",
     "select",
     "sign",
     "stable_sigmoid",
@@ -73,6 +74,16 @@ def sign(x: float) -> float:
     return x * 0.0  # 0.0 at ±0, NaN at NaN
 
 
+def maximum(xs: Sequence[float]) -> float:
+    """The largest of ``xs``; NaN if any is NaN (Python's ``max`` would depend on the order)."""
+    largest = max(xs)
+    if largest == largest:
+        for x in xs:
+            if x != x:
+                return x
+    return largest
+
+
 class FloatMath:
     """The functions rules use, on floats: the fast path (``math`` raises out of range)."""
 
@@ -87,6 +98,7 @@ class FloatMath:
     softplus = staticmethod(stable_softplus)
     select = staticmethod(select)
     sign = staticmethod(sign)
+    maximum = staticmethod(maximum)
 
 
 # ---------------------------------------------------------------- IEEE 754 results
@@ -210,6 +222,7 @@ class _IEEEMath:
     softplus = staticmethod(_ieee(stable_softplus))
     select = staticmethod(select)
     sign = staticmethod(sign)
+    maximum = staticmethod(maximum)
 
 
 IEEE_MATH: Any = _IEEEMath

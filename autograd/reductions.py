@@ -17,10 +17,10 @@ from typing import Any
 from . import ops
 from ._numbers import require_number
 from .op import DotConst
-from .readings import FloatMath
+from .readings import FloatMath, maximum
 from .value import Number, Value, record
 
-__all__ = ["dot", "linear", "vsum"]
+__all__ = ["dot", "linear", "vmax", "vsum"]
 
 _dot_forward = ops.DOT.forward
 
@@ -49,6 +49,31 @@ def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value
         else:
             constant += require_number(value, "vsum")
     return _sum_node(tuple(parents), constant)
+
+
+def vmax(values: Iterable[Value | Number]) -> Value:
+    """The largest of ``values`` as ONE node (NaN if one is NaN).
+
+    Its gradient goes to the largest operand (shared equally among ties), so
+    ``vmax`` also serves as the shift of a stable log-sum-exp, with no decision
+    taken on the numbers (``max(values)`` compares, and so would a jit trace).
+
+    Args:
+        values: Values and/or plain numbers (numbers are wrapped as leaves).
+
+    Returns:
+        A Value.
+
+    Raises:
+        ValueError: If ``values`` is empty.
+        TypeError: If an operand is neither a Value nor a real number.
+    """
+    operands = tuple(
+        value if isinstance(value, Value) else Value(require_number(value, "vmax")) for value in values
+    )
+    if not operands:
+        raise ValueError("vmax expects at least one value, got none")
+    return record(ops.MAX, operands, maximum([operand._data for operand in operands]))
 
 
 def _sum_node(parents: tuple[Value, ...], constant: float) -> Value:

@@ -18,18 +18,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .readings import select, sign, stable_sigmoid, stable_softplus
+from .readings import maximum, select, sign, stable_sigmoid, stable_softplus
 
 __all__ = ["NAMESPACE", "Expr", "SourceMath", "as_expr", "call"]
 
 # Python's precedences, loosest first (only the levels rules use).
-ADD, MULTIPLY, UNARY, ATOM = 11, 12, 13, 16
+CONDITIONAL, ADD, MULTIPLY, UNARY, ATOM = 1, 11, 12, 13, 16
 
 NAMESPACE: dict[str, Any] = {
     "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
     "sin": math.sin, "cos": math.cos, "pow": math.pow,
     "sigmoid": stable_sigmoid, "softplus": stable_softplus,
-    "select": select, "sign": sign, "abs": abs, "inf": math.inf, "nan": math.nan,
+    "select": select, "sign": sign, "maximum": maximum, "abs": abs,
+    "inf": math.inf, "nan": math.nan,
 }
 """The names generated code may call, bound to the float reading's functions."""
 
@@ -199,8 +200,30 @@ class SourceMath:
     tanh = _function("tanh")
     sin = _function("sin")
     cos = _function("cos")
-    pow = _function("pow")
+
+    @staticmethod
+    def pow(x: Any, y: Any) -> Expr:
+        # pow(x, 1.0) is exactly x, whatever x (C99), so the call can go.
+        exponent = as_expr(y)
+        return as_expr(x) if exponent.value == 1.0 else call("pow", x, exponent)
+
     sigmoid = _function("sigmoid")
     softplus = _function("softplus")
-    select = _function("select")
     sign = _function("sign")
+
+    @staticmethod
+    def select(x: Any, positive: Any, other: Any) -> Expr:
+        # Written out as a conditional where x is a name (no call, in the hot path),
+        # with the same NaN rule as readings.select: NaN where x is NaN.
+        x, positive, other = as_expr(x), as_expr(positive), as_expr(other)
+        if x.value is not None or x.precedence < ATOM or "(" in x.text:
+            return call("select", x, positive, other)
+        text = (
+            f"{positive.wrapped(CONDITIONAL + 1)} if {x.text} > 0.0 else "
+            f"{other.wrapped(CONDITIONAL + 1)} if {x.text} <= 0.0 else {x.text}"
+        )
+        return Expr(text, CONDITIONAL)
+
+    @staticmethod
+    def maximum(xs: Any) -> Expr:
+        return call("maximum", Expr("[" + ", ".join(as_expr(x).text for x in xs) + "]"))

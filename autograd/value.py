@@ -13,8 +13,9 @@ in the node instead of making a leaf of it) exists once, in
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from . import ops
 from ._numbers import as_number, require_number
@@ -112,6 +113,22 @@ def _function(op: Op) -> Callable[[Value], Value]:
     return method
 
 
+def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callable[..., bool]:
+    """``self (symbol) other`` on the data, as for floats; told to a running jit trace."""
+
+    def method(self: Value, other: Value | Number) -> bool:
+        y = other._data if isinstance(other, Value) else as_number(other)
+        if y is None:
+            return NotImplemented  # type: ignore[no-any-return]  # how operators decline
+        outcome = compare(self._data, y)
+        tracer = state.tracer
+        if tracer is not None:
+            tracer.decided(symbol, self, other, outcome)
+        return outcome
+
+    return method
+
+
 class Value:
     """A scalar in a computation graph, with the gradient ``backward`` puts on it.
 
@@ -174,7 +191,15 @@ class Value:
 
     @property
     def data(self) -> float:
-        """The number. A leaf's may be assigned (optimizers do); an op node's is its op's result."""
+        """The number. A leaf's may be assigned (optimizers do); an op node's is its op's result.
+
+        Inside a function compiled by ``autograd.jit``, the number read here is
+        fixed into the trace: later calls do not see it change (a warning
+        says where). Compare Values (``x > 0``) instead: comparisons are checked.
+        """
+        tracer = state.tracer
+        if tracer is not None:
+            tracer.read_data(self)
         return self._data
 
     @data.setter
@@ -228,35 +253,25 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
 
-    def __float__(self) -> float:
-        return self._data
+    # ------------------------------------------------------------ decisions on the data
+    # Each tells a running jit trace what it decided, so replays can check it.
 
-    def __int__(self) -> int:
-        return int(self._data)
-
-    def __round__(self, ndigits: int | None = None) -> Any:
-        return round(self._data, ndigits)
+    __lt__ = _comparison("<", operator.lt)
+    __le__ = _comparison("<=", operator.le)
+    __gt__ = _comparison(">", operator.gt)
+    __ge__ = _comparison(">=", operator.ge)
 
     def __bool__(self) -> bool:
-        return self._data != 0.0
+        return _decided(self, "bool", None, self._data != 0.0)
 
-    # ------------------------------------------------------------ comparisons (by data)
+    def __float__(self) -> float:
+        return _decided(self, "float", None, self._data)
 
-    def __lt__(self, other: Value | Number) -> bool:
-        y = _compared(other)
-        return NotImplemented if y is None else self._data < y
+    def __int__(self) -> int:
+        return _decided(self, "int", None, int(self._data))
 
-    def __le__(self, other: Value | Number) -> bool:
-        y = _compared(other)
-        return NotImplemented if y is None else self._data <= y
-
-    def __gt__(self, other: Value | Number) -> bool:
-        y = _compared(other)
-        return NotImplemented if y is None else self._data > y
-
-    def __ge__(self, other: Value | Number) -> bool:
-        y = _compared(other)
-        return NotImplemented if y is None else self._data >= y
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return _decided(self, "round", ndigits, round(self._data, ndigits))
 
     # ------------------------------------------------------------ graph
 
@@ -330,8 +345,14 @@ class Value:
         return _with_constant(self, ops.LEAKY_RELU, require_number(slope, "leaky_relu slope"))
 
 
-def _compared(other: object) -> float | None:
-    return other._data if isinstance(other, Value) else as_number(other)
+_T = TypeVar("_T")
+
+
+def _decided(node: Value, kind: str, argument: Any, outcome: _T) -> _T:
+    tracer = state.tracer
+    if tracer is not None:
+        tracer.decided(kind, node, argument, outcome)
+    return outcome
 
 
 # ---------------------------------------------------------------- building nodes

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .readings import IEEE_MATH, ieee_pow, select, sign
+from .reductions import vmax
 from .value import Value
 
 __all__ = ["ValueMath"]
@@ -59,3 +60,7 @@ class ValueMath:
     @staticmethod
     def sign(x: Any) -> float:
         return sign(_data_of(x))
+
+    @staticmethod
+    def maximum(xs: Any) -> Any:
+        return vmax(xs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from autograd import Value, vsum
+from autograd import Value, vmax, vsum
 
 from ._checks import one_of, sequence
 
@@ -100,8 +100,8 @@ def _as_values(values: Sequence[Value | float], what: str) -> list[Value]:
 def softmax(values: Sequence[Value | float]) -> list[Value]:
     """exp(x_i) / Σ_j exp(x_j) for each i, without overflow.
 
-    The largest input is subtracted first (as a constant: softmax does not
-    change when every input moves by the same amount), so every ``exp`` is at
+    The largest input (``autograd.vmax``) is subtracted first: softmax does not
+    change when every input moves by the same amount, so every ``exp`` is at
     most 1 and logits like ``[1000, 1001]`` are fine.
 
     Args:
@@ -119,7 +119,7 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
         [0.2689, 0.7311]
     """
     xs = _as_values(values, "softmax")
-    largest = max(x.data for x in xs)
+    largest = vmax(xs)
     exps = [(x - largest).exp() for x in xs]
     total = vsum(exps)
     return [e / total for e in exps]
@@ -146,7 +146,7 @@ def log_softmax(values: Sequence[Value | float]) -> list[Value]:
         [-0.6931, -0.6931]
     """
     xs = _as_values(values, "log_softmax")
-    largest = max(x.data for x in xs)
+    largest = vmax(xs)
     shifted = [x - largest for x in xs]
     log_total = vsum([s.exp() for s in shifted]).log()
     return [s - log_total for s in shifted]
@@ -166,5 +166,5 @@ def logsumexp(values: Sequence[Value | float]) -> Value:
         TypeError: If ``values`` is not a sequence of Values or numbers.
     """
     xs = _as_values(values, "logsumexp")
-    largest = max(x.data for x in xs)
+    largest = vmax(xs)
     return vsum([(x - largest).exp() for x in xs]).log() + largest

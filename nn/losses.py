@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import Value, dot, vsum
+from autograd import Value, dot, vmax, vsum
 
 from ._checks import is_int, is_real, sequence, short_repr
 from .module import Module
@@ -240,37 +240,46 @@ def bce_with_logits(logit: Prediction, target: Target) -> Value:
     zs = [_as_value(z) for row in logit_rows for z in row]
     ys = [t for row in target_rows for t in row]
     for index, y in enumerate(ys):
-        if isinstance(y, Value) or not 0.0 <= y <= 1.0:
+        if not isinstance(y, Value) and not 0.0 <= y <= 1.0:
             raise ValueError(
                 f"bce_with_logits expects targets in {{0, 1}} (or probabilities in [0, 1]), "
                 f"got {y!r} at position {index}"
             )
-    # Σ softplus(z) - Σ y·z as one dot node whose start is the softplus sum.
-    total = dot([-float(y) for y in ys], zs, start=vsum([z.softplus() for z in zs]))
+    # Σ softplus(z) - Σ y·z as one dot node whose start is the softplus sum. Targets
+    # that are Values (numbers made inputs by jit) enter it as operands.
+    weights = [-y if isinstance(y, Value) else -float(y) for y in ys]
+    total = dot(weights, zs, start=vsum([z.softplus() for z in zs]))
     return _mean(total, len(zs))
 
 
 def cross_entropy(
-    logits: Sequence[Scalar] | Sequence[Sequence[Scalar]], target_index: int | Sequence[int]
+    logits: Sequence[Scalar] | Sequence[Sequence[Scalar]],
+    target_index: int | Sequence[float] | Sequence[int | Sequence[float]],
 ) -> Value:
     """Softmax cross-entropy: mean of log Σ_j exp(z_j) - z_target, via log-sum-exp.
 
     Computed as ``m + log Σ_j exp(z_j - m) - z_target`` with ``m`` the largest
-    logit, so no exp overflows and the log never sees 0.
+    logit (``autograd.vmax``), so no exp overflows and the log never sees 0.
+    A target may also be a distribution over the classes (one-hot, or soft
+    labels), as in PyTorch: the loss is then ``Σ_k t_k (log Σ_j exp(z_j) - z_k)``.
+    Inside a jit-compiled function, where plain numbers become Values, pass
+    one-hot targets: a class index that is a Value cannot pick a logit.
 
     Args:
         logits: One example's logits (a list, one per class), or a batch (a
             list of such lists).
-        target_index: The correct class: an int for one example, a list of
-            ints for a batch.
+        target_index: The correct class for each example (an int, or a list
+            of ints for a batch), or a distribution per example (a list of
+            one number or Value per class).
 
     Returns:
         A Value: the mean over examples.
 
     Raises:
         ValueError: If the batch size and number of targets differ, a logits
-            list is empty, or a target index is out of range.
-        TypeError: If a target index is not an int or a logit not a Value/number.
+            list is empty, a target index is out of range, or a distribution
+            has the wrong length or a number outside [0, 1].
+        TypeError: If a target is neither an int nor a list, or a logit not a Value/number.
 
     Example:
         >>> round(cross_entropy([Value(1000.0), Value(1000.0)], 0).data, 4)
@@ -279,30 +288,47 @@ def cross_entropy(
     if _is_scalar(logits):  # one logit is not a distribution over classes
         raise ValueError(f"cross_entropy expects a non-empty list of logits, got {short_repr(logits)}")
     rows, targets, batch = _examples(logits, target_index, "cross_entropy", _LOGITS)
-    logs: list[Value] = []
-    picked: list[Value] = []
-    shift = 0.0
+    count = len(rows)
+    # The mean of the per-example losses, as one dot node: weights and terms.
+    weights: list[Value | float] = []
+    terms: list[Value] = []
     for index, (row, target) in enumerate(zip(rows, targets, strict=True)):
         where = f" at example {index}" if batch else ""
+        zs = [_as_value(z) for z in row]
+        largest = vmax(zs)
+        log_total = largest + vsum([(z - largest).exp() for z in zs]).log()
+        if _is_list(target):
+            for t, z in zip(_distribution(target, len(zs), where), zs, strict=True):
+                share = t * (1.0 / count) if isinstance(t, Value) else t / count
+                weights += [share, -share]
+                terms += [log_total, z]
+            continue
         if not is_int(target):
             raise TypeError(
-                f"cross_entropy expects an int class index{where}, "
-                f"got {type(target).__name__}: {target!r}"
+                f"cross_entropy expects an int class index{where}, got "
+                f"{type(target).__name__}: {target!r} (or pass a list of probabilities per example)"
             )
         if not 0 <= int(target) < len(row):
             raise ValueError(
                 f"cross_entropy target index must be in [0, {len(row)}) for {len(row)} classes"
                 f"{where}, got {target}"
             )
-        zs = [_as_value(z) for z in row]
-        largest = max(z.data for z in zs)
-        logs.append(vsum([(z - largest).exp() for z in zs]).log())
-        picked.append(zs[int(target)])
-        shift += largest
-    count = len(rows)
-    # (Σ log-sum-exp - Σ z_target) / count as one dot node; the maxima are its constant.
-    weights = [1.0 / count] * count + [-1.0 / count] * count
-    return dot(weights, logs + picked, start=shift / count)
+        weights += [1.0 / count, -1.0 / count]
+        terms += [log_total, zs[int(target)]]
+    return dot(weights, terms)
+
+
+def _distribution(target: Any, classes: int, where: str) -> list[Value | float]:
+    row = list(sequence(target, f"cross_entropy expects a list of probabilities{where}"))
+    if len(row) != classes:
+        raise ValueError(
+            f"cross_entropy got {classes} logits but a distribution of {len(row)} targets{where}"
+        )
+    _check_row(row, "probability", "cross_entropy")
+    for t in row:
+        if not isinstance(t, Value) and not 0.0 <= t <= 1.0:
+            raise ValueError(f"cross_entropy expects probabilities in [0, 1]{where}, got {t!r}")
+    return row
 
 
 def hinge(score: Prediction, label: Target) -> Value:
@@ -310,7 +336,9 @@ def hinge(score: Prediction, label: Target) -> Value:
 
     Args:
         score: Raw scores (no activation): one example or a batch.
-        label: -1 or +1 per score (map 0/1 labels with ``2 * y - 1``).
+        label: -1 or +1 per score (map 0/1 labels with ``2 * y - 1``). A label
+            that is a Value (a number jit made an input) enters the margin
+            arithmetically, ``relu(1 - label·score)``, and is not checked.
 
     Returns:
         A Value: the mean over outputs and examples.
@@ -327,7 +355,9 @@ def hinge(score: Prediction, label: Target) -> Value:
     margins: list[Value] = []
     for row, labels in zip(score_rows, label_rows, strict=True):
         for s, y in zip(row, labels, strict=True):
-            if y == 1:
+            if isinstance(y, Value):
+                margins.append((1.0 - y * s).relu())
+            elif y == 1:
                 margins.append((1.0 - _as_value(s)).relu())
             elif y == -1:
                 margins.append((_as_value(s) + 1.0).relu())

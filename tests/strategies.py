@@ -43,6 +43,8 @@ def op_case(draw: st.DrawFn, op: Op) -> tuple[list[float], Any]:
     arity = op.test.arity if op.arity == VARIADIC else op.arity
     const = draw(st.sampled_from(op.test.consts))
     point = [draw(_coordinate(op)) for _ in range(arity)]
+    gaps = [abs(a - b) for i, a in enumerate(point) for b in point[i + 1:]]
+    assume(not gaps or min(gaps) > op.test.apart)
     return point, const
 
 

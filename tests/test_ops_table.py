@@ -88,7 +88,7 @@ def test_every_row_prints_its_forward_and_rule_as_python_source() -> None:
     print(table)  # the whole table as code, in pytest -s
     assert "tanh: out = tanh(x); d out = (1.0 - out * out)" in table
     assert "mul: out = x * y; d out = (y, x)" in table
-    assert "relu: out = select(x, x, 0.0); d out = (select(x, 1.0, 0.0))" in table
+    assert "relu: out = x if x > 0.0 else 0.0 if x <= 0.0 else x; d out = (1.0 if x > 0.0 else 0.0 if x <= 0.0 else x)" in table
     assert "add_const: out = x - 1.0; d out = (1.0)" in table
 
 

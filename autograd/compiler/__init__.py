@@ -1,0 +1,6 @@
+"""``autograd.jit``: trace a function once, replay it as generated straight-line Python."""
+
+from .jit import MAX_TRACES, JitError, Jitted, TraceRecord, jit
+from .tracer import is_tracing, per_call
+
+__all__ = ["MAX_TRACES", "JitError", "Jitted", "TraceRecord", "is_tracing", "jit", "per_call"]

@@ -1,0 +1,89 @@
+"""A compiled function's arguments: their structure (part of the cache key) and their numbers.
+
+Arguments may be numbers, Values, or lists and tuples of them, nested; bools,
+strings and None are fixed options (part of the key, like JAX's static
+arguments). Flattening walks them in a fixed order, so that the n-th number of
+one call is the n-th input of the program traced for that structure.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..value import Value
+
+__all__ = ["Flat", "flatten", "wrapped"]
+
+
+@dataclass
+class Flat:
+    """One call's arguments, flattened.
+
+    Attributes:
+        key: Their structure, hashable: container types and lengths, which
+            leaves are Values and which numbers, and the fixed options.
+        numbers: The plain numbers, in order.
+        names: A readable name for each number (``xs_3_1`` for ``xs[3][1]``).
+        values: The Values, in order.
+    """
+
+    key: Any = None
+    numbers: list[float] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+
+
+def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except (TypeError, ValueError):  # no signature, or it does not bind: positions will do
+        return [(f"arg{i}", value) for i, value in enumerate(args)] + sorted(kwargs.items())
+    return list(bound.arguments.items())
+
+
+def flatten(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Flat:
+    """Flatten one call's arguments (see :class:`Flat`).
+
+    Raises:
+        TypeError: If an argument holds something other than numbers, Values,
+            lists, tuples, bools, strings and None.
+    """
+    flat = Flat()
+    flat.key = tuple((name, _walk(value, (name,), flat)) for name, value in _bound(function, args, kwargs))
+    return flat
+
+
+def _walk(obj: Any, path: tuple[Any, ...], flat: Flat) -> Any:
+    if isinstance(obj, Value):
+        flat.values.append(obj)
+        return "Value"
+    if obj is None or isinstance(obj, (bool, str)):
+        return ("fixed", obj)
+    if isinstance(obj, numbers.Real):
+        flat.numbers.append(float(obj))
+        flat.names.append("_".join(map(str, path)))
+        return "number"
+    if isinstance(obj, (list, tuple)):
+        return (type(obj).__name__, tuple(_walk(item, (*path, i), flat) for i, item in enumerate(obj)))
+    where = str(path[0]) + "".join(f"[{index}]" for index in path[1:])
+    raise TypeError(
+        f"jit: argument {where} is a {type(obj).__name__}; expected numbers, Values, or lists "
+        "and tuples of them (bools, strings and None are allowed as fixed options)"
+    )
+
+
+def wrapped(obj: Any, wrap: Callable[[float], Value]) -> Any:
+    """``obj`` with every plain number replaced by ``wrap(number)``, containers rebuilt."""
+    if isinstance(obj, Value) or obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, numbers.Real):
+        return wrap(float(obj))
+    if isinstance(obj, list):
+        return [wrapped(item, wrap) for item in obj]
+    if isinstance(obj, tuple):
+        return tuple(wrapped(item, wrap) for item in obj)
+    return obj

@@ -1,0 +1,207 @@
+"""``jit``: trace a function once, replay it as generated straight-line Python.
+
+A :class:`Jitted` function keeps, for each structure of arguments, the
+programs traced for it (one per pattern of decisions, up to ``max_traces``).
+A call replays the first program whose decisions still hold; if none does, it
+traces again. A new program is trusted only after a second trace with the
+same decisions matches it exactly: a function whose numbers change from call
+to call (a random draw, a global, a ``.data`` read) is refused with the line
+that made the difference, instead of being replayed stale.
+
+Until a program is trusted, and whenever tracing is not possible (inside
+another trace, under ``detect_anomaly``, past ``max_traces``), calls run the
+function itself: they are correct, only not faster.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, ParamSpec
+
+from ..mode import state
+from ..value import Value
+from .arguments import flatten, wrapped
+from .codegen import generate
+from .program import Program, program_of
+from .runtime import Compiled, compile_source, run
+from .tracer import Diverged, Tracer, begin, end
+
+__all__ = ["MAX_TRACES", "JitError", "Jitted", "TraceRecord", "jit"]
+
+MAX_TRACES = 8
+"""Programs kept per argument structure before a function runs uncompiled."""
+
+_P = ParamSpec("_P")
+
+
+class JitError(ValueError):
+    """A function cannot be compiled faithfully; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One trace of a jit-compiled function.
+
+    Attributes:
+        reason: Why it was made ("first call", "a Value > 0.0 was False at …").
+        nodes: How many nodes the traced program computes.
+        lines: How many lines of Python were generated for it.
+        trace_seconds: Time to run the function while tracing.
+        compile_seconds: Time to generate and compile the code.
+    """
+
+    reason: str
+    nodes: int
+    lines: int
+    trace_seconds: float
+    compile_seconds: float
+
+
+@dataclass(eq=False)
+class _Entry:
+    program: Program
+    decisions: tuple[Any, ...]
+    compiled: Compiled
+    source: str
+    trusted: bool = False
+
+
+class Jitted(Generic[_P]):
+    """A function compiled by :func:`jit`; call it as the function itself.
+
+    Attributes:
+        traces: One :class:`TraceRecord` per trace, in order.
+    """
+
+    def __init__(self, function: Callable[_P, Value], max_traces: int = MAX_TRACES) -> None:
+        if not callable(function):
+            raise TypeError(f"jit expects a function, got {type(function).__name__}")
+        self._function = function
+        self._max_traces = max_traces
+        self._entries: dict[Any, list[_Entry]] = {}
+        self._gave_up: set[Any] = set()
+        self._name = getattr(function, "__qualname__", type(function).__name__)
+        self.traces: list[TraceRecord] = []
+        self._source = ""
+        functools.update_wrapper(self, function)
+
+    @property
+    def source(self) -> str:
+        """The generated forward and backward of the latest trace, as Python source."""
+        return self._source or f"# {self._name} has not been traced yet: call it once\n"
+
+    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> Value:
+        if state.tracer is not None or state.anomaly:
+            return self._function(*args, **kwargs)
+        flat = flatten(self._function, args, kwargs)
+        key = (flat.key, state.grad_enabled)
+        if key in self._gave_up:
+            return self._function(*args, **kwargs)
+        entries = self._entries.setdefault(key, [])
+        reason = "first call" if not entries else "second trace, to check the first"
+        for position, entry in enumerate(entries):
+            if not entry.trusted:
+                continue
+            numbers = (*flat.numbers, *(float(draw()) for draw in entry.program.drawn.values()))
+            inputs = (*flat.values, *entry.program.inputs[len(flat.values):])
+            try:
+                result = run(entry.compiled, inputs, numbers)
+            except Diverged as diverged:
+                reason = entry.program.guards[diverged.args[0]].describe()
+                continue
+            if position:
+                entries.insert(0, entries.pop(position))  # the pattern seen last is tried first
+            return result
+        if len(entries) >= self._max_traces:
+            self._gave_up.add(key)
+            warnings.warn(
+                f"jit: {self._name} took {len(entries)} different patterns of decisions "
+                f"(the latest: {reason}); it now runs uncompiled for these arguments",
+                stacklevel=2,
+            )
+            return self._function(*args, **kwargs)
+        return self._trace(entries, flat, args, kwargs, reason)
+
+    def _trace(self, entries: list[_Entry], flat: Any, args: Any, kwargs: Any, reason: str) -> Value:
+        tracer = Tracer()
+        start = time.perf_counter()
+        begin(tracer)
+        try:
+            output = self._function(*wrapped(args, tracer.wrap_number), **wrapped(kwargs, tracer.wrap_number))
+        finally:
+            end()
+        traced = time.perf_counter() - start
+        if not isinstance(output, Value):
+            raise TypeError(f"jit expects {self._name} to return a Value, got {type(output).__name__}")
+        program = program_of(output, tracer, flat.values)
+        signature = program.signature()
+        decisions = signature[2]
+        for entry in entries:
+            if entry.decisions == decisions:
+                if entry.program.signature() != signature:
+                    raise JitError(_nondeterminism(self._name, entry.program, program))
+                entry.trusted = True
+                return output
+        start = time.perf_counter()
+        number = len(self.traces) + 1
+        generated = generate(program, f"{self._name}, trace {number}: {reason}", flat.names)
+        compiled = compile_source(program, generated.source, f"<jit {self._name} #{number}>")
+        entries.append(_Entry(program, decisions, compiled, generated.source))
+        self._source = generated.source
+        self.traces.append(
+            TraceRecord(reason, len(program.steps), generated.lines, traced, time.perf_counter() - start)
+        )
+        return output
+
+
+def _nondeterminism(name: str, first: Program, second: Program) -> str:
+    where = "its numbers"
+    for one, other in zip(first.steps, second.steps, strict=False):
+        if one.op is not other.op or one.const != other.const:
+            origin = other.node._origin
+            where = f"the {other.op.name} at {origin}" if origin is not None else f"a {other.op.name}"
+            break
+    return (
+        f"jit: {name} gave two different programs for the same arguments and decisions "
+        f"({where} changed between calls): it uses numbers that change from call to call "
+        "(random draws, globals, .data reads). Pass them as arguments, or draw them with "
+        "autograd.per_call(draw) so every replay draws anew"
+    )
+
+
+def jit(function: Callable[_P, Value], *, max_traces: int = MAX_TRACES) -> Jitted[_P]:
+    """Compile ``function`` (which builds a graph and returns a Value) into straight-line Python.
+
+    Nothing happens until the first call. A call with a new structure of
+    arguments (list lengths, nesting, which are Values) traces the function
+    and generates Python for its forward and backward passes; later calls
+    replay that code. Plain-number arguments are inputs (they may change);
+    Value arguments and the Values the function reaches (a model's
+    parameters) are read at every call and receive ``.grad`` from
+    ``backward``. Decisions the function takes on Values (comparisons,
+    ``bool``, ``float``, ``int``, ``round``) are checked at every replay, and a
+    new pattern of decisions is traced anew.
+
+    Args:
+        function: Builds a graph from numbers and Values and returns one Value.
+        max_traces: Patterns of decisions kept per structure of arguments;
+            past it the function runs uncompiled, with a warning.
+
+    Returns:
+        A :class:`Jitted` function: call it like ``function``; ``.source``
+        shows the generated code, ``.traces`` what was traced and why.
+
+    Example:
+        >>> from autograd import Value
+        >>> w = Value(0.5, label="w")
+        >>> step = jit(lambda x: (w * x).tanh())
+        >>> for x in (1.0, 2.0, 3.0):
+        ...     step(x).backward()
+        >>> round(w.grad, 6)
+        0.953003
+    """
+    return Jitted(function, max_traces)
