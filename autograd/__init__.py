@@ -7,7 +7,7 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from .compiler import JitError, jit, per_call
+from .compiler import JitError, is_tracing, jit, per_call
 from .explorer import explore
 from .extend import apply
 from .functional import grad, hessian
@@ -49,6 +49,7 @@ __all__ = [
     "hessian",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "is_tracing",
     "jit",
     "linear",
     "no_grad",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from autograd import Value
+from autograd import Value, is_tracing, per_call
 
 from ._checks import probability, sequence
 from .module import Module
@@ -55,6 +55,13 @@ class Dropout(Module):
             return list(values)
         draw = self._rng.random if self._rng is not None else random.random
         scale = 1.0 / (1.0 - p)
+        if is_tracing():
+            # Under autograd.jit each mask is an input that every replay draws
+            # anew, in the same order, rather than a number fixed into the trace.
+            def mask() -> float:
+                return scale if draw() >= p else 0.0
+
+            return [value * per_call(mask) for value in values]
         # A dropped unit stays a node (times 0.0) so drawings show where it went.
         return [value * scale if draw() >= p else value * 0.0 for value in values]
 

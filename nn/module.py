@@ -19,14 +19,20 @@ name, as in PyTorch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from autograd import Value
+from autograd.anomaly import register_library
 
 from ._checks import is_finite_real, short_repr, strict_bool
 
 __all__ = ["LoadResult", "Module"]
+
+# Every nn module imports this one: from now on, anomaly messages and generated
+# code name the user's line that called nn, not the line inside nn.
+register_library(os.path.dirname(os.path.abspath(__file__)))
 
 
 class LoadResult(NamedTuple):

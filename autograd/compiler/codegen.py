@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..source import NAMESPACE, Expr, SourceMath, as_expr
 from ..value import Value
+from .layout import Block, Part, lay_out
 from .program import Program, Step
 from .tracer import Guard
 
@@ -61,11 +62,9 @@ def generate(program: Program, title: str, number_names: Iterable[str] = ()) -> 
     forward = _forward(program, names)
     backward = _backward(program, names)
     defined = {names[node] for node in (*program.inputs, *program.numbers, *(s.node for s in program.steps))}
-    used = [name for name in dict.fromkeys(_IDENTIFIER.findall("\n".join(backward))) if name in defined]
-    saved = _tuple(used)
-    forward.append(f"    return {names[program.output]}, ({saved})")
-    lines = [f"# {title}", "", "def forward(inputs, numbers):", *forward, "", "",
-             "def backward(saved):", f"    {saved} = saved" if used else "    pass", *backward]
+    backward_text = "\n".join(line for _, block in backward.statements for line in block)
+    saved = [name for name in dict.fromkeys(_IDENTIFIER.findall(backward_text)) if name in defined]
+    lines = lay_out(f"# {title}", forward, backward, saved)
     return Generated("\n".join(lines) + "\n", len(lines))
 
 
@@ -107,8 +106,6 @@ def _usable(label: str) -> bool:
 
 
 def _tuple(names: list[str]) -> str:
-    if not names:
-        return "()"
     return ", ".join(names) + ("," if len(names) == 1 else "")
 
 
@@ -122,32 +119,32 @@ def _where(step: Step) -> str:
 # ---------------------------------------------------------------- forward
 
 
-def _forward(program: Program, names: _Names) -> list[str]:
-    lines = []
-    if program.inputs:
-        lines.append(f"    {_tuple([names[node] for node in program.inputs])} = inputs")
-    if program.numbers:
-        lines.append(f"    {_tuple([names[node] for node in program.numbers])} = numbers")
+def _forward(program: Program, names: _Names) -> Part:
+    starts = [(names[node], "unpack inputs") for node in program.inputs]
+    starts += [(names[node], "unpack numbers") for node in program.numbers]
+    statements: list[Block] = []
     known = {*program.inputs, *program.numbers, *program.constants}
-    pending = list(enumerate(program.guards))
-    pending = _emit_guards(pending, known, names, lines)
+    pending = _emit_guards(list(enumerate(program.guards)), known, names, statements)
     for step in program.steps:
         operands = [names.expr(operand) for operand in step.operands]
         value = as_expr(step.op.call_forward(SourceMath, operands, step.const))
-        lines.append(f"    {names[step.node]} = {value.text}  {_where(step)}")
+        name = names[step.node]
+        statements.append((name, [f"    {name} = {value.text}  {_where(step)}"]))
         known.add(step.node)
-        pending = _emit_guards(pending, known, names, lines)
-    return lines
+        pending = _emit_guards(pending, known, names, statements)
+    return Part(statements, starts, names[program.output])
 
 
 def _emit_guards(
-    pending: list[tuple[int, Guard]], known: set[Value], names: _Names, lines: list[str]
+    pending: list[tuple[int, Guard]], known: set[Value], names: _Names, statements: list[Block]
 ) -> list[tuple[int, Guard]]:
+    """Write the checks whose numbers are all known now; return the others."""
     waiting = []
     for index, guard in pending:
         needs = [guard.node, *([guard.other] if isinstance(guard.other, Value) else [])]
         if all(node in known for node in needs):
-            lines.append(f"    if {_failed(guard, names)}: raise Diverged({index})  # {guard.describe()}")
+            line = f"    if {_failed(guard, names)}: raise Diverged({index})  # {guard.describe()}"
+            statements.append((None, [line]))
         else:
             waiting.append((index, guard))
     return waiting
@@ -172,7 +169,7 @@ def _failed(guard: Guard, names: _Names) -> str:
 # ---------------------------------------------------------------- backward
 
 
-def _backward(program: Program, names: _Names) -> list[str]:
+def _backward(program: Program, names: _Names) -> Part:
     """The backward pass: one block per node, skipped while its gradient is exactly 0.
 
     As in the engine's sweep, a node whose gradient is 0 passes nothing on;
@@ -182,9 +179,10 @@ def _backward(program: Program, names: _Names) -> list[str]:
     needs = _needing_gradients(program)
     constant: dict[Value, float] = {}  # gradients known while generating
     variable: dict[Value, float] = {}  # gradients kept in a local, with its starting value
-    body: list[str] = []
+    statements: list[Block] = []
     if program.output in needs:
-        body.append(f"    # g_{names[program.output]} = 1.0: the output's gradient with respect to itself")
+        seed = f"    # g_{names[program.output]} = 1.0: the output's gradient with respect to itself"
+        statements.append((None, [seed]))
         constant[program.output] = 1.0
     for step in reversed(program.steps):
         node = step.node
@@ -211,26 +209,13 @@ def _backward(program: Program, names: _Names) -> list[str]:
                 variable[operand] = constant.pop(operand, 0.0)
             block.append(f"{indent}g_{names[operand]} += {term.text}")
         if block:  # a block of constants only leaves nothing to write
-            body += [header, *block]
-    lines = _initialisations(variable, names)
+            statements.append((None, [header, *block]))
+    starts = [(f"g_{names[node]}", Expr.constant(start).text) for node, start in variable.items()]
     gradients = [
         f"g_{names[node]}" if node in variable else Expr.constant(constant.get(node, 0.0)).text
         for node in program.inputs
     ]
-    return [*lines, *body, f"    return ({_tuple(gradients)})"]
-
-
-def _initialisations(variable: dict[Value, float], names: _Names, per_line: int = 12) -> list[str]:
-    """``g_a = g_b = ... = 0.0``: every accumulator, before the first block that may add to it."""
-    by_start: dict[float, list[str]] = {}
-    for node, start in variable.items():
-        by_start.setdefault(start, []).append(f"g_{names[node]}")
-    lines = []
-    for start, accumulators in by_start.items():
-        for first in range(0, len(accumulators), per_line):
-            chunk = accumulators[first : first + per_line]
-            lines.append(f"    {' = '.join(chunk)} = {Expr.constant(start).text}")
-    return lines
+    return Part(statements, starts, f"({_tuple(gradients)})" if gradients else "()")
 
 
 def _needing_gradients(program: Program) -> set[Value]:

@@ -30,10 +30,15 @@ from .program import Program, program_of
 from .runtime import Compiled, compile_source, run
 from .tracer import Diverged, Tracer, begin, end
 
-__all__ = ["MAX_TRACES", "JitError", "Jitted", "TraceRecord", "jit"]
+__all__ = ["MAX_LINES", "MAX_TRACES", "JitError", "Jitted", "TraceRecord", "jit"]
 
 MAX_TRACES = 8
 """Programs kept per argument structure before a function runs uncompiled."""
+
+MAX_LINES = 600_000
+"""The largest program compiled, in generated lines: about 40,000 nodes of a network, whose
+compiling takes about 15 s and 2 GB here; past it a replay would have to run very often to
+pay back its compile time."""
 
 _P = ParamSpec("_P")
 
@@ -51,13 +56,15 @@ class TraceRecord:
         nodes: How many nodes the traced program computes.
         lines: How many lines of Python were generated for it.
         trace_seconds: Time to run the function while tracing.
-        compile_seconds: Time to generate and compile the code.
+        generate_seconds: Time to write the code.
+        compile_seconds: Time for CPython to compile it.
     """
 
     reason: str
     nodes: int
     lines: int
     trace_seconds: float
+    generate_seconds: float
     compile_seconds: float
 
 
@@ -149,12 +156,21 @@ class Jitted(Generic[_P]):
         start = time.perf_counter()
         number = len(self.traces) + 1
         generated = generate(program, f"{self._name}, trace {number}: {reason}", flat.names)
+        written = time.perf_counter()
+        if generated.lines > MAX_LINES:
+            raise JitError(
+                f"jit: {self._name} traced to {len(program.steps):,} nodes, {generated.lines:,} lines "
+                f"of Python (the limit is {MAX_LINES:,}); compiling them would cost more than "
+                "replaying them saves. Trace one example at a time: jit a function of one "
+                "example and call it in a loop over the batch"
+            )
         compiled = compile_source(program, generated.source, f"<jit {self._name} #{number}>")
         entries.append(_Entry(program, decisions, compiled, generated.source))
         self._source = generated.source
-        self.traces.append(
-            TraceRecord(reason, len(program.steps), generated.lines, traced, time.perf_counter() - start)
-        )
+        self.traces.append(TraceRecord(
+            reason, len(program.steps), generated.lines, traced,
+            written - start, time.perf_counter() - written,
+        ))
         return output
 
 

@@ -1,0 +1,290 @@
+"""autograd.jit: replays equal the engine, structures and decisions are cache keys, nothing stale."""
+
+from __future__ import annotations
+
+import linecache
+import math
+import random
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import JitError, Value, detect_anomaly, grad, jit, no_grad, per_call
+from autograd.source import NAMESPACE
+
+
+def _twins(seed: int = 0) -> tuple[nn.MLP, nn.MLP]:
+    return (nn.MLP(2, [8, 8, 1], activation="relu", seed=seed),
+            nn.MLP(2, [8, 8, 1], activation="relu", seed=seed))
+
+
+def _loss_fn(model: nn.MLP) -> Any:
+    params = model.parameters()
+
+    def loss_fn(xs: list[list[float]], ys: list[float]) -> Value:
+        scores = [model(x)[0] for x in xs]
+        return nn.hinge(scores, ys) + 1e-4 * nn.l2(params)
+
+    return loss_fn
+
+
+def test_the_readme_example_trains_exactly_as_the_uncompiled_function() -> None:
+    X, y = nn.moons(n=40, noise=0.1, seed=0)
+    labels = [1.0 if t == 1 else -1.0 for t in y]
+    plain, compiled = _twins()
+    loss_plain, step = _loss_fn(plain), jit(_loss_fn(compiled))
+    opt_plain = nn.SGD(plain.parameters(), lr=0.1)
+    opt_compiled = nn.SGD(compiled.parameters(), lr=0.1)
+    for _ in range(6):
+        a, b = loss_plain(X, labels), step(X, labels)
+        for optimizer, loss in ((opt_plain, a), (opt_compiled, b)):
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        assert b.data == a.data
+    assert [p.data for p in compiled.parameters()] == [p.data for p in plain.parameters()]
+    assert len(step.traces) == 1 and step.traces[0].reason == "first call"
+    assert "def forward(inputs, numbers):" in step.source and "def backward(saved):" in step.source
+
+
+def test_the_result_is_a_value_whose_backward_accumulates_into_the_same_leaves() -> None:
+    w = Value(0.5, label="w")
+    step = jit(lambda x: (w * x).tanh())
+    plain_w = Value(0.5)
+    for x in (1.0, 2.0, 3.0, 4.0):
+        step(x).backward()
+        (plain_w * x).tanh().backward()
+    assert w.grad == plain_w.grad  # leaves accumulate across calls until zeroed
+    result = step(5.0)
+    assert isinstance(result, Value) and result.op == "jit" and result.parents == (w,)
+    assert grad(result, [w])[0].data == pytest.approx(5.0 * (1 - math.tanh(2.5) ** 2), rel=1e-15)
+    with pytest.raises(TypeError, match=r"create_graph=True\) cannot differentiate through a jit"):
+        grad(result, [w], create_graph=True)
+
+
+def test_value_arguments_receive_gradients_and_plain_numbers_do_not() -> None:
+    def f(a: Value, b: float) -> Value:
+        return (a * b + a * a).sigmoid()
+
+    step = jit(f)
+    for k in range(4):
+        a, plain = Value(0.1 * k), Value(0.1 * k)
+        out = step(a, 1.5 + k)
+        out.backward()
+        f(plain, 1.5 + k).backward()
+        assert out.data == f(Value(0.1 * k), 1.5 + k).data
+        assert a.grad == plain.grad
+
+
+def test_a_new_argument_structure_is_a_new_trace() -> None:
+    w = Value(2.0)
+    step = jit(lambda xs: sum(w * x for x in xs))
+    for size in (3, 3, 3, 5, 5, 5, 3):
+        assert step([1.0] * size).data == 2.0 * size
+    assert [t.reason for t in step.traces] == ["first call", "first call"]
+
+
+def test_fixed_options_are_part_of_the_key_and_other_objects_are_refused() -> None:
+    w = Value(2.0)
+
+    def f(x: float, kind: str) -> Value:
+        return w * x if kind == "times" else w + x
+
+    step = jit(f)
+    assert [step(3.0, "times").data for _ in range(3)] == [6.0] * 3
+    assert [step(3.0, "plus").data for _ in range(3)] == [5.0] * 3
+    with pytest.raises(TypeError, match=r"argument x is a dict; expected numbers, Values"):
+        step({"a": 1.0}, "times")  # type: ignore[arg-type]
+
+
+def test_a_function_that_returns_a_number_is_refused() -> None:
+    with pytest.raises(TypeError, match="to return a Value, got float"):
+        jit(lambda x: 1.0)(2.0)
+
+
+# ---------------------------------------------------------------- never stale
+
+
+def test_a_random_number_drawn_inside_is_refused_on_the_second_trace() -> None:
+    w = Value(1.0)
+    step = jit(lambda x: w * x * random.random())
+    step(1.0)
+    with pytest.raises(JitError, match=r"mul_const at test_jit.py:\d+ .*changed between calls.*per_call"):
+        step(1.0)
+
+
+def test_per_call_draws_anew_on_every_replay_in_the_same_order() -> None:
+    def run(compiled: bool) -> list[float]:
+        rng = random.Random(7)
+        w = Value(1.0)
+
+        def f(x: float) -> Value:
+            return w * x * per_call(lambda: rng.random())
+
+        step = jit(f) if compiled else f
+        return [step(2.0).data for _ in range(5)]
+
+    assert run(compiled=True) == run(compiled=False)
+    assert len(set(run(compiled=True))) == 5
+
+
+def test_dropout_masks_are_drawn_anew_on_every_replay() -> None:
+    def run(compiled: bool) -> list[float]:
+        model = nn.MLP(2, [6, 1], activation="tanh", seed=3, dropout=0.5)
+        fn = _loss_fn(model)
+        step = jit(fn) if compiled else fn
+        losses = []
+        for _ in range(5):
+            loss = step([[0.5, -1.0], [1.0, 0.3]], [1.0, -1.0])
+            model.zero_grad()
+            loss.backward()
+            losses.append(loss.data)
+        return losses
+
+    assert run(compiled=True) == run(compiled=False)
+
+
+def test_reading_data_while_tracing_warns_where() -> None:
+    w = Value(1.0)
+    step = jit(lambda x: w * (x * w.data))
+    with pytest.warns(UserWarning, match=r"\.data was read at test_jit.py:\d+ .*fixed into the trace"):
+        step(1.0)
+
+
+def test_a_changed_parameter_is_read_afresh_and_a_stale_backward_is_refused() -> None:
+    w = Value(1.0)
+    step = jit(lambda x: w * x)
+    for _ in range(3):
+        step(2.0)
+    w.data = 5.0
+    out = step(2.0)
+    assert out.data == 10.0
+    w.data = 6.0
+    with pytest.raises(ValueError, match="was changed after the graph"):
+        out.backward()
+
+
+def test_no_grad_inside_the_function_is_recomputed_but_passes_no_gradient() -> None:
+    w = Value(1.5)
+
+    def f(x: float) -> Value:
+        with no_grad():
+            scale = w * 2.0  # a number that follows w, without a gradient
+        return w * scale * x
+
+    step = jit(f)
+    for k in range(4):
+        w.grad = 0.0
+        out = step(1.0 + k)
+        out.backward()
+        assert out.data == w.data * (w.data * 2.0) * (1.0 + k)
+        assert w.grad == w.data * 2.0 * (1.0 + k)  # through w only, not through scale
+        w.data += 0.25
+
+
+def test_under_anomaly_mode_the_function_runs_uncompiled_and_names_the_line() -> None:
+    x = Value(0.0)
+    step = jit(lambda v: v.log())
+    for _ in range(3):
+        step(x)
+    with detect_anomaly(), pytest.raises(ArithmeticError, match=r"log at test_jit.py:\d+"):
+        step(x)
+
+
+def test_non_finite_results_come_from_the_engine_not_from_straight_line_floats() -> None:
+    x = Value(1.0)
+    step = jit(lambda v: (v - 1.0).sqrt() + v)
+    for _ in range(3):
+        out = step(x)
+    x.grad = 0.0
+    out.backward()
+    assert out.data == 1.0 and x.grad == math.inf  # sqrt'(0): engine's IEEE result
+
+
+# ---------------------------------------------------------------- the generated code
+
+
+def test_generated_code_names_labels_and_comments_each_line_with_the_users_line() -> None:
+    w, b = Value(0.5, label="w"), Value(0.1, label="b")
+    step = jit(lambda x: (w * x + b).sigmoid())
+    for _ in range(3):
+        step(2.0)
+    source = step.source
+    assert "w, b = inputs" in source and "x, = numbers" in source
+    assert "t2 = sigmoid(t1)  # sigmoid at test_jit.py:" in source
+    assert "g_t1 += t2 * (1.0 - t2)" in source  # the seed's 1.0 folded away
+    assert " * 1.0" not in source and " + 0.0" not in source
+
+
+def test_a_traceback_through_generated_code_shows_its_line_and_the_users(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w = Value(0.5)
+    step = jit(lambda x: (w * x).tanh())
+    for _ in range(3):
+        step(1.0)
+
+    def broken(x: float) -> float:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(step._entries[next(iter(step._entries))][0].compiled.forward.__globals__, "tanh", broken)
+    with pytest.raises(RuntimeError) as caught:
+        step(1.0)
+    frames = [frame for frame in caught.traceback if str(frame.path).startswith("<jit")]
+    assert frames
+    line = linecache.getline(str(frames[0].path), frames[0].lineno + 1)
+    assert "tanh" in line and "test_jit.py:" in line
+    assert NAMESPACE["tanh"] is math.tanh  # the shared namespace is untouched
+
+
+def test_past_the_trace_limit_it_warns_once_and_runs_uncompiled() -> None:
+    w = Value(1.5)
+
+    def power(x: Value) -> Value:
+        out = w
+        for _ in range(int(x)):  # a decision: how many times depends on x
+            out = out * w
+        return out
+
+    step = jit(power, max_traces=2)
+    with pytest.warns(UserWarning, match=r"2 different patterns of decisions.*int\(a Value\) was \d at test_jit.py:\d+") as caught:
+        results = [step(Value(float(n))).data for n in (1, 1, 2, 2, 1, 2, 3, 3, 4)]
+    assert results == [1.5 ** (n + 1) for n in (1, 1, 2, 2, 1, 2, 3, 3, 4)]
+    assert len(caught) == 1
+    assert len(step.traces) == 2
+
+
+def test_a_large_program_is_cut_into_chunks_and_still_equals_the_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autograd.compiler import layout
+
+    monkeypatch.setattr(layout, "CHUNK_LINES", 40)
+    model = nn.MLP(2, [4, 4, 1], activation="relu", seed=1)
+    fn = _loss_fn(model)
+    step = jit(fn)
+    X = [[0.1 * k, -0.2 * k] for k in range(12)]
+    labels = [1.0 if k % 2 else -1.0 for k in range(12)]
+    for _ in range(3):
+        model.zero_grad()
+        compiled = step(X, labels)
+        compiled.backward()
+    grads = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    plain = fn(X, labels)
+    plain.backward()
+    assert compiled.data == plain.data and grads == [p.grad for p in model.parameters()]
+    assert "def forward_1(v):" in step.source and "def backward_1(v, g):" in step.source
+
+
+def test_a_program_too_large_to_pay_back_its_compile_time_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autograd.compiler import jitted as jit_module
+
+    monkeypatch.setattr(jit_module, "MAX_LINES", 100)
+    model = nn.MLP(2, [4, 4, 1], activation="relu", seed=1)
+    step = jit(_loss_fn(model))
+    with pytest.raises(JitError, match=r"traced to [\d,]+ nodes, [\d,]+ lines .*Trace one example at a time"):
+        step([[0.1 * k, 0.2] for k in range(10)], [1.0] * 10)
