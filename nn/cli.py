@@ -46,7 +46,14 @@ from .cli_args import (
     seed_arg,
     unit_interval_arg,
 )
-from .cli_train import DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_NOISE, VALIDATION_FRACTION, train_command
+from .cli_train import (
+    DEFAULT_EPOCHS,
+    DEFAULT_LR,
+    DEFAULT_NOISE,
+    JIT_DEFAULT,
+    VALIDATION_FRACTION,
+    train_command,
+)
 from .evaluate import predict
 from .functional import ACTIVATIONS
 from .init import INITS
@@ -127,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--patience", type=non_negative_int_arg, default=0,
                        help=f"early stopping patience in epochs (0: off), at most {MAX_COUNT:,}; holds out "
                        f"{round(100 * VALIDATION_FRACTION)}%% of the training points for validation")
+    group.add_argument("--jit", action=argparse.BooleanOptionalAction, default=JIT_DEFAULT,
+                       help="compile each batch's loss with autograd.jit (traced once per batch "
+                       "shape, then replayed as generated Python)")
     group.add_argument("--seed", type=seed_arg, default=0,
                        help="seed for the data, the split, the initial weights and the batch order "
                        "(an integer in [-2**63, 2**63))")

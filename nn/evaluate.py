@@ -99,15 +99,29 @@ def evaluate(
         model.train(previous_mode)
 
 
-def measure(forward: Forward, bound: Objective, X: Sequence[Sequence[float]]) -> tuple[float, float | None]:
-    """``(loss, accuracy or None)`` of ``forward`` on checked data, without recording a graph."""
+def measure(
+    forward: Forward,
+    bound: Objective,
+    X: Sequence[Sequence[float]],
+    compiled: Any = None,
+    targets: Sequence[Any] = (),
+) -> tuple[float, float | None]:
+    """``(loss, accuracy or None)`` of ``forward`` on checked data, without recording a graph.
+
+    With ``compiled`` (``nn.compiled.batch_loss``'s function), the pass is
+    replayed from generated code, on ``targets`` (``nn.compiled.jit_targets``).
+    """
+    indices = range(len(X))
     with no_grad():
-        outputs = [forward(x) for x in X]
-        indices = range(len(X))
-        value = bound.value(outputs, indices).data
+        if compiled is not None:
+            _, (value, numbers) = compiled(list(X), list(targets))
+        else:
+            outputs = [forward(x) for x in X]
+            value = bound.value(outputs, indices).data
+            numbers = [[output.data for output in out] for out in outputs]
     if bound.classify is None:
         return value, None
-    return value, bound.correct(outputs, indices) / len(X)
+    return value, bound.correct(numbers, indices) / len(X)
 
 
 def predict(model: Module, X: Sequence[Sequence[float]]) -> list[list[float]]:

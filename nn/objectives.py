@@ -63,14 +63,16 @@ class Objective:
             )
         return result
 
-    def correct(self, outputs: Outputs, indices: Sequence[int]) -> int:
-        """How many of the examples at ``indices`` ``outputs`` classify correctly (0 for regression)."""
+    def correct(self, outputs: Sequence[Sequence[float]], indices: Sequence[int]) -> int:
+        """How many of the examples at ``indices`` their ``outputs`` (numbers) classify correctly.
+
+        0 for regression.
+        """
         if self.classify is None or self.classes is None:
             return 0
         classify, classes = self.classify, self.classes
         return sum(
-            classify([value.data for value in out]) == classes[i]
-            for out, i in zip(outputs, indices, strict=True)
+            classify(list(out)) == classes[i] for out, i in zip(outputs, indices, strict=True)
         )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..value import Value
 
-__all__ = ["Flat", "flatten", "wrapped"]
+__all__ = ["Flat", "aux_values", "flatten", "with_numbers", "wrapped"]
 
 
 @dataclass
@@ -87,3 +87,23 @@ def wrapped(obj: Any, wrap: Callable[[float], Value]) -> Any:
     if isinstance(obj, tuple):
         return tuple(wrapped(item, wrap) for item in obj)
     return obj
+
+
+def aux_values(aux: Any) -> list[Value]:
+    """The Values in ``aux`` (nested lists and tuples), in order."""
+    if isinstance(aux, Value):
+        return [aux]
+    if isinstance(aux, (list, tuple)):
+        return [value for item in aux for value in aux_values(item)]
+    return []
+
+
+def with_numbers(aux: Any, numbers: Any) -> Any:
+    """``aux`` with its Values replaced, in order, by the floats ``numbers`` yields."""
+    if isinstance(aux, Value):
+        return next(numbers)
+    if isinstance(aux, list):
+        return [with_numbers(item, numbers) for item in aux]
+    if isinstance(aux, tuple):
+        return tuple(with_numbers(item, numbers) for item in aux)
+    return aux

@@ -40,7 +40,7 @@ class Generated:
     """The source of one program, and what its functions take and give.
 
     Attributes:
-        source: ``forward(inputs, numbers) -> (output, saved)`` and
+        source: ``forward(inputs, numbers) -> (output, aux, saved)`` and
             ``backward(saved) -> gradients``, one per input, in input order.
         lines: How many lines it has.
     """
@@ -106,7 +106,7 @@ def _usable(label: str) -> bool:
 
 
 def _tuple(names: list[str]) -> str:
-    return ", ".join(names) + ("," if len(names) == 1 else "")
+    return ", ".join(names) + ("," if len(names) == 1 else "")  # "" for none: () once wrapped
 
 
 def _where(step: Step) -> str:
@@ -132,7 +132,8 @@ def _forward(program: Program, names: _Names) -> Part:
         statements.append((name, [f"    {name} = {value.text}  {_where(step)}"]))
         known.add(step.node)
         pending = _emit_guards(pending, known, names, statements)
-    return Part(statements, starts, names[program.output])
+    aux = [names.expr(node).text for node in program.aux]
+    return Part(statements, starts, f"{names[program.output]}, ({_tuple(aux)})")
 
 
 def _emit_guards(

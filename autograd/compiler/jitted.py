@@ -20,11 +20,11 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, ParamSpec
+from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 from ..mode import state
 from ..value import Value
-from .arguments import flatten, wrapped
+from .arguments import aux_values, flatten, with_numbers, wrapped
 from .codegen import generate
 from .program import Program, program_of
 from .runtime import Compiled, compile_source, run
@@ -41,6 +41,7 @@ compiling takes about 15 s and 2 GB here; past it a replay would have to run ver
 pay back its compile time."""
 
 _P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class JitError(ValueError):
@@ -74,21 +75,25 @@ class _Entry:
     decisions: tuple[Any, ...]
     compiled: Compiled
     source: str
+    aux: Any  # the structure of the aux Values, for the numbers a replay gives
     trusted: bool = False
 
 
-class Jitted(Generic[_P]):
+class Jitted(Generic[_P, _R]):
     """A function compiled by :func:`jit`; call it as the function itself.
 
     Attributes:
         traces: One :class:`TraceRecord` per trace, in order.
     """
 
-    def __init__(self, function: Callable[_P, Value], max_traces: int = MAX_TRACES) -> None:
+    def __init__(
+        self, function: Callable[_P, Any], max_traces: int = MAX_TRACES, has_aux: bool = False
+    ) -> None:
         if not callable(function):
             raise TypeError(f"jit expects a function, got {type(function).__name__}")
         self._function = function
         self._max_traces = max_traces
+        self._has_aux = has_aux
         self._entries: dict[Any, list[_Entry]] = {}
         self._gave_up: set[Any] = set()
         self._name = getattr(function, "__qualname__", type(function).__name__)
@@ -101,13 +106,13 @@ class Jitted(Generic[_P]):
         """The generated forward and backward of the latest trace, as Python source."""
         return self._source or f"# {self._name} has not been traced yet: call it once\n"
 
-    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> Value:
+    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if state.tracer is not None or state.anomaly:
-            return self._function(*args, **kwargs)
+            return self._uncompiled(args, kwargs)
         flat = flatten(self._function, args, kwargs)
         key = (flat.key, state.grad_enabled)
         if key in self._gave_up:
-            return self._function(*args, **kwargs)
+            return self._uncompiled(args, kwargs)
         entries = self._entries.setdefault(key, [])
         reason = "first call" if not entries else "second trace, to check the first"
         for position, entry in enumerate(entries):
@@ -116,13 +121,15 @@ class Jitted(Generic[_P]):
             numbers = (*flat.numbers, *(float(draw()) for draw in entry.program.drawn.values()))
             inputs = (*flat.values, *entry.program.inputs[len(flat.values):])
             try:
-                result = run(entry.compiled, inputs, numbers)
+                result, aux = run(entry.compiled, inputs, numbers)
             except Diverged as diverged:
                 reason = entry.program.guards[diverged.args[0]].describe()
                 continue
             if position:
                 entries.insert(0, entries.pop(position))  # the pattern seen last is tried first
-            return result
+            if self._has_aux:
+                return cast(_R, (result, with_numbers(entry.aux, iter(aux))))
+            return cast(_R, result)
         if len(entries) >= self._max_traces:
             self._gave_up.add(key)
             warnings.warn(
@@ -130,21 +137,44 @@ class Jitted(Generic[_P]):
                 f"(the latest: {reason}); it now runs uncompiled for these arguments",
                 stacklevel=2,
             )
-            return self._function(*args, **kwargs)
+            return self._uncompiled(args, kwargs)
         return self._trace(entries, flat, args, kwargs, reason)
 
-    def _trace(self, entries: list[_Entry], flat: Any, args: Any, kwargs: Any, reason: str) -> Value:
+    def _uncompiled(self, args: Any, kwargs: Any) -> _R:
+        output, aux = self._split(self._function(*args, **kwargs))
+        return self._joined(output, aux)
+
+    def _split(self, result: Any) -> tuple[Value, Any]:
+        """(the Value, the aux structure) of what the function returned, checked."""
+        if self._has_aux:
+            if not (isinstance(result, tuple) and len(result) == 2):
+                raise TypeError(
+                    f"jit(has_aux=True) expects {self._name} to return (a Value, aux), "
+                    f"got {type(result).__name__}"
+                )
+            result, aux = result
+        else:
+            aux = None
+        if not isinstance(result, Value):
+            raise TypeError(f"jit expects {self._name} to return a Value, got {type(result).__name__}")
+        return result, aux
+
+    def _joined(self, output: Value, aux: Any) -> _R:
+        if not self._has_aux:
+            return cast(_R, output)
+        return cast(_R, (output, with_numbers(aux, (value._data for value in aux_values(aux)))))
+
+    def _trace(self, entries: list[_Entry], flat: Any, args: Any, kwargs: Any, reason: str) -> _R:
         tracer = Tracer()
         start = time.perf_counter()
         begin(tracer)
         try:
-            output = self._function(*wrapped(args, tracer.wrap_number), **wrapped(kwargs, tracer.wrap_number))
+            result = self._function(*wrapped(args, tracer.wrap_number), **wrapped(kwargs, tracer.wrap_number))
         finally:
             end()
         traced = time.perf_counter() - start
-        if not isinstance(output, Value):
-            raise TypeError(f"jit expects {self._name} to return a Value, got {type(output).__name__}")
-        program = program_of(output, tracer, flat.values)
+        output, aux = self._split(result)
+        program = program_of(output, tracer, flat.values, aux_values(aux))
         signature = program.signature()
         decisions = signature[2]
         for entry in entries:
@@ -152,7 +182,7 @@ class Jitted(Generic[_P]):
                 if entry.program.signature() != signature:
                     raise JitError(_nondeterminism(self._name, entry.program, program))
                 entry.trusted = True
-                return output
+                return self._joined(output, aux)
         start = time.perf_counter()
         number = len(self.traces) + 1
         generated = generate(program, f"{self._name}, trace {number}: {reason}", flat.names)
@@ -165,13 +195,13 @@ class Jitted(Generic[_P]):
                 "example and call it in a loop over the batch"
             )
         compiled = compile_source(program, generated.source, f"<jit {self._name} #{number}>")
-        entries.append(_Entry(program, decisions, compiled, generated.source))
+        entries.append(_Entry(program, decisions, compiled, generated.source, aux))
         self._source = generated.source
         self.traces.append(TraceRecord(
             reason, len(program.steps), generated.lines, traced,
             written - start, time.perf_counter() - written,
         ))
-        return output
+        return self._joined(output, aux)
 
 
 def _nondeterminism(name: str, first: Program, second: Program) -> str:
@@ -189,7 +219,19 @@ def _nondeterminism(name: str, first: Program, second: Program) -> str:
     )
 
 
-def jit(function: Callable[_P, Value], *, max_traces: int = MAX_TRACES) -> Jitted[_P]:
+@overload
+def jit(
+    function: Callable[_P, Value], *, max_traces: int = ..., has_aux: Literal[False] = False
+) -> Jitted[_P, Value]: ...
+
+
+@overload
+def jit(
+    function: Callable[_P, tuple[Value, Any]], *, max_traces: int = ..., has_aux: Literal[True]
+) -> Jitted[_P, tuple[Value, Any]]: ...
+
+
+def jit(function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: bool = False) -> Jitted[_P, Any]:
     """Compile ``function`` (which builds a graph and returns a Value) into straight-line Python.
 
     Nothing happens until the first call. A call with a new structure of
@@ -206,6 +248,10 @@ def jit(function: Callable[_P, Value], *, max_traces: int = MAX_TRACES) -> Jitte
         function: Builds a graph from numbers and Values and returns one Value.
         max_traces: Patterns of decisions kept per structure of arguments;
             past it the function runs uncompiled, with a warning.
+        has_aux: The function returns ``(value, aux)``: ``aux`` holds Values
+            (nested in lists and tuples) whose numbers are wanted beside the
+            result, such as a model's outputs for its accuracy; the call then
+            returns ``(value, aux)`` with those Values replaced by floats.
 
     Returns:
         A :class:`Jitted` function: call it like ``function``; ``.source``
@@ -220,4 +266,4 @@ def jit(function: Callable[_P, Value], *, max_traces: int = MAX_TRACES) -> Jitte
         >>> round(w.grad, 6)
         0.953003
     """
-    return Jitted(function, max_traces)
+    return Jitted(function, max_traces, has_aux)

@@ -52,6 +52,7 @@ class Program:
     """See the module docstring."""
 
     output: Value
+    aux: tuple[Value, ...]
     inputs: tuple[Value, ...]
     numbers: tuple[Value, ...]
     steps: tuple[Step, ...]
@@ -73,13 +74,14 @@ class Program:
         )
         constants = tuple(sorted((index[node], node._data) for node in self.constants))
         guards = tuple((guard.kind, index.get(guard.node), _plain(guard.other, index), guard.outcome) for guard in self.guards)
-        return steps, constants, guards, index[self.output]
+        return steps, constants, guards, index[self.output], tuple(index[node] for node in self.aux)
 
     def _named(self) -> list[Value]:
-        return [*self.inputs, *self.numbers, *sorted(self.constants, key=id), *(step.node for step in self.steps)]
+        return [*self.inputs, *self.numbers, *sorted(self.constants, key=lambda node: node._data),
+                *(step.node for step in self.steps)]
 
-    def rebuild(self, inputs: Sequence[Value], numbers: Sequence[float]) -> Value:
-        """The program run by the engine on ``inputs`` (Values) and ``numbers``: the output Value.
+    def rebuild(self, inputs: Sequence[Value], numbers: Sequence[float]) -> tuple[Value, list[Value]]:
+        """The program run by the engine on ``inputs`` (Values) and ``numbers``: output and aux Values.
 
         Raises:
             Diverged: If a decision comes out differently than in the trace.
@@ -98,8 +100,7 @@ class Program:
         for index, guard in enumerate(self.guards):
             if not guard.holds(values):
                 raise Diverged(index)
-        result: Value = values[self.output]
-        return result
+        return values[self.output], [values[node] for node in self.aux]
 
 
 def _plain(value: Any, index: dict[Value, int] | None = None) -> Any:
@@ -108,11 +109,14 @@ def _plain(value: Any, index: dict[Value, int] | None = None) -> Any:
     return value
 
 
-def program_of(output: Value, tracer: Tracer, arguments: Sequence[Value]) -> Program:
+def program_of(
+    output: Value, tracer: Tracer, arguments: Sequence[Value], aux: Sequence[Value] = ()
+) -> Program:
     """The program of a traced call that returned ``output``.
 
     Args:
         output: What the traced function returned.
+        aux: Values whose numbers the call reports beside it (no gradient).
         tracer: What the trace recorded.
         arguments: The Value arguments, in argument order (they come first among the inputs).
     """
@@ -129,7 +133,7 @@ def program_of(output: Value, tracer: Tracer, arguments: Sequence[Value]) -> Pro
     # in the same order; then what only the decisions need.
     decided = [guard.other for guard in tracer.guards if isinstance(guard.other, Value)]
     decided += [guard.node for guard in tracer.guards]
-    stack: list[tuple[Value, bool]] = [(node, False) for node in reversed(decided)]
+    stack: list[tuple[Value, bool]] = [(node, False) for node in reversed([*aux, *decided])]
     stack.append((output, False))
     while stack:
         node, expanded = stack.pop()
@@ -157,6 +161,7 @@ def program_of(output: Value, tracer: Tracer, arguments: Sequence[Value]) -> Pro
     numbers = (*tracer.numbers, *tracer.drawn)
     return Program(
         output=output,
+        aux=tuple(aux),
         inputs=(*arguments, *externals),
         numbers=numbers,
         steps=tuple(steps),

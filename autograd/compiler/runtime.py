@@ -36,7 +36,7 @@ class Compiled:
     """A program's generated functions."""
 
     program: Program
-    forward: Callable[[Sequence[float], Sequence[float]], tuple[float, tuple[float, ...]]]
+    forward: Callable[[Sequence[float], Sequence[float]], tuple[float, tuple[float, ...], Any]]
     backward: Callable[[tuple[float, ...]], tuple[float, ...]]
     filename: str
 
@@ -66,7 +66,7 @@ class Call:
     inputs: tuple[Value, ...]
     numbers: tuple[float, ...]
     saved: tuple[float, ...] | None
-    rebuilt: tuple[Value, tuple[Value, ...]] | None = field(default=None)
+    rebuilt: tuple[Value, list[Value], tuple[Value, ...]] | None = field(default=None)
 
     def gradients(self, F: Any) -> tuple[float, ...]:
         """d output / d input for each input, on floats."""
@@ -88,14 +88,17 @@ class Call:
     def _engine_gradients(self) -> tuple[float, ...]:
         if self.rebuilt is None:
             self.rebuilt = rebuild(self.compiled.program, self.inputs, self.numbers)
-        output, leaves = self.rebuilt
+        output, _, leaves = self.rebuilt
         return tuple(g._data for g in grad(output, leaves))
 
 
-def rebuild(program: Program, inputs: Sequence[Value], numbers: Sequence[float]) -> tuple[Value, tuple[Value, ...]]:
-    """The program run by the engine on fresh leaves holding ``inputs``' numbers."""
+def rebuild(
+    program: Program, inputs: Sequence[Value], numbers: Sequence[float]
+) -> tuple[Value, list[Value], tuple[Value, ...]]:
+    """The program run by the engine on fresh leaves holding ``inputs``' numbers: output, aux, leaves."""
     leaves = tuple(Value(value._data) for value in inputs)
-    return program.rebuild(leaves, numbers), leaves
+    output, aux = program.rebuild(leaves, numbers)
+    return output, aux, leaves
 
 
 def _forward_unused(F: Any, xs: Sequence[Any], c: Call) -> Any:
@@ -114,16 +117,23 @@ COMPILED = Op(
 """The row of a compiled call's node (not in the table: it is made only by jit)."""
 
 
-def run(compiled: Compiled, inputs: tuple[Value, ...], numbers: tuple[float, ...]) -> Value:
-    """Run ``compiled`` on this call's inputs: the output node (raises :class:`Diverged`)."""
+def run(
+    compiled: Compiled, inputs: tuple[Value, ...], numbers: tuple[float, ...]
+) -> tuple[Value, tuple[float, ...]]:
+    """Run ``compiled`` on this call's inputs: the output node and the aux numbers.
+
+    Raises:
+        Diverged: If a decision comes out differently than in the trace.
+    """
     data = [value._data for value in inputs]
     call = Call(compiled, inputs, numbers, None)
     try:
-        output, saved = compiled.forward(data, numbers)
+        output, aux, saved = compiled.forward(data, numbers)
         if math.isfinite(output):
             call.saved = saved
-            return record(COMPILED, inputs, output, call)
+            return record(COMPILED, inputs, output, call), aux
     except (ArithmeticError, ValueError):
         pass
     call.rebuilt = rebuild(compiled.program, inputs, numbers)
-    return record(COMPILED, inputs, call.rebuilt[0]._data, call)
+    rebuilt, aux_values, _ = call.rebuilt
+    return record(COMPILED, inputs, rebuilt._data, call), tuple(value._data for value in aux_values)
