@@ -40,7 +40,8 @@ class Generated:
     """The source of one program, and what its functions take and give.
 
     Attributes:
-        source: ``forward(inputs, numbers) -> (output, aux, saved)`` and
+        source: ``forward(inputs, numbers) -> (output, saved)`` (``(output, aux,
+            saved)`` when the program has aux values) and
             ``backward(saved) -> gradients``, one per input, in input order.
         lines: How many lines it has.
     """
@@ -132,8 +133,10 @@ def _forward(program: Program, names: _Names) -> Part:
         statements.append((name, [f"    {name} = {value.text}  {_where(step)}"]))
         known.add(step.node)
         pending = _emit_guards(pending, known, names, statements)
-    aux = [names.expr(node).text for node in program.aux]
-    return Part(statements, starts, f"{names[program.output]}, ({_tuple(aux)})")
+    result = names[program.output]
+    if program.aux:  # the numbers wanted beside the result come between it and the saved values
+        result += f", ({_tuple([names.expr(node).text for node in program.aux])})"
+    return Part(statements, starts, result)
 
 
 def _emit_guards(

@@ -36,7 +36,7 @@ class Compiled:
     """A program's generated functions."""
 
     program: Program
-    forward: Callable[[Sequence[float], Sequence[float]], tuple[float, tuple[float, ...], Any]]
+    forward: Callable[[Sequence[float], Sequence[float]], Any]
     backward: Callable[[tuple[float, ...]], tuple[float, ...]]
     filename: str
 
@@ -128,7 +128,10 @@ def run(
     data = [value._data for value in inputs]
     call = Call(compiled, inputs, numbers, None)
     try:
-        output, aux, saved = compiled.forward(data, numbers)
+        if compiled.program.aux:
+            output, aux, saved = compiled.forward(data, numbers)
+        else:
+            (output, saved), aux = compiled.forward(data, numbers), ()
         if math.isfinite(output):
             call.saved = saved
             return record(COMPILED, inputs, output, call), aux
