@@ -209,9 +209,8 @@ class Value:
                 f"the data of a Value made by {self._op.name} cannot be assigned: it is the "
                 "result of its operands; assign a leaf's data, or use .detach() for a new leaf"
             )
-        self._data = require_number(value, "Value.data")
-        clock.now += 1  # graphs built from this Value before now are stale
-        self._stamp = clock.now
+        self._data = value if type(value) is float else require_number(value, "Value.data")
+        self._stamp = clock.now = clock.now + 1  # graphs built from this Value before are stale
 
     # ------------------------------------------------------------ introspection
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..value import Value
 
-__all__ = ["Flat", "aux_values", "flatten", "with_numbers", "wrapped"]
+__all__ = ["Flat", "aux_values", "flatten", "names_of", "with_numbers", "wrapped"]
 
 
 @dataclass
@@ -27,13 +27,11 @@ class Flat:
         key: Their structure, hashable: container types and lengths, which
             leaves are Values and which numbers, and the fixed options.
         numbers: The plain numbers, in order.
-        names: A readable name for each number (``xs_3_1`` for ``xs[3][1]``).
         values: The Values, in order.
     """
 
     key: Any = None
     numbers: list[float] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
     values: list[Value] = field(default_factory=list)
 
 
@@ -46,18 +44,41 @@ def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str
 
 
 def flatten(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Flat:
-    """Flatten one call's arguments (see :class:`Flat`).
+    """Flatten one call's arguments (see :class:`Flat`); ``names`` is left empty (see :func:`names_of`).
 
     Raises:
         TypeError: If an argument holds something other than numbers, Values,
             lists, tuples, bools, strings and None.
     """
     flat = Flat()
-    flat.key = tuple((name, _walk(value, (name,), flat)) for name, value in _bound(function, args, kwargs))
+    bound = _bound(function, args, kwargs)
+    try:
+        flat.key = tuple((name, _walk(value, flat)) for name, value in bound)
+    except TypeError:
+        for name, value in bound:  # again, slowly, to say where
+            _walk_named(value, (name,), [])
+        raise
     return flat
 
 
-def _walk(obj: Any, path: tuple[Any, ...], flat: Flat) -> Any:
+_FLOATS = {float}
+
+
+def _walk(obj: Any, flat: Flat) -> Any:
+    """The structure of ``obj`` for the cache key; its numbers and Values go into ``flat``.
+
+    Runs on every call, so the common cases come first: a list of floats (a row
+    of a batch) is taken whole.
+    """
+    kind = type(obj)
+    if kind is list or kind is tuple:
+        if obj and set(map(type, obj)) == _FLOATS:
+            flat.numbers.extend(obj)
+            return (kind.__name__, len(obj))
+        return (kind.__name__, tuple([_walk(item, flat) for item in obj]))
+    if kind is float:
+        flat.numbers.append(obj)
+        return "number"
     if isinstance(obj, Value):
         flat.values.append(obj)
         return "Value"
@@ -65,10 +86,30 @@ def _walk(obj: Any, path: tuple[Any, ...], flat: Flat) -> Any:
         return ("fixed", obj)
     if isinstance(obj, numbers.Real):
         flat.numbers.append(float(obj))
-        flat.names.append("_".join(map(str, path)))
         return "number"
     if isinstance(obj, (list, tuple)):
-        return (type(obj).__name__, tuple(_walk(item, (*path, i), flat) for i, item in enumerate(obj)))
+        return (type(obj).__name__, tuple([_walk(item, flat) for item in obj]))
+    raise TypeError(f"jit: unsupported argument of type {type(obj).__name__}")
+
+
+def names_of(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
+    """A readable name for each number of the arguments, in :func:`flatten`'s order (``xs_3_1``)."""
+    names: list[str] = []
+    for name, value in _bound(function, args, kwargs):
+        _walk_named(value, (name,), names)
+    return names
+
+
+def _walk_named(obj: Any, path: tuple[Any, ...], names: list[str]) -> None:
+    if isinstance(obj, Value) or obj is None or isinstance(obj, (bool, str)):
+        return
+    if isinstance(obj, numbers.Real):
+        names.append("_".join(map(str, path)))
+        return
+    if isinstance(obj, (list, tuple)):
+        for index, item in enumerate(obj):
+            _walk_named(item, (*path, index), names)
+        return
     where = str(path[0]) + "".join(f"[{index}]" for index in path[1:])
     raise TypeError(
         f"jit: argument {where} is a {type(obj).__name__}; expected numbers, Values, or lists "

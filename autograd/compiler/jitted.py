@@ -24,7 +24,7 @@ from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 from ..mode import state
 from ..value import Value
-from .arguments import aux_values, flatten, with_numbers, wrapped
+from .arguments import aux_values, flatten, names_of, with_numbers, wrapped
 from .codegen import generate
 from .program import Program, program_of
 from .runtime import Compiled, compile_source, run
@@ -185,7 +185,8 @@ class Jitted(Generic[_P, _R]):
                 return self._joined(output, aux)
         start = time.perf_counter()
         number = len(self.traces) + 1
-        generated = generate(program, f"{self._name}, trace {number}: {reason}", flat.names)
+        names = names_of(self._function, args, kwargs)
+        generated = generate(program, f"{self._name}, trace {number}: {reason}", names)
         written = time.perf_counter()
         if generated.lines > MAX_LINES:
             raise JitError(
