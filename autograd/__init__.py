@@ -7,12 +7,13 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from .extend import apply
-from .functional import grad, hessian
+from .extend import DefinedOp, apply, define_op
+from .functional import grad, hessian, jacobian, jvp
 from .gradcheck import GradcheckError, gradcheck
 from .graph import StaleGraphError
+from .hooks import RemovableHandle
 from .mode import enable_grad, is_grad_enabled, no_grad
-from .op import Op
+from .op import VARIADIC, Op, TestSpec
 from .ops import TABLE
 from .reductions import dot, linear, vsum
 from .value import Value
@@ -30,12 +31,17 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "TABLE",
+    "VARIADIC",
     "AnomalyError",
+    "DefinedOp",
     "GradcheckError",
     "Op",
+    "RemovableHandle",
     "StaleGraphError",
+    "TestSpec",
     "Value",
     "apply",
+    "define_op",
     "detect_anomaly",
     "dot",
     "draw_dot",
@@ -45,6 +51,8 @@ __all__ = [
     "hessian",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "jacobian",
+    "jvp",
     "linear",
     "no_grad",
     "vsum",

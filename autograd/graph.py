@@ -24,6 +24,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from . import hooks
 from ._numbers import describe
 from .anomaly import check_backward
 from .mode import state
@@ -156,15 +157,22 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
     A node whose gradient is exactly 0 passes nothing on, and its local
     derivatives are not computed: under a relu that is off or a hinge margin
     that is met, nothing flows back, whatever the derivative would be there.
+
+    Gradient hooks (``Value.register_hook``) run on a node's complete gradient
+    before it is passed on, and on a leaf's after the sweep. When no hook is
+    registered anywhere, ``hooked`` is False and the loop is as without hooks.
     """
+    hooked = bool(hooks.live)
+    on_values = F is not FloatMath
     if root._op is None:  # a leaf: nothing to propagate
+        if hooked and getattr(root, "_hooks", None):
+            seed = hooks.run_hooks(root, seed, on_values)
         if into is None:
             root.grad += seed
         else:
             into[root] = seed
         return
     order = order_under(root)
-    on_floats = F is FloatMath
     watch = state.anomaly
     if into is None:
         for node in order:
@@ -172,14 +180,21 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
         root.grad = seed
     else:
         into[root] = seed
+    leaves = hooks.set_aside_leaves(itertools.chain((root,), order), into) if hooked else ()
     for node in itertools.chain((root,), order):
         grad_out = node.grad if into is None else into.get(node, 0.0)
+        if hooked and getattr(node, "_hooks", None):  # the slot is unset until a hook is added
+            grad_out = hooks.run_hooks(node, grad_out, on_values)
+            if into is None:
+                node.grad = grad_out
+            else:
+                into[node] = grad_out
         if grad_out == 0.0:  # a Value is never == 0.0: Values compare by identity
             continue
         op: Op = node._op  # type: ignore[assignment]  # the order holds op nodes only
         parents = node._parents
         local: Any
-        if not on_floats:
+        if on_values:
             local = op.local(F, parents, node, node._const)
             if watch:
                 check_backward(node, grad_out, local)
@@ -214,6 +229,8 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
         else:
             for parent, derivative in zip(parents, local, strict=True):
                 parent.grad += grad_out * derivative
+    if leaves:
+        hooks.finish_leaves(leaves, into, on_values)
 
 
 def _accumulate(into: dict[Any, Any], parents: Iterable[Node], local: Iterable[Any], grad_out: Any) -> None:

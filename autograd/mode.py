@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 
 __all__ = [
     "CHECK",
+    "FORWARD",
     "OFF",
     "RECORD",
     "WATCH",
@@ -36,6 +37,7 @@ OFF = 0  # ops give leaves: no graph
 RECORD = 1  # ops record their op and operands
 WATCH = 2  # ops record, and anomaly mode checks every result
 CHECK = 3  # ops give leaves, and anomaly mode checks every result
+FORWARD = 4  # jvp is running: ops carry tangents (graph and checks as the other switches say)
 
 
 class ThreadState(threading.local):
@@ -46,12 +48,16 @@ class ThreadState(threading.local):
         self.anomaly = False
         self.recording = RECORD
         self.saved: list[tuple[bool, bool]] = []  # what each open context manager restores
+        # jvp's side table (Value -> tangent) while it runs; see autograd.forward_mode.
+        self.tangents: dict[Any, float] | None = None
 
     def set(self, *, grad_enabled: bool, anomaly: bool) -> None:
         """Switch, and recompute the combined field node building reads."""
         self.grad_enabled = grad_enabled
         self.anomaly = anomaly
-        if anomaly:
+        if self.tangents is not None:  # forward mode: record() reads the other switches itself
+            self.recording = FORWARD
+        elif anomaly:
             self.recording = WATCH if grad_enabled else CHECK
         else:
             self.recording = RECORD if grad_enabled else OFF

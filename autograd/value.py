@@ -19,8 +19,10 @@ from typing import Any, cast
 from . import ops
 from ._numbers import as_number, require_number
 from .anomaly import Origin, check_forward
+from .forward_mode import push_tangent
 from .graph import clock, order_under, reverse_sweep
-from .mode import OFF, RECORD, WATCH, state
+from .hooks import Hook, RemovableHandle, register
+from .mode import FORWARD, OFF, RECORD, state
 from .op import Op
 from .readings import FloatMath
 
@@ -120,7 +122,8 @@ class Value:
     """
 
     __slots__ = (
-        "_const", "_data", "_op", "_order", "_origin", "_parents", "_stamp", "grad", "label"
+        "_const", "_data", "_hooks", "_op", "_order", "_origin", "_parents", "_stamp", "grad",
+        "label",
     )
 
     _data: float
@@ -132,6 +135,7 @@ class Value:
     _order: tuple[tuple[Value, ...], int] | None
     _stamp: int  # the write clock when this node was built or its data last written
     _origin: Origin | None  # where it was made, under detect_anomaly
+    # _hooks: left unset (no cost in record()) until register_hook; see autograd.hooks.
 
     def __init__(self, data: Number, label: str = "") -> None:
         number = as_number(data)
@@ -281,6 +285,37 @@ class Value:
         seed = grad._data if isinstance(grad, Value) else require_number(grad, "backward grad")
         reverse_sweep(self, seed)
 
+    def register_hook(self, hook: Hook) -> RemovableHandle:
+        """Call ``hook(grad)`` with this Value's gradient each time ``backward`` or ``grad`` computes it.
+
+        When: for an op node, as soon as the sweep reaches it, before anything
+        is passed on to its operands; for a leaf, after the sweep, on this
+        call's gradient alone, before it is added to ``.grad`` (as PyTorch's
+        ``Tensor.register_hook`` on a leaf). A number returned replaces the
+        gradient (what is passed on and shown as ``.grad``, what a leaf adds
+        to ``.grad``, what ``grad`` returns); None keeps it. Several hooks run
+        in registration order, each on the previous one's result; a gradient of
+        exactly 0 is given to hooks too. Under ``grad(..., create_graph=True)``
+        the hook receives a Value and may return one.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook (also a context
+            manager). It does not keep this Value alive.
+
+        Raises:
+            TypeError: If ``hook`` is not callable, or (during the sweep)
+                returns something other than a number, a Value or None.
+
+        Example:
+            >>> w = Value(3.0)
+            >>> handle = w.register_hook(lambda g: max(-1.0, min(1.0, g)))  # clip
+            >>> (w * w).backward()
+            >>> w.grad
+            1.0
+            >>> handle.remove()
+        """
+        return register(self, hook)
+
     # ------------------------------------------------------------ arithmetic, from the table
 
     __add__ = _operator(ops.ADD, ops.ADD_CONST)
@@ -345,11 +380,12 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
         out._parents = ()
         out._const = None
         out._origin = None
-    else:  # anomaly mode: check the result, remember the user's line
-        origin = check_forward(op.name, parents, data, const)
-        recorded = recording == WATCH
+    else:  # anomaly mode and/or a jvp running: rare, so the switches are read one by one
+        recorded = state.grad_enabled
+        out._origin = check_forward(op.name, parents, data, const) if state.anomaly else None
         out._op = op if recorded else None
         out._parents = parents if recorded else ()
         out._const = const if recorded else None
-        out._origin = origin
+        if recording == FORWARD:
+            push_tangent(out, op, parents, const)
     return out

@@ -16,7 +16,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("autograd",)
 # Modules that may import more than the standard library, and what.
-THIRD_PARTY = {"autograd._drawing": {"graphviz"}, "autograd.viz": {"graphviz"}}
+THIRD_PARTY = {
+    "autograd._drawing": {"graphviz"},
+    "autograd.viz": {"graphviz"},
+    "autograd.testing": {"hypothesis"},  # an extra: valuegrad[testing]
+}
 
 
 def _modules(package: str) -> dict[str, Path]:

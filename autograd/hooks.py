@@ -1,0 +1,163 @@
+"""Gradient hooks: where ``Value.register_hook`` keeps them, and how the sweep runs them.
+
+A hook is a function of a gradient, ``hook(grad) -> replacement or None``,
+run by :func:`autograd.graph.reverse_sweep` once per sweep on each Value that
+has hooks and is under the root (see ``Value.register_hook`` for when).
+
+Where hooks live, and why:
+
+* A Value's ``_hooks`` slot holds a :class:`Hooks` (a dict: handle number
+  -> hook, in registration order). The slot is set only by ``register_hook``:
+  ``record()`` never touches it, so building a node costs nothing more.
+* A :class:`RemovableHandle` holds that object weakly, and its key: not the
+  Value. Keeping a handle keeps nothing alive, and the library adds no
+  reference cycle. (A hook closure that refers to its own Value makes the
+  cycle Value -> hooks -> closure -> Value, which the collector frees, as in
+  PyTorch; ``remove()`` breaks it.)
+* :data:`live` is a weak set of the :class:`Hooks` that are not empty. A sweep
+  asks it once whether any hook exists anywhere; when none does, as in
+  every ordinary training step, the sweep runs exactly as it would without
+  hooks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+from ._numbers import as_number
+from .anomaly import check_hook
+from .mode import state
+
+__all__ = ["Hook", "Hooks", "RemovableHandle", "finish_leaves", "live", "register", "run_hooks", "set_aside_leaves"]
+
+Hook = Callable[[Any], Any]
+"""``hook(grad) -> number, Value or None``: the gradient in, a replacement (or None to keep it) out."""
+
+
+class Hooks:
+    """The hooks of one Value, by handle number, in registration order; false when empty."""
+
+    __slots__ = ("__weakref__", "by_key")
+
+    def __init__(self) -> None:
+        self.by_key: dict[int, Hook] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_key)
+
+
+live: weakref.WeakSet[Hooks] = weakref.WeakSet()
+"""Every non-empty :class:`Hooks`: while it is empty, sweeps look for no hooks."""
+
+_numbers = itertools.count()  # handle numbers; next() on a count is atomic in CPython
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``remove()`` unregisters the hook (a context manager too)."""
+
+    __slots__ = ("_hooks", "_key")
+
+    def __init__(self, hooks: Hooks, key: int) -> None:
+        self._hooks = weakref.ref(hooks)
+        self._key = key
+
+    def remove(self) -> None:
+        """Unregister the hook; removing it again, or after its Value is gone, does nothing."""
+        hooks = self._hooks()
+        if hooks is None:
+            return
+        hooks.by_key.pop(self._key, None)
+        if not hooks:
+            live.discard(hooks)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+    def __repr__(self) -> str:
+        hooks = self._hooks()
+        state_ = "registered" if hooks is not None and self._key in hooks.by_key else "removed"
+        return f"<RemovableHandle {self._key}: {state_}>"
+
+
+def register(node: Any, hook: Hook) -> RemovableHandle:
+    """Add ``hook`` to ``node``'s hooks (after any it already has)."""
+    if not callable(hook):
+        raise TypeError(
+            f"register_hook expects a function of the gradient, got {type(hook).__name__}: {hook!r}"
+        )
+    hooks: Hooks | None = getattr(node, "_hooks", None)  # unset until the first hook
+    if hooks is None:
+        hooks = node._hooks = Hooks()
+    key = next(_numbers)
+    hooks.by_key[key] = hook
+    live.add(hooks)
+    return RemovableHandle(hooks, key)
+
+
+def run_hooks(node: Any, grad: Any, on_values: bool) -> Any:
+    """``node``'s hooks applied in turn to ``grad``: each sees the previous one's replacement."""
+    for hook in tuple(node._hooks.by_key.values()):  # a snapshot: a hook may remove itself
+        result = hook(grad)
+        if result is None:
+            continue
+        grad = _replacement(result, hook, node, on_values)
+        if state.anomaly:
+            check_hook(node, hook, grad)
+    return grad
+
+
+def _replacement(result: Any, hook: Hook, node: Any, on_values: bool) -> Any:
+    if on_values and isinstance(result, type(node)):
+        return result
+    number = as_number(result)
+    if number is not None:
+        return number
+    name = getattr(hook, "__qualname__", repr(hook))
+    if isinstance(result, type(node)):
+        raise TypeError(
+            f"hook {name} returned a Value during a sweep on floats; return a number "
+            "(its .data), or use grad(..., create_graph=True), where hooks work on Values"
+        )
+    expected = "a number, a Value or None" if on_values else "a number or None"
+    raise TypeError(f"hook {name} returned {type(result).__name__}: {result!r}; expected {expected}")
+
+
+# ---------------------------------------------------------------- leaves
+
+
+def set_aside_leaves(nodes: Iterable[Any], into: dict[Any, Any] | None) -> list[tuple[Any, Any]]:
+    """The leaves with hooks under ``nodes`` (the root and its order), each with its ``.grad``.
+
+    For ``backward`` (``into`` None) their ``.grad`` is set to 0.0 for the
+    sweep, so that afterwards it holds exactly this sweep's gradient, which
+    the hooks see before it is added to the saved value.
+    """
+    found: dict[Any, Any] = {}
+    for node in nodes:
+        for parent in node._parents:
+            if parent._op is None and getattr(parent, "_hooks", None) and parent not in found:
+                found[parent] = parent.grad
+                if into is None:
+                    parent.grad = 0.0
+    return list(found.items())
+
+
+def finish_leaves(leaves: list[tuple[Any, Any]], into: dict[Any, Any] | None, on_values: bool) -> None:
+    """Run each set-aside leaf's hooks on its gradient from this sweep, then store it."""
+    for leaf, saved in leaves:
+        if into is None:
+            leaf.grad = saved + run_hooks(leaf, leaf.grad, on_values)
+        else:
+            into[leaf] = run_hooks(leaf, into.get(leaf, 0.0), on_values)
