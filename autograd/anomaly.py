@@ -127,7 +127,14 @@ def check_forward(op_name: str, operands: Sequence[Any], data: float, const: Any
                 f"{_source_of(operand)}"
             )
     # Finite operands, or a different kind of non-finite one (inf - inf is nan): made here.
-    raise AnomalyError(f"{where}: made {data!r} from {describe_operands(operands, const)}")
+    # Say where operands made by other ops came from: the bad input may have been made there.
+    sources = [
+        f"operand {position} from {operand._op.name} at {operand.origin}"
+        for position, operand in enumerate(operands[:4])
+        if operand._op is not None and operand.origin is not None
+    ]
+    came = f" ({'; '.join(sources)})" if sources else ""
+    raise AnomalyError(f"{where}: made {data!r} from {describe_operands(operands, const)}{came}")
 
 
 def _same_kind(operand: float, result: float) -> bool:

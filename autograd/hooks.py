@@ -119,19 +119,16 @@ def run_hooks(node: Any, grad: Any, on_values: bool) -> Any:
 
 
 def _replacement(result: Any, hook: Hook, node: Any, on_values: bool) -> Any:
-    if on_values and isinstance(result, type(node)):
-        return result
+    if isinstance(result, type(node)):  # a Value: kept on Values; on floats, its data
+        return result if on_values else result._data
     number = as_number(result)
-    if number is not None:
-        return number
-    name = getattr(hook, "__qualname__", repr(hook))
-    if isinstance(result, type(node)):
+    if number is None:
+        name = getattr(hook, "__qualname__", repr(hook))
         raise TypeError(
-            f"hook {name} returned a Value during a sweep on floats; return a number "
-            "(its .data), or use grad(..., create_graph=True), where hooks work on Values"
+            f"hook {name} returned {type(result).__name__}: {result!r}; "
+            "expected a number, a Value or None"
         )
-    expected = "a number, a Value or None" if on_values else "a number or None"
-    raise TypeError(f"hook {name} returned {type(result).__name__}: {result!r}; expected {expected}")
+    return number
 
 
 # ---------------------------------------------------------------- leaves

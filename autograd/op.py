@@ -75,6 +75,8 @@ class TestSpec:
         arity: Number of operands to use for a variadic op.
     """
 
+    __test__ = False  # not a pytest test class, although test files import it by this name
+
     low: float = -3.0
     high: float = 3.0
     avoid: tuple[float, ...] = ()
