@@ -108,7 +108,7 @@ def test_forward_over_reverse_gives_hessian_vector_products(graph: Graph, data: 
 def test_jvp_refuses_a_mismatched_direction_and_non_numbers() -> None:
     with pytest.raises(ValueError, match="one tangent per primal, got 2 primals and 1 tangents"):
         jvp(lambda v: v[0], [1.0, 2.0], [1.0])
-    with pytest.raises(TypeError, match="jvp tangent expects a real number.*got str"):
+    with pytest.raises(TypeError, match=r"jvp tangent expects a real number.*got str"):
         jvp(lambda v: v[0], [1.0], ["up"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="jvp expects f to return a Value or a sequence of Values, got float"):
         jvp(lambda v: 1.0, [1.0], [1.0])  # type: ignore[arg-type, return-value]
@@ -126,7 +126,7 @@ def test_jvp_inside_jvp_is_refused_and_the_mode_is_restored_after_an_error() -> 
         jvp(lambda w: w[0], [1.0], [1.0])
         return v[0]
 
-    with pytest.raises(RuntimeError, match="jvp cannot run inside another jvp.*forward-over-reverse"):
+    with pytest.raises(RuntimeError, match=r"jvp cannot run inside another jvp.*forward-over-reverse"):
         jvp(nested, [1.0], [1.0])
     assert is_grad_enabled()
     x = Value(2.0)

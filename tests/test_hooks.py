@@ -174,7 +174,7 @@ def test_a_value_returned_in_a_sweep_on_floats_gives_its_data() -> None:
 
 
 def test_register_hook_refuses_what_is_not_callable() -> None:
-    with pytest.raises(TypeError, match="register_hook expects a function of the gradient, got float: 1.0"):
+    with pytest.raises(TypeError, match=r"register_hook expects a function of the gradient, got float: 1\.0"):
         Value(1.0).register_hook(1.0)  # type: ignore[arg-type]
 
 
