@@ -239,7 +239,7 @@ def _unreadable(op: Op, what: str, const: Any, error: Exception) -> str:
             f"{start}: it decides on an operand with Python (if, and, or, a comparison), which "
             "works on floats only; decide with F.select(x, where_positive, elsewhere) or F.sign(x)"
         )
-    hint = "write it with arithmetic and the functions of F (F.exp, not math.exp)"
+    hint = "write it with + - * / and the functions of F (F.exp, not math.exp; F.pow(x, 2), not x ** 2)"
     if const is None and op.arity == 1 and "NoneType" in str(error):
         hint = (
             "a one-operand op is forward(F, x, c): if it takes two operands, pass arity=2; if "

@@ -160,7 +160,7 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
 
     Gradient hooks (``Value.register_hook``) run on a node's complete gradient
     before it is passed on, and on a leaf's after the sweep. When no hook is
-    registered anywhere, ``hooked`` is False and the loop is as without hooks.
+    registered anywhere, the loop runs exactly as it would without hooks.
     """
     hooked = bool(hooks.live)
     on_values = F is not FloatMath
@@ -180,15 +180,13 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
         root.grad = seed
     else:
         into[root] = seed
-    leaves = hooks.set_aside_leaves(itertools.chain((root,), order), into) if hooked else ()
-    for node in itertools.chain((root,), order):
+    nodes: Iterable[Node] = itertools.chain((root,), order)
+    leaves = []
+    if hooked:  # the loop below stays as it is: hooks run as each node is handed to it
+        leaves = hooks.set_aside_leaves(itertools.chain((root,), order), into)
+        nodes = hooks.running_hooks(nodes, into, on_values)
+    for node in nodes:
         grad_out = node.grad if into is None else into.get(node, 0.0)
-        if hooked and getattr(node, "_hooks", None):  # the slot is unset until a hook is added
-            grad_out = hooks.run_hooks(node, grad_out, on_values)
-            if into is None:
-                node.grad = grad_out
-            else:
-                into[node] = grad_out
         if grad_out == 0.0:  # a Value is never == 0.0: Values compare by identity
             continue
         op: Op = node._op  # type: ignore[assignment]  # the order holds op nodes only

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -32,7 +32,17 @@ from ._numbers import as_number
 from .anomaly import check_hook
 from .mode import state
 
-__all__ = ["Hook", "Hooks", "RemovableHandle", "finish_leaves", "live", "register", "run_hooks", "set_aside_leaves"]
+__all__ = [
+    "Hook",
+    "Hooks",
+    "RemovableHandle",
+    "finish_leaves",
+    "live",
+    "register",
+    "run_hooks",
+    "running_hooks",
+    "set_aside_leaves",
+]
 
 Hook = Callable[[Any], Any]
 """``hook(grad) -> number, Value or None``: the gradient in, a replacement (or None to keep it) out."""
@@ -104,6 +114,23 @@ def register(node: Any, hook: Hook) -> RemovableHandle:
     hooks.by_key[key] = hook
     live.add(hooks)
     return RemovableHandle(hooks, key)
+
+
+def running_hooks(nodes: Iterable[Any], into: dict[Any, Any] | None, on_values: bool) -> Iterator[Any]:
+    """``nodes`` in order, each handed on after its hooks ran on its (complete) gradient.
+
+    The sweep asks for the next node only when it has finished the previous
+    ones, so every contribution to a node's gradient is in when its hooks run;
+    the replacement is stored where the sweep then reads the gradient.
+    """
+    for node in nodes:
+        if getattr(node, "_hooks", None):  # the slot is unset until a hook is added
+            grad = run_hooks(node, node.grad if into is None else into.get(node, 0.0), on_values)
+            if into is None:
+                node.grad = grad
+            else:
+                into[node] = grad
+        yield node
 
 
 def run_hooks(node: Any, grad: Any, on_values: bool) -> Any:

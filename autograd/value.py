@@ -22,7 +22,7 @@ from .anomaly import Origin, check_forward
 from .forward_mode import push_tangent
 from .graph import clock, order_under, reverse_sweep
 from .hooks import Hook, RemovableHandle, register
-from .mode import FORWARD, OFF, RECORD, state
+from .mode import FORWARD, OFF, RECORD, WATCH, state
 from .op import Op
 from .readings import FloatMath
 
@@ -380,12 +380,14 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
         out._parents = ()
         out._const = None
         out._origin = None
-    else:  # anomaly mode and/or a jvp running: rare, so the switches are read one by one
-        recorded = state.grad_enabled
-        out._origin = check_forward(op.name, parents, data, const) if state.anomaly else None
+    else:  # anomaly mode (WATCH, CHECK) and/or a jvp running (FORWARD)
+        forward = recording == FORWARD
+        recorded = state.grad_enabled if forward else recording == WATCH
+        checked = state.anomaly if forward else True
+        out._origin = check_forward(op.name, parents, data, const) if checked else None
         out._op = op if recorded else None
         out._parents = parents if recorded else ()
         out._const = const if recorded else None
-        if recording == FORWARD:
+        if forward:
             push_tangent(out, op, parents, const)
     return out
