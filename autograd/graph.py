@@ -10,6 +10,8 @@
   ``gradient × local derivative`` to each operand: into ``.grad`` (for
   ``backward``) or into a dict (for ``grad``), on floats or, to build a
   differentiable graph of the gradient, on Values.
+* Gradient hooks (:mod:`autograd.hooks`) run as the sweep reaches each node
+  that has some; when none is registered anywhere, the sweep does not look.
 * Changing a Value's ``.data`` after a graph was built from it would make a
   sweep mix old results with the new value. Every write to ``.data`` ticks
   :data:`clock`, and every node remembers the tick it was built (or written)

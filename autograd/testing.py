@@ -56,12 +56,21 @@ def _safe_intervals(low: float, high: float, avoid: Iterable[float], margin: flo
             if point + margin <= start or point - margin >= end:
                 kept.append((start, end))
                 continue
-            if point - margin > start:
-                kept.append((start, point - margin))
-            if point + margin < end:
-                kept.append((point + margin, end))
+            below, above = _away(point, margin, -math.inf), _away(point, margin, math.inf)
+            if below > start:
+                kept.append((start, below))
+            if above < end:
+                kept.append((above, end))
         intervals = kept
     return intervals
+
+
+def _away(point: float, margin: float, direction: float) -> float:
+    """The float nearest ``point ± margin`` that is at least ``margin`` away (despite rounding)."""
+    x = point + margin if direction > 0 else point - margin
+    while abs(x - point) < margin:
+        x = math.nextafter(x, direction)
+    return x
 
 
 def points(
