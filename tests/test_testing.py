@@ -47,12 +47,6 @@ def test_op_cases_draw_inside_each_rows_test_spec(op: Op, data: st.DataObject) -
     assert all(abs(x - a) >= MARGIN for x in point for a in spec.avoid)
 
 
-@settings(max_examples=30)
-@given(graphs(max_inputs=3, max_steps=10))
-def test_random_graphs_over_the_table_pass_check_gradients_at_second_order(graph: Graph) -> None:
-    check_gradients(graph, graph.point, order=2)
-
-
 @given(graphs(ops=[TABLE["relu"], TABLE["log"], TABLE["div"]]))
 def test_graphs_keep_every_operand_inside_its_rows_domain(graph: Graph) -> None:
     out = graph([Value(x) for x in graph.point])
