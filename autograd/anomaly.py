@@ -73,7 +73,7 @@ class detect_anomaly(Switch):  # named like torch.autograd.detect_anomaly
         >>> with detect_anomaly():
         ...     Value(0.0).log()  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        AnomalyError: log at ...: made -inf from 0.0
+        autograd.anomaly.AnomalyError: log at ...: made -inf from 0.0
     """
 
     def _switched(self, grad_enabled: bool, anomaly: bool) -> tuple[bool, bool]:

@@ -189,7 +189,7 @@ def define_op(
         >>> y = smooth_clamp(x, 2.0)
         >>> y.backward()
         >>> round(x.grad, 6)
-        0.940148
+        0.940015
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"define_op expects a name that is a Python identifier, got {name!r}")

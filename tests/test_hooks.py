@@ -205,7 +205,8 @@ def test_no_reference_cycles_remain_after_training_with_hooks_registered_and_rem
         for _ in range(3):
             handles = [p.register_hook(lambda g: max(-1.0, min(1.0, g))) for p in params]
             scores = [model(x)[0] for x in X]
-            handles += [s.register_hook(lambda g: g * 0.5) for s in scores]
+            # Hooks that refer to their own Value: a cycle while registered, none once removed.
+            handles += [s.register_hook(lambda g, s=s: g * 0.5 if s.data > 0 else g) for s in scores]
             loss = nn.hinge(scores, labels)
             for p in params:
                 p.grad = 0.0
