@@ -164,10 +164,10 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
     before it is passed on, and on a leaf's after the sweep. When no hook is
     registered anywhere, the loop runs exactly as it would without hooks.
     """
-    hooked = bool(hooks.live)
+    hooked = hooks.owners() if hooks.live else None  # id -> hooks, for Values that have some
     on_values = F is not FloatMath
     if root._op is None:  # a leaf: nothing to propagate
-        if hooked and getattr(root, "_hooks", None):
+        if hooked and id(root) in hooked:
             seed = hooks.run_hooks(root, seed, on_values)
         if into is None:
             root.grad += seed
@@ -183,10 +183,9 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
     else:
         into[root] = seed
     nodes: Iterable[Node] = itertools.chain((root,), order)
-    leaves = []
+    leaves: list[tuple[Any, Any]] = []  # hooked leaves, with their .grad before the sweep
     if hooked:  # the loop below stays as it is: hooks run as each node is handed to it
-        leaves = hooks.set_aside_leaves(itertools.chain((root,), order), into)
-        nodes = hooks.running_hooks(nodes, into, on_values)
+        nodes, leaves = hooks.prepare_sweep(root, order, into, on_values, hooked)
     for node in nodes:
         grad_out = node.grad if into is None else into.get(node, 0.0)
         if grad_out == 0.0:  # a Value is never == 0.0: Values compare by identity

@@ -17,12 +17,19 @@ Where hooks live, and why:
 * :data:`live` is a weak set of the :class:`Hooks` that are not empty. A sweep
   asks it once whether any hook exists anywhere; when none does, as in
   every ordinary training step, the sweep runs exactly as it would without
-  hooks.
+  hooks. When some do, :func:`owners` maps the ``id`` of each Value that has
+  hooks to them, and the sweep looks nodes up there (a dict lookup, cheaper
+  than reading a slot that is usually unset). An id stays unique while its
+  :class:`Hooks` is live, because the Value keeps its Hooks alive and the
+  Hooks dies with the Value. Hooks on leaves need a look at every operand of
+  the graph, hooks on op nodes a look at every op node; each look is made
+  only when a live hook is of its kind.
 """
 
 from __future__ import annotations
 
 import itertools
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -38,6 +45,8 @@ __all__ = [
     "RemovableHandle",
     "finish_leaves",
     "live",
+    "owners",
+    "prepare_sweep",
     "register",
     "run_hooks",
     "running_hooks",
@@ -51,10 +60,12 @@ Hook = Callable[[Any], Any]
 class Hooks:
     """The hooks of one Value, by handle number, in registration order; false when empty."""
 
-    __slots__ = ("__weakref__", "by_key")
+    __slots__ = ("__weakref__", "by_key", "on_leaf", "owner")
 
-    def __init__(self) -> None:
+    def __init__(self, owner: int, on_leaf: bool) -> None:
         self.by_key: dict[int, Hook] = {}
+        self.owner = owner  # the id of the Value whose hooks these are
+        self.on_leaf = on_leaf  # whether that Value is a leaf (which never changes)
 
     def __bool__(self) -> bool:
         return bool(self.by_key)
@@ -64,6 +75,7 @@ live: weakref.WeakSet[Hooks] = weakref.WeakSet()
 """Every non-empty :class:`Hooks`: while it is empty, sweeps look for no hooks."""
 
 _numbers = itertools.count()  # handle numbers; next() on a count is atomic in CPython
+_operands = operator.attrgetter("_parents")
 
 
 class RemovableHandle:
@@ -109,14 +121,38 @@ def register(node: Any, hook: Hook) -> RemovableHandle:
         )
     hooks: Hooks | None = getattr(node, "_hooks", None)  # unset until the first hook
     if hooks is None:
-        hooks = node._hooks = Hooks()
+        hooks = node._hooks = Hooks(id(node), node._op is None)
     key = next(_numbers)
     hooks.by_key[key] = hook
     live.add(hooks)
     return RemovableHandle(hooks, key)
 
 
-def running_hooks(nodes: Iterable[Any], into: dict[Any, Any] | None, on_values: bool) -> Iterator[Any]:
+def owners() -> dict[int, Hooks]:
+    """The hooks of every Value that has some, by the Value's ``id`` (once per sweep)."""
+    return {hooks.owner: hooks for hooks in list(live) if hooks}
+
+
+def prepare_sweep(
+    root: Any, order: Iterable[Any], into: dict[Any, Any] | None, on_values: bool, hooked: dict[int, Hooks]
+) -> tuple[Iterable[Any], list[tuple[Any, Any]]]:
+    """The nodes for the sweep to visit, with op nodes' hooks run on the way, and the leaves set aside.
+
+    Each part is skipped when no live hook is of its kind (hooks on parameters
+    only, for clipping, need no look at op nodes).
+    """
+    nodes: Iterable[Any] = itertools.chain((root,), order)
+    leaves: list[tuple[Any, Any]] = []
+    if any(hooks.on_leaf for hooks in hooked.values()):
+        leaves = set_aside_leaves(itertools.chain((root,), order), into, hooked)
+    if not all(hooks.on_leaf for hooks in hooked.values()):
+        nodes = running_hooks(nodes, into, on_values, hooked)
+    return nodes, leaves
+
+
+def running_hooks(
+    nodes: Iterable[Any], into: dict[Any, Any] | None, on_values: bool, hooked: dict[int, Hooks]
+) -> Iterator[Any]:
     """``nodes`` in order, each handed on after its hooks ran on its (complete) gradient.
 
     The sweep asks for the next node only when it has finished the previous
@@ -124,7 +160,7 @@ def running_hooks(nodes: Iterable[Any], into: dict[Any, Any] | None, on_values: 
     the replacement is stored where the sweep then reads the gradient.
     """
     for node in nodes:
-        if getattr(node, "_hooks", None):  # the slot is unset until a hook is added
+        if id(node) in hooked:
             grad = run_hooks(node, node.grad if into is None else into.get(node, 0.0), on_values)
             if into is None:
                 node.grad = grad
@@ -161,21 +197,24 @@ def _replacement(result: Any, hook: Hook, node: Any, on_values: bool) -> Any:
 # ---------------------------------------------------------------- leaves
 
 
-def set_aside_leaves(nodes: Iterable[Any], into: dict[Any, Any] | None) -> list[tuple[Any, Any]]:
+def set_aside_leaves(
+    nodes: Iterable[Any], into: dict[Any, Any] | None, hooked: dict[int, Hooks]
+) -> list[tuple[Any, Any]]:
     """The leaves with hooks under ``nodes`` (the root and its order), each with its ``.grad``.
 
     For ``backward`` (``into`` None) their ``.grad`` is set to 0.0 for the
     sweep, so that afterwards it holds exactly this sweep's gradient, which
     the hooks see before it is added to the saved value.
     """
-    found: dict[Any, Any] = {}
-    for node in nodes:
-        for parent in node._parents:
-            if parent._op is None and getattr(parent, "_hooks", None) and parent not in found:
-                found[parent] = parent.grad
-                if into is None:
-                    parent.grad = 0.0
-    return list(found.items())
+    # Every edge is looked at while hooks exist. dict.fromkeys collects the
+    # distinct operands in C (a Value hashes by identity) and keeps their order;
+    # only those few thousand are tested in Python: twice as fast as testing each edge.
+    operands = dict.fromkeys(itertools.chain.from_iterable(map(_operands, nodes)))
+    leaves = [(leaf, leaf.grad) for leaf in operands if id(leaf) in hooked and leaf._op is None]
+    if into is None:
+        for leaf, _ in leaves:
+            leaf.grad = 0.0
+    return leaves
 
 
 def finish_leaves(leaves: list[tuple[Any, Any]], into: dict[Any, Any] | None, on_values: bool) -> None:
