@@ -9,12 +9,13 @@ from typing import Any
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .compiler import JitError, is_tracing, jit, per_call
 from .explorer import explore
-from .extend import apply
-from .functional import grad, hessian
+from .extend import DefinedOp, apply, define_op
+from .functional import grad, hessian, jacobian, jvp
 from .gradcheck import GradcheckError, gradcheck
 from .graph import StaleGraphError
+from .hooks import RemovableHandle
 from .mode import enable_grad, is_grad_enabled, no_grad
-from .op import Op
+from .op import VARIADIC, Op, TestSpec
 from .ops import TABLE
 from .reductions import dot, linear, vmax, vsum
 from .value import Value
@@ -32,13 +33,18 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "TABLE",
+    "VARIADIC",
     "AnomalyError",
+    "DefinedOp",
     "GradcheckError",
     "JitError",
     "Op",
+    "RemovableHandle",
     "StaleGraphError",
+    "TestSpec",
     "Value",
     "apply",
+    "define_op",
     "detect_anomaly",
     "dot",
     "draw_dot",
@@ -50,7 +56,9 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "is_tracing",
+    "jacobian",
     "jit",
+    "jvp",
     "linear",
     "no_grad",
     "per_call",

@@ -13,7 +13,10 @@ Outside anomaly mode numbers follow IEEE 754 silently (``log(0)`` is
   inputs or passed on a non-finite input, and where that input came from;
 * backward: the first node whose gradient contribution is not finite raises,
   naming the op, the line that made the node, the gradient that arrived and
-  the local derivative, and whether the node made the problem or passed it on.
+  the local derivative, and whether the node made the problem or passed it on;
+  a gradient hook that returns a non-finite number is named too;
+* forward mode (``jvp``): the first tangent that is not finite raises, in the
+  same terms as backward.
 
 The switch is thread-local, like ``no_grad``. With it off, node building and
 the sweep pay one comparison each, already made for grad mode.
@@ -30,7 +33,17 @@ from typing import Any, NamedTuple
 from ._numbers import describe_operands
 from .mode import Switch, state
 
-__all__ = ["AnomalyError", "Origin", "detect_anomaly", "is_anomaly_enabled", "register_library"]
+__all__ = [
+    "AnomalyError",
+    "Origin",
+    "check_backward",
+    "check_forward",
+    "check_hook",
+    "check_tangent",
+    "detect_anomaly",
+    "is_anomaly_enabled",
+    "register_library",
+]
 
 
 class AnomalyError(ArithmeticError):
@@ -53,14 +66,14 @@ class detect_anomaly(Switch):  # named like torch.autograd.detect_anomaly
 
     A context manager and a decorator; thread-local; nests with ``no_grad``.
     Nodes made inside it remember their :class:`Origin` (see ``Value.origin``).
-    About 1.5x slower than without (PyTorch's: about 2.3x).
+    A training step runs about 1.7x slower than without.
 
     Example:
         >>> from autograd import Value
         >>> with detect_anomaly():
         ...     Value(0.0).log()  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        AnomalyError: log at ...: made -inf from 0.0
+        autograd.anomaly.AnomalyError: log at ...: made -inf from 0.0
     """
 
     def _switched(self, grad_enabled: bool, anomaly: bool) -> tuple[bool, bool]:
@@ -109,12 +122,27 @@ def check_forward(
         return
     where = f"{op_name} at {origin}" if origin is not None else op_name
     for position, operand in enumerate(operands):
-        if not math.isfinite(operand.data):
+        if _same_kind(operand.data, data):
             raise AnomalyError(
                 f"{where} passed on {operand.data!r} from its operand {position}, "
                 f"{_source_of(operand)}"
             )
-    raise AnomalyError(f"{where}: made {data!r} from {describe_operands(operands, const)}")
+    # Finite operands, or a different kind of non-finite one (inf - inf is nan): made here.
+    # Say where operands made by other ops came from: the bad input may have been made there.
+    sources = [
+        f"operand {position} from {operand._op.name} at {operand.origin}"
+        for position, operand in enumerate(operands[:4])
+        if operand._op is not None and operand.origin is not None
+    ]
+    came = f" ({'; '.join(sources)})" if sources else ""
+    raise AnomalyError(f"{where}: made {data!r} from {describe_operands(operands, const)}{came}")
+
+
+def _same_kind(operand: float, result: float) -> bool:
+    """Whether a non-finite ``result`` is ``operand``'s kind passed on: nan from nan, inf from inf."""
+    if math.isnan(result):
+        return math.isnan(operand)
+    return math.isinf(operand)
 
 
 def _source_of(node: Any) -> str:
@@ -143,3 +171,36 @@ def check_backward(node: Any, grad_out: Any, local: Sequence[Any]) -> None:
         else:
             cause = f"local derivative {derivative!r} {at} (gradient {grad_out!r} arrived)"
         raise AnomalyError(f"backward through {node._op.name} {made}: {cause}")
+
+
+def check_hook(node: Any, hook: Any, grad: Any) -> None:
+    """Raise if a gradient hook on ``node`` returned a number that is not finite."""
+    number = grad.data if hasattr(grad, "data") else grad
+    if math.isfinite(number):
+        return
+    name = getattr(hook, "__qualname__", repr(hook))
+    if node._op is None:
+        on = _source_of(node)
+    else:
+        made = f"made at {node.origin}" if node.origin is not None else "made outside anomaly mode"
+        on = f"the {node._op.name} node {made}"
+    raise AnomalyError(f"hook {name} on {on} returned gradient {number!r}")
+
+
+# ---------------------------------------------------------------- forward mode
+
+
+def check_tangent(
+    op_name: str, origin: Origin | None, operands: Sequence[Any], incoming: Sequence[float], local: Sequence[float]
+) -> None:
+    """Raise if a tangent contribution of an op under ``jvp`` is not finite."""
+    for position, (tangent, derivative) in enumerate(zip(incoming, local, strict=True)):
+        if tangent == 0.0 or math.isfinite(tangent * derivative):
+            continue
+        where = f"{op_name} at {origin}" if origin is not None else op_name
+        at = f"at input {operands[position].data!r}"
+        if not math.isfinite(tangent):
+            cause = f"passed on tangent {tangent!r} of its operand {position} (local derivative {derivative!r} {at})"
+        else:
+            cause = f"local derivative {derivative!r} {at} (tangent {tangent!r} arrived)"
+        raise AnomalyError(f"jvp through {where}: {cause}")

@@ -1,22 +1,32 @@
-"""Derivatives as values: ``grad`` and ``hessian``, built on the one reverse sweep.
+"""Derivatives as values: ``grad``, ``hessian``, ``jvp`` and ``jacobian``.
 
 Unlike ``Value.backward``, these return the derivatives and leave every
-``.grad`` untouched. With ``create_graph=True`` the sweep reads the table's
-rules on Values, so its results are themselves differentiable, to any order.
+``.grad`` untouched. ``grad`` and ``hessian`` use the one reverse sweep; with
+``create_graph=True`` it reads the table's rules on Values, so its results
+are themselves differentiable, to any order. ``jvp`` uses forward mode
+(:mod:`autograd.forward_mode`): tangents carried with the values while ``f``
+runs, with no graph. ``jacobian`` uses either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 from ._numbers import require_number
+from .forward_mode import carrying_tangents
 from .graph import reverse_sweep
 from .mode import enable_grad
 from .value import Number, Value
 from .value_math import ValueMath
 
-__all__ = ["grad", "hessian"]
+__all__ = ["grad", "hessian", "jacobian", "jvp"]
+
+Function = Callable[[list[Value]], Value]
+"""A function of several inputs (a list of Values) with one output."""
+
+Outputs = Callable[[list[Value]], Value | Sequence[Value]]
+"""A function of several inputs with one output or a sequence of outputs."""
 
 
 def grad(
@@ -65,7 +75,8 @@ def grad(
         )
         with enable_grad():
             reverse_sweep(output, seed, grads, ValueMath)
-        return tuple(grads[x] if x in grads else Value(0.0) for x in inputs)
+        # A hook may have replaced a gradient by a plain number: give it as a Value too.
+        return tuple(_as_value(grads.get(x, 0.0)) for x in inputs)
     number = grad_output._data if isinstance(grad_output, Value) else require_number(
         grad_output, "grad grad_output"
     )
@@ -73,7 +84,11 @@ def grad(
     return tuple(Value(grads.get(x, 0.0)) for x in inputs)
 
 
-def hessian(f: Callable[[list[Value]], Value], point: Sequence[Number | Value]) -> list[list[float]]:
+def _as_value(gradient: Any) -> Value:
+    return gradient if isinstance(gradient, Value) else Value(gradient)
+
+
+def hessian(f: Function, point: Sequence[Number | Value]) -> list[list[float]]:
     """The matrix of second derivatives of ``f`` at ``point``.
 
     Args:
@@ -86,10 +101,133 @@ def hessian(f: Callable[[list[Value]], Value], point: Sequence[Number | Value]) 
     Raises:
         TypeError: If a coordinate is not a real number or ``f`` does not return a Value.
     """
-    xs = [Value(p._data if isinstance(p, Value) else require_number(p, "hessian point")) for p in point]
+    xs = [Value(x) for x in _coordinates(point, "hessian point")]
     with enable_grad():
         y = f(xs)
     if not isinstance(y, Value):
         raise TypeError(f"hessian expects f to return a Value, got {type(y).__name__}")
     first = grad(y, xs, create_graph=True)
     return [[g.data for g in grad(d, xs)] for d in first]
+
+
+def _coordinates(point: Sequence[Number | Value], what: str) -> list[float]:
+    return [p._data if isinstance(p, Value) else require_number(p, what) for p in point]
+
+
+def _outputs(result: Any, who: str) -> tuple[list[Value], bool]:
+    """``f``'s result as a list of Values, and whether it was a single Value."""
+    if isinstance(result, Value):
+        return [result], True
+    if isinstance(result, Sequence) and not isinstance(result, str):
+        for index, y in enumerate(result):
+            if not isinstance(y, Value):
+                raise TypeError(
+                    f"{who} expects f to return a Value or a sequence of Values, "
+                    f"got {type(y).__name__} at index {index}"
+                )
+        return list(result), False
+    raise TypeError(
+        f"{who} expects f to return a Value or a sequence of Values, got {type(result).__name__}"
+    )
+
+
+@overload
+def jvp(
+    f: Function, primals: Sequence[Number | Value], tangents: Sequence[Number]
+) -> tuple[float, float]: ...
+@overload
+def jvp(
+    f: Callable[[list[Value]], Sequence[Value]],
+    primals: Sequence[Number | Value],
+    tangents: Sequence[Number],
+) -> tuple[list[float], list[float]]: ...
+def jvp(f: Outputs, primals: Sequence[Number | Value], tangents: Sequence[Number]) -> tuple[Any, Any]:
+    """``f(primals)`` and its derivative along ``tangents``, by forward mode, in one run of ``f``.
+
+    Every op pushes a tangent forward as it runs (d out = Σ local derivative ×
+    d operand, from the same table ``backward`` reads), so no graph is built:
+    ``f`` runs with recording off, as under ``no_grad``. It suits functions
+    with few inputs and many outputs; ``grad`` suits the opposite. A zero
+    tangent contributes nothing, whatever the local derivative. Under
+    ``detect_anomaly`` the first non-finite tangent raises, naming the op and line.
+
+    Args:
+        f: Maps a list of Values (one per primal) to a Value or a sequence of Values.
+        primals: The point: numbers, or Values whose data is used.
+        tangents: The direction: one number per primal.
+
+    Returns:
+        ``(value, derivative)``: two floats for a single output; two lists,
+        one entry per output, for a sequence.
+
+    Raises:
+        TypeError: If a primal or tangent is not a number, or ``f`` does not
+            return a Value or a sequence of Values.
+        ValueError: If there are not as many tangents as primals.
+        RuntimeError: If called inside another ``jvp``'s ``f``.
+
+    Example:
+        >>> jvp(lambda v: v[0] * v[1].sin(), [2.0, 0.0], [0.0, 1.0])  # d/dy of x·sin y
+        (0.0, 2.0)
+    """
+    point = _coordinates(primals, "jvp primal")
+    direction = [require_number(t, "jvp tangent") for t in tangents]
+    if len(direction) != len(point):
+        raise ValueError(
+            f"jvp expects one tangent per primal, got {len(point)} primals and {len(direction)} tangents"
+        )
+    values, derivatives, single = _forward(f, point, direction)
+    return (values[0], derivatives[0]) if single else (values, derivatives)
+
+
+def _forward(
+    f: Outputs, point: list[float], direction: list[float]
+) -> tuple[list[float], list[float], bool]:
+    """Each output's value and tangent, and whether ``f`` returned a single Value."""
+    xs = [Value(x) for x in point]
+    table = {x: t for x, t in zip(xs, direction, strict=True) if t != 0.0}
+    with carrying_tangents(table):
+        result = f(xs)
+    outputs, single = _outputs(result, "jvp")
+    return [y._data for y in outputs], [table.get(y, 0.0) for y in outputs], single
+
+
+def jacobian(
+    f: Outputs, point: Sequence[Number | Value], mode: Literal["reverse", "forward"] = "reverse"
+) -> list[list[float]]:
+    """The matrix of first derivatives of ``f`` at ``point``: one row per output.
+
+    Args:
+        f: Maps a list of Values to a Value (one row) or a sequence of Values.
+        point: Where to evaluate: numbers, or Values whose data is used.
+        mode: ``"reverse"``: one run of ``f`` and one ``grad`` per output (best
+            for few outputs); ``"forward"``: one ``jvp`` per input (best for
+            few inputs). Both give the same numbers up to rounding.
+
+    Returns:
+        ``J[i][j]`` = d output_i / d input_j.
+
+    Raises:
+        ValueError: If ``mode`` is neither ``"reverse"`` nor ``"forward"``.
+        TypeError: If a coordinate is not a number, or ``f`` does not return a
+            Value or a sequence of Values.
+
+    Example:
+        >>> jacobian(lambda v: [v[0] * v[1], v[0] + 3 * v[1]], [2.0, 5.0], mode="forward")
+        [[5.0, 2.0], [1.0, 3.0]]
+    """
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"jacobian mode must be 'reverse' or 'forward', got {mode!r}")
+    coordinates = _coordinates(point, "jacobian point")
+    if mode == "forward":
+        columns = []
+        for j in range(len(coordinates)):
+            basis = [1.0 if i == j else 0.0 for i in range(len(coordinates))]
+            columns.append(_forward(f, coordinates, basis)[1])
+        if not columns:  # no inputs: still one (empty) row per output
+            return [[] for _ in _outputs(f([]), "jacobian")[0]]
+        return [list(row) for row in zip(*columns, strict=True)]
+    xs = [Value(x) for x in coordinates]
+    with enable_grad():
+        outputs, _ = _outputs(f(xs), "jacobian")
+    return [[g.data for g in grad(y, xs)] for y in outputs]

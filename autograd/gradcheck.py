@@ -1,4 +1,12 @@
-"""Check analytic gradients against central finite differences."""
+"""Check derivatives three ways: reverse mode, forward mode and central finite differences.
+
+Reverse mode (``grad``) and forward mode (``jvp``) read the same rules of the
+derivative table in opposite directions, and finite differences read none,
+so a wrong rule, a wrong sweep or a wrong tangent shows up as a disagreement.
+At second order, reverse-over-reverse (``grad`` of ``grad(create_graph=True)``)
+and forward-over-reverse (``jvp`` of it) are compared with finite
+differences of the first derivatives.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +14,23 @@ import math
 from collections.abc import Callable, Sequence
 
 from ._numbers import require_number
-from .functional import grad
-from .mode import no_grad
+from .functional import grad, jvp
+from .mode import enable_grad, no_grad
 from .value import Number, Value
 
 __all__ = ["GradcheckError", "gradcheck"]
 
 
-class GradcheckError(Exception):
-    """Analytic and numeric derivatives disagree; the message is a table of both."""
+class GradcheckError(AssertionError):
+    """Derivatives disagree; the message is a table of every derivative, three ways.
+
+    An ``AssertionError``, so a failed check reads as a failed assertion in
+    pytest and hypothesis shrinks it like one.
+    """
 
 
 Function = Callable[[list[Value]], Value]
+Row = tuple[str, float, float, float]  # which derivative; reverse, forward, numeric
 
 
 def gradcheck(
@@ -29,9 +42,10 @@ def gradcheck(
     rtol: float = 1e-3,
     order: int = 1,
 ) -> bool:
-    """Compare ``f``'s analytic derivatives with central finite differences.
+    """Compare ``f``'s derivatives by reverse mode, by forward mode and by central differences.
 
-    A derivative passes when ``|analytic - numeric| <= atol + rtol * |numeric|``.
+    A derivative passes when both modes agree with the finite difference:
+    ``|mode - numeric| <= atol + rtol * |numeric|``.
 
     Args:
         f: Maps a list of Values to one Value.
@@ -40,15 +54,16 @@ def gradcheck(
         atol: Absolute tolerance.
         rtol: Relative tolerance.
         order: 1 checks first derivatives; 2 also checks second derivatives
-            (built with ``grad(create_graph=True)``) against finite differences
-            of the first.
+            (reverse-over-reverse and forward-over-reverse) against finite
+            differences of the first.
 
     Returns:
         True when every derivative agrees.
 
     Raises:
-        GradcheckError: With a table of input index, analytic, numeric,
-            absolute and relative error for every derivative, mismatches marked.
+        GradcheckError: With a table of every derivative: reverse, forward,
+            numeric, the larger absolute and relative error, and which mode
+            disagrees.
         ValueError: If ``order`` is not 1 or 2, or ``eps`` is not positive.
         TypeError: If ``f`` does not return a Value or an input is not a number.
 
@@ -62,22 +77,24 @@ def gradcheck(
         raise ValueError(f"gradcheck eps must be positive, got {eps!r}")
     point = [x.data if isinstance(x, Value) else require_number(x, "gradcheck") for x in inputs]
     _refuse_non_finite_neighbourhood(f, point, eps)
+    n = len(point)
 
-    rows: list[tuple[str, float, float]] = []
-    analytic = _first_derivatives(f, point)
+    reverse = _reverse_first(f, point)
+    forward = _forward_columns(lambda xs: [_call(f, xs)], point)
     numeric = _central_difference(lambda p: [_evaluate(f, p)], point, eps)
-    rows += [(f"{i}", analytic[i], numeric[0][i]) for i in range(len(point))]
+    rows: list[Row] = [(f"{i}", reverse[i], forward[0][i], numeric[0][i]) for i in range(n)]
     if order == 2:
-        analytic_2 = _second_derivatives(f, point)
-        numeric_2 = _central_difference(lambda p: _first_derivatives(f, p), point, eps)
+        reverse_2 = _reverse_second(f, point)
+        forward_2 = _forward_columns(lambda xs: _gradient(f, xs), point)
+        numeric_2 = _central_difference(lambda p: _reverse_first(f, p), point, eps)
         rows += [
-            (f"{i},{j}", analytic_2[i][j], numeric_2[i][j])
-            for i in range(len(point))
-            for j in range(len(point))
+            (f"{i},{j}", reverse_2[i][j], forward_2[i][j], numeric_2[i][j])
+            for i in range(n)
+            for j in range(n)
         ]
-    failures = [row for row in rows if not _close(row[1], row[2], atol, rtol)]
-    if failures:
-        raise GradcheckError(_table(rows, atol, rtol, len(failures)))
+    failed = sum(1 for row in rows if _disagreeing(row, atol, rtol))
+    if failed:
+        raise GradcheckError(_table(rows, atol, rtol, failed))
     return True
 
 
@@ -110,15 +127,31 @@ def _call(f: Function, xs: list[Value]) -> Value:
     return y
 
 
-def _first_derivatives(f: Function, point: list[float]) -> list[float]:
-    xs = [Value(x) for x in point]
-    return [g.data for g in grad(_call(f, xs), xs)]
+def _gradient(f: Function, xs: list[Value]) -> list[Value]:
+    """f's first derivatives as Values with a graph (recording on, also inside a jvp)."""
+    with enable_grad():
+        return list(grad(_call(f, xs), xs, create_graph=True))
 
 
-def _second_derivatives(f: Function, point: list[float]) -> list[list[float]]:
+def _reverse_first(f: Function, point: list[float]) -> list[float]:
     xs = [Value(x) for x in point]
-    first = grad(_call(f, xs), xs, create_graph=True)
-    return [[g.data for g in grad(d, xs)] for d in first]
+    with enable_grad():
+        y = _call(f, xs)
+    return [g.data for g in grad(y, xs)]
+
+
+def _reverse_second(f: Function, point: list[float]) -> list[list[float]]:
+    xs = [Value(x) for x in point]
+    return [[g.data for g in grad(d, xs)] for d in _gradient(f, xs)]
+
+
+def _forward_columns(g: Callable[[list[Value]], list[Value]], point: list[float]) -> list[list[float]]:
+    """result[k][j] = d g_k / d x_j, one jvp per input j."""
+    columns = []
+    for j in range(len(point)):
+        _, derivatives = jvp(g, point, [1.0 if i == j else 0.0 for i in range(len(point))])
+        columns.append(derivatives)
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[]]
 
 
 def _central_difference(
@@ -134,20 +167,32 @@ def _central_difference(
     return [list(row) for row in zip(*columns, strict=True)] if columns else [[]]
 
 
-def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
-    return abs(analytic - numeric) <= atol + rtol * abs(numeric)
+def _close(derivative: float, numeric: float, atol: float, rtol: float) -> bool:
+    return abs(derivative - numeric) <= atol + rtol * abs(numeric)
 
 
-def _table(rows: list[tuple[str, float, float]], atol: float, rtol: float, failed: int) -> str:
+def _disagreeing(row: Row, atol: float, rtol: float) -> list[str]:
+    _, reverse, forward, numeric = row
+    return [
+        mode
+        for mode, derivative in (("reverse", reverse), ("forward", forward))
+        if not _close(derivative, numeric, atol, rtol)
+    ]
+
+
+def _table(rows: list[Row], atol: float, rtol: float, failed: int) -> str:
     lines = [
         f"{failed} of {len(rows)} derivatives disagree (atol={atol:g}, rtol={rtol:g}):",
-        f"  {'input':>7}  {'analytic':>14}  {'numeric':>14}  {'abs err':>10}  {'rel err':>10}",
+        f"  {'input':>7}  {'reverse':>14}  {'forward':>14}  {'numeric':>14}  {'abs err':>10}  {'rel err':>10}",
     ]
-    for index, analytic, numeric in rows:
-        error = abs(analytic - numeric)
+    for row in rows:
+        index, reverse, forward, numeric = row
+        error = max(abs(reverse - numeric), abs(forward - numeric))
         relative = error / abs(numeric) if numeric else float("inf") if error else 0.0
-        mark = "" if _close(analytic, numeric, atol, rtol) else "  <-- mismatch"
+        disagreeing = _disagreeing(row, atol, rtol)
+        mark = f"  <-- mismatch ({', '.join(disagreeing)})" if disagreeing else ""
         lines.append(
-            f"  {index:>7}  {analytic:>14.8g}  {numeric:>14.8g}  {error:>10.3g}  {relative:>10.3g}{mark}"
+            f"  {index:>7}  {reverse:>14.8g}  {forward:>14.8g}  {numeric:>14.8g}  "
+            f"{error:>10.3g}  {relative:>10.3g}{mark}"
         )
     return "\n".join(lines)

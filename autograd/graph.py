@@ -10,6 +10,8 @@
   ``gradient × local derivative`` to each operand: into ``.grad`` (for
   ``backward``) or into a dict (for ``grad``), on floats or, to build a
   differentiable graph of the gradient, on Values.
+* Gradient hooks (:mod:`autograd.hooks`) run as the sweep reaches each node
+  that has some; when none is registered anywhere, the sweep does not look.
 * Changing a Value's ``.data`` after a graph was built from it would make a
   sweep mix old results with the new value. Every write to ``.data`` ticks
   :data:`clock`, and every node remembers the tick it was built (or written)
@@ -24,6 +26,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from . import hooks
 from ._numbers import describe
 from .anomaly import check_backward
 from .mode import state
@@ -156,15 +159,22 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
     A node whose gradient is exactly 0 passes nothing on, and its local
     derivatives are not computed: under a relu that is off or a hinge margin
     that is met, nothing flows back, whatever the derivative would be there.
+
+    Gradient hooks (``Value.register_hook``) run on a node's complete gradient
+    before it is passed on, and on a leaf's after the sweep. When no hook is
+    registered anywhere, the loop runs exactly as it would without hooks.
     """
+    hooked = hooks.owners() if hooks.live else None  # id -> hooks, for Values that have some
+    on_values = F is not FloatMath
     if root._op is None:  # a leaf: nothing to propagate
+        if hooked and id(root) in hooked:
+            seed = hooks.run_hooks(root, seed, on_values)
         if into is None:
             root.grad += seed
         else:
             into[root] = seed
         return
     order = order_under(root)
-    on_floats = F is FloatMath
     watch = state.anomaly
     if into is None:
         for node in order:
@@ -172,14 +182,18 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
         root.grad = seed
     else:
         into[root] = seed
-    for node in itertools.chain((root,), order):
+    nodes: Iterable[Node] = itertools.chain((root,), order)
+    leaves: list[tuple[Any, Any]] = []  # hooked leaves, with their .grad before the sweep
+    if hooked:  # the loop below stays as it is: hooks run as each node is handed to it
+        nodes, leaves = hooks.prepare_sweep(root, order, into, on_values, hooked)
+    for node in nodes:
         grad_out = node.grad if into is None else into.get(node, 0.0)
         if grad_out == 0.0:  # a Value is never == 0.0: Values compare by identity
             continue
         op: Op = node._op  # type: ignore[assignment]  # the order holds op nodes only
         parents = node._parents
         local: Any
-        if not on_floats:
+        if on_values:
             local = op.local(F, parents, node, node._const)
             if watch:
                 check_backward(node, grad_out, local)
@@ -214,6 +228,8 @@ def reverse_sweep(root: Node, seed: Any, into: dict[Any, Any] | None = None, F: 
         else:
             for parent, derivative in zip(parents, local, strict=True):
                 parent.grad += grad_out * derivative
+    if leaves:
+        hooks.finish_leaves(leaves, into, on_values)
 
 
 def _accumulate(into: dict[Any, Any], parents: Iterable[Node], local: Iterable[Any], grad_out: Any) -> None:

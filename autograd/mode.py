@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 __all__ = [
     "CHECKS",
     "RECORDS",
+    "TANGENTS",
     "TRACES",
     "Switch",
     "enable_grad",
@@ -35,6 +36,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 RECORDS = 1  # ops record their op and operands (off under no_grad)
 CHECKS = 2  # anomaly mode: every result is checked, every node remembers its origin
 TRACES = 4  # a jit trace is running: every node remembers its origin for the generated code
+TANGENTS = 8  # a jvp is running: every node carries a tangent (see autograd.forward_mode)
 
 
 class ThreadState(threading.local):
@@ -46,6 +48,8 @@ class ThreadState(threading.local):
         self.tracer: Any = None  # the jit trace running in this thread, if any
         self.recording = RECORDS
         self.saved: list[tuple[bool, bool]] = []  # what each open context manager restores
+        # jvp's side table (Value -> tangent) while it runs; see autograd.forward_mode.
+        self.tangents: dict[Any, float] | None = None
 
     def set(self, *, grad_enabled: bool, anomaly: bool) -> None:
         """Switch, and recompute the combined field node building reads."""
@@ -55,6 +59,7 @@ class ThreadState(threading.local):
             (RECORDS if grad_enabled else 0)
             | (CHECKS if anomaly else 0)
             | (TRACES if self.tracer is not None else 0)
+            | (TANGENTS if self.tangents is not None else 0)
         )
 
     def set_tracer(self, tracer: Any) -> None:

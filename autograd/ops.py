@@ -173,4 +173,4 @@ TABLE: dict[str, Op] = {
         SUM, DOT, MAX,
     )
 }
-"""Every op by name: the single source of truth the engine and tests iterate."""
+"""Every op by name: the single source of truth the engine and tests iterate (``define_op`` adds yours)."""

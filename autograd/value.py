@@ -13,15 +13,17 @@ in the node instead of making a leaf of it) exists once, in
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from . import ops
 from ._numbers import as_number, require_number
 from .anomaly import Origin, check_forward, user_origin
+from .decisions import Decisions
+from .forward_mode import push_tangent
 from .graph import clock, order_under, reverse_sweep
-from .mode import CHECKS, RECORDS, TRACES, state
+from .hooks import Hook, RemovableHandle, register
+from .mode import CHECKS, RECORDS, TANGENTS, TRACES, state
 from .op import Op
 from .readings import FloatMath
 
@@ -36,20 +38,22 @@ Number = int | float
 
 
 def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ...], const: Any) -> None:
-    """Node building in anomaly mode or under a jit trace: remember the user's line, check."""
-    out._origin = user_origin()
+    """Node building in anomaly mode, under a jit trace or in a jvp: what each of them needs."""
+    out._origin = user_origin() if recording & (CHECKS | TRACES) else None
     if recording & CHECKS:
         check_forward(op.name, parents, out._data, const, out._origin)
     if recording & RECORDS:
         out._op = op
         out._parents = parents
         out._const = const
-        return
-    out._op = None
-    out._parents = ()
-    out._const = None
-    if recording & TRACES:  # no_grad inside a traced function: the trace must know
-        state.tracer.made_without_graph(out, op, parents, const)
+    else:
+        out._op = None
+        out._parents = ()
+        out._const = None
+        if recording & TRACES:  # no_grad inside a traced function: the trace must know
+            state.tracer.made_without_graph(out, op, parents, const)
+    if recording & TANGENTS:
+        push_tangent(out, op, parents, const)
 
 
 def _with_constant(x: Value, op: Op, c: float) -> Value:
@@ -113,23 +117,7 @@ def _function(op: Op) -> Callable[[Value], Value]:
     return method
 
 
-def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callable[..., bool]:
-    """``self (symbol) other`` on the data, as for floats; told to a running jit trace."""
-
-    def method(self: Value, other: Value | Number) -> bool:
-        y = other._data if isinstance(other, Value) else as_number(other)
-        if y is None:
-            return NotImplemented  # type: ignore[no-any-return]  # how operators decline
-        outcome = compare(self._data, y)
-        tracer = state.tracer
-        if tracer is not None:
-            tracer.decided(symbol, self, other, outcome)
-        return outcome
-
-    return method
-
-
-class Value:
+class Value(Decisions):
     """A scalar in a computation graph, with the gradient ``backward`` puts on it.
 
     Args:
@@ -154,7 +142,8 @@ class Value:
     """
 
     __slots__ = (
-        "_const", "_data", "_op", "_order", "_origin", "_parents", "_stamp", "grad", "label"
+        "_const", "_data", "_hooks", "_op", "_order", "_origin", "_parents", "_stamp", "grad",
+        "label",
     )
 
     _data: float
@@ -166,6 +155,7 @@ class Value:
     _order: tuple[tuple[Value, ...], int] | None
     _stamp: int  # the write clock when this node was built or its data last written
     _origin: Origin | None  # where it was made, under detect_anomaly
+    # _hooks: left unset (no cost in record()) until register_hook; see autograd.hooks.
 
     def __init__(self, data: Number, label: str = "") -> None:
         number = as_number(data)
@@ -252,26 +242,6 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
 
-    # ------------------------------------------------------------ decisions on the data
-    # Each tells a running jit trace what it decided, so replays can check it.
-
-    __lt__ = _comparison("<", operator.lt)
-    __le__ = _comparison("<=", operator.le)
-    __gt__ = _comparison(">", operator.gt)
-    __ge__ = _comparison(">=", operator.ge)
-
-    def __bool__(self) -> bool:
-        return _decided(self, "bool", None, self._data != 0.0)
-
-    def __float__(self) -> float:
-        return _decided(self, "float", None, self._data)
-
-    def __int__(self) -> int:
-        return _decided(self, "int", None, int(self._data))
-
-    def __round__(self, ndigits: int | None = None) -> Any:
-        return _decided(self, "round", ndigits, round(self._data, ndigits))
-
     # ------------------------------------------------------------ graph
 
     def detach(self) -> Value:
@@ -312,6 +282,41 @@ class Value:
         seed = grad._data if isinstance(grad, Value) else require_number(grad, "backward grad")
         reverse_sweep(self, seed)
 
+    def register_hook(self, hook: Hook) -> RemovableHandle:
+        """Call ``hook(grad)`` with this Value's gradient each time ``backward`` or ``grad`` computes it.
+
+        When: for an op node, as soon as the sweep reaches it, before anything
+        is passed on to its operands; for a leaf, after the sweep, on this
+        call's gradient alone, before it is added to ``.grad`` (as PyTorch's
+        ``Tensor.register_hook`` on a leaf). A number returned replaces the
+        gradient (what is passed on and shown as ``.grad``, what a leaf adds
+        to ``.grad``, what ``grad`` returns); None keeps it. Several hooks run
+        in registration order, each on the previous one's result; a gradient of
+        exactly 0 is given to hooks too. Under ``grad(..., create_graph=True)``
+        the hook receives a Value and may return one.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook (also a context
+            manager). It does not keep this Value alive.
+
+        Raises:
+            TypeError: If ``hook`` is not callable, or (during the sweep)
+                returns something other than a number, a Value or None.
+            ValueError: If this Value was made inside a function being traced
+                by ``autograd.jit`` (replays make no such node to run it on).
+
+        Example:
+            >>> w = Value(3.0)
+            >>> handle = w.register_hook(lambda g: max(-1.0, min(1.0, g)))  # clip
+            >>> (w * w).backward()
+            >>> w.grad
+            1.0
+            >>> handle.remove()
+        """
+        if state.tracer is not None:
+            state.tracer.hooked(self)
+        return register(self, hook)
+
     # ------------------------------------------------------------ arithmetic, from the table
 
     __add__ = _operator(ops.ADD, ops.ADD_CONST)
@@ -344,14 +349,6 @@ class Value:
         return _with_constant(self, ops.LEAKY_RELU, require_number(slope, "leaky_relu slope"))
 
 
-_T = TypeVar("_T")
-
-
-def _decided(node: Value, kind: str, argument: Any, outcome: _T) -> _T:
-    tracer = state.tracer
-    if tracer is not None:
-        tracer.decided(kind, node, argument, outcome)
-    return outcome
 
 
 # ---------------------------------------------------------------- building nodes

@@ -1,9 +1,10 @@
-"""Shared pytest set-up: hypothesis profiles sized for a 2-core CI machine."""
+"""Shared pytest set-up: hypothesis profiles sized for a 2-core CI machine, and user-defined rows."""
 
 from __future__ import annotations
 
 import os
 
+import user_ops  # noqa: F401  # rows added with define_op, before collection: table-driven tests include them
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(

@@ -1,14 +1,12 @@
-"""Hypothesis strategies shared by the tests.
+"""Hypothesis strategies for the tests that the public ones in ``autograd.testing`` do not cover.
 
-Three kinds of generator live here:
+The public strategies (``points``, ``op_cases``, ``graphs``) draw from the
+derivative table. Here:
 
-* :func:`op_case` draws a point inside an op's domain from its row in the
-  derivative table, so every op in ``autograd.TABLE`` is tested without a
-  test of its own.
 * :func:`programs` draws random expression DAGs with shared subexpressions
-  (diamonds, ``x * x``, reuse across branches, deep chains). A program is data,
-  so the same graph can be built from Values and, as an independent oracle,
-  from PyTorch tensors.
+  (diamonds, ``x * x``, reuse across branches, deep chains) from a fixed list
+  of steps that PyTorch can also run, so the same graph can be built from
+  Values and, as an independent oracle, from tensors.
 * :func:`json_metadata` and :func:`not_json_exact` draw what a model file's
   metadata may and may not hold.
 """
@@ -22,30 +20,10 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from autograd import Op, Value, dot, vsum
-from autograd.op import VARIADIC
+from autograd import Value, dot, vsum
+from autograd.testing import MARGIN
 
-# ---------------------------------------------------------------- points inside an op's domain
-
-MARGIN = 0.1  # distance kept from kinks and singularities, so finite differences stay valid
-
-
-def _coordinate(op: Op) -> st.SearchStrategy[float]:
-    spec = op.test
-    return st.floats(spec.low, spec.high, allow_nan=False).filter(
-        lambda x: all(abs(x - point) > MARGIN for point in spec.avoid)
-    )
-
-
-@st.composite
-def op_case(draw: st.DrawFn, op: Op) -> tuple[list[float], Any]:
-    """A point (operands) and a constant at which ``op`` is smooth and defined."""
-    arity = op.test.arity if op.arity == VARIADIC else op.arity
-    const = draw(st.sampled_from(op.test.consts))
-    point = [draw(_coordinate(op)) for _ in range(arity)]
-    gaps = [abs(a - b) for i, a in enumerate(point) for b in point[i + 1:]]
-    assume(not gaps or min(gaps) > op.test.apart)
-    return point, const
+# ---------------------------------------------------------------- rules read as source
 
 
 def operand_names(count: int) -> list[str]:

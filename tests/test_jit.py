@@ -288,3 +288,31 @@ def test_a_program_too_large_to_pay_back_its_compile_time_is_refused(
     step = jit(_loss_fn(model))
     with pytest.raises(JitError, match=r"traced to [\d,]+ nodes, [\d,]+ lines .*Trace one example at a time"):
         step([[0.1 * k, 0.2] for k in range(10)], [1.0] * 10)
+
+
+def test_a_hook_on_a_node_made_inside_is_refused_and_one_on_a_parameter_runs() -> None:
+    w = Value(2.0)
+    seen: list[float] = []
+    w.register_hook(lambda g: seen.append(g))
+
+    def hooked_inside(x: float) -> Value:
+        h = w * x
+        h.register_hook(lambda g: None)
+        return h.tanh()
+
+    with pytest.raises(ValueError, match="hook was registered on a Value made inside"):
+        jit(hooked_inside)(1.0)
+    step = jit(lambda x: (w * x).tanh())
+    for _ in range(3):
+        step(0.5).backward()
+    assert len(seen) == 3 and seen[0] == seen[2]
+
+
+def test_jvp_through_a_compiled_function_runs_it_uncompiled() -> None:
+    from autograd import jvp
+
+    step = jit(lambda v: (v[0] * v[1]).sin())
+    for _ in range(3):
+        step([Value(0.3), Value(0.5)])
+    value, derivative = jvp(lambda v: step(v), [0.3, 0.5], [1.0, 0.0])
+    assert value == math.sin(0.15) and derivative == pytest.approx(0.5 * math.cos(0.15), rel=1e-15)

@@ -1,7 +1,8 @@
 """Every row of the derivative table: checked at first and second order, and read three ways.
 
-The tests iterate over ``autograd.TABLE``: an op added to the table is
-tested here without writing a new test.
+The tests iterate over ``autograd.TABLE``: an op added to the table, built in
+or with ``define_op`` (``user_ops.py`` adds one per arity before collection),
+is tested here without writing a new test.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import op_case, operand_names
+from strategies import operand_names
 
-from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck
+from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck, jvp
 from autograd.readings import FloatMath
 from autograd.source import Expr, SourceMath, as_expr
+from autograd.testing import op_cases
 from autograd.value_math import ValueMath
 
 OPS = sorted(TABLE.values(), key=lambda op: op.name)
@@ -29,10 +31,26 @@ def _as_function(op: Op, const: Any) -> Any:
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
 @given(data=st.data())
-def test_every_op_passes_gradcheck_at_first_and_second_order(op: Op, data: st.DataObject) -> None:
-    point, const = data.draw(op_case(op))
+def test_every_op_agrees_in_reverse_mode_forward_mode_and_finite_differences_at_both_orders(
+    op: Op, data: st.DataObject
+) -> None:
+    # gradcheck compares reverse (grad; grad of grad) and forward (jvp; jvp of grad) with both.
+    point, const = data.draw(op_cases(op))
     assert gradcheck(_as_function(op, const), point, order=1)
     assert gradcheck(_as_function(op, const), point, order=2)
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_ops_tangent_is_its_local_derivatives_times_the_operand_tangents(
+    op: Op, data: st.DataObject
+) -> None:
+    point, const = data.draw(op_cases(op))
+    direction = data.draw(st.lists(st.sampled_from([0.0, 1.0, -0.5]), min_size=len(point), max_size=len(point)))
+    value, tangent = jvp(_as_function(op, const), point, direction)
+    local = op.float_local(point, value, const)
+    assert value == op.float_forward(point, const)
+    assert tangent == pytest.approx(sum(t * d for t, d in zip(direction, local, strict=True)), rel=1e-12, abs=1e-300)
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
@@ -40,7 +58,7 @@ def test_every_op_passes_gradcheck_at_first_and_second_order(op: Op, data: st.Da
 def test_every_op_node_records_its_op_operands_and_forward_value(
     op: Op, data: st.DataObject
 ) -> None:
-    point, const = data.draw(op_case(op))
+    point, const = data.draw(op_cases(op))
     xs = [Value(x) for x in point]
     out = apply(op, xs, const)
     assert out.op == op.name
@@ -54,7 +72,7 @@ def test_every_op_node_records_its_op_operands_and_forward_value(
 def test_every_rule_reads_the_same_on_floats_on_values_and_as_source(
     op: Op, data: st.DataObject
 ) -> None:
-    point, const = data.draw(op_case(op))
+    point, const = data.draw(op_cases(op))
     out = op.call_forward(FloatMath, point, const)
     on_floats = op.local(FloatMath, point, out, const)
     xs = [Value(x) for x in point]
@@ -104,7 +122,8 @@ def test_a_wrong_derivative_rule_makes_gradcheck_fail_with_a_table() -> None:
     with pytest.raises(GradcheckError) as error:
         gradcheck(lambda xs: apply(wrong, xs), [0.7])
     message = str(error.value)
-    assert "analytic" in message and "numeric" in message and "mismatch" in message
+    assert "reverse" in message and "forward" in message and "numeric" in message
+    assert "mismatch (reverse, forward)" in message
     assert "1 of 1 derivatives disagree" in message
 
 

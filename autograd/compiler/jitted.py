@@ -107,7 +107,8 @@ class Jitted(Generic[_P, _R]):
         return self._source or f"# {self._name} has not been traced yet: call it once\n"
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if state.tracer is not None or state.anomaly:
+        if state.tracer is not None or state.anomaly or state.tangents is not None:
+            # Inside another trace, anomaly mode or a jvp, every op must run as itself.
             return self._uncompiled(args, kwargs)
         flat = flatten(self._function, args, kwargs)
         key = (flat.key, state.grad_enabled)

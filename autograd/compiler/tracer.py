@@ -122,6 +122,15 @@ class Tracer:
         """Called by the engine for a node made under ``no_grad`` while tracing."""
         self.recipes[node] = Recipe(op, parents, const)
 
+    def hooked(self, node: Value) -> None:
+        """Called when a hook is registered while tracing: refused on a node the trace made."""
+        if node._stamp >= self.epoch and node not in self.numbers:
+            raise ValueError(
+                "jit: a hook was registered on a Value made inside the function being compiled; "
+                "replays make no such node, so the hook would never run. Register hooks on the "
+                "function's inputs or parameters, or call the function without jit"
+            )
+
     def read_data(self, node: Value) -> None:
         """Called when user code reads ``.data``: warn once per line that replays will not follow it."""
         origin = user_origin()
