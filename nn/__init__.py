@@ -9,6 +9,7 @@ from .evaluate import evaluate, predict, predict_classes
 from .explore import explore_model
 from .functional import ACTIVATIONS, activate, log_softmax, logsumexp, softmax
 from .history import History
+from .hooks import HookHandle, grad_norms
 from .init import INITS
 from .layers import MLP, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge, l2, mse, sse
@@ -43,6 +44,7 @@ __all__ = [
     "AdamW",
     "Dropout",
     "History",
+    "HookHandle",
     "Layer",
     "LoadResult",
     "LoadedModel",
@@ -65,6 +67,7 @@ __all__ = [
     "explore_model",
     "fit",
     "from_torch",
+    "grad_norms",
     "hinge",
     "l2",
     "linear_decay",

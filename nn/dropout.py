@@ -50,6 +50,10 @@ class Dropout(Module):
             A new list, as long as ``values``.
         """
         sequence(values, "Dropout expects a list of Values")
+        out = self._drop(values)
+        return self._hooked(values, out) if self._forward_hooks else out
+
+    def _drop(self, values: Sequence[Value]) -> list[Value]:
         p = self.p
         if not self.training or p == 0.0:
             return list(values)

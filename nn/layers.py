@@ -111,7 +111,14 @@ class Neuron(Module):
         """
         model_input(x, "Neuron", self.nin)
         b = self.b
-        return self._activate(dot(self.w, x, 0.0 if b is None else b))
+        out = self._activate(dot(self.w, x, 0.0 if b is None else b))
+        return self._hooked(x, out) if self._forward_hooks else out
+
+    # How many neurons have forward hooks: while none do, a Layer need not ask each.
+    _hooked_neurons = 0
+
+    def _hooks_changed(self, change: int) -> None:
+        Neuron._hooked_neurons += change
 
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.activation}" + ("" if self.b is not None else ", bias=False")
@@ -205,7 +212,10 @@ class Layer(Module):
         # One linear call for all neurons: it looks at x once, not once per neuron.
         neurons = self.neurons
         sums = linear(x, [n.w for n in neurons], [0.0 if n.b is None else n.b for n in neurons])
-        return [neuron._activate(out) for neuron, out in zip(neurons, sums, strict=True)]
+        outs = [neuron._activate(out) for neuron, out in zip(neurons, sums, strict=True)]
+        if Neuron._hooked_neurons:
+            outs = [n._hooked(x, out) if n._forward_hooks else out for n, out in zip(neurons, outs, strict=True)]
+        return self._hooked(x, outs) if self._forward_hooks else outs
 
     def extra_repr(self) -> str:
         return f"{self.nin} -> {self.nout}, {self.activation}" + (
@@ -344,4 +354,4 @@ class MLP(Module):
             if dropout is not None:
                 out = dropout(out)
             out = layer._forward(out)
-        return out
+        return self._hooked(x, out) if self._forward_hooks else out

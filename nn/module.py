@@ -20,13 +20,15 @@ name, as in PyTorch.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from autograd import Value
+from autograd import Value, is_tracing
 from autograd.anomaly import register_library
 
 from ._checks import is_finite_real, short_repr, strict_bool
+from .hooks import ForwardHook, HookHandle, register, run_hooks
 
 __all__ = ["LoadResult", "Module"]
 
@@ -77,9 +79,48 @@ class Module:
     """
 
     training: bool
+    # Forward hooks: an instance gets its own dict on its first hook; until
+    # then this shared empty one answers "none" in one lookup.
+    _forward_hooks: dict[int, ForwardHook] = {}  # noqa: RUF012  # read-only default
 
     def __init__(self) -> None:
         self.training = True
+
+    def register_forward_hook(self, hook: ForwardHook) -> HookHandle:
+        """Call ``hook(module, inputs, output)`` after every forward pass of this module.
+
+        ``inputs`` is what the module was called with, ``output`` what it
+        returned; a value returned by the hook replaces the output. Hooks run
+        in registration order. A neuron's hooks run also when its layer runs it.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook (also a context manager).
+
+        Example:
+            >>> import nn
+            >>> layer = nn.Layer(2, 2)
+            >>> seen = []
+            >>> handle = layer.register_forward_hook(lambda m, x, out: seen.append(len(out)))
+            >>> _ = layer([1.0, 2.0])
+            >>> seen
+            [2]
+        """
+        if "_forward_hooks" not in vars(self):
+            self._forward_hooks = {}
+        return register(self._forward_hooks, hook, self._hooks_changed)
+
+    def _hooks_changed(self, change: int) -> None:
+        """Called with +1 or -1 when a forward hook is added or removed (neurons count them)."""
+
+    def _hooked(self, inputs: Any, output: Any) -> Any:
+        """``output`` after this module's forward hooks (call only when it has some)."""
+        if is_tracing():
+            warnings.warn(
+                f"a forward hook of {type(self).__name__} runs while autograd.jit traces, but not "
+                "on replays: what it changes in the output is compiled, what it records is not",
+                stacklevel=3,
+            )
+        return run_hooks(self, self._forward_hooks, inputs, output)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run the module forward; every subclass defines its own signature."""
