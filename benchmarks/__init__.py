@@ -1,8 +1,10 @@
-"""valuegrad's benchmarks (issue 7): ``python -m benchmarks`` or ``make bench``.
+"""valuegrad's benchmarks: ``python -m benchmarks`` or ``make bench``.
 
 Workloads A-E run the engine against micrograd, PyTorch (0-dim tensors and
 vectorized) and a handwritten plain-Python floor, interleaved in one process,
-and report medians, paired ratios and the issue's targets in RESULTS.md.
+and report CPU-time medians, paired ratios and whether valuegrad meets its
+speed and memory targets in RESULTS.md (how each number is measured is
+written there too).
 """
 
 from .report import BenchmarkError

@@ -15,7 +15,16 @@ from typing import Protocol
 from . import handwritten, phases, with_micrograd, with_torch, with_valuegrad
 from .harness import Case, Timings, interleave
 from .problem import MLPProblem, make_problem
-from .report import BenchmarkError, Section, Target, limit_from_phases, ratio, seconds, table
+from .report import (
+    BenchmarkError,
+    Section,
+    Target,
+    limit_from_phases,
+    ratio,
+    seconds,
+    table,
+    wall_note,
+)
 from .settings import Settings
 
 TOLERANCE = 1e-9
@@ -98,12 +107,14 @@ def _steady(
 
 def measure(problem: MLPProblem, settings: Settings) -> tuple[Timings, Timings]:
     """(first-step timings, steady-state timings per step), interleaved."""
+    repeat = {"min_seconds": settings.min_seconds, "max_blocks": settings.max_blocks}
     first = interleave(
         {
             name: Case(partial(_first_step, make, problem))
             for name, make in COMPARATORS.items()
         },
         settings.first_rounds,
+        **repeat,
     )
     steps = settings.steady_steps
     steady = interleave(
@@ -112,8 +123,56 @@ def measure(problem: MLPProblem, settings: Settings) -> tuple[Timings, Timings]:
             for name, make in COMPARATORS.items()
         },
         settings.steady_rounds,
+        **repeat,
     )
     return first, steady
+
+
+def warm_check(first: Timings, steady: Timings, name: str) -> tuple[list[str], str | None]:
+    """Is ``name``'s steady step slower than its first step by more than noise?
+
+    More than noise: by over 3%, and the interquartile ranges of the two sets of
+    rounds (at least 3 each) do not overlap. A flag says whether the time spent
+    in the cycle collector accounts for (at least half of) the difference.
+
+    Returns:
+        (a table row, a flag sentence or None).
+    """
+    slower = steady.median(name) / first.median(name)
+    first_high = first.quartiles(name)[1]
+    steady_low = steady.quartiles(name)[0]
+    collecting_first = first.collecting_per_unit(name)
+    collecting_steady = steady.collecting_per_unit(name)
+    judged = min(first.rounds(name), steady.rounds(name)) >= 3
+    flagged = judged and slower > 1.03 and steady_low > first_high
+    flag = None
+    if flagged:
+        growth = collecting_steady - collecting_first
+        explained = growth >= 0.5 * (steady.median(name) - first.median(name))
+        flag = (
+            f"A, {name}: a steady step takes {ratio(slower)} its first step "
+            f"({seconds(steady_low)} or more in half the rounds, against at most "
+            f"{seconds(first_high)}). "
+            + (
+                f"Its time in the cycle collector grows from {seconds(collecting_first)} to "
+                f"{seconds(collecting_steady)} per step: in training, each step's collections "
+                "also walk the cyclic garbage earlier steps left, which a first step's clock "
+                "never sees (it is collected after the clock stops). A cost of its own: the "
+                "steady figure is its per-step cost in training."
+                if explained
+                else f"Its time in the cycle collector ({seconds(collecting_first)} and "
+                f"{seconds(collecting_steady)} per step) does not account for that: look for "
+                "a measurement fault."
+            )
+        )
+    row = [
+        name,
+        ratio(slower),
+        f"{seconds(collecting_first)} / {seconds(collecting_steady)}",
+        f"{first.collections_per_unit(name, 2):.1f} / {steady.collections_per_unit(name, 2):.1f}",
+        "**flagged**" if flagged else "ok" if judged else "too few rounds to judge",
+    ]
+    return row, flag
 
 
 def run(settings: Settings) -> Section:
@@ -147,8 +206,9 @@ def run(settings: Settings) -> Section:
         table(
             [
                 "comparator",
-                f"first step (median of {settings.first_rounds})",
-                f"steady step (median of {settings.steady_rounds}×{settings.steady_steps})",
+                f"first step (median of {settings.first_rounds} rounds)",
+                f"steady step (median of {settings.steady_rounds} rounds × "
+                f"{settings.steady_steps} steps)",
                 "÷ valuegrad, first (paired)",
                 "÷ valuegrad, steady (paired)",
                 "max diff vs valuegrad",
@@ -159,8 +219,32 @@ def run(settings: Settings) -> Section:
     section.lines.append("")
     section.lines.append(
         "“÷ valuegrad” is the comparator's time divided by valuegrad's in the same round, "
-        "median over rounds: above 1x valuegrad is faster."
+        "median over rounds: above 1x valuegrad is faster. "
+        + wall_note([first, steady])
     )
+    section.lines.append("")
+    section.lines.append(
+        "**Check: steady ÷ first step.** Warm code does the same work at least as fast, "
+        "unless the work itself grows (collecting garbage that earlier steps left). A "
+        "steady step slower than the first by more than 3% with the two interquartile "
+        "ranges apart is flagged, here and at the top of this report. The collector's "
+        "time (CPU time between its start and stop callbacks) is part of each step's time."
+    )
+    section.lines.append("")
+    checks = [warm_check(first, steady, name) for name in COMPARATORS]
+    section.lines.extend(
+        table(
+            [
+                "comparator",
+                "steady ÷ first (medians)",
+                "in the cycle collector per step, first / steady",
+                "full collections per step",
+                "check",
+            ],
+            [row for row, _ in checks],
+        )
+    )
+    section.flags.extend(flag for _, flag in checks if flag is not None)
     section.lines.append("")
     nodes = phases.op_nodes(with_valuegrad.ValuegradMLP(problem).loss())
     section.lines.append(

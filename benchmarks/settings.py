@@ -31,9 +31,10 @@ class Settings:
     """Sizes and repeat counts for one run (see the module docstring)."""
 
     mode: str
-    # gc.freeze() the objects alive at start (fast, but changes when cyclic garbage is
-    # collected, so only the correctness-only tiny run does it).
-    freeze_heap: bool = False
+    # Per round, a comparator whose block is short is timed again until its blocks used
+    # this much CPU time, or there are this many (see harness.interleave).
+    min_seconds: float = 0.25
+    max_blocks: int = 15
     # A: one training step.
     points: int = 100
     hidden: tuple[int, ...] = (16, 16)
@@ -62,10 +63,9 @@ class Settings:
     digits_epochs: int = 10  # of the full training run; 0 skips it
     digits_train_seconds: float = 120.0  # stops the full run early on a slow machine
 
-
     @property
     def judges_targets(self) -> bool:
-        """Whether the workloads run at the sizes issue 7's targets are stated for."""
+        """Whether the workloads run at the sizes the targets are stated for."""
         return self.mode != "tiny"
 
 
@@ -73,6 +73,7 @@ FULL = Settings(mode="full")
 
 QUICK = Settings(
     mode="quick",
+    max_blocks=5,
     first_rounds=3,
     steady_rounds=3,
     steady_steps=2,
@@ -91,7 +92,8 @@ QUICK = Settings(
 
 TINY = Settings(
     mode="tiny",
-    freeze_heap=True,
+    min_seconds=0.0,
+    max_blocks=1,
     points=8,
     hidden=(4, 4),
     first_rounds=2,

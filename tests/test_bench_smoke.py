@@ -18,9 +18,9 @@ pytest.importorskip("torch", reason="the benchmarks need the dev extra (torch)")
 
 from benchmarks import handwritten, with_micrograd, with_valuegrad
 from benchmarks.__main__ import main
-from benchmarks.harness import Case, Timings, cyclic_garbage, interleave
-from benchmarks.memory import STEPPERS
-from benchmarks.mlp_step import COMPARATORS, check_agreement
+from benchmarks.harness import Block, Case, Timings, interleave
+from benchmarks.memory import STEPPERS, cyclic_garbage
+from benchmarks.mlp_step import COMPARATORS, check_agreement, warm_check
 from benchmarks.problem import MLPProblem, make_problem
 from benchmarks.reduction import check, operands, variants
 from benchmarks.report import BenchmarkError
@@ -185,6 +185,42 @@ def test_paired_ratio_is_the_median_of_per_round_ratios() -> None:
     assert timings.median("slow") == 10.0
 
 
+def test_interleave_repeats_a_short_block_and_keeps_the_median_per_round() -> None:
+    calls: list[str] = []
+    timings = interleave(
+        {"short": Case(lambda: (lambda: calls.append("short")), per_call=2)},
+        rounds=2,
+        min_seconds=10.0,  # never reached: the block count stops it
+        max_blocks=4,
+    )
+    assert len(calls) == 8
+    assert timings.rounds("short") == 2
+    blocks = timings.blocks["short"]
+    assert len(blocks) == 8
+    first_round = sorted(block.cpu for block, _ in blocks[:4])
+    assert timings.samples["short"][0] == pytest.approx((first_round[1] + first_round[2]) / 4)
+
+
+def _timings(per_round: list[float], collecting: float) -> Timings:
+    timings = Timings()
+    for index, value in enumerate(per_round):
+        timings.add("x", index, [Block(value, value, (0, 0, 1), collecting)], per_call=1)
+    return timings
+
+
+def test_warm_check_flags_a_steady_step_slower_beyond_noise_and_says_why() -> None:
+    first = _timings([1.0, 1.02, 0.98, 1.01, 0.99], collecting=0.2)
+    steady = [1.5, 1.45, 1.55, 1.5, 1.52]
+    # The collector's extra 0.45 s per step accounts for the 0.5 s difference.
+    _, flag = warm_check(first, _timings(steady, collecting=0.65), "x")
+    assert flag is not None and "1.5x its first step" in flag and "cyclic garbage" in flag
+    _, flag = warm_check(first, _timings(steady, collecting=0.2), "x")
+    assert flag is not None and "measurement fault" in flag
+    # Within noise: the interquartile ranges overlap.
+    _, flag = warm_check(first, _timings([0.9, 1.3, 1.0, 1.25, 1.1], collecting=0.2), "x")
+    assert flag is None
+
+
 # ---------------------------------------------------------------- the whole tiny pass
 
 
@@ -204,3 +240,4 @@ def test_tiny_pass_prints_and_writes_a_report_with_every_section(
 def test_cli_rejects_an_unknown_workload(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--tiny", "--only", "Z"]) == 2
     assert "unknown workload" in capsys.readouterr().err
+
