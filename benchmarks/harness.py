@@ -15,24 +15,29 @@ step but a few percent of a one-second micrograd step, so wall-clock medians
 of a handful of blocks compared short comparators with long ones unfairly.
 Wall time is still recorded, and reported as how far it exceeded CPU time.
 
-A comparator whose block is short is timed several times per round (until
-it has used ``min_seconds`` or ``max_blocks`` blocks); that round's sample
-is the median of those blocks.
+A comparator whose block is short is timed several times per round (enough
+blocks to use ``min_seconds``, at most ``max_blocks``), its blocks spread over
+the round between the other comparators'; that round's sample is the median
+of those blocks.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 # ``prepare()`` does the untimed set-up of one measurement (a fresh model, fresh
 # leaves) and returns the function to time; that function's result is kept
 # until the clock has stopped, so freeing it is not timed.
 Prepare = Callable[[], Callable[[], object]]
+
+T = TypeVar("T")
 
 # The clock every timed block and phase reads.
 cpu_clock = time.process_time
@@ -122,12 +127,17 @@ class Timings:
         Raises:
             KeyError: If the two never ran in the same round.
         """
-        a = self.samples.get(slower, {})
-        b = self.samples.get(faster, {})
-        shared = sorted(set(a) & set(b))
-        if not shared:
+        ratios = paired_ratios(self.samples.get(slower, {}), self.samples.get(faster, {}))
+        if not ratios:
             raise KeyError(f"{slower!r} and {faster!r} share no round")
-        return statistics.median(a[r] / b[r] for r in shared)
+        return statistics.median(ratios)
+
+    def subset(self, suffix: str) -> Timings:
+        """The cases whose names end with ``suffix``, renamed without it (rounds kept)."""
+        def keep(table: Mapping[str, T]) -> dict[str, T]:
+            return {name.removesuffix(suffix): v for name, v in table.items() if name.endswith(suffix)}
+
+        return Timings(keep(self.samples), keep(self.wall), keep(self.blocks), keep(self.errors))
 
     def rounds(self, name: str) -> int:
         """How many successful measurements ``name`` has."""
@@ -157,6 +167,11 @@ class Timings:
         return statistics.median(ratios) if ratios else 1.0
 
 
+def paired_ratios(slower: Mapping[int, float], faster: Mapping[int, float]) -> list[float]:
+    """slower[r] / faster[r] for every round r in both."""
+    return [slower[r] / faster[r] for r in sorted(set(slower) & set(faster))]
+
+
 def interleave(
     cases: Mapping[str, Case],
     rounds: int,
@@ -165,18 +180,24 @@ def interleave(
     max_blocks: int = 1,
     stop_on: tuple[type[BaseException], ...] = (RecursionError, MemoryError),
 ) -> Timings:
-    """Time every case once per round, rotating the order each round.
+    """Time every case in every round, rotating the order each round.
 
     Before each timed call the cycle collector is run (untimed), so one
     comparator's leftover garbage is never collected on another's clock; during
     the call the collector stays enabled, as users have it.
 
+    A round is a series of passes over the cases. The first pass times each
+    case once; from its time each case gets its number of blocks for the round
+    (enough to use ``min_seconds``, at most ``max_blocks``), and later passes
+    time the cases that still need one. So a fast comparator's repeated blocks
+    are spread over the round, each next to the other fast comparators' blocks,
+    rather than run back to back at one moment of the machine's load.
+
     Args:
         cases: name -> Case.
         rounds: Number of rounds (>= 1).
-        min_seconds: Within a round, a case is timed again (fresh ``prepare``
-            each time) until its blocks have used this much CPU time...
-        max_blocks: ...or it has this many blocks.
+        min_seconds: CPU time a case's blocks should use per round...
+        max_blocks: ...within at most this many blocks (each with a fresh ``prepare``).
         stop_on: Errors that drop a comparator from later rounds and are
             recorded in ``Timings.errors`` instead of propagating.
 
@@ -196,20 +217,30 @@ def interleave(
     timings = Timings({name: {} for name in names}, {name: {} for name in names})
     for index in range(rounds):
         shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            case = cases[name]
-            if name in timings.errors or (case.rounds is not None and index >= case.rounds):
-                continue
-            blocks: list[Block] = []
-            try:
-                while not blocks or (
-                    len(blocks) < max_blocks and sum(b.cpu for b in blocks) < min_seconds
-                ):
-                    blocks.append(time_block(case.prepare))
-            except stop_on as error:
-                timings.errors[name] = f"{type(error).__name__}: {error}"
-                continue
-            timings.add(name, index, blocks, case.per_call)
+        order = [
+            name
+            for name in names[shift:] + names[:shift]
+            if name not in timings.errors
+            and (cases[name].rounds is None or index < cases[name].rounds)
+        ]
+        blocks: dict[str, list[Block]] = {name: [] for name in order}
+        wanted = dict.fromkeys(order, 1)
+        while any(len(blocks[name]) < wanted[name] for name in order):
+            for name in order:
+                if len(blocks[name]) >= wanted[name]:
+                    continue
+                try:
+                    block = time_block(cases[name].prepare)
+                except stop_on as error:
+                    timings.errors[name] = f"{type(error).__name__}: {error}"
+                    wanted[name] = 0
+                    continue
+                blocks[name].append(block)
+                if len(blocks[name]) == 1 and block.cpu > 0.0:
+                    wanted[name] = max(1, min(max_blocks, math.ceil(min_seconds / block.cpu)))
+        for name in order:
+            if name not in timings.errors:
+                timings.add(name, index, blocks[name], cases[name].per_call)
     return timings
 
 

@@ -7,13 +7,14 @@ Measured twice: the first step of a freshly built model, and the steady state
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
 from . import handwritten, phases, with_micrograd, with_torch, with_valuegrad
-from .harness import Case, Timings, interleave
+from .harness import Case, Timings, interleave, paired_ratios
 from .problem import MLPProblem, make_problem
 from .report import (
     BenchmarkError,
@@ -28,6 +29,8 @@ from .report import (
 from .settings import Settings
 
 TOLERANCE = 1e-9
+# Suffixes of the case names that tell a comparator's first step from its steady state.
+FIRST, STEADY = ", first step", ", steady"
 
 
 class Stepper(Protocol):
@@ -106,53 +109,51 @@ def _steady(
 
 
 def measure(problem: MLPProblem, settings: Settings) -> tuple[Timings, Timings]:
-    """(first-step timings, steady-state timings per step), interleaved."""
-    repeat = {"min_seconds": settings.min_seconds, "max_blocks": settings.max_blocks}
-    first = interleave(
-        {
-            name: Case(partial(_first_step, make, problem))
-            for name, make in COMPARATORS.items()
-        },
-        settings.first_rounds,
-        **repeat,
-    )
+    """(first-step timings, steady-state timings per step), interleaved in the same rounds."""
     steps = settings.steady_steps
-    steady = interleave(
-        {
-            name: Case(partial(_steady, make, problem, steps), per_call=steps)
-            for name, make in COMPARATORS.items()
-        },
-        settings.steady_rounds,
-        **repeat,
+    cases = {}
+    for name, make in COMPARATORS.items():
+        cases[name + FIRST] = Case(
+            partial(_first_step, make, problem), rounds=settings.first_rounds
+        )
+        cases[name + STEADY] = Case(
+            partial(_steady, make, problem, steps), rounds=settings.steady_rounds, per_call=steps
+        )
+    both = interleave(
+        cases,
+        max(settings.first_rounds, settings.steady_rounds),
+        min_seconds=settings.min_seconds,
+        max_blocks=settings.max_blocks,
     )
-    return first, steady
+    return both.subset(FIRST), both.subset(STEADY)
 
 
 def warm_check(first: Timings, steady: Timings, name: str) -> tuple[list[str], str | None]:
     """Is ``name``'s steady step slower than its first step by more than noise?
 
-    More than noise: by over 3%, and the interquartile ranges of the two sets of
-    rounds (at least 3 each) do not overlap. A flag says whether the time spent
-    in the cycle collector accounts for (at least half of) the difference.
+    Both are timed in the same rounds, so their ratio is paired round by round.
+    More than noise: the median paired ratio exceeds 1.03 and so does its
+    lower quartile exceed 1 (over at least 3 rounds). A flag says whether the
+    time spent in the cycle collector accounts for (at least half of) the
+    difference.
 
     Returns:
         (a table row, a flag sentence or None).
     """
-    slower = steady.median(name) / first.median(name)
-    first_high = first.quartiles(name)[1]
-    steady_low = steady.quartiles(name)[0]
+    ratios = paired_ratios(steady.samples[name], first.samples[name])
+    slower = statistics.median(ratios)
+    judged = len(ratios) >= 3
+    low = statistics.quantiles(ratios, n=4, method="inclusive")[0] if judged else slower
     collecting_first = first.collecting_per_unit(name)
     collecting_steady = steady.collecting_per_unit(name)
-    judged = min(first.rounds(name), steady.rounds(name)) >= 3
-    flagged = judged and slower > 1.03 and steady_low > first_high
+    flagged = judged and slower > 1.03 and low > 1.0
     flag = None
     if flagged:
         growth = collecting_steady - collecting_first
         explained = growth >= 0.5 * (steady.median(name) - first.median(name))
         flag = (
-            f"A, {name}: a steady step takes {ratio(slower)} its first step "
-            f"({seconds(steady_low)} or more in half the rounds, against at most "
-            f"{seconds(first_high)}). "
+            f"A, {name}: a steady step takes {ratio(slower)} its first step (paired over "
+            f"{len(ratios)} rounds, lower quartile {ratio(low)}). "
             + (
                 f"Its time in the cycle collector grows from {seconds(collecting_first)} to "
                 f"{seconds(collecting_steady)} per step: in training, each step's collections "
@@ -225,10 +226,12 @@ def run(settings: Settings) -> Section:
     section.lines.append("")
     section.lines.append(
         "**Check: steady ÷ first step.** Warm code does the same work at least as fast, "
-        "unless the work itself grows (collecting garbage that earlier steps left). A "
-        "steady step slower than the first by more than 3% with the two interquartile "
-        "ranges apart is flagged, here and at the top of this report. The collector's "
-        "time (CPU time between its start and stop callbacks) is part of each step's time."
+        "unless the work itself grows (collecting garbage that earlier steps left). First "
+        "and steady steps are timed in the same rounds; a comparator whose steady step is "
+        "slower than its first by more than 3% (median of the paired ratios), in at least "
+        "three rounds out of four (lower quartile above 1), is flagged, here and at the top "
+        "of this report. The collector's time (CPU time between its start and stop "
+        "callbacks) is part of each step's time."
     )
     section.lines.append("")
     checks = [warm_check(first, steady, name) for name in COMPARATORS]
@@ -236,7 +239,7 @@ def run(settings: Settings) -> Section:
         table(
             [
                 "comparator",
-                "steady ÷ first (medians)",
+                "steady ÷ first (paired)",
                 "in the cycle collector per step, first / steady",
                 "full collections per step",
                 "check",

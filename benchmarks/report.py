@@ -91,7 +91,11 @@ def method(min_seconds: float, max_blocks: int) -> list[str]:
         "a 1 s step, so wall-clock ratios favoured the slow comparators and made the "
         "handwritten floor look slower when warm (7.7 ms steady against 5.1 ms for a first "
         "step in an earlier run) while its CPU time was the same. How far wall time exceeded "
-        "CPU time is given under each workload.",
+        "CPU time is given under each workload. CPU time does not remove the slowdown other "
+        "jobs' memory traffic causes while they run beside us: on this machine the same "
+        "valuegrad chain took 21 ms of CPU time with the other core idle and 38 ms beside a "
+        "test suite, while the floor's small lists hardly noticed, so ratios to the floor "
+        "are least favourable to valuegrad when the machine is busy.",
         repeated,
         "- Before each timed call `gc.collect()` runs (untimed), so no comparator pays for "
         "another's garbage; during the call the cycle collector is on, as users have it. "
