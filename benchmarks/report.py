@@ -72,9 +72,10 @@ class Section:
 def method(min_seconds: float, max_blocks: int) -> list[str]:
     """The "How these numbers are measured" section, for blocks repeated as given."""
     repeated = (
-        f"- A short block is repeated within a round (until it has used {min_seconds:g} s of "
-        f"CPU time, at most {max_blocks} times, each with a fresh set-up); the round's time "
-        "is the median of its blocks, so a fast comparator is not judged on one draw."
+        f"- A short block is repeated within a round (enough blocks to use {min_seconds:g} s "
+        f"of CPU time, at most {max_blocks}, each with a fresh set-up, spread over the round "
+        "between the other comparators' blocks); the round's time is the median of its "
+        "blocks, so a fast comparator is not judged on one draw."
         if max_blocks > 1
         else "- Each comparator is timed once per round."
     )
@@ -93,9 +94,10 @@ def method(min_seconds: float, max_blocks: int) -> list[str]:
         "step in an earlier run) while its CPU time was the same. How far wall time exceeded "
         "CPU time is given under each workload. CPU time does not remove the slowdown other "
         "jobs' memory traffic causes while they run beside us: on this machine the same "
-        "valuegrad chain took 21 ms of CPU time with the other core idle and 38 ms beside a "
-        "test suite, while the floor's small lists hardly noticed, so ratios to the floor "
-        "are least favourable to valuegrad when the machine is busy.",
+        "valuegrad chain (B, N = 10,000) took 21 ms of CPU time at a quiet moment and 38 ms "
+        "while a test suite ran on the other core, while the floor's small lists noticed "
+        "less, so ratios to the floor are least favourable to valuegrad when the machine is "
+        "busy.",
         repeated,
         "- Before each timed call `gc.collect()` runs (untimed), so no comparator pays for "
         "another's garbage; during the call the cycle collector is on, as users have it. "

@@ -38,8 +38,9 @@ class Settings:
     # A: one training step.
     points: int = 100
     hidden: tuple[int, ...] = (16, 16)
-    first_rounds: int = 7
-    steady_rounds: int = 5
+    # A's first and steady steps share rounds: equal counts keep their medians comparable.
+    first_rounds: int = 6
+    steady_rounds: int = 6
     steady_steps: int = 3
     # B: the deep chain.
     chains: tuple[ChainRun, ...] = (
@@ -97,7 +98,7 @@ TINY = Settings(
     points=8,
     hidden=(4, 4),
     first_rounds=2,
-    steady_rounds=1,
+    steady_rounds=2,
     steady_steps=2,
     chains=(ChainRun(100, 2, 1), ChainRun(3_000, 1, 1)),
     products=300,
