@@ -59,6 +59,10 @@ class Case:
     rounds: int | None = None
     per_call: int = 1
 
+    def runs_in(self, index: int) -> bool:
+        """Whether this case takes part in round ``index`` (counted from 0)."""
+        return self.rounds is None or index < self.rounds
+
 
 @dataclass(frozen=True)
 class Block:
@@ -220,8 +224,7 @@ def interleave(
         order = [
             name
             for name in names[shift:] + names[:shift]
-            if name not in timings.errors
-            and (cases[name].rounds is None or index < cases[name].rounds)
+            if name not in timings.errors and cases[name].runs_in(index)
         ]
         blocks: dict[str, list[Block]] = {name: [] for name in order}
         wanted = dict.fromkeys(order, 1)
