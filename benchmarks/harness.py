@@ -6,21 +6,41 @@ round, so a slow stretch of the (shared, noisy) machine hits all of them
 alike. A workload reports the median time per comparator and, for each pair,
 the *paired* ratio: the ratio of the two times within each round, then the
 median of those ratios.
+
+The clock is the process's CPU time (``time.process_time``: every thread of
+this process, user and system), not the wall clock. On a machine whose cores
+other processes also use, a timed block that is preempted gains a whole
+scheduler slice of wall time (several ms): that is 50-150% of a 5 ms floor
+step but a few percent of a one-second micrograd step, so wall-clock medians
+of a handful of blocks compared short comparators with long ones unfairly.
+Wall time is still recorded, and reported as how far it exceeded CPU time.
+
+A comparator whose block is short is timed several times per round (enough
+blocks to use ``min_seconds``, at most ``max_blocks``), its blocks spread over
+the round between the other comparators'; that round's sample is the median
+of those blocks.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
-import tracemalloc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 # ``prepare()`` does the untimed set-up of one measurement (a fresh model, fresh
 # leaves) and returns the function to time; that function's result is kept
 # until the clock has stopped, so freeing it is not timed.
 Prepare = Callable[[], Callable[[], object]]
+
+T = TypeVar("T")
+
+# The clock every timed block and phase reads.
+cpu_clock = time.process_time
 
 
 @dataclass(frozen=True)
@@ -39,25 +59,55 @@ class Case:
     rounds: int | None = None
     per_call: int = 1
 
+    def runs_in(self, index: int) -> bool:
+        """Whether this case takes part in round ``index`` (counted from 0)."""
+        return self.rounds is None or index < self.rounds
+
+
+@dataclass(frozen=True)
+class Block:
+    """One timed call: CPU and wall seconds, the collector's passes per generation, and
+    the CPU seconds those passes took (part of ``cpu``)."""
+
+    cpu: float
+    wall: float
+    collections: tuple[int, int, int]
+    collecting: float = 0.0
+
 
 @dataclass
 class Timings:
     """Seconds per unit, per comparator, one entry per round it ran in.
 
     Attributes:
-        samples: name -> {round index: seconds per unit}.
+        samples: name -> {round index: CPU seconds per unit}, the median of
+            that round's blocks.
+        wall: name -> {round index: wall seconds per unit}, likewise.
+        blocks: name -> every timed block, in order, and the units each counts.
         errors: name -> the error that stopped that comparator, as text.
     """
 
     samples: dict[str, dict[int, float]] = field(default_factory=dict)
+    wall: dict[str, dict[int, float]] = field(default_factory=dict)
+    blocks: dict[str, list[tuple[Block, int]]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, index: int, blocks: list[Block], per_call: int) -> None:
+        """Record round ``index``'s blocks for ``name``."""
+        self.samples.setdefault(name, {})[index] = (
+            statistics.median(block.cpu for block in blocks) / per_call
+        )
+        self.wall.setdefault(name, {})[index] = (
+            statistics.median(block.wall for block in blocks) / per_call
+        )
+        self.blocks.setdefault(name, []).extend((block, per_call) for block in blocks)
 
     def has(self, name: str) -> bool:
         """Whether ``name`` has at least one successful measurement."""
         return bool(self.samples.get(name))
 
     def median(self, name: str) -> float:
-        """Median seconds per unit for ``name``.
+        """Median CPU seconds per unit for ``name``.
 
         Raises:
             KeyError: If ``name`` has no measurement.
@@ -67,39 +117,91 @@ class Timings:
             raise KeyError(f"no timing for {name!r}; measured: {sorted(self.samples)}")
         return statistics.median(values.values())
 
+    def quartiles(self, name: str) -> tuple[float, float]:
+        """(lower, upper) quartile of ``name``'s per-round samples (both the sample if one)."""
+        values = sorted(self.samples[name].values())
+        if len(values) == 1:
+            return values[0], values[0]
+        low, _, high = statistics.quantiles(values, n=4, method="inclusive")
+        return low, high
+
     def ratio(self, slower: str, faster: str) -> float:
         """Median over rounds of time(slower) / time(faster), rounds both ran in.
 
         Raises:
             KeyError: If the two never ran in the same round.
         """
-        a = self.samples.get(slower, {})
-        b = self.samples.get(faster, {})
-        shared = sorted(set(a) & set(b))
-        if not shared:
+        ratios = paired_ratios(self.samples.get(slower, {}), self.samples.get(faster, {}))
+        if not ratios:
             raise KeyError(f"{slower!r} and {faster!r} share no round")
-        return statistics.median(a[r] / b[r] for r in shared)
+        return statistics.median(ratios)
+
+    def subset(self, suffix: str) -> Timings:
+        """The cases whose names end with ``suffix``, renamed without it (rounds kept)."""
+        def keep(table: Mapping[str, T]) -> dict[str, T]:
+            return {name.removesuffix(suffix): v for name, v in table.items() if name.endswith(suffix)}
+
+        return Timings(keep(self.samples), keep(self.wall), keep(self.blocks), keep(self.errors))
 
     def rounds(self, name: str) -> int:
         """How many successful measurements ``name`` has."""
         return len(self.samples.get(name, {}))
+
+    def collections_per_unit(self, name: str, generation: int) -> float:
+        """Mean passes of the collector over ``generation`` per unit, over all blocks."""
+        blocks = self.blocks.get(name, [])
+        units = sum(per_call for _, per_call in blocks)
+        return sum(block.collections[generation] for block, _ in blocks) / max(units, 1)
+
+    def collecting_per_unit(self, name: str) -> float:
+        """Median over all blocks of the CPU seconds per unit spent in the cycle collector."""
+        blocks = self.blocks.get(name, [])
+        if not blocks:
+            return 0.0
+        return statistics.median(block.collecting / per_call for block, per_call in blocks)
+
+    def wall_over_cpu(self) -> float:
+        """Median over every block of wall time / CPU time (1.0: never preempted)."""
+        ratios = [
+            block.wall / block.cpu
+            for blocks in self.blocks.values()
+            for block, _ in blocks
+            if block.cpu > 0.0
+        ]
+        return statistics.median(ratios) if ratios else 1.0
+
+
+def paired_ratios(slower: Mapping[int, float], faster: Mapping[int, float]) -> list[float]:
+    """slower[r] / faster[r] for every round r in both."""
+    return [slower[r] / faster[r] for r in sorted(set(slower) & set(faster))]
 
 
 def interleave(
     cases: Mapping[str, Case],
     rounds: int,
     *,
+    min_seconds: float = 0.0,
+    max_blocks: int = 1,
     stop_on: tuple[type[BaseException], ...] = (RecursionError, MemoryError),
 ) -> Timings:
-    """Time every case once per round, rotating the order each round.
+    """Time every case in every round, rotating the order each round.
 
     Before each timed call the cycle collector is run (untimed), so one
     comparator's leftover garbage is never collected on another's clock; during
     the call the collector stays enabled, as users have it.
 
+    A round is a series of passes over the cases. The first pass times each
+    case once; from its time each case gets its number of blocks for the round
+    (enough to use ``min_seconds``, at most ``max_blocks``), and later passes
+    time the cases that still need one. So a fast comparator's repeated blocks
+    are spread over the round, each next to the other fast comparators' blocks,
+    rather than run back to back at one moment of the machine's load.
+
     Args:
         cases: name -> Case.
         rounds: Number of rounds (>= 1).
+        min_seconds: CPU time a case's blocks should use per round...
+        max_blocks: ...within at most this many blocks (each with a fresh ``prepare``).
         stop_on: Errors that drop a comparator from later rounds and are
             recorded in ``Timings.errors`` instead of propagating.
 
@@ -107,90 +209,99 @@ def interleave(
         The timings.
 
     Raises:
-        ValueError: If ``rounds`` < 1 or there are no cases.
+        ValueError: If ``rounds`` < 1 or ``max_blocks`` < 1, or there are no cases.
     """
-    if rounds < 1:
-        raise ValueError(f"interleave needs at least 1 round, got {rounds}")
+    if rounds < 1 or max_blocks < 1:
+        raise ValueError(
+            f"interleave needs at least 1 round and 1 block, got {rounds} and {max_blocks}"
+        )
     if not cases:
         raise ValueError("interleave needs at least one case, got none")
     names = list(cases)
-    timings = Timings({name: {} for name in names})
+    timings = Timings({name: {} for name in names}, {name: {} for name in names})
     for index in range(rounds):
         shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            case = cases[name]
-            if name in timings.errors or (case.rounds is not None and index >= case.rounds):
-                continue
-            try:
-                seconds = _time_once(case.prepare)
-            except stop_on as error:
-                timings.errors[name] = f"{type(error).__name__}: {error}"
-                continue
-            timings.samples[name][index] = seconds / case.per_call
+        order = [
+            name
+            for name in names[shift:] + names[:shift]
+            if name not in timings.errors and cases[name].runs_in(index)
+        ]
+        blocks: dict[str, list[Block]] = {name: [] for name in order}
+        wanted = dict.fromkeys(order, 1)
+        while any(len(blocks[name]) < wanted[name] for name in order):
+            for name in order:
+                if len(blocks[name]) >= wanted[name]:
+                    continue
+                try:
+                    block = time_block(cases[name].prepare)
+                except stop_on as error:
+                    timings.errors[name] = f"{type(error).__name__}: {error}"
+                    wanted[name] = 0
+                    continue
+                blocks[name].append(block)
+                if len(blocks[name]) == 1 and block.cpu > 0.0:
+                    wanted[name] = max(1, min(max_blocks, math.ceil(min_seconds / block.cpu)))
+        for name in order:
+            if name not in timings.errors:
+                timings.add(name, index, blocks[name], cases[name].per_call)
     return timings
 
 
-def _time_once(prepare: Prepare) -> float:
+def time_block(prepare: Prepare) -> Block:
+    """Prepare, collect garbage, then time one call (the collector on, its passes counted)."""
     function = prepare()
     gc.collect()
-    start = time.perf_counter()
-    result = function()
-    elapsed = time.perf_counter() - start
+    passes = [0, 0, 0]
+    collecting = [0.0]
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes[info["generation"]] += 1
+            collecting[0] -= cpu_clock()
+        else:
+            collecting[0] += cpu_clock()
+
+    gc.callbacks.append(count)
+    try:
+        wall = time.perf_counter()
+        cpu = cpu_clock()
+        result = function()
+        cpu = cpu_clock() - cpu
+        wall = time.perf_counter() - wall
+    finally:
+        gc.callbacks.remove(count)
     del result
-    return elapsed
+    return Block(cpu, wall, (passes[0], passes[1], passes[2]), collecting[0])
 
 
-# ---------------------------------------------------------------- memory
+@contextmanager
+def startup_heap_frozen() -> Iterator[int]:
+    """Hide every object alive now from the cycle collector inside the block.
 
-
-def held_bytes(build: Callable[[], object]) -> int:
-    """Bytes that ``build()``'s result keeps alive, as tracemalloc sees them.
-
-    Only allocations made through Python's allocators are traced: memory that
-    a C++ library (torch) allocates itself is invisible here. The result is
-    dropped once measured.
+    Yields how many objects were frozen. The benchmark process holds torch's
+    and micrograd's modules (about 150,000 tracked objects) that no user of a
+    single library has; a full collection walks all of them, so a comparator
+    whose own garbage triggers full collections (micrograd) would pay for
+    torch's objects. Frozen, each comparator's collections see only what it
+    made, as in a process holding that library alone.
     """
     gc.collect()
-    tracemalloc.start()
+    count = len(gc.get_objects())
+    gc.freeze()
     try:
-        before = tracemalloc.get_traced_memory()[0]
-        result = build()
-        gc.collect()
-        after = tracemalloc.get_traced_memory()[0]
+        yield count
     finally:
-        tracemalloc.stop()
-    del result
-    return after - before
+        gc.unfreeze()
 
 
-def peak_bytes(run: Callable[[], object]) -> int:
-    """Peak traced bytes above the starting point while ``run()`` executes."""
-    gc.collect()
-    tracemalloc.start()
+@contextmanager
+def startup_heap_visible() -> Iterator[None]:
+    """Undo :func:`startup_heap_frozen` inside the block (to show what it changes)."""
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
     try:
-        before = tracemalloc.get_traced_memory()[0]
-        tracemalloc.reset_peak()
-        result = run()
-        peak = tracemalloc.get_traced_memory()[1]
-        del result
+        yield
     finally:
-        tracemalloc.stop()
-    return peak - before
-
-
-def cyclic_garbage(run: Callable[[], object]) -> int:
-    """Objects the cycle collector frees after ``run()``, with the collector off meanwhile.
-
-    ``run``'s result is dropped before collecting: whatever reference
-    counting cannot free by then is garbage only the cycle collector reclaims.
-    """
-    gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        result = run()
-        del result
-        return gc.collect()
-    finally:
-        if was_enabled:
-            gc.enable()
+        if frozen:
+            gc.collect()
+            gc.freeze()

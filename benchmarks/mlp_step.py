@@ -7,18 +7,30 @@ Measured twice: the first step of a freshly built model, and the steady state
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
 from . import handwritten, phases, with_micrograd, with_torch, with_valuegrad
-from .harness import Case, Timings, interleave
+from .harness import Case, Timings, interleave, paired_ratios
 from .problem import MLPProblem, make_problem
-from .report import BenchmarkError, Section, Target, limit_from_phases, ratio, seconds, table
+from .report import (
+    BenchmarkError,
+    Section,
+    Target,
+    limit_from_phases,
+    ratio,
+    seconds,
+    table,
+    wall_note,
+)
 from .settings import Settings
 
 TOLERANCE = 1e-9
+# Suffixes of the case names that tell a comparator's first step from its steady state.
+FIRST, STEADY = ", first step", ", steady"
 
 
 class Stepper(Protocol):
@@ -97,23 +109,71 @@ def _steady(
 
 
 def measure(problem: MLPProblem, settings: Settings) -> tuple[Timings, Timings]:
-    """(first-step timings, steady-state timings per step), interleaved."""
-    first = interleave(
-        {
-            name: Case(partial(_first_step, make, problem))
-            for name, make in COMPARATORS.items()
-        },
-        settings.first_rounds,
-    )
+    """(first-step timings, steady-state timings per step), interleaved in the same rounds."""
     steps = settings.steady_steps
-    steady = interleave(
-        {
-            name: Case(partial(_steady, make, problem, steps), per_call=steps)
-            for name, make in COMPARATORS.items()
-        },
-        settings.steady_rounds,
+    cases = {}
+    for name, make in COMPARATORS.items():
+        cases[name + FIRST] = Case(
+            partial(_first_step, make, problem), rounds=settings.first_rounds
+        )
+        cases[name + STEADY] = Case(
+            partial(_steady, make, problem, steps), rounds=settings.steady_rounds, per_call=steps
+        )
+    both = interleave(
+        cases,
+        max(settings.first_rounds, settings.steady_rounds),
+        min_seconds=settings.min_seconds,
+        max_blocks=settings.max_blocks,
     )
-    return first, steady
+    return both.subset(FIRST), both.subset(STEADY)
+
+
+def warm_check(first: Timings, steady: Timings, name: str) -> tuple[list[str], str | None]:
+    """Is ``name``'s steady step slower than its first step by more than noise?
+
+    Both are timed in the same rounds, so their ratio is paired round by round.
+    More than noise: the median paired ratio exceeds 1.03 and so does its
+    lower quartile exceed 1 (over at least 3 rounds). A flag says whether the
+    time spent in the cycle collector accounts for (at least half of) the
+    difference.
+
+    Returns:
+        (a table row, a flag sentence or None).
+    """
+    ratios = paired_ratios(steady.samples[name], first.samples[name])
+    slower = statistics.median(ratios)
+    judged = len(ratios) >= 3
+    low = statistics.quantiles(ratios, n=4, method="inclusive")[0] if judged else slower
+    collecting_first = first.collecting_per_unit(name)
+    collecting_steady = steady.collecting_per_unit(name)
+    flagged = judged and slower > 1.03 and low > 1.0
+    flag = None
+    if flagged:
+        growth = collecting_steady - collecting_first
+        explained = growth >= 0.5 * (steady.median(name) - first.median(name))
+        flag = (
+            f"A, {name}: a steady step takes {ratio(slower)} its first step (paired over "
+            f"{len(ratios)} rounds, lower quartile {ratio(low)}). "
+            + (
+                f"Its time in the cycle collector grows from {seconds(collecting_first)} to "
+                f"{seconds(collecting_steady)} per step: in training, each step's collections "
+                "also walk the cyclic garbage earlier steps left, which a first step's clock "
+                "never sees (it is collected after the clock stops). A cost of its own: the "
+                "steady figure is its per-step cost in training."
+                if explained
+                else f"Its time in the cycle collector ({seconds(collecting_first)} and "
+                f"{seconds(collecting_steady)} per step) does not account for that: look for "
+                "a measurement fault."
+            )
+        )
+    row = [
+        name,
+        ratio(slower),
+        f"{seconds(collecting_first)} / {seconds(collecting_steady)}",
+        f"{first.collections_per_unit(name, 2):.1f} / {steady.collections_per_unit(name, 2):.1f}",
+        "**flagged**" if flagged else "ok" if judged else "too few rounds to judge",
+    ]
+    return row, flag
 
 
 def run(settings: Settings) -> Section:
@@ -147,8 +207,9 @@ def run(settings: Settings) -> Section:
         table(
             [
                 "comparator",
-                f"first step (median of {settings.first_rounds})",
-                f"steady step (median of {settings.steady_rounds}×{settings.steady_steps})",
+                f"first step (median of {settings.first_rounds} rounds)",
+                f"steady step (median of {settings.steady_rounds} rounds × "
+                f"{settings.steady_steps} steps)",
                 "÷ valuegrad, first (paired)",
                 "÷ valuegrad, steady (paired)",
                 "max diff vs valuegrad",
@@ -159,8 +220,34 @@ def run(settings: Settings) -> Section:
     section.lines.append("")
     section.lines.append(
         "“÷ valuegrad” is the comparator's time divided by valuegrad's in the same round, "
-        "median over rounds: above 1x valuegrad is faster."
+        "median over rounds: above 1x valuegrad is faster. "
+        + wall_note([first, steady])
     )
+    section.lines.append("")
+    section.lines.append(
+        "**Check: steady ÷ first step.** Warm code does the same work at least as fast, "
+        "unless the work itself grows (collecting garbage that earlier steps left). First "
+        "and steady steps are timed in the same rounds; a comparator whose steady step is "
+        "slower than its first by more than 3% (median of the paired ratios), in at least "
+        "three rounds out of four (lower quartile above 1), is flagged, here and at the top "
+        "of this report. The collector's time (CPU time between its start and stop "
+        "callbacks) is part of each step's time."
+    )
+    section.lines.append("")
+    checks = [warm_check(first, steady, name) for name in COMPARATORS]
+    section.lines.extend(
+        table(
+            [
+                "comparator",
+                "steady ÷ first (paired)",
+                "in the cycle collector per step, first / steady",
+                "full collections per step",
+                "check",
+            ],
+            [row for row, _ in checks],
+        )
+    )
+    section.flags.extend(flag for _, flag in checks if flag is not None)
     section.lines.append("")
     nodes = phases.op_nodes(with_valuegrad.ValuegradMLP(problem).loss())
     section.lines.append(

@@ -17,7 +17,16 @@ from typing import Any
 
 from . import handwritten, phases, with_micrograd, with_torch, with_valuegrad
 from .harness import Case, interleave
-from .report import BenchmarkError, Section, Target, limit_from_phases, ratio, seconds, table
+from .report import (
+    BenchmarkError,
+    Section,
+    Target,
+    limit_from_phases,
+    ratio,
+    seconds,
+    table,
+    wall_note,
+)
 from .settings import Settings
 
 TOLERANCE = 1e-9
@@ -144,6 +153,8 @@ def run(settings: Settings) -> Section:
     timings = interleave(
         {name: Case(partial(_prepare, variant, xs, ys)) for name, variant in all_variants.items()},
         settings.reduction_rounds,
+        min_seconds=settings.min_seconds,
+        max_blocks=settings.max_blocks,
     )
     section = Section("C", f"Σ x_i·y_i over {size:,} pairs of leaves, forward + backward")
     section.lines.append(
@@ -167,7 +178,7 @@ def run(settings: Settings) -> Section:
         table(
             [
                 "variant",
-                f"median of {settings.reduction_rounds}",
+                f"median of {settings.reduction_rounds} rounds",
                 "÷ handwritten (paired)",
                 "÷ valuegrad vsum (paired)",
             ],
@@ -176,6 +187,8 @@ def run(settings: Settings) -> Section:
     )
     for name, error in timings.errors.items():
         section.lines.append(f"- {name}: {error}")
+    section.lines.append("")
+    section.lines.append(wall_note([timings]))
     section.lines.append("")
     section.lines.append("Where valuegrad's `vsum` variant goes:")
     section.lines.append("")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import statistics
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from .harness import Timings
 
 
 class BenchmarkError(RuntimeError):
@@ -16,7 +19,7 @@ class BenchmarkError(RuntimeError):
 
 @dataclass(frozen=True)
 class Target:
-    """One target from issue 7, with what this run measured.
+    """One goal the benchmarks judge, with what this run measured.
 
     Attributes:
         workload: "A" … "E".
@@ -54,6 +57,7 @@ class Section:
         title: The heading.
         lines: Markdown body (tables, notes).
         targets: The targets this workload measures.
+        flags: Sanity checks that failed, one sentence each (shown at the top).
         seconds: Wall time the workload took.
     """
 
@@ -61,29 +65,58 @@ class Section:
     title: str
     lines: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
-METHOD = [
-    "## How these numbers are measured",
-    "",
-    "- All comparators run in this one process, **interleaved**: each round runs every "
-    "comparator once, in an order rotated every round. Times are **medians** over rounds; "
-    "a **paired ratio** is the ratio of two comparators' times within each round, then the "
-    "median of those ratios.",
-    "- Before each timed call `gc.collect()` runs (untimed), so no comparator pays for another's "
-    "garbage; during the call the cycle collector is on, as users have it. Freeing the "
-    "result after the clock stops is not timed.",
-    "- Every comparator is checked before it is timed: same losses and gradients as valuegrad "
-    "to 1e-9 (A), gradient = 1.0001**N (B), exact sums and gradients (C), parameters after "
-    "an epoch (E).",
-    "- *valuegrad*: `autograd` + `nn` as a user writes them. *micrograd*: micrograd 0.1.0 "
-    "from PyPI. *torch scalar*: the same scalar graph on 0-dim float64 tensors (one autograd "
-    "node per `+`/`*`). *torch vectorized*: the same model on float64 tensors. "
-    "*handwritten*: plain-Python forward and hand-derived backward on lists of floats "
-    "(`benchmarks/handwritten.py`), the floor a pure-Python engine is judged against.",
-    "- A *node* is one op result (leaves not counted): a chain of N steps has 2N nodes.",
-]
+def method(min_seconds: float, max_blocks: int) -> list[str]:
+    """The "How these numbers are measured" section, for blocks repeated as given."""
+    repeated = (
+        f"- A short block is repeated within a round (enough blocks to use {min_seconds:g} s "
+        f"of CPU time, at most {max_blocks}, each with a fresh set-up, spread over the round "
+        "between the other comparators' blocks); the round's time is the median of its "
+        "blocks, so a fast comparator is not judged on one draw."
+        if max_blocks > 1
+        else "- Each comparator is timed once per round."
+    )
+    return [
+        "## How these numbers are measured",
+        "",
+        "- All comparators run in this one process, **interleaved**: each round runs every "
+        "comparator, in an order rotated every round. Times are **medians** over rounds; a "
+        "**paired ratio** is the ratio of two comparators' times within each round, then the "
+        "median of those ratios.",
+        "- Times are **CPU time** of this process (`time.process_time`), not wall-clock time. "
+        "The machine's cores are shared with other jobs: a timed block that is preempted gains "
+        "a whole scheduler slice of wall time, a large share of a 5 ms step and a small share of "
+        "a 1 s step, so wall-clock ratios favoured the slow comparators and made the "
+        "handwritten floor look slower when warm (7.7 ms steady against 5.1 ms for a first "
+        "step in an earlier run) while its CPU time was the same. How far wall time exceeded "
+        "CPU time is given under each workload. CPU time does not remove the slowdown other "
+        "jobs' memory traffic causes while they run beside us: on this machine the same "
+        "valuegrad chain (B, N = 10,000) took 21 ms of CPU time at a quiet moment and 38 ms "
+        "while a test suite ran on the other core, while the floor's small lists noticed "
+        "less, so ratios to the floor are least favourable to valuegrad when the machine is "
+        "busy.",
+        repeated,
+        "- Before each timed call `gc.collect()` runs (untimed), so no comparator pays for "
+        "another's garbage; during the call the cycle collector is on, as users have it. "
+        "Freeing the result after the clock stops is not timed.",
+        "- The objects alive when the benchmarks start (torch's and micrograd's modules, about "
+        "150,000 tracked objects no single-library user holds) are **frozen** "
+        "(`gc.freeze()`) while the workloads run: a full collection would walk all of them, so "
+        "a comparator whose garbage triggers full collections (micrograd: several per step) "
+        "paid for torch being imported. B shows what that changed.",
+        "- Every comparator is checked before it is timed: same losses and gradients as valuegrad "
+        "to 1e-9 (A), gradient = 1.0001**N (B), exact sums and gradients (C), parameters after "
+        "an epoch (E).",
+        "- *valuegrad*: `autograd` + `nn` as a user writes them. *micrograd*: micrograd 0.1.0 "
+        "from PyPI. *torch scalar*: the same scalar graph on 0-dim float64 tensors (one autograd "
+        "node per `+`/`*`). *torch vectorized*: the same model on float64 tensors. "
+        "*handwritten*: plain-Python forward and hand-derived backward on lists of floats "
+        "(`benchmarks/handwritten.py`), the floor a pure-Python engine is judged against.",
+        "- A *node* is one op result (leaves not counted): a chain of N steps has 2N nodes.",
+    ]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -136,6 +169,15 @@ def limit_from_phases(
     )
 
 
+def wall_note(timings: Sequence[Timings]) -> str:
+    """One sentence: how far wall-clock time exceeded CPU time in these timed blocks."""
+    excess = statistics.median(timing.wall_over_cpu() for timing in timings) - 1.0
+    return (
+        f"Wall-clock time exceeded CPU time by a median of {excess:.0%} per timed block "
+        "(time other jobs held the cores)."
+    )
+
+
 def nbytes(value: float) -> str:
     """A byte count in B/KB/MB (powers of 1024)."""
     if abs(value) >= 1024**2:
@@ -159,8 +201,14 @@ def environment(versions: dict[str, str], mode: str) -> list[str]:
     return [f"- **{name}**: {value}" for name, value in items.items()]
 
 
-def render(sections: Sequence[Section], versions: dict[str, str], mode: str, total: float) -> str:
-    """The whole report as one Markdown document."""
+def render(
+    sections: Sequence[Section],
+    versions: dict[str, str],
+    mode: str,
+    total: float,
+    method_lines: Sequence[str] = (),
+) -> str:
+    """The whole report as one Markdown document (``method_lines`` follow the targets)."""
     lines = ["# valuegrad benchmarks", ""]
     lines.append("Written by `python -m benchmarks` (`make bench`); do not edit by hand.")
     lines.append("")
@@ -173,7 +221,11 @@ def render(sections: Sequence[Section], versions: dict[str, str], mode: str, tot
         key=lambda target: target.workload,
     )
     if targets:
-        lines.append("## Targets (issue 7)")
+        lines.append("## Targets")
+        lines.append("")
+        lines.append(
+            "The speed and memory goals valuegrad is held to, judged on this run's numbers."
+        )
         lines.append("")
         lines.extend(
             table(
@@ -185,7 +237,14 @@ def render(sections: Sequence[Section], versions: dict[str, str], mode: str, tot
             )
         )
         lines.append("")
-        lines.extend(METHOD)
+    flags = [flag for section in sections for flag in section.flags]
+    if flags:
+        lines.append("## Flags")
+        lines.append("")
+        lines.extend(f"- {flag}" for flag in flags)
+        lines.append("")
+    if targets and method_lines:
+        lines.extend(method_lines)
         lines.append("")
     for section in sections:
         lines.append(f"## {section.key}: {section.title}")

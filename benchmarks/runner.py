@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -11,7 +10,8 @@ from dataclasses import replace
 import torch
 
 from . import chain, digits, memory, mlp_step, reduction, with_micrograd, with_torch
-from .report import Section, render
+from .harness import startup_heap_frozen
+from .report import Section, method, render
 from .settings import Settings
 
 WORKLOADS: dict[str, Callable[[Settings], Section]] = {
@@ -44,15 +44,7 @@ def run(settings: Settings, only: Iterable[str] | None = None, log: bool = True)
     with_torch.configure()
     start = time.perf_counter()
     sections = []
-    gc.collect()
-    heap = len(gc.get_objects())
-    if settings.freeze_heap:
-        # Correctness only: move the ~200,000 objects of torch and micrograd
-        # out of the collector's sight so each pre-measurement
-        # collection is instant (it changes how often cyclic garbage is collected,
-        # so full runs never do this).
-        gc.freeze()
-    try:
+    with startup_heap_frozen() as heap:
         for key in WORKLOADS:
             if key not in selected:
                 continue
@@ -68,14 +60,17 @@ def run(settings: Settings, only: Iterable[str] | None = None, log: bool = True)
                     flush=True,
                 )
             sections.append(section)
-    finally:
-        if settings.freeze_heap:
-            gc.unfreeze()
     versions = {
         "torch": f"{with_torch.VERSION} ({torch.get_num_threads()} intra-op thread)",
         "micrograd": with_micrograd.VERSION,
         "Heap at start": f"{heap:,} objects tracked by the cycle collector (torch and "
-        "micrograd imported)" + (", frozen" if settings.freeze_heap else ""),
+        "micrograd imported), frozen while the workloads run",
     }
     mode = settings.mode + ("" if only is None else f", workloads {', '.join(selected)}")
-    return render(sections, versions, mode, time.perf_counter() - start)
+    return render(
+        sections,
+        versions,
+        mode,
+        time.perf_counter() - start,
+        method(settings.min_seconds, settings.max_blocks),
+    )

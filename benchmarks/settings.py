@@ -31,14 +31,16 @@ class Settings:
     """Sizes and repeat counts for one run (see the module docstring)."""
 
     mode: str
-    # gc.freeze() the objects alive at start (fast, but changes when cyclic garbage is
-    # collected, so only the correctness-only tiny run does it).
-    freeze_heap: bool = False
+    # Per round, a comparator whose block is short is timed again until its blocks used
+    # this much CPU time, or there are this many (see harness.interleave).
+    min_seconds: float = 0.25
+    max_blocks: int = 15
     # A: one training step.
     points: int = 100
     hidden: tuple[int, ...] = (16, 16)
-    first_rounds: int = 7
-    steady_rounds: int = 5
+    # A's first and steady steps share rounds: equal counts keep their medians comparable.
+    first_rounds: int = 6
+    steady_rounds: int = 6
     steady_steps: int = 3
     # B: the deep chain.
     chains: tuple[ChainRun, ...] = (
@@ -62,10 +64,9 @@ class Settings:
     digits_epochs: int = 10  # of the full training run; 0 skips it
     digits_train_seconds: float = 120.0  # stops the full run early on a slow machine
 
-
     @property
     def judges_targets(self) -> bool:
-        """Whether the workloads run at the sizes issue 7's targets are stated for."""
+        """Whether the workloads run at the sizes the targets are stated for."""
         return self.mode != "tiny"
 
 
@@ -73,6 +74,7 @@ FULL = Settings(mode="full")
 
 QUICK = Settings(
     mode="quick",
+    max_blocks=5,
     first_rounds=3,
     steady_rounds=3,
     steady_steps=2,
@@ -91,11 +93,12 @@ QUICK = Settings(
 
 TINY = Settings(
     mode="tiny",
-    freeze_heap=True,
+    min_seconds=0.0,
+    max_blocks=1,
     points=8,
     hidden=(4, 4),
     first_rounds=2,
-    steady_rounds=1,
+    steady_rounds=2,
     steady_steps=2,
     chains=(ChainRun(100, 2, 1), ChainRun(3_000, 1, 1)),
     products=300,

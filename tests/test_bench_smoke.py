@@ -2,7 +2,8 @@
 
 The handwritten floor must compute exactly what the engine computes, or the
 benchmark's ratios compare different work; these tests pin that down, plus the
-workloads' own checks and a whole tiny pass of ``python -m benchmarks``.
+workloads' own checks, a whole tiny pass of ``python -m benchmarks`` and of
+the A/B tool ``python -m benchmarks.ab``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import pytest
 pytest.importorskip("micrograd", reason="the benchmarks need the dev extra (micrograd)")
 pytest.importorskip("torch", reason="the benchmarks need the dev extra (torch)")
 
-from benchmarks import handwritten, with_micrograd, with_valuegrad
+from benchmarks import ab, ab_report, ab_worker, handwritten, with_micrograd, with_valuegrad
 from benchmarks.__main__ import main
-from benchmarks.harness import Case, Timings, cyclic_garbage, interleave
-from benchmarks.memory import STEPPERS
-from benchmarks.mlp_step import COMPARATORS, check_agreement
+from benchmarks.harness import Block, Case, Timings, interleave
+from benchmarks.memory import STEPPERS, cyclic_garbage
+from benchmarks.mlp_step import COMPARATORS, check_agreement, warm_check
 from benchmarks.problem import MLPProblem, make_problem
 from benchmarks.reduction import check, operands, variants
 from benchmarks.report import BenchmarkError
 
 TINY_PROBLEM = {"points": 8, "hidden": (4, 3)}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +187,46 @@ def test_paired_ratio_is_the_median_of_per_round_ratios() -> None:
     assert timings.median("slow") == 10.0
 
 
+def test_interleave_spreads_repeated_blocks_over_the_round_and_keeps_their_median() -> None:
+    calls: list[str] = []
+
+    def case(name: str) -> Case:
+        return Case(lambda: (lambda: calls.append(name)), per_call=2)
+
+    timings = interleave(
+        {name: case(name) for name in "ab"},
+        rounds=2,
+        min_seconds=10.0,  # never reached: the block count stops it
+        max_blocks=3,
+    )
+    assert calls == ["a", "b"] * 3 + ["b", "a"] * 3
+    assert [timings.rounds(name) for name in "ab"] == [2, 2]
+    blocks = timings.blocks["a"]
+    assert len(blocks) == 6
+    first_round = sorted(block.cpu for block, _ in blocks[:3])
+    assert timings.samples["a"][0] == pytest.approx(first_round[1] / 2)
+
+
+def _timings(per_round: list[float], collecting: float) -> Timings:
+    timings = Timings()
+    for index, value in enumerate(per_round):
+        timings.add("x", index, [Block(value, value, (0, 0, 1), collecting)], per_call=1)
+    return timings
+
+
+def test_warm_check_flags_a_steady_step_slower_beyond_noise_and_says_why() -> None:
+    first = _timings([1.0, 1.02, 0.98, 1.01, 0.99], collecting=0.2)
+    steady = [1.5, 1.45, 1.55, 1.5, 1.52]
+    # The collector's extra 0.45 s per step accounts for the 0.5 s difference.
+    _, flag = warm_check(first, _timings(steady, collecting=0.65), "x")
+    assert flag is not None and "1.5x its first step" in flag and "cyclic garbage" in flag
+    _, flag = warm_check(first, _timings(steady, collecting=0.2), "x")
+    assert flag is not None and "measurement fault" in flag
+    # Slower by a median of 11%, but faster in two rounds of five: within noise.
+    _, flag = warm_check(first, _timings([0.9, 1.3, 0.95, 1.25, 1.1], collecting=0.2), "x")
+    assert flag is None
+
+
 # ---------------------------------------------------------------- the whole tiny pass
 
 
@@ -204,3 +246,64 @@ def test_tiny_pass_prints_and_writes_a_report_with_every_section(
 def test_cli_rejects_an_unknown_workload(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--tiny", "--only", "Z"]) == 2
     assert "unknown workload" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the A/B tool
+
+
+def test_ab_worker_runs_the_same_workload_a_as_the_benchmark() -> None:
+    problem = make_problem(**TINY_PROBLEM)  # type: ignore[arg-type]
+    ours = with_valuegrad.ValuegradMLP(problem)
+    worker = ab_worker.MLPStep(ab_worker.moons(8), (4, 3))
+    for _ in range(3):
+        assert worker.step() == ours.step()
+
+
+def test_ab_worker_b_and_c_match_the_exact_results() -> None:
+    x, _ = ab_worker.chain(1_000)
+    assert x.grad == pytest.approx(1.0001**1_000, rel=1e-12)
+    xs, ys = ab_worker.operands(50)
+    assert (xs, ys) == operands(50)
+
+
+def test_ab_compares_a_checkout_with_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--before", str(ROOT), "--after", str(ROOT), "--tiny", "--rounds", "2", "--repeats", "2"]
+    # Same code on both sides: at tiny sizes the noise can exceed 3%, so the
+    # verdict is not asserted here; the ratios must still be near 1.
+    assert ab.main([*argv, "--threshold", "1.0"]) == 0
+    report = capsys.readouterr().out
+    for name in ("A first step", "A steady step", "B chain", "C vsum", "C dot"):
+        row = next(line for line in report.splitlines() if line.startswith(f"| {name} |"))
+        paired = float(row.split("|")[4].strip().rstrip("x"))
+        assert 0.5 < paired < 2.0, row
+    assert "Verdict: no measure is slower by more than 100%" in report
+
+
+def test_ab_verdict_is_the_median_paired_ratio_against_the_threshold() -> None:
+    comparison = ab_report.Comparison("A first step", [1.0, 2.0, 1.0], [1.05, 2.1, 1.04], [0, 1, 2])
+    assert comparison.ratio() == pytest.approx(1.05)
+    assert comparison.slower(0.03)
+    assert not comparison.slower(0.06)
+    low, high = comparison.spread()
+    assert 1.04 <= low <= high <= 1.05
+    # The interval resamples rounds: here it spans 1.04 to 1.05.
+    assert comparison.interval() == pytest.approx((1.04, 1.05))
+    assert ab_report.verdict(comparison, 0.03, rounds=3) == "**slower by 5.0%** (settled)"
+    assert "not settled" in ab_report.verdict(comparison, 0.045, rounds=3)
+    assert "fewer than 3 rounds" in ab_report.verdict(comparison, 0.03, rounds=2)
+
+
+def test_ab_rejects_a_directory_that_is_not_a_checkout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        ab.main(["--before", str(tmp_path), "--after", str(ROOT)])
+    assert "not a checkout of this repository" in capsys.readouterr().err
+
+
+def test_ab_reports_a_checkout_whose_code_fails(tmp_path: Path) -> None:
+    for package in ("autograd", "nn"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
+    with pytest.raises(ab.ABError, match="exited with 1"):
+        ab.Worker(tmp_path, dict(ab.TINY), bytecode=tmp_path / "pycache")
