@@ -50,6 +50,13 @@ COMPARATORS: dict[str, Callable[[MLPProblem], Stepper]] = {
     "torch vectorized": with_torch.TorchVectorMLP,
     "handwritten": handwritten.HandwrittenMLP,
 }
+# valuegrad's own variants, timed in steady state only: a jit model's first step
+# is its trace and compile, reported apart.
+VARIANTS: dict[str, Callable[[MLPProblem], Stepper]] = {
+    "valuegrad jit": with_valuegrad.ValuegradJitMLP,
+    "valuegrad, anomaly mode": with_valuegrad.ValuegradAnomalyMLP,
+    "valuegrad, a hook on every parameter": with_valuegrad.ValuegradHookedMLP,
+}
 
 
 def largest_difference(a: list[float], b: list[float]) -> float:
@@ -70,7 +77,7 @@ def check_agreement(problem: MLPProblem, steps: int = 2) -> dict[str, float]:
         BenchmarkError: If a comparator differs from valuegrad by more than
             1e-9; the message gives the numbers.
     """
-    models = {name: make(problem) for name, make in COMPARATORS.items()}
+    models = {name: make(problem) for name, make in {**COMPARATORS, **VARIANTS}.items()}
     worst = dict.fromkeys(models, 0.0)
     for step in range(steps):
         reference = models["valuegrad"]
@@ -116,6 +123,10 @@ def measure(problem: MLPProblem, settings: Settings) -> tuple[Timings, Timings]:
         cases[name + FIRST] = Case(
             partial(_first_step, make, problem), rounds=settings.first_rounds
         )
+        cases[name + STEADY] = Case(
+            partial(_steady, make, problem, steps), rounds=settings.steady_rounds, per_call=steps
+        )
+    for name, make in VARIANTS.items():
         cases[name + STEADY] = Case(
             partial(_steady, make, problem, steps), rounds=settings.steady_rounds, per_call=steps
         )
@@ -224,6 +235,8 @@ def run(settings: Settings) -> Section:
         + wall_note([first, steady])
     )
     section.lines.append("")
+    section.lines.extend(_variants(problem, steady, agreement))
+    section.lines.append("")
     section.lines.append(
         "**Check: steady ÷ first step.** Warm code does the same work at least as fast, "
         "unless the work itself grows (collecting garbage that earlier steps left). First "
@@ -282,5 +295,63 @@ def run(settings: Settings) -> Section:
             limit=floor_limit,
         )
     )
+    jit_floor = steady.ratio("valuegrad jit", "handwritten")
+    jit_micrograd = steady.ratio("micrograd", "valuegrad jit")
+    section.targets.append(
+        Target(
+            "A",
+            "with jit: steady step within 1.2x of the handwritten floor",
+            f"{ratio(jit_floor)} (paired)",
+            jit_floor <= 1.2,
+        )
+    )
+    section.targets.append(
+        Target(
+            "A",
+            "with jit: ≥ 150x faster than micrograd per steady step",
+            f"{ratio(jit_micrograd)} (paired)",
+            jit_micrograd >= 150.0,
+        )
+    )
+    anomaly = steady.ratio("valuegrad, anomaly mode", "valuegrad")
+    section.targets.append(
+        Target(
+            "A",
+            "anomaly mode at most 2x slower than without",
+            f"{ratio(anomaly)} (paired)",
+            anomaly <= 2.0,
+        )
+    )
     section.seconds = time.perf_counter() - start
     return section
+
+
+def _variants(problem: MLPProblem, steady: Timings, agreement: dict[str, float]) -> list[str]:
+    """The table of valuegrad's variants (jit, anomaly mode, hooks), steady state."""
+    compiled = with_valuegrad.ValuegradJitMLP(problem)
+    lines = [
+        "valuegrad's variants, steady state, timed in the same rounds as the table above "
+        f"(each matched valuegrad's losses and gradients to {TOLERANCE:g} before timing). "
+        f"jit's trace and compile are set-up, not timed here: tracing took "
+        f"{seconds(compiled.trace_seconds)} (two traces, the second checking the first), "
+        f"generating and compiling {compiled.lines:,} lines of Python "
+        f"{seconds(compiled.compile_seconds)}.",
+        "",
+    ]
+    rows = [
+        [
+            name,
+            seconds(steady.median(name)),
+            ratio(steady.ratio(name, "valuegrad")),
+            ratio(steady.ratio(name, "handwritten")),
+            ratio(steady.ratio("micrograd", name)),
+            f"{agreement[name]:.1e}",
+        ]
+        for name in VARIANTS
+    ]
+    lines += table(
+        ["variant", "steady step", "÷ valuegrad (paired)", "÷ handwritten (paired)",
+         "micrograd ÷ it (paired)", "max diff vs valuegrad"],
+        rows,
+    )
+    return lines

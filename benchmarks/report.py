@@ -22,7 +22,7 @@ class Target:
     """One goal the benchmarks judge, with what this run measured.
 
     Attributes:
-        workload: "A" … "E".
+        workload: "A" … "G".
         goal: What is required, in words ("≥ 25x faster than micrograd per step").
         measured: The measured value, in words.
         met: True/False, or None when this run could not measure it.
@@ -53,7 +53,7 @@ class Section:
     """One workload's results.
 
     Attributes:
-        key: "A" … "E".
+        key: "A" … "G".
         title: The heading.
         lines: Markdown body (tables, notes).
         targets: The targets this workload measures.

@@ -9,7 +9,17 @@ from dataclasses import replace
 
 import torch
 
-from . import chain, digits, memory, mlp_step, reduction, with_micrograd, with_torch
+from . import (
+    chain,
+    compiled,
+    digits,
+    explorer,
+    memory,
+    mlp_step,
+    reduction,
+    with_micrograd,
+    with_torch,
+)
 from .harness import startup_heap_frozen
 from .report import Section, method, render
 from .settings import Settings
@@ -20,6 +30,8 @@ WORKLOADS: dict[str, Callable[[Settings], Section]] = {
     "C": reduction.run,
     "D": memory.run,
     "E": digits.run,
+    "F": compiled.run,
+    "G": explorer.run,
 }
 
 

@@ -63,6 +63,13 @@ class Settings:
     digits_epoch_rounds: int = 3
     digits_epochs: int = 10  # of the full training run; 0 skips it
     digits_train_seconds: float = 120.0  # stops the full run early on a slow machine
+    # F: jit. Points of the size table (about 1k, 10k and 100k nodes), equality checks, guards.
+    jit_sizes: tuple[int, ...] = (15, 150, 1_500)
+    jit_equality_calls: int = 1_000
+    jit_equality_graphs: int = 1_000
+    jit_guard_calls: int = 60
+    # G: the browser explorer (points of the training step it opens).
+    explorer_points: int = 150
 
     @property
     def judges_targets(self) -> bool:
@@ -89,6 +96,9 @@ QUICK = Settings(
     micrograd_memory_chain_steps=10_000,
     digits_epoch_rounds=1,
     digits_epochs=0,
+    jit_sizes=(15, 150),
+    jit_equality_calls=100,
+    jit_equality_graphs=100,
 )
 
 TINY = Settings(
@@ -109,6 +119,11 @@ TINY = Settings(
     digits_examples=120,
     digits_epoch_rounds=1,
     digits_epochs=0,
+    jit_sizes=(3,),
+    jit_equality_calls=5,
+    jit_equality_graphs=5,
+    jit_guard_calls=12,
+    explorer_points=10,
 )
 
 MODES = {settings.mode: settings for settings in (FULL, QUICK, TINY)}

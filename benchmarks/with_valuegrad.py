@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import nn
-from autograd import Value, dot, vsum
+from autograd import Value, detect_anomaly, dot, jit, vsum
 
 from .problem import MLPProblem
 
@@ -42,6 +42,56 @@ class ValuegradMLP:
     def gradients(self) -> list[float]:
         """Gradients from the last step, in ``parameters()`` order."""
         return [p.grad for p in self.params]
+
+
+class ValuegradJitMLP(ValuegradMLP):
+    """Workload A with the loss compiled by ``autograd.jit``, traced (twice) and compiled at set-up.
+
+    Attributes:
+        trace_seconds: Time of the two traces (the second checks the first).
+        compile_seconds: Time to generate and compile the code.
+        lines: Lines of generated Python.
+    """
+
+    def __init__(self, problem: MLPProblem) -> None:
+        super().__init__(problem)
+        model, params, l2 = self.model, self.params, problem.l2
+
+        def loss(X: list[list[float]], labels: list[float]) -> Value:
+            scores = [model(x) for x in X]
+            return nn.hinge(scores, labels) + l2 * nn.l2(params)
+
+        self.compiled = jit(loss)
+        for _ in range(2):  # trace, then trace again to check: the next call replays
+            self.compiled(problem.X, problem.labels)
+        (record,) = self.compiled.traces
+        self.trace_seconds = record.trace_seconds
+        self.compile_seconds = record.generate_seconds + record.compile_seconds
+        self.lines = record.lines
+
+    def loss(self) -> Value:
+        """The training loss, replayed from generated code."""
+        return self.compiled(self.problem.X, self.problem.labels)
+
+
+class ValuegradAnomalyMLP(ValuegradMLP):
+    """Workload A under ``detect_anomaly`` (every result checked, every node's line kept)."""
+
+    def step(self) -> float:
+        with detect_anomaly():
+            return super().step()
+
+
+class ValuegradHookedMLP(ValuegradMLP):
+    """Workload A with a gradient hook (one that looks, and returns None) on every parameter."""
+
+    def __init__(self, problem: MLPProblem) -> None:
+        super().__init__(problem)
+        self.seen = 0
+        self.handles = [p.register_hook(self._look) for p in self.params]
+
+    def _look(self, grad: float) -> None:
+        self.seen += 1
 
 
 def build_chain(steps: int) -> tuple[Value, Value]:

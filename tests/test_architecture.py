@@ -173,7 +173,7 @@ def test_code_speaks_of_the_project_not_of_the_tracker() -> None:
     pattern = re.compile(r"\b[Ii]ssue\s+#?\d+")
     offenders = [
         str(path.relative_to(ROOT))
-        for folder in ("autograd", "nn", "tests", "docs", "scripts")
+        for folder in ("autograd", "nn", "tests", "benchmarks", "docs", "scripts")
         for path in (ROOT / folder).rglob("*.py")
         if pattern.search(path.read_text(encoding="utf-8"))
     ]

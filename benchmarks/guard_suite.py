@@ -1,14 +1,17 @@
 """Functions whose graphs depend on their data: the suite jit's guards are held to.
 
-Each takes two Values and builds a different graph depending on their numbers.
-Written once over a "backend" (Values here, PyTorch tensors for the contrast
-with torch.jit.trace shown in the README), as ``f(a, b, lib)``.
+Each takes two numbers-with-a-graph (Values, or PyTorch tensors for the
+contrast with ``torch.jit.trace``) and builds a different graph depending on
+their values. The tests hold ``autograd.jit`` to them (``tests/test_jit_guards.py``);
+``benchmarks.compiled`` replays them under both compilers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+__all__ = ["SUITE", "Function"]
 
 Function = Callable[[Any, Any], Any]
 
