@@ -7,7 +7,7 @@ clip = w.register_hook(lambda g: max(-1.0, min(1.0, g)))  # replace: clip to [-1
 
 loss = hidden * hidden
 loss.backward()
-print(f"w.grad = {w.grad}")  # 96.0 before clipping
+print(f"w.grad = {w.grad}")  # clipped (unclipped it would be 96.0)
 
 clip.remove()
 w.grad = 0.0
