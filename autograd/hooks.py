@@ -33,7 +33,7 @@ import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from ._numbers import as_number
 from .anomaly import check_hook
@@ -42,6 +42,7 @@ from .mode import state
 __all__ = [
     "Hook",
     "Hooks",
+    "Removable",
     "RemovableHandle",
     "finish_leaves",
     "live",
@@ -78,7 +79,31 @@ _numbers = itertools.count()  # handle numbers; next() on a count is atomic in C
 _operands = operator.attrgetter("_parents")
 
 
-class RemovableHandle:
+_Removable = TypeVar("_Removable", bound="Removable")
+
+
+class Removable:
+    """A registration that ``remove()`` undoes, and that a ``with`` block removes at its end."""
+
+    __slots__ = ()
+
+    def remove(self) -> None:
+        """Undo the registration."""
+        raise NotImplementedError
+
+    def __enter__(self: _Removable) -> _Removable:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+
+class RemovableHandle(Removable):
     """What ``register_hook`` returns: ``remove()`` unregisters the hook (a context manager too)."""
 
     __slots__ = ("_hooks", "_key")
@@ -95,17 +120,6 @@ class RemovableHandle:
         hooks.by_key.pop(self._key, None)
         if not hooks:
             live.discard(hooks)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.remove()
 
     def __repr__(self) -> str:
         hooks = self._hooks()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any, Protocol
 
 from autograd import Value
+from autograd.hooks import Removable
 
 __all__ = ["ForwardHook", "HookHandle", "grad_norms"]
 
@@ -25,8 +25,10 @@ ForwardHook = Callable[[Any, Any, Any], Any]
 _ids = itertools.count()
 
 
-class HookHandle:
+class HookHandle(Removable):
     """What ``register_forward_hook`` returns: ``remove()`` unregisters the hook (also on ``with`` exit)."""
+
+    __slots__ = ("_hooks", "_key", "_on_remove")
 
     def __init__(self, hooks: dict[int, ForwardHook], key: int, on_remove: Callable[[], None]) -> None:
         self._hooks = hooks
@@ -37,17 +39,6 @@ class HookHandle:
         """Unregister the hook; a second call does nothing."""
         if self._hooks.pop(self._key, None) is not None:
             self._on_remove()
-
-    def __enter__(self) -> HookHandle:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.remove()
 
 
 def register(hooks: dict[int, ForwardHook], hook: ForwardHook, on_change: Callable[[int], None]) -> HookHandle:
