@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 import nn
-from autograd import Value, explore
-from autograd.explorer import node_facts
+from autograd import Value, detect_anomaly, explore
 from benchmarks.browser import (
     BrowserUnavailable,
     console_errors,
@@ -227,16 +226,17 @@ def test_the_page_makes_no_network_request_and_logs_no_error(browser: Any, tmp_p
     assert console_errors(browser) == []
 
 
-def test_a_recorded_origin_shows_as_file_and_line_in_the_panel(
-    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_line_that_made_a_node_under_anomaly_mode_shows_in_the_panel(
+    browser: Any, tmp_path: Path
 ) -> None:
-    site = {"file": "train.py", "line": 42, "function": "step"}
-    monkeypatch.setattr(node_facts, "_origin", lambda node: site if node.op == "relu" else None)
-    out = (Value(1.0, label="x") * 2).relu()
+    with detect_anomaly():
+        out = (Value(1.0, label="x") * 2).relu()
     out.label = "h"
+    line = out.origin.line if out.origin is not None else -1
     show(browser, explore(out), tmp_path / "origin.html")
     click(browser, next(e for e in boxes(browser) if e.text.startswith("h")))
-    assert "made at\ntrain.py:42 in step" in box(browser, "#vg-panel").text
+    expected = f"made at\n{__file__}:{line} in test_the_line_that_made_a_node_under_anomaly_mode_shows_in_the_panel"
+    assert expected in box(browser, "#vg-panel").text
 
 
 def test_two_inline_explorers_render_side_by_side_in_one_notebook_page(
