@@ -164,3 +164,20 @@ def test_a_row_that_would_not_work_everywhere_is_refused_when_defined(
 def test_calling_a_defined_op_wrongly_says_how(call: Any, pattern: str) -> None:
     with pytest.raises(TypeError, match=pattern):
         call()
+
+
+def test_a_defined_op_compiles_with_jit_and_replays_its_own_rule() -> None:
+    from autograd import jit
+
+    w = Value(1.5)
+    step = jit(lambda x: smooth_clamp(w * x, 2.0) * w)
+    for x in (0.5, -1.0, 2.0, 0.25):
+        w.grad = 0.0
+        compiled = step(x)
+        compiled.backward()
+        compiled_grad = w.grad
+        w.grad = 0.0
+        plain = smooth_clamp(w * x, 2.0) * w
+        plain.backward()
+        assert compiled.data == plain.data and compiled_grad == w.grad
+    assert "smooth_clamp" in step.source and "tanh(" in step.source  # its rule, read as source

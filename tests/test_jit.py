@@ -316,3 +316,17 @@ def test_jvp_through_a_compiled_function_runs_it_uncompiled() -> None:
         step([Value(0.3), Value(0.5)])
     value, derivative = jvp(lambda v: step(v), [0.3, 0.5], [1.0, 0.0])
     assert value == math.sin(0.15) and derivative == pytest.approx(0.5 * math.cos(0.15), rel=1e-15)
+
+
+def test_a_math_function_applied_to_a_value_is_a_checked_decision() -> None:
+    w = Value(1.0)
+
+    def f(x: Value) -> Value:
+        scale = math.exp(x)  # reads the number through float(): a decision the replay checks
+        return w * x * scale
+
+    step = jit(f)
+    for value in (0.5, 0.5, 0.5, 0.7, 0.7, 0.7):
+        out = step(Value(value))
+        assert out.data == pytest.approx(value * math.exp(value), rel=1e-15)
+    assert [t.reason for t in step.traces][1].startswith("float(a Value) was 0.5 at test_jit.py:")
