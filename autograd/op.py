@@ -26,20 +26,45 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from .readings import IEEE_MATH, FloatMath, IEEEFloat, as_ieee
 
-__all__ = ["VARIADIC", "DotConst", "Forward", "Op", "Rule", "TestSpec"]
+__all__ = ["VARIADIC", "DotConst", "Forward", "Op", "Reading", "Rule", "TestSpec"]
 
 VARIADIC = -1
 """The arity of an op that takes any number of operands (``sum``, ``dot``)."""
 
+class Reading(Protocol):
+    """``F``: the functions a forward or a rule may call, in one of the three readings.
+
+    ``readings.FloatMath`` answers on floats, ``value_math.ValueMath`` on Values
+    (building nodes), ``source.SourceMath`` with expressions that print as
+    Python. A rule decides only through ``select`` and ``sign``, never with an
+    ``if`` on an operand, so that every reading can answer it.
+    """
+
+    def exp(self, x: Any, /) -> Any: ...
+    def log(self, x: Any, /) -> Any: ...
+    def sqrt(self, x: Any, /) -> Any: ...
+    def tanh(self, x: Any, /) -> Any: ...
+    def sin(self, x: Any, /) -> Any: ...
+    def cos(self, x: Any, /) -> Any: ...
+    def sigmoid(self, x: Any, /) -> Any: ...
+    def softplus(self, x: Any, /) -> Any: ...
+    def pow(self, x: Any, y: Any, /) -> Any: ...
+    def select(self, x: Any, positive: Any, other: Any, /) -> Any: ...  # positive where x > 0
+    def sign(self, x: Any, /) -> Any: ...
+    def maximum(self, xs: Any, /) -> Any: ...
+
+
+# The operands and results a reading computes with are floats, Values or
+# expressions: ``Any`` below stands for whichever the reading ``F`` gives.
 Forward = Callable[..., Any]
-"""``forward(F, *operands, c?) -> out``, with the signature of the op's arity (see above)."""
+"""``forward(F: Reading, *operands, c?) -> out``, with the signature of the op's arity (see above)."""
 
 Rule = Callable[..., Any]
-"""``rule(F, *operands, out, c?) -> local derivative(s)``, with the signature of the op's arity."""
+"""``rule(F: Reading, *operands, out, c?) -> local derivative(s)``, with the signature of the op's arity."""
 
 Caption = Callable[[Any, Callable[[float], str]], str]
 """``caption(c, number) -> text``: how an op node with constant ``c`` reads in a drawing."""
@@ -119,7 +144,7 @@ class Op:
     caption: Caption | None = None
     test: TestSpec = field(default_factory=TestSpec)
 
-    def call_forward(self, F: Any, operands: Sequence[Any], c: Any = None) -> Any:
+    def call_forward(self, F: Reading, operands: Sequence[Any], c: Any = None) -> Any:
         """``forward`` on a list of operands, whatever the arity."""
         if self.arity == 1:
             return self.forward(F, operands[0], c)
@@ -127,7 +152,7 @@ class Op:
             return self.forward(F, operands[0], operands[1])
         return self.forward(F, operands, c)
 
-    def local(self, F: Any, operands: Sequence[Any], out: Any, c: Any = None) -> tuple[Any, ...]:
+    def local(self, F: Reading, operands: Sequence[Any], out: Any, c: Any = None) -> tuple[Any, ...]:
         """``rule`` on a list of operands: one local derivative per operand, as a tuple."""
         if self.arity == 1:
             return (self.rule(F, operands[0], out, c),)

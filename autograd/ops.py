@@ -19,7 +19,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .op import VARIADIC, DotConst, Op, TestSpec
+from .op import VARIADIC, DotConst, Op, Reading, TestSpec
 
 __all__ = [
     "ABS", "ADD", "ADD_CONST", "COS", "DIV", "DIV_CONST", "DOT", "EXP", "LEAKY_RELU", "LOG",
@@ -132,7 +132,7 @@ SUM = Op("sum", "Σ", VARIADIC, lambda F, xs, c: sum(xs, c), lambda F, xs, out, 
          test=TestSpec(consts=(0.0, 1.5), arity=3))
 
 
-def _dot_forward(F: Any, xs: Sequence[Any], c: DotConst) -> Any:
+def _dot_forward(F: Reading, xs: Sequence[Any], c: DotConst) -> Any:
     pairs, coefficients, start = c
     end = 2 * pairs
     total = sum(map(operator.mul, xs[:pairs], xs[pairs:end]), start)
@@ -141,7 +141,7 @@ def _dot_forward(F: Any, xs: Sequence[Any], c: DotConst) -> Any:
     return total
 
 
-def _dot_rule(F: Any, xs: Sequence[Any], out: Any, c: DotConst) -> tuple[Any, ...]:
+def _dot_rule(F: Reading, xs: Sequence[Any], out: Any, c: DotConst) -> tuple[Any, ...]:
     # Operands w_1..w_n, x_1..x_n, v_1..v_m: d/dw_i = x_i, d/dx_i = w_i, d/dv_j = coefficient_j.
     pairs, coefficients, _ = c
     return (*xs[pairs : 2 * pairs], *xs[:pairs], *coefficients)
@@ -152,7 +152,7 @@ DOT = Op("dot", "·", VARIADIC, _dot_forward, _dot_rule,
          test=TestSpec(consts=(DotConst(2, (), 0.0), DotConst(1, (0.5, -2.0), 1.0)), arity=4))
 
 
-def _max_rule(F: Any, xs: Sequence[Any], out: Any, c: Any) -> tuple[Any, ...]:
+def _max_rule(F: Reading, xs: Sequence[Any], out: Any, c: Any) -> tuple[Any, ...]:
     # 1 for the largest operand, 0 for the others; ties share the gradient equally.
     largest = [F.select(out - x, 0.0, 1.0) for x in xs]
     ties = sum(largest)
