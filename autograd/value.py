@@ -246,7 +246,10 @@ class Value(Decisions):
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
-        return Value(self._data, self.label)
+        out = Value(self._data, self.label)
+        if state.tracer is not None:  # a jit replay recomputes it (times 1.0), without a gradient
+            state.tracer.made_without_graph(out, ops.MUL_CONST, (self,), 1.0)
+        return out
 
     def ancestors(self) -> tuple[Value, ...]:
         """Every node this Value depends on, each before its own parents (self excluded).

@@ -330,3 +330,19 @@ def test_a_math_function_applied_to_a_value_is_a_checked_decision() -> None:
         out = step(Value(value))
         assert out.data == pytest.approx(value * math.exp(value), rel=1e-15)
     assert [t.reason for t in step.traces][1].startswith("float(a Value) was 0.5 at test_jit.py:")
+
+
+def test_a_detached_value_inside_is_recomputed_on_every_replay_without_a_gradient() -> None:
+    w = Value(2.0)
+
+    def f(x: float) -> Value:
+        return w * (w * x).detach()
+
+    step = jit(f)
+    for k in range(4):
+        w.grad = 0.0
+        out = step(1.0 + k)
+        out.backward()
+        assert out.data == w.data * w.data * (1.0 + k)
+        assert w.grad == w.data * (1.0 + k)  # through the first factor only
+        w.data += 0.5
