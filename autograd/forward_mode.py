@@ -61,7 +61,7 @@ def push_tangent(out: Any, op: Op, operands: Sequence[Any], const: Any) -> None:
         return
     local = op.float_local([operand._data for operand in operands], out._data, const)
     if state.anomaly:
-        check_tangent(op.name, out._origin, operands, incoming, local)
+        check_tangent(op.name, out.origin, operands, incoming, local)
     tangent = 0.0
     for arriving, derivative in zip(incoming, local, strict=True):
         # A zero tangent contributes nothing, whatever the derivative (an

@@ -40,7 +40,7 @@ class Node(Protocol):
     """What the sweep reads and writes on a node (a :class:`autograd.Value`)."""
 
     grad: Any
-    _order: Any  # None, or (the order under this node, the clock reading it was checked at)
+    _order: Any  # unset, or (the order under this node, the clock reading it was checked at)
 
     @property
     def _data(self) -> float: ...
@@ -119,7 +119,7 @@ def order_under(root: Node) -> tuple[Node, ...]:
         StaleGraphError: If a Value in the graph had its ``.data`` changed
             after a node was built from it.
     """
-    cached: tuple[tuple[Node, ...], int] | None = root._order
+    cached: tuple[tuple[Node, ...], int] | None = getattr(root, "_order", None)  # unset at first
     if cached is None:
         cached = root._order = _sort(root)
     order, verified = cached

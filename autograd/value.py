@@ -39,9 +39,12 @@ Number = int | float
 
 def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ...], const: Any) -> None:
     """Node building in anomaly mode, under a jit trace or in a jvp: what each of them needs."""
-    out._origin = user_origin() if recording & (CHECKS | TRACES) else None
+    if recording & (CHECKS | TRACES):
+        origin = user_origin()
+        if origin is not None:
+            out._origin = origin
     if recording & CHECKS:
-        check_forward(op.name, parents, out._data, const, out._origin)
+        check_forward(op.name, parents, out._data, const, out.origin)
     if recording & RECORDS:
         out._op = op
         out._parents = parents
@@ -152,10 +155,13 @@ class Value(Decisions):
     _op: Op | None
     _parents: tuple[Value, ...]
     _const: Any
-    _order: tuple[tuple[Value, ...], int] | None
     _stamp: int  # the write clock when this node was built or its data last written
-    _origin: Origin | None  # where it was made, under detect_anomaly
-    # _hooks: left unset (no cost in record()) until register_hook; see autograd.hooks.
+    # Left unset until needed, so that building a node does not pay for them:
+    # _order (the cached order under this node, set by its first backward),
+    # _origin (where it was made: under detect_anomaly or a jit trace),
+    # _hooks (set by register_hook; see autograd.hooks).
+    _order: tuple[tuple[Value, ...], int]
+    _origin: Origin
 
     def __init__(self, data: Number, label: str = "") -> None:
         number = as_number(data)
@@ -173,9 +179,7 @@ class Value(Decisions):
         self._op = None
         self._parents = ()
         self._const = None
-        self._order = None
         self._stamp = clock.now
-        self._origin = None
 
     # ------------------------------------------------------------ the number
 
@@ -225,7 +229,7 @@ class Value(Decisions):
     @property
     def origin(self) -> Origin | None:
         """Where this node was made (file, line, function) if it was made under ``detect_anomaly``."""
-        return self._origin
+        return getattr(self, "_origin", None)
 
     @property
     def is_leaf(self) -> bool:
@@ -369,19 +373,16 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
     out._data = data
     out.grad = 0.0
     out.label = ""
-    out._order = None
     out._stamp = clock.now
     recording = state.recording
     if recording == RECORDS:
         out._op = op
         out._parents = parents
         out._const = const
-        out._origin = None
     elif not recording:
         out._op = None
         out._parents = ()
         out._const = None
-        out._origin = None
     else:
         _record_watched(out, recording, op, parents, const)
     return out

@@ -111,7 +111,7 @@ def _tuple(names: list[str]) -> str:
 
 
 def _where(step: Step) -> str:
-    origin = step.node._origin
+    origin = step.node.origin
     made = f" at {origin}" if origin is not None else ""
     detached = " (no_grad)" if not step.gradient else ""
     return f"# {step.op.name}{detached}{made}"

@@ -210,7 +210,7 @@ def _nondeterminism(name: str, first: Program, second: Program) -> str:
     where = "its numbers"
     for one, other in zip(first.steps, second.steps, strict=False):
         if one.op is not other.op or one.const != other.const:
-            origin = other.node._origin
+            origin = other.node.origin
             where = f"the {other.op.name} at {origin}" if origin is not None else f"a {other.op.name}"
             break
     return (
