@@ -346,3 +346,22 @@ def test_a_detached_value_inside_is_recomputed_on_every_replay_without_a_gradien
         assert out.data == w.data * w.data * (1.0 + k)
         assert w.grad == w.data * (1.0 + k)  # through the first factor only
         w.data += 0.5
+
+
+def test_the_same_value_passed_twice_is_a_different_structure_from_two_values() -> None:
+    def f(a: Value, b: Value) -> Value:
+        return a * b
+
+    step = jit(f)
+    x = Value(3.0)
+    for _ in range(3):
+        x.grad = 0.0
+        step(x, x).backward()
+    assert x.grad == 6.0  # d(x·x)/dx
+    y, z = Value(2.0), Value(5.0)
+    for _ in range(3):
+        y.grad = z.grad = 0.0
+        out = step(y, z)
+        out.backward()
+    assert (out.data, y.grad, z.grad) == (10.0, 5.0, 2.0)
+    assert len(step.traces) == 2

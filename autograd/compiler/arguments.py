@@ -27,12 +27,13 @@ class Flat:
         key: Their structure, hashable: container types and lengths, which
             leaves are Values and which numbers, and the fixed options.
         numbers: The plain numbers, in order.
-        values: The Values, in order.
+        values: The distinct Values, in order of first appearance.
     """
 
     key: Any = None
     numbers: list[float] = field(default_factory=list)
     values: list[Value] = field(default_factory=list)
+    positions: dict[Value, int] = field(default_factory=dict)  # each Value's place in ``values``
 
 
 def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -80,8 +81,11 @@ def _walk(obj: Any, flat: Flat) -> Any:
         flat.numbers.append(obj)
         return "number"
     if isinstance(obj, Value):
-        flat.values.append(obj)
-        return "Value"
+        # The same Value twice is one input: which arguments alias is part of the key.
+        position = flat.positions.setdefault(obj, len(flat.values))
+        if position == len(flat.values):
+            flat.values.append(obj)
+        return ("Value", position)
     if obj is None or isinstance(obj, (bool, str)):
         return ("fixed", obj)
     if isinstance(obj, numbers.Real):
