@@ -365,3 +365,21 @@ def test_the_same_value_passed_twice_is_a_different_structure_from_two_values() 
         out.backward()
     assert (out.data, y.grad, z.grad) == (10.0, 5.0, 2.0)
     assert len(step.traces) == 2
+
+
+@pytest.mark.parametrize(
+    ("function", "argument", "value", "gradient"),
+    [
+        (lambda v: v, Value(2.0), 2.0, 1.0),  # the output is the input
+        (lambda v: Value(3.0), Value(2.0), 3.0, 0.0),  # a constant output
+        (lambda v: v * 0.0 + 1.0, Value(2.0), 1.0, 0.0),
+    ],
+)
+def test_outputs_that_are_inputs_or_constants_replay(function: Any, argument: Value, value: float, gradient: float) -> None:
+    step = jit(function)
+    for _ in range(3):
+        argument.grad = 0.0
+        out = step(argument)
+        out.backward()
+    assert (out.data, argument.grad) == (value, gradient)
+    compile(step.source, "generated", "exec")

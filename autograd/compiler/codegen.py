@@ -133,7 +133,7 @@ def _forward(program: Program, names: _Names) -> Part:
         statements.append((name, [f"    {name} = {value.text}  {_where(step)}"]))
         known.add(step.node)
         pending = _emit_guards(pending, known, names, statements)
-    result = names[program.output]
+    result = names.expr(program.output).text  # a name, or the number of a constant output
     if program.aux:  # the numbers wanted beside the result come between it and the saved values
         result += f", ({_tuple([names.expr(node).text for node in program.aux])})"
     return Part(statements, starts, result)

@@ -77,8 +77,10 @@ def _assignments(starts: Sequence[tuple[str, str]], per_line: int = 12) -> list[
 def _whole(header: str, forward: Part, backward: Part, saved: Sequence[str]) -> list[str]:
     lines = [header, "", "def forward(inputs, numbers):", *_assignments(forward.starts)]
     lines += [line for _, block in forward.statements for line in block]
-    lines += [f"    return {forward.result}, ({_tuple(saved)})", "", "", "def backward(saved):"]
-    lines.append(f"    {_tuple(saved)} = saved" if saved else "    pass")
+    kept = f"({_tuple(saved)})" if saved else "()"
+    lines += [f"    return {forward.result}, {kept}", "", "", "def backward(saved):"]
+    if saved:
+        lines.append(f"    {_tuple(saved)} = saved")
     lines += _assignments(backward.starts)
     lines += [line for _, block in backward.statements for line in block]
     lines.append(f"    return {backward.result}")
