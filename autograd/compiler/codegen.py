@@ -17,6 +17,7 @@ guard's index, and the caller traces again.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from collections.abc import Iterable
@@ -32,7 +33,8 @@ __all__ = ["Generated", "generate"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GENERATED = re.compile(r"([tpnag]\d+|g_.*)")
-_RESERVED = {*NAMESPACE, "inputs", "numbers", "saved", "Diverged", "forward", "backward"}
+# Names a label may not take: generated code calls these (and Python's builtins, int and round among them).
+_RESERVED = {*NAMESPACE, *dir(builtins), "inputs", "numbers", "saved", "v", "g", "Diverged", "forward", "backward"}
 
 
 @dataclass(frozen=True)
