@@ -275,7 +275,7 @@ def test_a_large_program_is_cut_into_chunks_and_still_equals_the_engine(
     plain = fn(X, labels)
     plain.backward()
     assert compiled.data == plain.data and grads == [p.grad for p in model.parameters()]
-    assert "def forward_1(v):" in step.source and "def backward_1(v, g):" in step.source
+    assert "def forward_1(_v):" in step.source and "def backward_1(_v, _g):" in step.source
 
 
 def test_a_program_too_large_to_pay_back_its_compile_time_is_refused(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..source import NAMESPACE, Expr, SourceMath, as_expr
 from ..value import Value
-from .layout import Block, Part, lay_out
+from .layout import GRADS, VALUES, Block, Part, lay_out
 from .program import Program, Step
 from .tracer import Guard
 
@@ -34,7 +34,7 @@ __all__ = ["Generated", "generate"]
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GENERATED = re.compile(r"([tpnag]\d+|g_.*)")
 # Names a label may not take: generated code calls these (and Python's builtins, int and round among them).
-_RESERVED = {*NAMESPACE, *dir(builtins), "inputs", "numbers", "saved", "v", "g", "Diverged", "forward", "backward"}
+_RESERVED = {*NAMESPACE, *dir(builtins), "inputs", "numbers", "saved", VALUES, GRADS, "Diverged", "forward", "backward"}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["CHUNK_LINES", "Part", "lay_out"]
+__all__ = ["CHUNK_LINES", "GRADS", "VALUES", "Part", "lay_out"]
+
+VALUES, GRADS = "_v", "_g"
+"""The lists that carry values and gradient accumulators between chunks (not names a label takes)."""
 
 CHUNK_LINES = 100_000
 """Most lines in one generated function before the program is cut into chunks."""
@@ -133,24 +136,24 @@ def _chunked(header: str, forward: Part, backward: Part) -> list[str]:
         for name in stores:
             slots.setdefault(name, len(slots))
         assigned |= defined
-        bodies.append((f"forward_{index}", "v", loads, stores, chunk, slots))
+        bodies.append((f"forward_{index}", VALUES, loads, stores, chunk, slots))
     lines.append("def forward(inputs, numbers):")
-    lines.append(f"    v = [0.0] * {len(slots)}")
+    lines.append(f"    {VALUES} = [0.0] * {len(slots)}")
     inputs = [name for name, start in forward.starts if start == "unpack inputs"]
     numbers = [name for name, start in forward.starts if start == "unpack numbers"]
     if inputs:
-        lines.append(f"    v[0:{len(inputs)}] = inputs")
+        lines.append(f"    {VALUES}[0:{len(inputs)}] = inputs")
     if numbers:
-        lines.append(f"    v[{len(inputs)}:{len(inputs) + len(numbers)}] = numbers")
-    lines += [f"    forward_{index}(v)" for index in range(len(forward_chunks))]
-    lines += [f"    return {_from(forward.result, slots, 'v')}, v", "", ""]
+        lines.append(f"    {VALUES}[{len(inputs)}:{len(inputs) + len(numbers)}] = numbers")
+    lines += [f"    forward_{index}({VALUES})" for index in range(len(forward_chunks))]
+    lines += [f"    return {_from(forward.result, slots, VALUES)}, {VALUES}", "", ""]
     accumulators = {name: position for position, (name, _) in enumerate(backward.starts)}
     lines.append("def backward(saved):")
-    lines.append("    v = saved")
-    lines.append(f"    g = [{', '.join(start for _, start in backward.starts)}]")
+    lines.append(f"    {VALUES} = saved")
+    lines.append(f"    {GRADS} = [{', '.join(start for _, start in backward.starts)}]")
     for index in range(len(backward_chunks)):
-        lines.append(f"    backward_{index}(v, g)")
-    lines.append(f"    return {_from(backward.result, accumulators, 'g')}")
+        lines.append(f"    backward_{index}({VALUES}, {GRADS})")
+    lines.append(f"    return {_from(backward.result, accumulators, GRADS)}")
     lines.append("")
     for name, list_name, loads, stores, chunk, table in bodies:
         lines += ["", f"def {name}({list_name}):", *_moves(loads, stores, table, list_name, chunk)]
@@ -158,10 +161,10 @@ def _chunked(header: str, forward: Part, backward: Part) -> list[str]:
         used = _names_in(chunk)
         values = sorted((used & set(slots)) - set(accumulators), key=lambda name: slots[name])
         grads = sorted(used & set(accumulators), key=lambda name: accumulators[name])
-        body = _loads(values, slots, "v") + _loads(grads, accumulators, "g")
+        body = _loads(values, slots, VALUES) + _loads(grads, accumulators, GRADS)
         body += [line for _, block in chunk for line in block]
-        body += [f"    g[{accumulators[name]}] = {name}" for name in grads]
-        lines += ["", f"def backward_{index}(v, g):", *_with_a_statement(body)]
+        body += [f"    {GRADS}[{accumulators[name]}] = {name}" for name in grads]
+        lines += ["", f"def backward_{index}({VALUES}, {GRADS}):", *_with_a_statement(body)]
     return lines
 
 
