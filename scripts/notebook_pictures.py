@@ -20,7 +20,6 @@ import nn  # noqa: E402
 from autograd import explore  # noqa: E402
 from benchmarks.browser import open_page, start_chromium, wait_ready  # noqa: E402
 
-
 IMAGES = ROOT / "notebooks" / "images"
 
 
