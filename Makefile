@@ -12,13 +12,14 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV  := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench graphviz chromium clean
+.PHONY: help demo test lint bench notebooks notebooks-run graphviz chromium clean
 
 help:
 	@echo "make demo   train the demo model (sets up .venv on first run)"
 	@echo "make test   lint, type-check, run tests and notebooks"
 	@echo "make lint   ruff + mypy only"
 	@echo "make bench  run the benchmarks"
+	@echo "make notebooks  re-execute the notebooks and store them with their outputs"
 	@echo "make clean  remove .venv and caches"
 
 demo: $(STAMP_BASE) graphviz
@@ -28,14 +29,27 @@ lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .
 	$(PY) -m mypy --strict autograd nn
 
-# Notebooks run only if there are any: pytest would exit 5 ("no tests collected") on an empty set.
+# The notebooks run once, as copies executed by nbmake (their asserts are tests), and their
+# stored outputs must be what that run made (scripts/notebooks.py says how they are compared).
 test: export MPLBACKEND = Agg
 test: lint graphviz chromium
 	$(PY) -m pytest tests
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-		echo "$(PY) -m pytest --nbmake notebooks"; \
-		$(PY) -m pytest --nbmake notebooks; \
-	fi
+	@$(MAKE) --no-print-directory notebooks-run
+	$(PY) scripts/notebooks.py check $(NOTEBOOK_RUN)
+
+# Re-execute the notebooks and store them, outputs included (NOTEBOOKS=notebooks/06_digits.ipynb for one).
+notebooks: $(STAMP_DEV) graphviz
+	@$(MAKE) --no-print-directory notebooks-run
+	$(PY) scripts/notebooks.py store $(NOTEBOOK_RUN)
+
+NOTEBOOKS   ?= $(wildcard notebooks/*.ipynb)
+NOTEBOOK_RUN := build/notebooks-run
+
+# Figures go inline (the Agg backend that tests set would swallow them).
+notebooks-run: export MPLBACKEND = module://matplotlib_inline.backend_inline
+notebooks-run: $(STAMP_DEV)
+	@rm -rf $(NOTEBOOK_RUN) && mkdir -p $(NOTEBOOK_RUN) && cp -R notebooks/images $(NOTEBOOKS) $(NOTEBOOK_RUN)/
+	$(PY) -m pytest -p no:cacheprovider --nbmake --overwrite $(NOTEBOOK_RUN)
 
 bench: $(STAMP_DEV)
 	$(PY) -m benchmarks

@@ -205,7 +205,12 @@ def _trained_parameters(optimizer: Any, model: Module) -> list[Value]:
 
 
 def _epochs(run: _Run, epochs: int, shuffle: bool, rng: random.Random, progress: bool) -> None:
-    from tqdm.auto import tqdm
+    if progress:
+        from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
+    else:
+        # Not tqdm.auto: in a notebook without ipywidgets, importing it warns
+        # (TqdmWarning) even for a bar that is never shown.
+        from tqdm import tqdm
 
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not progress)
     try:

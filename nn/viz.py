@@ -135,10 +135,10 @@ def draw_model(
     """Draw a network as layers of neurons, with its weights as coloured edges.
 
     Inputs and each layer are clusters; each neuron shows its activation's name
-    and bias. An edge per weight runs from an input or neuron to the neuron that
-    uses it: blue for a positive weight, red for a negative one, thicker for a
-    larger magnitude (relative to the largest weight in the model); hovering
-    over an edge in the SVG shows the weight.
+    and its bias (``b = 0.1``). An edge per weight runs from an input or neuron
+    to the neuron that uses it: blue for a positive weight, red for a negative
+    one, thicker for a larger magnitude (relative to the largest weight in the
+    model); hovering over an edge in the SVG shows the weight.
 
     With ``example``, the input is run through the layers in sequence (dropout,
     if any, is off, as in eval mode) and every input and neuron also shows its
@@ -204,7 +204,7 @@ def draw_model(
             rows: list[tuple[str, ...]] = [
                 (neuron.activation,)
                 if neuron.b is None
-                else (neuron.activation, f"b {format_number(neuron.b.data)}")
+                else (neuron.activation, f"b = {format_number(neuron.b.data)}")
             ]
             if traced is not None:
                 rows.append(

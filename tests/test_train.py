@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import types
 from typing import Any
 
 import pytest
@@ -326,6 +328,27 @@ def test_fit_refuses_inputs_of_the_wrong_length_with_the_model_message() -> None
 
 
 # ---------------------------------------------------------------- modes, predict, progress
+
+
+def test_fit_without_progress_does_not_import_the_notebook_progress_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # In a notebook without ipywidgets, importing tqdm.auto warns (TqdmWarning) into the
+    # cell's output even for a bar that is never shown; progress=False must not import it.
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fit(progress=False) used tqdm.auto")
+
+    stand_in = types.ModuleType("tqdm.auto")
+    stand_in.tqdm = refuse  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", stand_in)
+    X, y = nn.xor()
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=0.1), epochs=2,
+                  progress=False)
+    assert history.epochs == 2
+    with pytest.raises(AssertionError, match=r"used tqdm\.auto"):
+        fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=0.1), epochs=1,
+            progress=True)
 
 
 def test_fit_leaves_the_model_in_the_mode_it_was_in() -> None:

@@ -447,6 +447,16 @@ def test_draw_model_colours_weights_by_sign_and_widens_them_by_magnitude() -> No
     assert 'penwidth="2.15"' in colours[1]  # half the largest weight: halfway up the range
 
 
+def test_draw_model_writes_each_bias_as_an_equation() -> None:
+    # "b 0" would read as "bias number 0"; "b = 0" is the bias's value.
+    neuron = nn.Neuron(2, activation="relu")
+    assert neuron.b is not None
+    neuron.b.data = 0.25
+    source = draw_model(neuron).source
+    assert "<td>relu</td><td>b = 0.25</td>" in source
+    assert "<td>b 0" not in draw_model(nn.MLP(2, [3, 1], seed=0)).source
+
+
 def test_draw_model_with_example_shows_activations_and_gradients() -> None:
     model = nn.MLP(2, [16, 16, 1], seed=0)
     example = [0.5, -1.0]

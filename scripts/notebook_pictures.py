@@ -1,0 +1,57 @@
+"""Screenshots for notebook 07: ``.venv/bin/python scripts/notebook_pictures.py``.
+
+The stored notebook leaves out the explorer's pages (about a megabyte of
+inline HTML each) and shows these pictures instead. They are made from the
+same graph as the notebook's training step (the loss of 8 two-moons points
+through ``MLP(2, [4, 4, 1])``, relu, seed 0) in headless Chromium
+(``scripts/ensure_chromium.sh``), and written to ``notebooks/images/``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks.browser, run from anywhere
+
+import nn  # noqa: E402
+from autograd import explore  # noqa: E402
+from benchmarks.browser import open_page, start_chromium, wait_ready  # noqa: E402
+
+IMAGES = ROOT / "notebooks" / "images"
+
+
+def click(driver: object, selector: str) -> None:
+    driver.execute_script(  # type: ignore[attr-defined]
+        "document.querySelector(arguments[0]).querySelector('rect')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+        selector,
+    )
+    wait_ready(driver)
+
+
+def main() -> None:
+    model = nn.MLP(2, [4, 4, 1], activation="relu", seed=0)  # as in notebooks/07_explorer.ipynb
+    X, labels = nn.moons(n=8, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(point) for point in X], labels, "bce")
+    loss.backward()
+    page = explore(loss, model=model, title="one training step")
+    IMAGES.mkdir(exist_ok=True)
+    driver = start_chromium(width=1000, height=620)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = page.save(Path(folder) / "step.html")
+            open_page(driver, path.as_uri())
+            driver.save_screenshot(str(IMAGES / "07_training_step.png"))
+            click(driver, '.vg-kind-stack[data-collapsed="true"]')
+            driver.save_screenshot(str(IMAGES / "07_training_step_open.png"))
+    finally:
+        driver.quit()
+    for name in ("07_training_step.png", "07_training_step_open.png"):
+        print(f"wrote notebooks/images/{name} ({(IMAGES / name).stat().st_size / 1e3:.0f} kB)")
+
+
+if __name__ == "__main__":
+    main()
