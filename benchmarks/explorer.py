@@ -24,12 +24,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import nn
 from autograd import Value, explore
 
-from .browser import BrowserUnavailable, open_page, start_chromium, wait_ready
+from .browser import BrowserUnavailable, click_box, open_page, start_chromium
 from .report import Section, Target
 from .settings import Settings
 
@@ -62,17 +61,6 @@ class ExplorerTimings:
         self.expand_s: dict[str, list[float]] = {}
 
 
-def _click_group(driver: Any, selector: str) -> float:
-    started = time.perf_counter()
-    driver.execute_script(
-        "document.querySelector(arguments[0]).querySelector('rect')"
-        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
-        selector,
-    )
-    wait_ready(driver)
-    return time.perf_counter() - started
-
-
 def measure(points: int = 150, rounds: int = 3) -> ExplorerTimings:
     """Build, save and open the explorer ``rounds`` times; see the module docstring.
 
@@ -101,7 +89,7 @@ def measure(points: int = 150, rounds: int = 3) -> ExplorerTimings:
                     ("one example", '.vg-kind-example[data-collapsed="true"]'),
                     ("one layer of that example", '.vg-kind-module[data-collapsed="true"]'),
                 ):
-                    timings.expand_s.setdefault(what, []).append(_click_group(driver, selector))
+                    timings.expand_s.setdefault(what, []).append(click_box(driver, selector))
     finally:
         driver.quit()
     return timings

@@ -13,19 +13,10 @@ import tempfile
 from pathlib import Path
 
 import nn
-from benchmarks.browser import open_page, start_chromium, wait_ready
+from benchmarks.browser import click_box, open_page, start_chromium
 from nn.explore import write_loss_graph
 
 DOCS = Path(__file__).resolve().parent
-
-
-def click(driver: object, selector: str) -> None:
-    driver.execute_script(  # type: ignore[attr-defined]
-        "document.querySelector(arguments[0]).querySelector('rect')"
-        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
-        selector,
-    )
-    wait_ready(driver)
 
 
 def main() -> None:
@@ -40,14 +31,14 @@ def main() -> None:
             page = write_loss_graph(model, X, y, "bce", Path(folder) / "graph.html", batch_size=32)
             open_page(driver, page.as_uri())
             driver.save_screenshot(str(DOCS / "explorer.png"))
-            click(driver, '.vg-kind-stack[data-collapsed="true"]')
-            click(driver, '.vg-kind-example[data-group="2"]')
+            click_box(driver, '.vg-kind-stack[data-collapsed="true"]')
+            click_box(driver, '.vg-kind-example[data-group="2"]')
             first_layer = next(
                 element.get_attribute("data-group")
                 for element in driver.find_elements("css selector", ".vg-kind-module")
                 if element.text.startswith("layers.0")
             )
-            click(driver, f'.vg-node[data-group="{first_layer}"]')
+            click_box(driver, f'.vg-node[data-group="{first_layer}"]')
             driver.save_screenshot(str(DOCS / "explorer-layer.png"))
     finally:
         driver.quit()

@@ -18,18 +18,9 @@ sys.path.insert(0, str(ROOT))  # benchmarks.browser, run from anywhere
 
 import nn  # noqa: E402
 from autograd import explore  # noqa: E402
-from benchmarks.browser import open_page, start_chromium, wait_ready  # noqa: E402
+from benchmarks.browser import click_box, open_page, start_chromium  # noqa: E402
 
 IMAGES = ROOT / "notebooks" / "images"
-
-
-def click(driver: object, selector: str) -> None:
-    driver.execute_script(  # type: ignore[attr-defined]
-        "document.querySelector(arguments[0]).querySelector('rect')"
-        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))",
-        selector,
-    )
-    wait_ready(driver)
 
 
 def main() -> None:
@@ -45,7 +36,7 @@ def main() -> None:
             path = page.save(Path(folder) / "step.html")
             open_page(driver, path.as_uri())
             driver.save_screenshot(str(IMAGES / "07_training_step.png"))
-            click(driver, '.vg-kind-stack[data-collapsed="true"]')
+            click_box(driver, '.vg-kind-stack[data-collapsed="true"]')
             driver.save_screenshot(str(IMAGES / "07_training_step_open.png"))
     finally:
         driver.quit()

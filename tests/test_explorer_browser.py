@@ -20,6 +20,7 @@ import nn
 from autograd import Value, detect_anomaly, explore
 from benchmarks.browser import (
     BrowserUnavailable,
+    click_box,
     console_errors,
     open_page,
     start_chromium,
@@ -54,15 +55,6 @@ def box(browser: Any, selector: str) -> Any:
     found = boxes(browser, selector)
     assert found, f"nothing matches {selector}"
     return found[0]
-
-
-def click(browser: Any, element: Any) -> None:
-    """Click the element's shape, as a user would, and wait for any new layout."""
-    browser.execute_script(
-        "arguments[0].querySelector('rect').dispatchEvent(new MouseEvent('click', {bubbles: true}))",
-        element,
-    )
-    wait_ready(browser)
 
 
 def ten_nodes() -> Value:
@@ -107,7 +99,7 @@ def test_clicking_a_node_opens_its_panel_with_its_gradient(browser: Any, tmp_pat
     assert a.label == "a"
     show(browser, explore(loss), tmp_path / "panel.html")
     target = next(element for element in boxes(browser) if element.text.startswith("a\n"))
-    click(browser, target)
+    click_box(browser, target)
     panel = box(browser, "#vg-panel")
     assert panel.is_displayed()
     facts = panel.text.splitlines()
@@ -124,7 +116,7 @@ def test_the_panel_lists_operands_with_local_derivatives_and_they_are_links(
     out.label = "out"
     out.backward()
     show(browser, explore(out), tmp_path / "links.html")
-    click(browser, next(e for e in boxes(browser) if e.text.startswith("out")))
+    click_box(browser, next(e for e in boxes(browser) if e.text.startswith("out")))
     rows = [row.text for row in boxes(browser, ".vg-operands tbody tr")]
     assert rows == ["0 x 3 5", "1 y 5 3"]  # operand, its data, d out / d operand
     box(browser, ".vg-operands .vg-link").click()
@@ -136,13 +128,13 @@ def test_clicking_a_collapsed_group_expands_it(browser: Any, tmp_path: Path) -> 
     stack = box(browser, '.vg-node[data-group][data-collapsed="true"].vg-kind-stack')
     group = stack.get_attribute("data-group")
     before = len(boxes(browser))
-    click(browser, stack)
+    click_box(browser, stack)
     opened = box(browser, f'.vg-node[data-group="{group}"]')
     assert opened.get_attribute("data-collapsed") == "false"
     assert len(boxes(browser)) > before
     example = box(browser, '.vg-kind-example[data-collapsed="true"]')
     group = example.get_attribute("data-group")
-    click(browser, example)
+    click_box(browser, example)
     opened = box(browser, f'.vg-node[data-group="{group}"]')
     assert opened.get_attribute("data-collapsed") == "false"
 
@@ -217,7 +209,7 @@ def test_labels_are_shown_as_text_and_never_run(browser: Any, tmp_path: Path) ->
 
 def test_the_page_makes_no_network_request_and_logs_no_error(browser: Any, tmp_path: Path) -> None:
     show(browser, batch_page(), tmp_path / "offline.html")
-    click(browser, box(browser, '.vg-kind-stack[data-collapsed="true"]'))
+    click_box(browser, box(browser, '.vg-kind-stack[data-collapsed="true"]'))
     resources = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
     )
@@ -234,7 +226,7 @@ def test_the_line_that_made_a_node_under_anomaly_mode_shows_in_the_panel(
     out.label = "h"
     line = out.origin.line if out.origin is not None else -1
     show(browser, explore(out), tmp_path / "origin.html")
-    click(browser, next(e for e in boxes(browser) if e.text.startswith("h")))
+    click_box(browser, next(e for e in boxes(browser) if e.text.startswith("h")))
     expected = f"made at\n{__file__}:{line} in test_the_line_that_made_a_node_under_anomaly_mode_shows_in_the_panel"
     assert expected in box(browser, "#vg-panel").text
 
