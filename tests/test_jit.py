@@ -5,6 +5,7 @@ from __future__ import annotations
 import linecache
 import math
 import random
+import sys
 from typing import Any
 
 import pytest
@@ -12,6 +13,15 @@ import pytest
 import nn
 from autograd import JitError, Value, detect_anomaly, grad, jit, no_grad, per_call
 from autograd.source import NAMESPACE
+
+# Python 3.12 made the built-in sum() of floats compensated: the engine adds a neuron's terms
+# with sum(), generated code adds them left to right, so from 3.12 on they may differ in the
+# last bit (the promise is 1e-12 relative); before 3.12 they are the same additions.
+SAME_ADDITIONS = sys.version_info < (3, 12)
+
+
+def _equal(a: float, b: float) -> bool:
+    return a == b if SAME_ADDITIONS else math.isclose(a, b, rel_tol=1e-12)
 
 
 def _twins(seed: int = 0) -> tuple[nn.MLP, nn.MLP]:
@@ -42,8 +52,9 @@ def test_the_readme_example_trains_exactly_as_the_uncompiled_function() -> None:
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        assert b.data == a.data
-    assert [p.data for p in compiled.parameters()] == [p.data for p in plain.parameters()]
+        assert _equal(b.data, a.data)
+    pairs = zip(compiled.parameters(), plain.parameters(), strict=True)
+    assert all(_equal(p.data, q.data) for p, q in pairs)
     assert len(step.traces) == 1 and step.traces[0].reason == "first call"
     assert "def forward(inputs, numbers):" in step.source and "def backward(saved):" in step.source
 
