@@ -176,6 +176,22 @@ def test_a_changed_parameter_is_read_afresh_and_a_stale_backward_is_refused() ->
         out.backward()
 
 
+def test_a_parameter_replaced_by_a_new_value_is_seen_after_clear_cache() -> None:
+    # Replays read the Values the trace reached; a new object in a parameter's place is
+    # found only by tracing again, which clear_cache asks for.
+    model = nn.MLP(2, [2, 1], seed=0)
+    step = jit(lambda x: model(x)[0])
+    for _ in range(3):
+        step([1.0, 2.0])
+    model.layers[0].neurons[0].w[0] = Value(10.0)
+    step.clear_cache()
+    out = step([1.0, 2.0])
+    assert out.data == model([1.0, 2.0])[0].data
+    out.backward()
+    assert model.layers[0].neurons[0].w[0].grad != 0.0
+    assert [t.reason for t in step.traces][-1] == "first call"
+
+
 def test_no_grad_inside_the_function_is_recomputed_but_passes_no_gradient() -> None:
     w = Value(1.5)
 

@@ -106,6 +106,20 @@ class Jitted(Generic[_P, _R]):
         """The generated forward and backward of the latest trace, as Python source."""
         return self._source or f"# {self._name} has not been traced yet: call it once\n"
 
+    def clear_cache(self) -> None:
+        """Forget every trace: the next call traces the function anew.
+
+        The Values a function reaches outside its arguments (a model's
+        parameters) are found while tracing and read at every replay, so a
+        new ``.data`` (what optimizers assign) is seen. A new Value object put
+        in the old one's place (``neuron.w[0] = Value(1.0)``) is not: nothing
+        runs the function's own lookups at a replay, which keeps reading the
+        Value that was traced. After replacing such a Value, call this (or
+        make a new ``jit``). ``traces`` keeps its history.
+        """
+        self._entries.clear()
+        self._gave_up.clear()
+
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if state.tracer is not None or state.anomaly or state.tangents is not None:
             # Inside another trace, anomaly mode or a jvp, every op must run as itself.
@@ -244,7 +258,10 @@ def jit(function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: b
     parameters) are read at every call and receive ``.grad`` from
     ``backward``. Decisions the function takes on Values (comparisons,
     ``bool``, ``float``, ``int``, ``round``) are checked at every replay, and a
-    new pattern of decisions is traced anew.
+    new pattern of decisions is traced anew. Which Values the function
+    reaches is fixed by the trace: after putting a new Value object in place
+    of one it reaches (rather than assigning ``.data``), call
+    :meth:`Jitted.clear_cache`.
 
     Args:
         function: Builds a graph from numbers and Values and returns one Value.
