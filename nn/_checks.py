@@ -73,8 +73,10 @@ def is_real(obj: object) -> bool:
 
 
 def is_int(obj: object) -> bool:
-    """True for ints (and numbers.Integral types such as numpy's), not for bool."""
-    return isinstance(obj, numbers.Integral) and not isinstance(obj, bool)
+    """True for ints and whatever Python accepts as one (``__index__``: numpy's, a jit trace's), not for bool."""
+    if isinstance(obj, bool):
+        return False
+    return isinstance(obj, numbers.Integral) or hasattr(type(obj), "__index__")
 
 
 def is_finite_real(obj: object) -> bool:

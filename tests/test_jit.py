@@ -96,6 +96,39 @@ def test_a_new_argument_structure_is_a_new_trace() -> None:
     assert [t.reason for t in step.traces] == ["first call", "first call"]
 
 
+def test_keyword_arguments_are_inputs_in_the_signatures_order() -> None:
+    # Given in another order than the signature's, and changing from call to call.
+    x = Value(2.0)
+    step = jit(lambda x, *, scale=1.0, shift=0.0: x * scale + shift)
+    for scale in (1.0, 1.0, 2.0, 3.0):
+        out = step(x, shift=0.5, scale=scale)
+        assert out.data == 2.0 * scale + 0.5
+    assert len(step.traces) == 1
+
+
+def test_an_int_argument_may_count_and_index_and_another_value_traces_again() -> None:
+    x = Value(2.0)
+
+    def weighted(x: Value, n: int, k: int) -> Value:
+        total = x * 0.0
+        for i in range(n):
+            total = total + x * i
+        return total * [1.0, 10.0, 100.0][k] + n
+
+    step = jit(weighted)
+    for n, k in ((3, 0), (3, 0), (3, 0), (5, 2), (2, 1), (5, 2)):
+        assert step(x, n, k).data == weighted(x, n, k).data
+    assert len(step.traces) == 3
+    assert step.traces[1].reason.startswith("int(") and "was 3" in step.traces[1].reason
+
+
+def test_an_int_class_label_works_in_cross_entropy() -> None:
+    model = nn.MLP(3, [4, 3], seed=0)
+    step = jit(lambda x, label: nn.cross_entropy(model(x), label))
+    for label in (0, 0, 0, 2, 1):
+        assert step([1.0, 2.0, 3.0], label).data == nn.cross_entropy(model([1.0, 2.0, 3.0]), label).data
+
+
 def test_fixed_options_are_part_of_the_key_and_other_objects_are_refused() -> None:
     w = Value(2.0)
 

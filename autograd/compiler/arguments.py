@@ -16,7 +16,7 @@ from typing import Any
 
 from ..value import Value
 
-__all__ = ["Flat", "aux_values", "flatten", "names_of", "with_numbers", "wrapped"]
+__all__ = ["Flat", "aux_values", "call_wrapped", "flatten", "names_of", "with_numbers", "wrapped"]
 
 
 @dataclass
@@ -42,6 +42,26 @@ def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str
     except (TypeError, ValueError):  # no signature, or it does not bind: positions will do
         return [(f"arg{i}", value) for i, value in enumerate(args)] + sorted(kwargs.items())
     return list(bound.arguments.items())
+
+
+def call_wrapped(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], wrap: Callable[[Any], Value]
+) -> Any:
+    """Call ``function`` with every plain number of its arguments replaced by ``wrap(number)``.
+
+    Numbers are wrapped in :func:`flatten`'s order (the signature's, keyword
+    arguments included), so that the n-th wrapped number is the n-th number of
+    every later call with the same structure.
+    """
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except (TypeError, ValueError):  # as _bound: positions, then keywords by name
+        positional = [wrapped(value, wrap) for value in args]
+        keywords = {name: wrapped(kwargs[name], wrap) for name in sorted(kwargs)}
+        return function(*positional, **keywords)
+    for name, value in bound.arguments.items():
+        bound.arguments[name] = wrapped(value, wrap)
+    return function(*bound.args, **bound.kwargs)
 
 
 def flatten(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Flat:
@@ -121,12 +141,12 @@ def _walk_named(obj: Any, path: tuple[Any, ...], names: list[str]) -> None:
     )
 
 
-def wrapped(obj: Any, wrap: Callable[[float], Value]) -> Any:
+def wrapped(obj: Any, wrap: Callable[[Any], Value]) -> Any:
     """``obj`` with every plain number replaced by ``wrap(number)``, containers rebuilt."""
     if isinstance(obj, Value) or obj is None or isinstance(obj, (bool, str)):
         return obj
     if isinstance(obj, numbers.Real):
-        return wrap(float(obj))
+        return wrap(obj)
     if isinstance(obj, list):
         return [wrapped(item, wrap) for item in obj]
     if isinstance(obj, tuple):

@@ -24,7 +24,7 @@ from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 from ..mode import state
 from ..value import Value
-from .arguments import aux_values, flatten, names_of, with_numbers, wrapped
+from .arguments import aux_values, call_wrapped, flatten, names_of, with_numbers
 from .codegen import generate
 from .program import Program, program_of
 from .runtime import Compiled, compile_source, run
@@ -184,7 +184,7 @@ class Jitted(Generic[_P, _R]):
         start = time.perf_counter()
         begin(tracer)
         try:
-            result = self._function(*wrapped(args, tracer.wrap_number), **wrapped(kwargs, tracer.wrap_number))
+            result = call_wrapped(self._function, args, kwargs, tracer.wrap_number)
         finally:
             end()
         traced = time.perf_counter() - start

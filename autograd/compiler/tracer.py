@@ -10,13 +10,15 @@ their origin, for the comments of the generated code.
 
 Plain-number arguments are wrapped in Values for the trace, so arithmetic on
 them is recorded rather than folded into constants: they stay inputs of the
-program. Random draws that must change from call to call go through
+program. An int argument may also index or count (``__index__``), a decision
+checked at replay. Random draws that must change from call to call go through
 :func:`per_call`.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import warnings
 from collections.abc import Callable
@@ -146,9 +148,23 @@ class Tracer:
 
     def wrap_number(self, number: Number) -> Value:
         """A plain-number argument as a Value, so the trace records what is done with it."""
-        value = Value(number)
+        value = IntArgument(number) if isinstance(number, numbers.Integral) else Value(number)
         self.numbers.append(value)
         return value
+
+
+class IntArgument(Value):
+    """An int argument while tracing: also usable where Python wants an int.
+
+    ``range(n)``, ``xs[k]`` and other uses through ``__index__`` are decisions
+    on its number, checked at every replay like ``int(n)``: another ``n``
+    traces again. Arithmetic on it is recorded, as on any other argument.
+    """
+
+    __slots__ = ()
+
+    def __index__(self) -> int:
+        return self._decided("int", None, int(self._data))
 
 
 def is_tracing() -> bool:
