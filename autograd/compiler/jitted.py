@@ -115,7 +115,9 @@ class Jitted(Generic[_P, _R]):
         in the old one's place (``neuron.w[0] = Value(1.0)``) is not: nothing
         runs the function's own lookups at a replay, which keeps reading the
         Value that was traced. After replacing such a Value, call this (or
-        make a new ``jit``). ``traces`` keeps its history.
+        make a new ``jit``); the same holds for a plain number read from
+        outside (a global), a constant of the trace. ``traces`` keeps its
+        history.
         """
         self._entries.clear()
         self._gave_up.clear()
