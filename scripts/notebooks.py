@@ -70,6 +70,7 @@ def normalise(nb: Any) -> Any:
             continue
         if NO_STORED_OUTPUT in _tags(cell):
             cell.outputs = []
+        cell.outputs = _joined_streams(cell.outputs)
         for output in cell.outputs:
             if output.output_type == "stream":
                 output.text = ADDRESS.sub("0x…", _text(output.text))
@@ -78,6 +79,27 @@ def normalise(nb: Any) -> Any:
                     if mime.startswith("text/"):
                         output.data[mime] = ADDRESS.sub("0x…", _text(value))
     return nb
+
+
+def _joined_streams(outputs: list[Any]) -> list[Any]:
+    """Consecutive writes to one stream as one output, as Jupyter shows them.
+
+    How a cell's prints are cut into stream outputs depends on when the
+    kernel flushed, which differs from run to run.
+    """
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text = _text(previous.text) + _text(output.text)
+        else:
+            joined.append(output)
+    return joined
 
 
 # ---------------------------------------------------------------- comparing
@@ -136,7 +158,7 @@ def _output_text(output: Any) -> str:
 
 def compare(name: str, stored: Any, fresh: Any) -> list[Difference]:
     """Every way ``stored`` (as saved) differs from ``fresh`` (just executed), normalised."""
-    fresh = normalise(fresh)
+    stored, fresh = normalise(stored), normalise(fresh)
     if len(stored.cells) != len(fresh.cells):
         return [Difference(name, 0, f"{len(stored.cells)} cells stored, {len(fresh.cells)} run")]
     found: list[Difference] = []

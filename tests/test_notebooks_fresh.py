@@ -55,6 +55,12 @@ def test_the_same_outputs_are_no_difference() -> None:
     assert differences(notebook(stdout("loss 0.0394\n"), figure()), notebook(stdout("loss 0.0394\n"), figure())) == []
 
 
+def test_prints_cut_into_stream_outputs_differently_are_no_difference() -> None:
+    # The kernel's flushes decide whether two prints are one stream output or two.
+    assert differences(notebook(stdout("a 1\n"), stdout("b 2\n"), figure()), notebook(stdout("a 1\nb 2\n"), figure())) == []
+    assert differences(notebook(stdout("a 1\n"), figure(), stdout("b 2\n")), notebook(stdout("a 1\nb 2\n"), figure())) != []
+
+
 def test_a_changed_number_is_a_difference_that_names_cell_and_numbers() -> None:
     found = differences(notebook(stdout("loss 0.0405\n")), notebook(stdout("loss 0.0394\n")))
     assert found == ["nb.ipynb, cell 2: stored 0.0405, fresh 0.0394"]
