@@ -162,15 +162,19 @@ def check_backward(node: Any, grad_out: Any, local: Sequence[Any]) -> None:
         contribution = grad_out * derivative
         if math.isfinite(contribution):
             continue
-        origin = node.origin
-        made = f"made at {origin}" if origin is not None else "made outside anomaly mode"
         operand = node._parents[position]
         at = f"at input {operand._data!r}"
         if not math.isfinite(grad_out):
             cause = f"passed on gradient {grad_out!r} that arrived (local derivative {derivative!r} {at})"
         else:
             cause = f"local derivative {derivative!r} {at} (gradient {grad_out!r} arrived)"
-        raise AnomalyError(f"backward through {node._op.name} {made}: {cause}")
+        raise AnomalyError(f"backward through {node._op.name} {_made(node)}: {cause}")
+
+
+def _made(node: Any) -> str:
+    """Where ``node`` was made, for a message."""
+    origin = node.origin
+    return f"made at {origin}" if origin is not None else "made outside anomaly mode"
 
 
 def check_hook(node: Any, hook: Any, grad: Any) -> None:
@@ -179,11 +183,7 @@ def check_hook(node: Any, hook: Any, grad: Any) -> None:
     if math.isfinite(number):
         return
     name = getattr(hook, "__qualname__", repr(hook))
-    if node._op is None:
-        on = _source_of(node)
-    else:
-        made = f"made at {node.origin}" if node.origin is not None else "made outside anomaly mode"
-        on = f"the {node._op.name} node {made}"
+    on = _source_of(node) if node._op is None else f"the {node._op.name} node {_made(node)}"
     raise AnomalyError(f"hook {name} on {on} returned gradient {number!r}")
 
 

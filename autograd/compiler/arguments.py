@@ -36,12 +36,21 @@ class Flat:
     positions: dict[Value, int] = field(default_factory=dict)  # each Value's place in ``values``
 
 
-def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+def _binding(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> inspect.BoundArguments | None:
+    """The arguments bound to the signature's names, in its order; None without a signature that binds."""
     try:
-        bound = inspect.signature(function).bind(*args, **kwargs)
-    except (TypeError, ValueError):  # no signature, or it does not bind: positions will do
+        return inspect.signature(function).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+    binding = _binding(function, args, kwargs)
+    if binding is None:  # positions will do, then keywords by name
         return [(f"arg{i}", value) for i, value in enumerate(args)] + sorted(kwargs.items())
-    return list(bound.arguments.items())
+    return list(binding.arguments.items())
 
 
 def call_wrapped(
@@ -53,15 +62,14 @@ def call_wrapped(
     arguments included), so that the n-th wrapped number is the n-th number of
     every later call with the same structure.
     """
-    try:
-        bound = inspect.signature(function).bind(*args, **kwargs)
-    except (TypeError, ValueError):  # as _bound: positions, then keywords by name
+    binding = _binding(function, args, kwargs)
+    if binding is None:  # _bound's order: positions, then keywords by name
         positional = [wrapped(value, wrap) for value in args]
         keywords = {name: wrapped(kwargs[name], wrap) for name in sorted(kwargs)}
         return function(*positional, **keywords)
-    for name, value in bound.arguments.items():
-        bound.arguments[name] = wrapped(value, wrap)
-    return function(*bound.args, **bound.kwargs)
+    for name, value in binding.arguments.items():
+        binding.arguments[name] = wrapped(value, wrap)
+    return function(*binding.args, **binding.kwargs)
 
 
 def flatten(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Flat:
