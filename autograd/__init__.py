@@ -8,24 +8,24 @@ from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .compiler import JitError, is_tracing, jit, per_call
-from .explorer import explore
-from .extend import DefinedOp, apply, define_op
+from .core.hooks import RemovableHandle
+from .core.modes import enable_grad, is_grad_enabled, no_grad
+from .core.sweep import StaleGraphError
+from .core.value import Value
+from .custom import DefinedOp, apply, define_op
 from .functional import grad, hessian, jacobian, jvp
+from .fused import dot, linear, vmax, vsum
 from .gradcheck import GradcheckError, gradcheck
-from .graph import StaleGraphError
-from .hooks import RemovableHandle
-from .mode import enable_grad, is_grad_enabled, no_grad
-from .op import VARIADIC, Op, TestSpec
-from .ops import TABLE
-from .reductions import dot, linear, vmax, vsum
-from .value import Value
+from .pictures.explorer import explore
+from .rules.op import VARIADIC, Op, TestSpec
+from .rules.table import TABLE
 
 
 def __getattr__(name: str) -> Any:
     # draw_dot needs the graphviz package; importing it on first use keeps
     # ``import autograd`` standard-library only.
     if name == "draw_dot":
-        from .viz import draw_dot
+        from .pictures.dot import draw_dot
 
         return draw_dot
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")

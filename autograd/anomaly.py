@@ -30,8 +30,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ._numbers import describe_operands
-from .mode import Switch, state
+from .core.modes import Switch, state
+from .core.numbers import describe_operands
 
 __all__ = [
     "AnomalyError",

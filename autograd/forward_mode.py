@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from .anomaly import check_tangent
-from .mode import no_grad, state
-from .op import Op
+from .core.modes import no_grad, state
+from .rules.op import Op
 
 __all__ = ["carrying_tangents", "push_tangent"]
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from ._numbers import require_number
+from .core.modes import enable_grad
+from .core.numbers import require_number
+from .core.sweep import reverse_sweep
+from .core.value import Number, Value
+from .core.value_math import ValueMath
 from .forward_mode import carrying_tangents
-from .graph import reverse_sweep
-from .mode import enable_grad
-from .value import Number, Value
-from .value_math import ValueMath
 
 __all__ = ["grad", "hessian", "jacobian", "jvp"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from ._numbers import require_number
+from .core.modes import enable_grad, no_grad
+from .core.numbers import require_number
+from .core.value import Number, Value
 from .functional import grad, jvp
-from .mode import enable_grad, no_grad
-from .value import Number, Value
 
 __all__ = ["GradcheckError", "gradcheck"]
 

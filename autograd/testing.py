@@ -3,7 +3,7 @@
 * :func:`points` draws well-conditioned points: inside an interval, a margin
   away from kinks and singularities, so finite differences are meaningful.
 * :func:`op_cases` draws a point and a constant inside one row's domain,
-  from the row's :class:`~autograd.op.TestSpec`.
+  from the row's :class:`~autograd.rules.op.TestSpec`.
 * :func:`graphs` draws random expression graphs over the rows of
   :data:`autograd.TABLE`, the ones you added with ``define_op`` included,
   with reuse (``x * x``, diamonds, deep chains).
@@ -30,12 +30,12 @@ except ImportError as error:
         "pip install 'valuegrad[testing]'"
     ) from error
 
-from .extend import apply
+from .core.value import Number, Value
+from .custom import apply
+from .fused import vsum
 from .gradcheck import GradcheckError, gradcheck
-from .op import VARIADIC, Op, TestSpec
-from .ops import TABLE
-from .reductions import vsum
-from .value import Number, Value
+from .rules.op import VARIADIC, Op, TestSpec
+from .rules.table import TABLE
 
 __all__ = ["MARGIN", "Graph", "Step", "check_gradients", "graphs", "op_cases", "points"]
 
@@ -200,7 +200,7 @@ def graphs(
 
     Each step applies a row to earlier nodes (most often the latest, for deep
     chains; any, for diamonds and ``x * x``). An operand outside the row's
-    :class:`~autograd.op.TestSpec` interval, or near a point it avoids, is
+    :class:`~autograd.rules.op.TestSpec` interval, or near a point it avoids, is
     squashed into it by a sigmoid, so every node is smooth and finite around
     the drawn point.
 

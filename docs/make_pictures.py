@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nn
 from autograd import Value
-from autograd.viz import draw_dot
+from autograd.pictures.dot import draw_dot
 from nn.viz import draw_model
 
 DOCS = Path(__file__).resolve().parent

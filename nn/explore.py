@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, enable_grad, vsum
-from autograd.explorer import ExplorerPage, explore
+from autograd.pictures.explorer import ExplorerPage, explore
 
 from .layers import MLP, Layer, Neuron
 from .module import Module
@@ -143,7 +143,7 @@ def explore_model(
         height: The inline view's height in Jupyter, in pixels.
 
     Returns:
-        An :class:`autograd.explorer.ExplorerPage` (``.save(path)``; inline in Jupyter).
+        An :class:`autograd.pictures.explorer.ExplorerPage` (``.save(path)``; inline in Jupyter).
 
     Raises:
         TypeError: If ``model`` is not an MLP, Layer or Neuron, or the example

@@ -1,8 +1,8 @@
 """Drawing a network as layers of neurons: ``draw_model``.
 
-Where :func:`autograd.viz.draw_dot` draws every scalar operation, this draws
+Where :func:`autograd.pictures.dot.draw_dot` draws every scalar operation, this draws
 the architecture: one node per input and per neuron, one cluster per layer, one
-edge per weight. The DOT text is formatted with ``autograd.viz``'s helpers, so
+edge per weight. The DOT text is formatted with ``autograd.pictures.dot``'s helpers, so
 it is deterministic and renders, or explains how to install Graphviz, the
 same way.
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from autograd import Value, enable_grad, grad, vsum
-from autograd._drawing import (
+from autograd.pictures.dot_text import (
     RANKDIRS,
     Drawing,
     attributes,
@@ -153,7 +153,7 @@ def draw_model(
         rankdir: Graphviz layout direction ("LR", "RL", "TB" or "BT").
 
     Returns:
-        An :class:`autograd.viz.Drawing` (a ``graphviz.Digraph``), displayed
+        An :class:`autograd.pictures.dot.Drawing` (a ``graphviz.Digraph``), displayed
         inline in Jupyter; ``.render(path, format="svg")`` writes a file.
 
     Raises:

@@ -21,8 +21,8 @@ PACKAGES = ("autograd", "nn")
 MAX_LINES = 400
 # Engine modules that may import more than the standard library, and what.
 THIRD_PARTY = {
-    "autograd._drawing": {"graphviz"},
-    "autograd.viz": {"graphviz"},
+    "autograd.pictures.dot_text": {"graphviz"},
+    "autograd.pictures.dot": {"graphviz"},
     "autograd.testing": {"hypothesis"},  # an extra: valuegrad[testing]
 }
 
@@ -55,7 +55,7 @@ def _imports(name: str) -> set[str]:
             else:
                 module = node.module or ""
             found.add(module)
-            # ``from . import ops`` imports the module autograd.ops.
+            # ``from . import ops`` imports the module autograd.rules.table.
             found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
 
@@ -108,16 +108,16 @@ def test_the_cycle_finder_finds_a_cycle_through_a_function_level_import() -> Non
 def test_no_module_takes_part_in_an_import_cycle() -> None:
     graph = _graph()
     assert graph["nn"] >= {"nn.layers", "nn.serialize"}  # the parser sees the imports
-    assert graph["autograd.value"] >= {"autograd.graph", "autograd.ops"}
+    assert graph["autograd.core.value"] >= {"autograd.core.sweep", "autograd.rules.table"}
     assert _cycles(graph) == []
 
 
 def test_the_base_modules_import_nothing_that_builds_on_them() -> None:
     graph = _graph()
     assert {name for name in graph["nn.module"] if name.startswith("nn")} <= {"nn._checks", "nn.hooks"}
-    assert graph["autograd.graph"] <= {
-        "autograd._numbers", "autograd.anomaly", "autograd.hooks", "autograd.mode", "autograd.op",
-        "autograd.readings",
+    assert graph["autograd.core.sweep"] <= {
+        "autograd.core.numbers", "autograd.anomaly", "autograd.core.hooks", "autograd.core.modes", "autograd.rules.op",
+        "autograd.rules.floats",
     }
 
 

@@ -9,7 +9,8 @@ import tracemalloc
 
 import pytest
 
-from autograd import Value, dot, graph, vsum
+from autograd import Value, dot, vsum
+from autograd.core import sweep as graph
 
 
 def test_backward_twice_accumulates_on_leaves_only() -> None:

@@ -22,9 +22,9 @@ from autograd import (
     gradcheck,
     jvp,
 )
-from autograd.source import Expr, SourceMath
+from autograd.pictures.dot import draw_dot
+from autograd.rules.source import Expr, SourceMath
 from autograd.testing import graphs
-from autograd.viz import draw_dot
 
 # The README's example: c · tanh(x / c) follows x near 0 and levels off at ±c.
 smooth_clamp = define_op(

@@ -1,4 +1,4 @@
-"""Specification of the explorer's data and page: autograd.explorer, nn.explore (no browser)."""
+"""Specification of the explorer's data and page: autograd.pictures.explorer, nn.explore (no browser)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import pytest
 
 import nn
 from autograd import Value, detect_anomaly, explore
-from autograd.explorer import ExplorerPage, node_facts
-from autograd.explorer.graph_data import (
+from autograd.pictures.explorer import ExplorerPage, node_facts
+from autograd.pictures.explorer.graph_data import (
     KIND_LEAF,
     KIND_OP,
     KIND_OUTPUT,
     KIND_PARAMETER,
     graph_data,
 )
-from autograd.explorer.page import _library, script_json
+from autograd.pictures.explorer.page import _library, script_json
 
 HOSTILE = ["</script><script>window.vgPwned = 1</script>", '<img src=x onerror="window.vgPwned = 2">']
 
@@ -105,7 +105,7 @@ def test_op_text_shows_the_symbol_and_any_folded_constant() -> None:
 
 def test_op_text_is_the_text_draw_dot_shows() -> None:
     from autograd import dot, vsum
-    from autograd.viz import _op_text as drawn_text
+    from autograd.pictures.dot import _op_text as drawn_text
 
     x, y = Value(1.0), Value(2.0)
     nodes = [x * 2, 3 - x, x - 0.5, x + 0.5, x / 2, 2 / x, x**2, 2**x, x.leaky_relu(0.1),

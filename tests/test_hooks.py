@@ -11,7 +11,7 @@ import pytest
 
 import nn
 from autograd import AnomalyError, Value, detect_anomaly, grad
-from autograd.hooks import live
+from autograd.core.hooks import live
 
 
 def test_an_op_node_hook_sees_its_complete_gradient_before_it_is_passed_on() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 import nn
 from autograd import JitError, Value, detect_anomaly, grad, jit, no_grad, per_call
-from autograd.source import NAMESPACE
+from autograd.rules.source import NAMESPACE
 
 # Python 3.12 made the built-in sum() of floats compensated: the engine adds a neuron's terms
 # with sum(), generated code adds them left to right, so from 3.12 on they may differ in the
@@ -318,7 +318,7 @@ def test_past_the_trace_limit_it_warns_once_and_runs_uncompiled() -> None:
 def test_a_large_program_is_cut_into_chunks_and_still_equals_the_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from autograd.compiler import layout
+    from autograd.compiler.backends import python_layout as layout
 
     monkeypatch.setattr(layout, "CHUNK_LINES", 40)
     model = nn.MLP(2, [4, 4, 1], activation="relu", seed=1)

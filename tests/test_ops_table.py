@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from strategies import operand_names
 
 from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck, jvp
-from autograd.readings import FloatMath
-from autograd.source import Expr, SourceMath, as_expr
+from autograd.core.value_math import ValueMath
+from autograd.rules.floats import FloatMath
+from autograd.rules.source import Expr, SourceMath, as_expr
 from autograd.testing import op_cases
-from autograd.value_math import ValueMath
 
 OPS = sorted(TABLE.values(), key=lambda op: op.name)
 
@@ -80,7 +80,7 @@ def test_every_rule_reads_the_same_on_floats_on_values_and_as_source(
     names = operand_names(len(point))
     source = op.local(SourceMath, [Expr(name) for name in names], Expr("out"), const)
     namespace = {**dict(zip(names, point, strict=True)), "out": out}
-    from autograd.source import NAMESPACE
+    from autograd.rules.source import NAMESPACE
 
     as_source = [eval(as_expr(d).text, dict(NAMESPACE), namespace) for d in source]
     assert [_number(d) for d in on_values] == pytest.approx(list(on_floats), rel=1e-15)

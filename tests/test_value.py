@@ -10,7 +10,7 @@ import pytest
 
 from autograd import Op, Value, apply
 from autograd.anomaly import AnomalyError, detect_anomaly
-from autograd.op import VARIADIC
+from autograd.rules.op import VARIADIC
 
 
 @pytest.mark.parametrize("data", [2, 2.5, -0.0, Fraction(1, 2)])

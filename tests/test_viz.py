@@ -1,4 +1,4 @@
-"""Specification of the drawings: autograd.viz.draw_dot and nn.viz.draw_model."""
+"""Specification of the drawings: autograd.pictures.dot.draw_dot and nn.viz.draw_model."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from strategies import Program, programs
 
 import nn
 from autograd import TABLE, Op, Value, apply, grad, no_grad, vsum
-from autograd.op import VARIADIC, DotConst
-from autograd.viz import (
+from autograd.pictures.dot import (
     LEAF_FILL,
     PARAMETER_FILL,
     ROOT_FILL,
@@ -26,6 +25,7 @@ from autograd.viz import (
     make_drawing,
     record_label,
 )
+from autograd.rules.op import VARIADIC, DotConst
 from nn.viz import NEGATIVE, POSITIVE, draw_model
 
 HAS_DOT = shutil.which("dot") is not None

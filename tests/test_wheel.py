@@ -43,7 +43,7 @@ def test_a_wheel_installed_in_a_fresh_venv_writes_a_working_page(tmp_path: Path)
     (wheel,) = wheels.glob("valuegrad-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for asset in ("template.html", "main.js", "graphviz/index.js", "graphviz/LICENSE"):
-        assert f"autograd/explorer/assets/{asset}" in names, asset
+        assert f"autograd/pictures/explorer/assets/{asset}" in names, asset
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

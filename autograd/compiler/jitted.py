@@ -22,11 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
-from ..mode import state
-from ..value import Value
-from .arguments import aux_values, call_wrapped, flatten, names_of, with_numbers
-from .codegen import generate
+from ..core.modes import state
+from ..core.value import Value
+from .backends.python import generate
 from .program import Program, program_of
+from .pytree import aux_values, call_wrapped, flatten, names_of, with_numbers
 from .runtime import Compiled, compile_source, run
 from .tracer import Diverged, Tracer, begin, end
 

@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..extend import apply
-from ..mode import enable_grad, no_grad
-from ..op import Op
-from ..value import Value
+from ..core.modes import enable_grad, no_grad
+from ..core.value import Value
+from ..custom import apply
+from ..rules.op import Op
 from .tracer import Diverged, Guard, Recipe, Tracer
 
 __all__ = ["Program", "program_of"]

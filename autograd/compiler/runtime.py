@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.value import Value, record
 from ..functional import grad
-from ..op import VARIADIC, Op
-from ..readings import IEEE_MATH, FloatMath
-from ..source import NAMESPACE
-from ..value import Value, record
+from ..rules.floats import IEEE_MATH, FloatMath
+from ..rules.op import VARIADIC, Op
+from ..rules.source import NAMESPACE
 from .program import Program
 from .tracer import Diverged
 

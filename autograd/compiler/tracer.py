@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..anomaly import Origin, user_origin
-from ..graph import clock
-from ..mode import state
-from ..op import Op
-from ..value import Number, Value
+from ..core.modes import state
+from ..core.sweep import clock
+from ..core.value import Number, Value
+from ..rules.op import Op
 
 __all__ = ["Diverged", "Guard", "Recipe", "Tracer", "is_tracing", "per_call"]
 

@@ -1,5 +1,5 @@
 from autograd import TestSpec, Value, define_op, gradcheck, jvp
-from autograd.source import Expr, SourceMath
+from autograd.rules.source import Expr, SourceMath
 
 smooth_clamp = define_op(
     "smooth_clamp",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .readings import maximum, select, sign, stable_sigmoid, stable_softplus
+from .floats import maximum, select, sign, stable_sigmoid, stable_softplus
 
 __all__ = ["NAMESPACE", "Expr", "SourceMath", "as_expr", "call"]
 

@@ -3,7 +3,7 @@
 Each reads the data as a float would, as for a one-element tensor in
 PyTorch, and tells a running jit trace what it decided, so that a replay can
 check the same decision (see :mod:`autograd.compiler.tracer`). They live in a
-base class of :class:`~autograd.value.Value` so that the node's own module
+base class of :class:`~autograd.core.value.Value` so that the node's own module
 stays about the node.
 """
 
@@ -13,8 +13,8 @@ import operator
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ._numbers import as_number
-from .mode import state
+from .modes import state
+from .numbers import as_number
 
 __all__ = ["Decisions"]
 
@@ -38,7 +38,7 @@ def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callabl
 
 
 class Decisions:
-    """What a :class:`~autograd.value.Value` decides on its number (a base class; no state)."""
+    """What a :class:`~autograd.core.value.Value` decides on its number (a base class; no state)."""
 
     __slots__ = ()
     _data: float

@@ -1,6 +1,6 @@
 """The explorer's only reads of engine details, one small function each.
 
-Everything else in :mod:`autograd.explorer` sees a node through the public API
+Everything else in :mod:`autograd.pictures.explorer` sees a node through the public API
 (``data``, ``grad``, ``label``, ``op``, ``parents``, ``is_leaf``, ``const``,
 ``local_grads()``) and through the functions here, so a change in the engine's
 internals is met by re-pointing one function.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._numbers import format_number
-from ..value import Value
+from ...core.numbers import format_number
+from ...core.value import Value
 
 # Private on purpose: these are the seams to re-point, not API.
 __all__: list[str] = []

@@ -1,4 +1,4 @@
-"""Graphviz helpers shared by ``autograd.viz.draw_dot`` and ``nn``'s ``draw_model`` (private).
+"""Graphviz helpers shared by ``autograd.pictures.dot.draw_dot`` and ``nn``'s ``draw_model`` (private).
 
 DOT text is formatted here line by line rather than through
 ``Digraph.node``/``Digraph.edge``, because those calls cost about 7 µs each,
@@ -16,7 +16,7 @@ from typing import Any
 
 import graphviz
 
-from ._numbers import format_number
+from ..core.numbers import format_number
 
 __all__ = [
     "INSTALL_HINT",

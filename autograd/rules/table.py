@@ -1,8 +1,8 @@
 """The derivative table: every op the engine knows, each written once.
 
 One row per op: its name and symbol, its forward, and beside it the rule that
-gives its local derivatives d out / d input (see :mod:`autograd.op` for the
-signatures, :mod:`autograd.readings` for ``F``). The engine reads this table
+gives its local derivatives d out / d input (see :mod:`autograd.rules.op` for the
+signatures, :mod:`autograd.rules.floats` for ``F``). The engine reads this table
 for everything: the Value methods are made from it, ``backward`` and
 ``grad(create_graph=True)`` read its rules on floats and on Values, generated
 code and drawings read it, and the tests iterate over it. Adding an op is

@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..value import Value
+from ...core.value import Value
 from .graph_data import graph_data
 from .page import ExplorerPage, build_page
 

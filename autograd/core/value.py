@@ -1,7 +1,7 @@
 """The ``Value`` node and its operators, made from the derivative table.
 
 A Value holds a float, the op that made it and its operands. Derivatives are
-not stored on nodes: ``backward`` asks the op's row in :mod:`autograd.ops`
+not stored on nodes: ``backward`` asks the op's row in :mod:`autograd.rules.table`
 for the local derivatives when it reaches the node, so a node is small,
 holds no closure and forms no reference cycle.
 
@@ -16,16 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from . import ops
-from ._numbers import as_number, require_number
-from .anomaly import Origin, check_forward, user_origin
+from ..anomaly import Origin, check_forward, user_origin
+from ..forward_mode import push_tangent
+from ..rules import table as ops
+from ..rules.floats import FloatMath
+from ..rules.op import Op
 from .decisions import Decisions
-from .forward_mode import push_tangent
-from .graph import clock, order_under, reverse_sweep
 from .hooks import Hook, RemovableHandle, register
-from .mode import CHECKS, RECORDS, TANGENTS, TRACES, state
-from .op import Op
-from .readings import FloatMath
+from .modes import CHECKS, RECORDS, TANGENTS, TRACES, state
+from .numbers import as_number, require_number
+from .sweep import clock, order_under, reverse_sweep
 
 __all__ = ["Number", "Value", "record"]
 
@@ -159,7 +159,7 @@ class Value(Decisions):
     # Left unset until needed, so that building a node does not pay for them:
     # _order (the cached order under this node, set by its first backward),
     # _origin (where it was made: under detect_anomaly or a jit trace),
-    # _hooks (set by register_hook; see autograd.hooks).
+    # _hooks (set by register_hook; see autograd.core.hooks).
     _order: tuple[tuple[Value, ...], int]
     _origin: Origin
 
@@ -222,7 +222,7 @@ class Value(Decisions):
     def const(self) -> Any:
         """The plain number folded into this node (``2.0`` for ``x * 2.0``), or None.
 
-        A ``dot`` node holds a :class:`autograd.op.DotConst`.
+        A ``dot`` node holds a :class:`autograd.rules.op.DotConst`.
         """
         return self._const
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..value import Value
+from ...core.value import Value
 
 __all__ = ["Group", "Grouping", "derive_groups", "module_levels"]
 

@@ -26,7 +26,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..value import Value
+from ...core.value import Value
 from . import node_facts
 from .grouping import Group, derive_groups
 

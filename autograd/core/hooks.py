@@ -1,7 +1,7 @@
 """Gradient hooks: where ``Value.register_hook`` keeps them, and how the sweep runs them.
 
 A hook is a function of a gradient, ``hook(grad) -> replacement or None``,
-run by :func:`autograd.graph.reverse_sweep` once per sweep on each Value that
+run by :func:`autograd.core.sweep.reverse_sweep` once per sweep on each Value that
 has hooks and is under the root (see ``Value.register_hook`` for when).
 
 Where hooks live, and why:
@@ -35,9 +35,9 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
-from ._numbers import as_number
-from .anomaly import check_hook
-from .mode import state
+from ..anomaly import check_hook
+from .modes import state
+from .numbers import as_number
 
 __all__ = [
     "Hook",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..value import Value
+from ..core.value import Value
 
 __all__ = ["Flat", "aux_values", "call_wrapped", "flatten", "names_of", "with_numbers", "wrapped"]
 

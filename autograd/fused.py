@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import ops
-from ._numbers import require_number
-from .op import DotConst
-from .readings import FloatMath, maximum
-from .value import Number, Value, record
+from .core.numbers import require_number
+from .core.value import Number, Value, record
+from .rules import table as ops
+from .rules.floats import FloatMath, maximum
+from .rules.op import DotConst
 
 __all__ = ["dot", "linear", "vmax", "vsum"]
 

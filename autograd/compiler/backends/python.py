@@ -1,7 +1,7 @@
 """Generated code: a :class:`Program` written out as straight-line Python, forward and backward.
 
 Every line is one op, made from its row's rules read as source
-(:mod:`autograd.source`): the forward assigns each node to a local variable;
+(:mod:`autograd.rules.source`): the forward assigns each node to a local variable;
 the backward keeps one gradient accumulator per node that needs one, as a
 local (``g_t3 = ...`` on first use, ``g_t3 += ...`` after), in the order the
 engine's own sweep adds them. Multiplications by 1.0 and additions of 0.0 are
@@ -23,11 +23,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..source import NAMESPACE, Expr, SourceMath, as_expr
-from ..value import Value
-from .layout import GRADS, VALUES, Block, Part, lay_out
-from .program import Program, Step
-from .tracer import Guard
+from ...core.value import Value
+from ...rules.source import NAMESPACE, Expr, SourceMath, as_expr
+from ..program import Program, Step
+from ..tracer import Guard
+from .python_layout import GRADS, VALUES, Block, Part, lay_out
 
 __all__ = ["Generated", "generate"]
 

@@ -10,7 +10,7 @@
   ``gradient × local derivative`` to each operand: into ``.grad`` (for
   ``backward``) or into a dict (for ``grad``), on floats or, to build a
   differentiable graph of the gradient, on Values.
-* Gradient hooks (:mod:`autograd.hooks`) run as the sweep reaches each node
+* Gradient hooks (:mod:`autograd.core.hooks`) run as the sweep reaches each node
   that has some; when none is registered anywhere, the sweep does not look.
 * Changing a Value's ``.data`` after a graph was built from it would make a
   sweep mix old results with the new value. Every write to ``.data`` ticks
@@ -26,12 +26,12 @@ import itertools
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from ..anomaly import check_backward
+from ..rules.floats import FloatMath
+from ..rules.op import Op
 from . import hooks
-from ._numbers import describe
-from .anomaly import check_backward
-from .mode import state
-from .op import Op
-from .readings import FloatMath
+from .modes import state
+from .numbers import describe
 
 __all__ = ["Node", "StaleGraphError", "clock", "order_under", "reverse_sweep"]
 

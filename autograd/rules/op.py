@@ -2,9 +2,9 @@
 
 A row holds an op's forward beside its local-derivative rule, both written
 with arithmetic and the functions of a namespace ``F`` (see
-:mod:`autograd.readings`), plus everything other code needs to know about the
+:mod:`autograd.rules.floats`), plus everything other code needs to know about the
 op: its symbol, how it draws, whether its operands commute, where it is
-finite. The rows themselves are in :mod:`autograd.ops`.
+finite. The rows themselves are in :mod:`autograd.rules.table`.
 
 The signatures depend on the op's arity (``c`` is the plain number folded
 into the node, ``None`` for ops that take none; ``out`` is the op's result):
@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from .readings import IEEE_MATH, FloatMath, IEEEFloat, as_ieee
+from .floats import IEEE_MATH, FloatMath, IEEEFloat, as_ieee
 
 __all__ = ["VARIADIC", "DotConst", "Forward", "Op", "Reading", "Rule", "TestSpec"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .readings import IEEE_MATH, ieee_pow, select, sign
-from .reductions import vmax
+from ..fused import vmax
+from ..rules.floats import IEEE_MATH, ieee_pow, select, sign
 from .value import Value
 
 __all__ = ["ValueMath"]

@@ -1,12 +1,12 @@
 """How a rule is read on floats: the functions ``F`` supplies, and IEEE 754 results.
 
-A row of the derivative table (:mod:`autograd.ops`) writes its forward and its
+A row of the derivative table (:mod:`autograd.rules.table`) writes its forward and its
 local derivatives with arithmetic and the functions of a namespace ``F``. The
 same rule is read three ways, by passing a different ``F``:
 
 * :class:`FloatMath` (here): on floats, the fast path of ``backward``;
-* ``ValueMath`` (:mod:`autograd.value`): on Values, for higher-order graphs;
-* ``SourceMath`` (:mod:`autograd.source`): on expressions that print as Python.
+* ``ValueMath`` (:mod:`autograd.core.value`): on Values, for higher-order graphs;
+* ``SourceMath`` (:mod:`autograd.rules.source`): on expressions that print as Python.
 
 A rule never decides with a Python ``if`` on its operands; it asks ``F``
 (``F.select`` for relu, ``F.sign`` for abs), which each reading answers in its

@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 
-from ._drawing import (
+from ..core.value import Value
+from .dot_text import (
     LEAF_FILL,
     OP_FILL,
     PARAMETER_FILL,
@@ -38,7 +39,6 @@ from ._drawing import (
     quote,
     record_label,
 )
-from .value import Value
 
 __all__ = ["Drawing", "GraphvizNotFoundError", "draw_dot"]
 

@@ -1,11 +1,11 @@
 """Your own ops: ``define_op`` adds a row to the derivative table; ``apply`` applies any row.
 
-A row you define is an :class:`~autograd.op.Op` like the built-in ones, and it
+A row you define is an :class:`~autograd.rules.op.Op` like the built-in ones, and it
 goes into :data:`autograd.TABLE` itself, so everything that reads the table
 or a node's row finds it: ``backward``, ``grad(create_graph=True)``, ``jvp``,
 ``gradcheck``, anomaly mode, drawings, generated code, and the strategies of
 :mod:`autograd.testing`. Its forward and rule are written with arithmetic and
-the functions of ``F``, exactly as a built-in row is (see :mod:`autograd.op`
+the functions of ``F``, exactly as a built-in row is (see :mod:`autograd.rules.op`
 for the signatures by arity), and ``define_op`` checks that they read as
 Python source before accepting them.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._numbers import as_number, require_number
-from .op import VARIADIC, Forward, Op, Rule, TestSpec
-from .ops import TABLE
-from .source import Expr, SourceMath
-from .value import Value, record
+from .core.numbers import as_number, require_number
+from .core.value import Value, record
+from .rules.op import VARIADIC, Forward, Op, Rule, TestSpec
+from .rules.source import Expr, SourceMath
+from .rules.table import TABLE
 
 __all__ = ["BUILT_IN", "DefinedOp", "apply", "define_op"]
 
@@ -35,7 +35,7 @@ def apply(op: Op, operands: Sequence[Value], const: Any = None) -> Value:
         operands: The Values it applies to: as many as ``op.arity``, or at
             least one for a variadic op.
         const: The plain number folded into the node, for ops that take one
-            (a :class:`~autograd.op.DotConst` for ``dot``).
+            (a :class:`~autograd.rules.op.DotConst` for ``dot``).
 
     Returns:
         The result, whose ``backward`` reads ``op``'s rule.
@@ -157,7 +157,7 @@ def define_op(
         name: The op's name, a Python identifier, shown as ``Value.op`` and in errors.
         forward: The result.
         rule: The local derivatives d out / d operand.
-        arity: 1, 2 or :data:`autograd.op.VARIADIC`.
+        arity: 1, 2 or :data:`autograd.rules.op.VARIADIC`.
         symbol: Short text for drawings; by default the name.
         domain: Where the result is finite, for documentation and messages.
         doc: One line, shown as the returned function's docstring.
@@ -234,7 +234,7 @@ def _refuse_unreadable(op: Op) -> None:
 
 def _unreadable(op: Op, what: str, const: Any, error: Exception) -> str:
     start = f"define_op({op.name!r}): the {what} does not read as source"
-    if "decided on an operand" in str(error):  # raised by autograd.source.Expr
+    if "decided on an operand" in str(error):  # raised by autograd.rules.source.Expr
         return (
             f"{start}: it decides on an operand with Python (if, and, or, a comparison), which "
             "works on floats only; decide with F.select(x, where_positive, elsewhere) or F.sign(x)"

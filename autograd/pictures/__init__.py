@@ -1,0 +1,3 @@
+"""Pictures of a graph: static Graphviz drawings and the interactive explorer."""
+
+__all__ = ()
