@@ -119,7 +119,7 @@ def _draw_graph(
         return False, ("skipped: Graphviz's 'dot' program is not installed "
                        "(apt-get install graphviz / brew install graphviz)")
     # Imported where used: of the CLI's work, only this picture needs Graphviz.
-    from autograd.pictures.dot import draw_dot
+    from autograd import draw_dot
 
     from .viz import draw_model
 

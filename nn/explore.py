@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, enable_grad, vsum
-from autograd.pictures.explorer import ExplorerPage, explore
+from autograd.pictures import ExplorerPage, explore
 
 from .layers import MLP, Layer, Neuron
 from .module import Module

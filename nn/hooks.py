@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from autograd import Value
-from autograd.core.hooks import Removable
+from autograd.extend import Removable
 
 __all__ = ["ForwardHook", "HookHandle", "grad_norms"]
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from autograd import Value, is_tracing
-from autograd.anomaly import register_library
+from autograd.extend import register_library
 
 from ._checks import is_finite_real, short_repr, strict_bool
 from .hooks import ForwardHook, HookHandle, register, run_hooks

@@ -17,6 +17,7 @@ __all__ = [
     "describe",
     "describe_operands",
     "format_number",
+    "is_real",
     "require_number",
 ]
 
@@ -29,6 +30,13 @@ class Described(Protocol):
 
     @property
     def label(self) -> str: ...
+
+
+def is_real(obj: object) -> bool:
+    """Whether ``obj`` is a real number: an int, a float or a ``numbers.Real`` (numpy's), not a bool."""
+    return type(obj) is float or type(obj) is int or (
+        isinstance(obj, numbers.Real) and not isinstance(obj, bool)
+    )
 
 
 def as_number(obj: object) -> float | None:

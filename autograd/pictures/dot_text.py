@@ -1,4 +1,4 @@
-"""Graphviz helpers shared by ``autograd.pictures.dot.draw_dot`` and ``nn``'s ``draw_model`` (private).
+"""DOT-text helpers for Graphviz pictures: ``draw_dot`` and drawings built on it (``nn.draw_model``).
 
 DOT text is formatted here line by line rather than through
 ``Digraph.node``/``Digraph.edge``, because those calls cost about 7 µs each,

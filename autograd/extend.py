@@ -1,0 +1,22 @@
+"""The extension API: what a library built on autograd may use beyond the top-level names.
+
+``nn`` is built only on ``autograd``'s public names, this module, and the
+pictures room (:mod:`autograd.pictures`); a package of your own can rely on
+the same. Everything here is documented and kept stable like the top-level
+names.
+
+* :class:`Removable`: the base of a registration that ``remove()`` undoes
+  and a ``with`` block removes at its end (gradient hooks, module hooks).
+* :func:`register_library`: code under a directory counts as library code,
+  so that error messages and generated code name the user's line instead.
+* :func:`is_real`, :func:`as_number`, :func:`require_number`: the one test of
+  "a real number" (bools refused, an int too large for a float named as such)
+  and the one coercion, shared by the engine and ``nn``.
+* :func:`format_number`: a number as pictures show it (4 significant digits).
+"""
+
+from .anomaly import register_library
+from .core.hooks import Removable
+from .core.numbers import as_number, format_number, is_real, require_number
+
+__all__ = ["Removable", "as_number", "format_number", "is_real", "register_library", "require_number"]
