@@ -2,11 +2,12 @@
 
 Outside anomaly mode numbers follow IEEE 754 silently (``log(0)`` is
 ``-inf``, ``0 * inf`` is NaN), as in NumPy and PyTorch. Inside
-``detect_anomaly()``:
+``detect_anomaly()``, an interceptor (:class:`AnomalyMode`) is plugged into
+the engine, and:
 
 * every node remembers where it was made: the first frame outside the library
-  (``autograd``, and packages that call :func:`register_library`, such as
-  ``nn``), as a small :class:`Origin` (file, line, function) — no traceback
+  (``autograd``, and packages that call ``autograd.extend.register_library``,
+  such as ``nn``), as a small origin (file, line, function) — no traceback
   objects are kept;
 * forward: the first op whose result is not finite raises
   :class:`AnomalyError`, saying whether it made the problem from finite
@@ -19,54 +20,55 @@ Outside anomaly mode numbers follow IEEE 754 silently (``log(0)`` is
   same terms as backward.
 
 The switch is thread-local, like ``no_grad``. With it off, node building and
-the sweep pay one comparison each, already made for grad mode.
+the sweep pay nothing for it.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from .core.modes import Switch, state
+from .core.interceptors import Interceptor, Plug, plugged
 from .core.numbers import describe_operands
+from .core.origins import Origin
+from .core.value import Value
+from .rules.op import Op
 
-__all__ = [
-    "AnomalyError",
-    "Origin",
-    "check_backward",
-    "check_forward",
-    "check_hook",
-    "check_tangent",
-    "detect_anomaly",
-    "is_anomaly_enabled",
-    "register_library",
-]
+__all__ = ["AnomalyError", "AnomalyMode", "detect_anomaly", "is_anomaly_enabled"]
 
 
 class AnomalyError(ArithmeticError):
     """A non-finite number appeared under ``detect_anomaly``; the message says where."""
 
 
-class Origin(NamedTuple):
-    """Where a node was made: the user's file, line and function."""
+class AnomalyMode(Interceptor):
+    """The interceptor behind ``detect_anomaly``: every number the engine makes, checked."""
 
-    file: str
-    line: int
-    function: str
+    needs_every_op = True
+    records_origins = True
 
-    def __str__(self) -> str:
-        return f"{os.path.basename(self.file)}:{self.line} (in {self.function})"
+    def made(self, out: Value, op: Op, operands: tuple[Value, ...], const: Any, recorded: bool) -> None:
+        check_forward(op.name, operands, out._data, const, out.origin)
+
+    def swept(self, node: Value, grad: Any, local: Sequence[Any]) -> None:
+        check_backward(node, grad, local)
+
+    def hook_returned(self, node: Value, hook: Callable[[Any], Any], grad: Any) -> None:
+        check_hook(node, hook, grad)
+
+    def tangent(self, out: Value, op: Op, operands: Sequence[Value], incoming: Sequence[float],
+                local: Sequence[float]) -> None:
+        check_tangent(op.name, out.origin, operands, incoming, local)
 
 
-class detect_anomaly(Switch):  # named like torch.autograd.detect_anomaly
+class detect_anomaly(Plug):  # named like torch.autograd.detect_anomaly
     """Raise :class:`AnomalyError` at the first non-finite result, naming the user's line.
 
-    A context manager and a decorator; thread-local; nests with ``no_grad``.
-    Nodes made inside it remember their :class:`Origin` (see ``Value.origin``).
-    A training step runs about 1.7x slower than without.
+    A context manager and a decorator; thread-local; nests with ``no_grad``,
+    ``jvp`` and other transformations. Nodes made inside it remember their
+    :class:`~autograd.core.origins.Origin` (see ``Value.origin``). A training
+    step runs slower inside it (benchmarks/RESULTS.md measures how much).
 
     Example:
         >>> from autograd import Value
@@ -76,39 +78,13 @@ class detect_anomaly(Switch):  # named like torch.autograd.detect_anomaly
         autograd.anomaly.AnomalyError: log at ...: made -inf from 0.0
     """
 
-    def _switched(self, grad_enabled: bool, anomaly: bool) -> tuple[bool, bool]:
-        return grad_enabled, True
+    def interceptor(self) -> Interceptor:
+        return AnomalyMode()
 
 
 def is_anomaly_enabled() -> bool:
     """Whether anomaly mode is on in this thread."""
-    return state.anomaly
-
-
-_LIBRARY = [os.path.dirname(os.path.abspath(__file__)) + os.sep]
-
-
-def register_library(directory: str) -> None:
-    """Treat code under ``directory`` as library code: origins name the caller instead.
-
-    ``nn`` registers itself, so an anomaly inside ``nn.cross_entropy`` points
-    at the user's line that called it.
-    """
-    path = os.path.abspath(directory) + os.sep
-    if path not in _LIBRARY:
-        _LIBRARY.append(path)
-
-
-def user_origin() -> Origin | None:
-    """The first frame outside the library, as an :class:`Origin`."""
-    frame = sys._getframe(1)
-    library = tuple(_LIBRARY)
-    while frame is not None:
-        code = frame.f_code
-        if not code.co_filename.startswith(library):
-            return Origin(code.co_filename, frame.f_lineno, code.co_name)
-        frame = frame.f_back  # type: ignore[assignment]
-    return None
+    return bool(plugged(AnomalyMode))
 
 
 # ---------------------------------------------------------------- forward

@@ -17,13 +17,15 @@ from typing import Any
 
 from .core.numbers import as_number, require_number
 from .core.value import Value, record
+from .rules import table
 from .rules.op import VARIADIC, Forward, Op, Rule, TestSpec
-from .rules.source import Expr, SourceMath
-from .rules.table import TABLE
+from .rules.print_python import text
+from .rules.source import Expr, Name, SourceMath
+from .rules.table import add_row
 
 __all__ = ["BUILT_IN", "DefinedOp", "apply", "define_op"]
 
-BUILT_IN = frozenset(TABLE)
+BUILT_IN = frozenset(op.name for op in table.BUILT_IN)
 """The names of the engine's own rows, which ``define_op`` refuses."""
 
 
@@ -205,7 +207,7 @@ def define_op(
     op = Op(name, symbol if symbol is not None else name, arity, forward, rule, domain=domain,
             doc=doc, commutes=commutes, test=test if test is not None else TestSpec())
     _refuse_unreadable(op)
-    TABLE[name] = op
+    add_row(op)
     return DefinedOp(op)
 
 
@@ -213,8 +215,8 @@ def _refuse_unreadable(op: Op) -> None:
     """Read the forward and the rule as source, as generated code will, for every example constant."""
     count = op.test.arity if op.arity == VARIADIC else op.arity
     names = ["x"] if count == 1 else ["x", "y"] if count == 2 else [f"x{i}" for i in range(count)]
-    xs = [Expr(name) for name in names]
-    out = Expr("out")
+    xs = [Name(name) for name in names]
+    out = Name("out")
     for const in op.test.consts:
         for what in ("forward", "rule"):
             try:
@@ -252,6 +254,10 @@ def _is_number(result: Any) -> bool:
     return isinstance(result, Expr) or as_number(result) is not None
 
 
+def _shown(result: Any) -> str:
+    return text(result) if isinstance(result, Expr) else str(result)
+
+
 def _refuse_wrong_shape(name: str, what: str, result: Any, count: int | None) -> None:
     """One number (``count`` None), or a tuple or list of ``count`` numbers."""
     if count is None:
@@ -262,5 +268,5 @@ def _refuse_wrong_shape(name: str, what: str, result: Any, count: int | None) ->
         if isinstance(result, tuple | list) and len(result) == count and all(map(_is_number, result)):
             return
         expected = f"a tuple of {count} derivatives, one per operand"
-    shown = repr(tuple(map(str, result))) if isinstance(result, tuple | list) else str(result)
+    shown = repr(tuple(map(_shown, result))) if isinstance(result, tuple | list) else _shown(result)
     raise TypeError(f"define_op({name!r}): the {what} should return {expected}, got {shown}")

@@ -15,8 +15,8 @@ names.
 * :func:`format_number`: a number as pictures show it (4 significant digits).
 """
 
-from .anomaly import register_library
 from .core.hooks import Removable
 from .core.numbers import as_number, format_number, is_real, require_number
+from .core.origins import register_library
 
 __all__ = ["Removable", "as_number", "format_number", "is_real", "register_library", "require_number"]

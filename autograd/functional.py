@@ -17,8 +17,8 @@ from .core.modes import enable_grad
 from .core.numbers import require_number
 from .core.sweep import reverse_sweep
 from .core.value import Number, Value
-from .core.value_math import ValueMath
 from .forward_mode import carrying_tangents
+from .value_math import ValueMath
 
 __all__ = ["grad", "hessian", "jacobian", "jvp"]
 

@@ -17,8 +17,9 @@ from typing import Any
 from .core.numbers import require_number
 from .core.value import Number, Value, record
 from .rules import table as ops
-from .rules.floats import FloatMath, maximum
+from .rules.floats import FloatMath
 from .rules.op import DotConst
+from .rules.vocabulary import maximum
 
 __all__ = ["dot", "linear", "vmax", "vsum"]
 

@@ -37,7 +37,7 @@ from .ab_report import Comparison, render
 
 WORKER = Path(__file__).with_name("ab_worker.py")
 MEASURES = {
-    "A": ("A first step", "A steady step"),
+    "A": ("A first step", "A steady step", "A first jit step", "A steady jit step"),
     "B": ("B chain",),
     "C": ("C vsum", "C dot"),
 }

@@ -1,4 +1,4 @@
-"""The timed side of ``python -m benchmarks.ab``: valuegrad's workloads A, B and C.
+"""The timed side of ``python -m benchmarks.ab``: valuegrad's workloads A (with and without jit), B and C.
 
 ``benchmarks.ab`` starts this file as a script in a fresh interpreter whose
 ``PYTHONPATH`` is one checkout of the repository, so ``autograd`` and ``nn``
@@ -83,6 +83,25 @@ class MLPStep:
         return loss.data
 
 
+class JitStep(MLPStep):
+    """Workload A with its loss compiled by ``autograd.jit`` (the first call traces and compiles)."""
+
+    def __init__(self, data: tuple[list[list[float]], list[float]], hidden: tuple[int, ...]) -> None:
+        super().__init__(data, hidden)
+        self.loss = autograd.jit(self.loss_of)
+
+    def loss_of(self, X: list[list[float]], labels: list[float]) -> Value:
+        scores = [self.model(x) for x in X]
+        return nn.hinge(scores, labels) + 1e-4 * nn.l2(self.params)
+
+    def step(self) -> float:
+        loss = self.loss(self.X, self.labels)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss.data
+
+
 def moons(points: int) -> tuple[list[list[float]], list[float]]:
     """A's data: inputs as float lists, labels as -1.0 / +1.0."""
     X, y = nn.moons(n=points, noise=0.1, seed=0)
@@ -121,6 +140,15 @@ def measures(sizes: Sizes) -> dict[str, Callable[[], Prepared]]:
         model.step()  # past the first step: what follows is steady state
         return (lambda: [model.step() for _ in range(sizes.steady_steps)]), sizes.steady_steps
 
+    def first_jit_step() -> Prepared:
+        return JitStep(data, sizes.hidden).step, 1
+
+    def steady_jit_step() -> Prepared:
+        model = JitStep(data, sizes.hidden)
+        model.step()
+        model.step()  # the second trace checks the first; replays follow
+        return (lambda: [model.step() for _ in range(sizes.steady_steps)]), sizes.steady_steps
+
     def leaves() -> tuple[list[Value], list[Value]]:
         return [Value(x) for x in xs], [Value(y) for y in ys]
 
@@ -147,13 +175,17 @@ def measures(sizes: Sizes) -> dict[str, Callable[[], Prepared]]:
     return {
         "A first step": first_step,
         "A steady step": steady_step,
+        "A first jit step": first_jit_step,
+        "A steady jit step": steady_jit_step,
         "B chain": lambda: ((lambda: chain(sizes.chain_steps)), 1),
         "C vsum": with_vsum,
         "C dot": with_dot,
     }
 
 
-MEASURES = ("A first step", "A steady step", "B chain", "C vsum", "C dot")
+MEASURES = (
+    "A first step", "A steady step", "A first jit step", "A steady jit step", "B chain", "C vsum", "C dot",
+)
 
 
 def time_block(prepare: Callable[[], Prepared]) -> dict[str, float]:

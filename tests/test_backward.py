@@ -93,13 +93,13 @@ def test_internal_the_order_is_sorted_once_per_graph_however_often_backward_runs
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[object] = []
-    sort = graph._sort
+    walk = graph.depth_first
 
-    def counting_sort(root: Value) -> object:
-        calls.append(root)
-        return sort(root)
+    def counting_walk(roots: tuple[Value, ...], *args: object, **kwargs: object) -> object:
+        calls.extend(roots)
+        return walk(roots, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(graph, "_sort", counting_sort)
+    monkeypatch.setattr(graph, "depth_first", counting_walk)
     x = Value(0.5)
     out = (x * x).tanh() + x
     for _ in range(3):

@@ -23,7 +23,8 @@ from autograd import (
     jvp,
 )
 from autograd.pictures.dot import draw_dot
-from autograd.rules.source import Expr, SourceMath
+from autograd.rules.print_python import text
+from autograd.rules.source import Name, SourceMath
 from autograd.testing import graphs
 
 # The README's example: c · tanh(x / c) follows x near 0 and levels off at ±c.
@@ -90,8 +91,8 @@ def test_a_defined_op_draws_with_its_symbol() -> None:
 
 def test_a_defined_ops_rules_read_as_python_source_for_generated_code() -> None:
     op = smooth_clamp.op
-    assert op.call_forward(SourceMath, [Expr("x")], 2.0).text == "2.0 * tanh(x / 2.0)"
-    assert op.local(SourceMath, [Expr("x")], Expr("out"), 2.0)[0].text == "1.0 - out / 2.0 * (out / 2.0)"
+    assert text(op.call_forward(SourceMath, [Name("x")], 2.0)) == "2.0 * tanh(x / 2.0)"
+    assert text(op.local(SourceMath, [Name("x")], Name("out"), 2.0)[0]) == "1.0 - out / 2.0 * (out / 2.0)"
 
 
 def test_random_graphs_pick_up_rows_users_add() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 import nn
 from autograd import Value, detect_anomaly, explore
-from autograd.pictures.explorer import ExplorerPage, node_facts
+from autograd.pictures import ExplorerPage, caption
 from autograd.pictures.explorer.graph_data import (
     KIND_LEAF,
     KIND_OP,
@@ -94,28 +94,28 @@ def test_non_finite_numbers_are_written_as_strings_json_can_hold() -> None:
     json.dumps(data, allow_nan=False)
 
 
-def test_op_text_shows_the_symbol_and_any_folded_constant() -> None:
+def test_an_op_node_shows_its_symbol_and_any_folded_constant() -> None:
     x = Value(1.0)
-    assert node_facts._op_text(x * 2) == "* 2"
-    assert node_facts._op_text(3 - x) == "3-"
-    assert node_facts._op_text(x - 0.5) == "- 0.5"
-    assert node_facts._op_text(x.relu()) == "relu"
-    assert node_facts._op_text(x) == ""
+    assert caption(x * 2) == "* 2"
+    assert caption(3 - x) == "3-"
+    assert caption(x - 0.5) == "- 0.5"
+    assert caption(x.relu()) == "relu"
+    assert caption(x) == ""
 
 
-def test_op_text_is_the_text_draw_dot_shows() -> None:
-    from autograd import dot, vsum
-    from autograd.pictures.dot import _op_text as drawn_text
+def test_the_explorer_shows_each_op_node_as_draw_dot_does() -> None:
+    from autograd import dot, draw_dot, vsum
 
     x, y = Value(1.0), Value(2.0)
     nodes = [x * 2, 3 - x, x - 0.5, x + 0.5, x / 2, 2 / x, x**2, 2**x, x.leaky_relu(0.1),
              dot([x, y], [1.0, 2.0]), dot([x, y], [1.0, 2.0], 1.5), vsum([x, y]), vsum([x, y, 3.0])]
     for node in nodes:
-        assert node_facts._op_text(node) == drawn_text(node), node.op
+        shown = graph_data(node)["text"][0]
+        assert f'o0 [label="{shown}"' in draw_dot(node).source, node.op
 
 
 def test_origins_are_empty_outside_anomaly_mode() -> None:
-    assert node_facts._origin(Value(1.0) * 2) is None
+    assert (Value(1.0) * 2).origin is None
     assert graph_data(Value(1.0) * 2)["origins"] == {}
 
 

@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from strategies import operand_names
 
 from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck, jvp
-from autograd.core.value_math import ValueMath
 from autograd.rules.floats import FloatMath
-from autograd.rules.source import Expr, SourceMath, as_expr
+from autograd.rules.print_python import text
+from autograd.rules.source import Name, SourceMath, as_expr
 from autograd.testing import op_cases
+from autograd.value_math import ValueMath
 
 OPS = sorted(TABLE.values(), key=lambda op: op.name)
 
@@ -78,11 +79,11 @@ def test_every_rule_reads_the_same_on_floats_on_values_and_as_source(
     xs = [Value(x) for x in point]
     on_values = op.local(ValueMath, xs, apply(op, xs, const), const)
     names = operand_names(len(point))
-    source = op.local(SourceMath, [Expr(name) for name in names], Expr("out"), const)
+    source = op.local(SourceMath, [Name(name) for name in names], Name("out"), const)
     namespace = {**dict(zip(names, point, strict=True)), "out": out}
-    from autograd.rules.source import NAMESPACE
+    from autograd.rules.print_python import NAMESPACE
 
-    as_source = [eval(as_expr(d).text, dict(NAMESPACE), namespace) for d in source]
+    as_source = [eval(text(as_expr(d)), dict(NAMESPACE), namespace) for d in source]
     assert [_number(d) for d in on_values] == pytest.approx(list(on_floats), rel=1e-15)
     assert as_source == list(on_floats)  # bit for bit: generated code computes the same
 
@@ -96,9 +97,9 @@ def test_every_row_prints_its_forward_and_rule_as_python_source() -> None:
     for op in OPS:
         for const in op.test.consts:
             names = operand_names(op.test.arity if op.arity == -1 else op.arity)
-            xs = [Expr(name) for name in names]
-            forward = as_expr(op.call_forward(SourceMath, xs, const)).text
-            rule = ", ".join(as_expr(d).text for d in op.local(SourceMath, xs, Expr("out"), const))
+            xs = [Name(name) for name in names]
+            forward = text(as_expr(op.call_forward(SourceMath, xs, const)))
+            rule = ", ".join(text(as_expr(d)) for d in op.local(SourceMath, xs, Name("out"), const))
             compile(forward, op.name, "eval")
             compile(f"({rule},)", op.name, "eval")
             lines.append(f"{op.name}: out = {forward}; d out = ({rule})")
@@ -143,7 +144,7 @@ def test_a_rule_that_is_not_differentiable_fails_only_at_second_order() -> None:
 def test_a_rule_that_decides_with_python_if_on_an_operand_cannot_be_read_as_source() -> None:
     branchy = dataclasses.replace(TABLE["relu"], rule=lambda F, x, out, c: 1.0 if x > 0 else 0.0)
     with pytest.raises(TypeError, match="decide through F"):
-        branchy.local(SourceMath, [Expr("x")], Expr("out"))
+        branchy.local(SourceMath, [Name("x")], Name("out"))
 
 
 def test_float_math_helpers_match_the_math_module() -> None:

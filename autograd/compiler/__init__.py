@@ -1,8 +1,17 @@
-"""``autograd.jit``: trace a function once, replay it as generated straight-line Python."""
+"""``autograd.jit``: trace a function once, replay it compiled by a backend ("the compiler").
 
-from .jitted import MAX_LINES, MAX_TRACES, JitError, Jitted, TraceRecord, jit
+:mod:`.tracer` runs the function once with an interceptor plugged in and
+turns what it built into a :class:`~.program.Program`; a backend
+(:mod:`.backends`) compiles the program; :mod:`.jitted` keeps the programs by
+structure of arguments and decisions, and :mod:`.runtime` runs them.
+"""
+
+from .backends import Backend, CompiledProgram, backends, register_backend
+from .jitted import MAX_LINES, MAX_TRACES, Jitted, TraceRecord, jit
+from .program import Decision, Input, JitError, Program, Step
 from .tracer import is_tracing, per_call
 
 __all__ = [
-    "MAX_LINES", "MAX_TRACES", "JitError", "Jitted", "TraceRecord", "is_tracing", "jit", "per_call",
+    "MAX_LINES", "MAX_TRACES", "Backend", "CompiledProgram", "Decision", "Input", "JitError", "Jitted",
+    "Program", "Step", "TraceRecord", "backends", "is_tracing", "jit", "per_call", "register_backend",
 ]

@@ -1,4 +1,4 @@
-"""``jit``: trace a function once, replay it as generated straight-line Python.
+"""``jit``: trace a function once, replay it compiled by a backend.
 
 A :class:`Jitted` function keeps, for each structure of arguments, the
 programs traced for it (one per pattern of decisions, up to ``max_traces``).
@@ -16,36 +16,30 @@ function itself: they are correct, only not faster.
 from __future__ import annotations
 
 import functools
+import numbers
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
+from ..core.interceptors import needing_every_op
 from ..core.modes import state
 from ..core.value import Value
-from .backends.python import generate
-from .program import Program, program_of
-from .pytree import aux_values, call_wrapped, flatten, names_of, with_numbers
-from .runtime import Compiled, compile_source, run
-from .tracer import Diverged, Tracer, begin, end
+from .backends import CompiledProgram, backend_named
+from .backends.python import MAX_LINES
+from .program import Diverged, JitError, Program
+from .pytree import Flat, bind, flatten, number_paths, refuse, unflatten
+from .runtime import run
+from .tracer import Tracer, program_of, tracing
 
 __all__ = ["MAX_LINES", "MAX_TRACES", "JitError", "Jitted", "TraceRecord", "jit"]
 
 MAX_TRACES = 8
 """Programs kept per argument structure before a function runs uncompiled."""
 
-MAX_LINES = 600_000
-"""The largest program compiled, in generated lines: about 40,000 nodes of a network, whose
-compiling takes about 15 s and 2 GB here; past it a replay would have to run very often to
-pay back its compile time."""
-
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
-class JitError(ValueError):
-    """A function cannot be compiled faithfully; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +67,10 @@ class TraceRecord:
 class _Entry:
     program: Program
     decisions: tuple[Any, ...]
-    compiled: Compiled
-    source: str
-    aux: Any  # the structure of the aux Values, for the numbers a replay gives
+    compiled: CompiledProgram
+    reached: tuple[Value, ...]  # the Values the function reached, read at every replay
+    draws: tuple[Callable[[], Any], ...]  # per_call draws, made again at every replay
+    aux: Any  # the structure of the aux outputs, for the numbers a replay gives
     trusted: bool = False
 
 
@@ -84,13 +79,17 @@ class Jitted(Generic[_P, _R]):
 
     Attributes:
         traces: One :class:`TraceRecord` per trace, in order.
+        backend: The name of the backend that compiles it.
     """
 
     def __init__(
-        self, function: Callable[_P, Any], max_traces: int = MAX_TRACES, has_aux: bool = False
+        self, function: Callable[_P, Any], max_traces: int = MAX_TRACES, has_aux: bool = False,
+        backend: str = "python",
     ) -> None:
         if not callable(function):
             raise TypeError(f"jit expects a function, got {type(function).__name__}")
+        self._backend = backend_named(backend)
+        self.backend = backend
         self._function = function
         self._max_traces = max_traces
         self._has_aux = has_aux
@@ -99,12 +98,18 @@ class Jitted(Generic[_P, _R]):
         self._name = getattr(function, "__qualname__", type(function).__name__)
         self.traces: list[TraceRecord] = []
         self._source = ""
+        self._program: Program | None = None
         functools.update_wrapper(self, function)
 
     @property
     def source(self) -> str:
-        """The generated forward and backward of the latest trace, as Python source."""
+        """The generated forward and backward of the latest trace (Python source for the Python backend)."""
         return self._source or f"# {self._name} has not been traced yet: call it once\n"
+
+    @property
+    def program(self) -> Program | None:
+        """The program of the latest trace (see :mod:`autograd.compiler.program`), or None before one."""
+        return self._program
 
     def clear_cache(self) -> None:
         """Forget every trace: the next call traces the function anew.
@@ -123,11 +128,18 @@ class Jitted(Generic[_P, _R]):
         self._gave_up.clear()
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if state.tracer is not None or state.anomaly or state.tangents is not None:
+        if needing_every_op():
             # Inside another trace, anomaly mode or a jvp, every op must run as itself.
             return self._uncompiled(args, kwargs)
-        flat = flatten(self._function, args, kwargs)
-        key = (flat.key, state.grad_enabled)
+        named, call = bind(self._function, args, kwargs)
+        flat = Flat()
+        try:
+            structure = tuple(flatten(argument, flat) for _, argument in named)
+        except TypeError:
+            for name, argument in named:  # again, slowly, to say where
+                refuse(argument, f"argument {name}")
+            raise
+        key = (tuple(name for name, _ in named), structure, state.grad_enabled)
         if key in self._gave_up:
             return self._uncompiled(args, kwargs)
         entries = self._entries.setdefault(key, [])
@@ -135,17 +147,17 @@ class Jitted(Generic[_P, _R]):
         for position, entry in enumerate(entries):
             if not entry.trusted:
                 continue
-            numbers = (*flat.numbers, *(float(draw()) for draw in entry.program.drawn.values()))
-            inputs = (*flat.values, *entry.program.inputs[len(flat.values):])
+            numbers = (*flat.numbers, *(float(draw()) for draw in entry.draws))
+            inputs = (*flat.values, *entry.reached)
             try:
-                result, aux = run(entry.compiled, inputs, numbers)
+                result, aux = run(entry.compiled, entry.program, inputs, numbers)
             except Diverged as diverged:
-                reason = entry.program.guards[diverged.args[0]].describe()
+                reason = entry.program.decisions[diverged.args[0]].describe()
                 continue
             if position:
                 entries.insert(0, entries.pop(position))  # the pattern seen last is tried first
             if self._has_aux:
-                return cast(_R, (result, with_numbers(entry.aux, iter(aux))))
+                return cast(_R, (result, unflatten(entry.aux, iter(()), aux)))
             return cast(_R, result)
         if len(entries) >= self._max_traces:
             self._gave_up.add(key)
@@ -155,14 +167,14 @@ class Jitted(Generic[_P, _R]):
                 stacklevel=2,
             )
             return self._uncompiled(args, kwargs)
-        return self._trace(entries, flat, args, kwargs, reason)
+        return self._trace(entries, named, structure, call, flat, reason)
 
     def _uncompiled(self, args: Any, kwargs: Any) -> _R:
         output, aux = self._split(self._function(*args, **kwargs))
         return self._joined(output, aux)
 
     def _split(self, result: Any) -> tuple[Value, Any]:
-        """(the Value, the aux structure) of what the function returned, checked."""
+        """(the Value, the aux tree) of what the function returned, checked."""
         if self._has_aux:
             if not (isinstance(result, tuple) and len(result) == 2):
                 raise TypeError(
@@ -176,57 +188,106 @@ class Jitted(Generic[_P, _R]):
             raise TypeError(f"jit expects {self._name} to return a Value, got {type(result).__name__}")
         return result, aux
 
+    def _aux(self, aux: Any) -> tuple[Any, Flat]:
+        """The structure of an aux tree, and its leaves."""
+        flat = Flat()
+        try:
+            return flatten(aux, flat), flat
+        except TypeError:
+            refuse(aux, "the aux output")
+            raise
+
     def _joined(self, output: Value, aux: Any) -> _R:
         if not self._has_aux:
             return cast(_R, output)
-        return cast(_R, (output, with_numbers(aux, (value._data for value in aux_values(aux)))))
+        structure, flat = self._aux(aux)
+        return cast(_R, (output, unflatten(structure, iter(flat.numbers), [v._data for v in flat.values])))
 
-    def _trace(self, entries: list[_Entry], flat: Any, args: Any, kwargs: Any, reason: str) -> _R:
+    def _trace(
+        self, entries: list[_Entry], named: list[tuple[str, Any]], structure: tuple[Any, ...],
+        call: Callable[[list[Any]], Any], flat: Flat, reason: str,
+    ) -> _R:
         tracer = Tracer()
         start = time.perf_counter()
-        begin(tracer)
-        try:
-            result = call_wrapped(self._function, args, kwargs, tracer.wrap_number)
-        finally:
-            end()
+        numbers = iter([tracer.wrap_number(number) for number in _numbers_in_order(named, flat)])
+        arguments = [unflatten(part, numbers, flat.values) for part in structure]
+        with tracing(tracer):
+            result = call(arguments)
         traced = time.perf_counter() - start
         output, aux = self._split(result)
-        program = program_of(output, tracer, flat.values, aux_values(aux))
-        signature = program.signature()
-        decisions = signature[2]
+        aux_structure, aux_flat = self._aux(aux)
+        if aux_flat.numbers:
+            aux_structure = _numbers_fixed(aux_structure, iter(aux_flat.numbers))
+        names = [path for (name, _), part in zip(named, structure, strict=True)
+                 for path in number_paths(part, (name,))]
+        program = program_of(output, tracer, flat.values, aux_flat.values, names)
+        decisions = program.decision_outcomes()
         for entry in entries:
             if entry.decisions == decisions:
-                if entry.program.signature() != signature:
+                if entry.program.structure() != program.structure():
                     raise JitError(_nondeterminism(self._name, entry.program, program))
                 entry.trusted = True
                 return self._joined(output, aux)
-        start = time.perf_counter()
         number = len(self.traces) + 1
-        names = names_of(self._function, args, kwargs)
-        generated = generate(program, f"{self._name}, trace {number}: {reason}", names)
-        written = time.perf_counter()
-        if generated.lines > MAX_LINES:
-            raise JitError(
-                f"jit: {self._name} traced to {len(program.steps):,} nodes, {generated.lines:,} lines "
-                f"of Python (the limit is {MAX_LINES:,}); compiling them would cost more than "
-                "replaying them saves. Trace one example at a time: jit a function of one "
-                "example and call it in a loop over the batch"
-            )
-        compiled = compile_source(program, generated.source, f"<jit {self._name} #{number}>")
-        entries.append(_Entry(program, decisions, compiled, generated.source, aux))
-        self._source = generated.source
+        start = time.perf_counter()
+        compiled = self._backend.compile(
+            program, name=self._name, title=f"{self._name}, trace {number}: {reason}",
+            filename=f"<jit {self._name} #{number}>",
+        )
+        compile_seconds = time.perf_counter() - start
+        reached = tuple(entry.value for entry in program.inputs if entry.kind == "reached")
+        draws = tuple(entry.draw for entry in program.inputs if entry.kind == "drawn")
+        entries.append(_Entry(program, decisions, compiled, reached, draws, aux_structure))  # type: ignore[arg-type]
+        self._source = compiled.source
+        self._program = program
         self.traces.append(TraceRecord(
-            reason, len(program.steps), generated.lines, traced,
-            written - start, time.perf_counter() - written,
+            reason, len(program.steps), compiled.size, traced,
+            compiled.generate_seconds, compile_seconds - compiled.generate_seconds,
         ))
         return self._joined(output, aux)
+
+
+def _numbers_in_order(named: list[tuple[str, Any]], flat: Flat) -> list[Any]:
+    """The plain numbers of the arguments as they were passed (ints stay ints), in flatten's order."""
+    found: list[Any] = []
+
+    def walk(tree: Any) -> None:
+        if type(tree) is float or (isinstance(tree, numbers.Real) and not isinstance(tree, bool)):
+            found.append(tree)
+        elif isinstance(tree, (list, tuple)):
+            for item in tree:
+                walk(item)
+        elif isinstance(tree, dict):
+            for item in tree.values():
+                walk(item)
+
+    for _, argument in named:
+        if not isinstance(argument, Value):
+            walk(argument)
+    assert len(found) == len(flat.numbers)
+    return found
+
+
+def _numbers_fixed(structure: Any, numbers_: Any) -> Any:
+    """An aux structure with its plain numbers fixed in it (a replay gives them as they were traced)."""
+    if structure == "number":
+        return ("fixed", next(numbers_))
+    kind = structure[0]
+    if kind in ("Value", "fixed"):
+        return structure
+    if kind == "dict":
+        return ("dict", structure[1], tuple(_numbers_fixed(child, numbers_) for child in structure[2]))
+    items = structure[1]
+    if isinstance(items, int):
+        return (kind, tuple(("fixed", next(numbers_)) for _ in range(items)))
+    return (kind, tuple(_numbers_fixed(child, numbers_) for child in items))
 
 
 def _nondeterminism(name: str, first: Program, second: Program) -> str:
     where = "its numbers"
     for one, other in zip(first.steps, second.steps, strict=False):
         if one.op is not other.op or one.const != other.const:
-            origin = other.node.origin
+            origin = other.origin
             where = f"the {other.op.name} at {origin}" if origin is not None else f"a {other.op.name}"
             break
     return (
@@ -239,18 +300,23 @@ def _nondeterminism(name: str, first: Program, second: Program) -> str:
 
 @overload
 def jit(
-    function: Callable[_P, Value], *, max_traces: int = ..., has_aux: Literal[False] = False
+    function: Callable[_P, Value], *, max_traces: int = ..., has_aux: Literal[False] = False,
+    backend: str = ...,
 ) -> Jitted[_P, Value]: ...
 
 
 @overload
 def jit(
-    function: Callable[_P, tuple[Value, Any]], *, max_traces: int = ..., has_aux: Literal[True]
+    function: Callable[_P, tuple[Value, Any]], *, max_traces: int = ..., has_aux: Literal[True],
+    backend: str = ...,
 ) -> Jitted[_P, tuple[Value, Any]]: ...
 
 
-def jit(function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: bool = False) -> Jitted[_P, Any]:
-    """Compile ``function`` (which builds a graph and returns a Value) into straight-line Python.
+def jit(
+    function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: bool = False,
+    backend: str = "python",
+) -> Jitted[_P, Any]:
+    """Compile ``function`` (which builds a graph and returns a Value): by default into straight-line Python.
 
     Nothing happens until the first call. A call with a new structure of
     arguments (list lengths, nesting, which are Values) traces the function
@@ -273,10 +339,17 @@ def jit(function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: b
             (nested in lists and tuples) whose numbers are wanted beside the
             result, such as a model's outputs for its accuracy; the call then
             returns ``(value, aux)`` with those Values replaced by floats.
+        backend: The name of the backend that compiles the traced program
+            (see :mod:`autograd.compiler.backends`); ``"python"`` generates
+            straight-line Python.
 
     Returns:
         A :class:`Jitted` function: call it like ``function``; ``.source``
-        shows the generated code, ``.traces`` what was traced and why.
+        shows the generated code, ``.program`` the traced program, ``.traces``
+        what was traced and why.
+
+    Raises:
+        ValueError: If no backend of that name is registered.
 
     Example:
         >>> from autograd import Value
@@ -284,7 +357,7 @@ def jit(function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: b
         >>> step = jit(lambda x: (w * x).tanh())
         >>> for x in (1.0, 2.0, 3.0):
         ...     step(x).backward()
-        >>> round(w.grad, 6)
-        0.953003
+        >>> round(w.grad, 6)  # 1 - tanh(0.5)² + 2·(1 - tanh(1)²) + 3·(1 - tanh(1.5)²)
+        2.168516
     """
-    return Jitted(function, max_traces, has_aux)
+    return Jitted(function, max_traces, has_aux, backend)

@@ -1,177 +1,209 @@
-"""A traced call as a program: its inputs, its steps in order, its decisions.
+"""A traced call as a program: plain data that backends compile and tools read.
 
-:func:`program_of` turns the graph a traced call built into a :class:`Program`:
+A :class:`Program` numbers every value it computes with by a *slot*: first
+its inputs, then its constants, then one slot per step, in order. A step
+reads earlier slots only, so walking ``steps`` in order computes the forward
+pass; walking them backwards, with each step's row of the derivative table,
+computes the backward pass. Nothing in a program refers to a live graph, so
+a backend needs no private attribute of the engine to read one.
 
-* **inputs** (read at every call, and given gradients): the Value arguments,
-  then every node that existed before the call and that the function reached
-  (a model's parameters, closed over);
-* **numbers** (read at every call, no gradient): the plain-number arguments,
-  and the draws of :func:`per_call`;
-* **steps**: the nodes the call made, operands first: op nodes, and nodes
-  made under ``no_grad`` (recomputed, but passing no gradient back);
-* **constants**: leaves the call made itself, whose numbers are fixed.
-
-:meth:`Program.rebuild` runs the program through the ordinary engine (no
-user code, so no decisions and no draws are made again): the compiled code
-falls back to it wherever IEEE 754 special values or Python's exceptions make
-straight-line floats differ from the engine.
+* **inputs** (read at every call): the Value arguments and the Values the
+  function reached without being given them (a model's parameters) receive
+  gradients; the plain-number arguments and :func:`~autograd.per_call` draws
+  do not. Value inputs come first.
+* **constants**: numbers the function made itself (``Value(0.0)``), fixed.
+* **steps**: op nodes, operands first; a step made under ``no_grad`` is
+  computed again at every call but passes no gradient back.
+* **decisions**: what the function decided on numbers while it was traced
+  (a comparison, ``bool``, ``int``...); a replay checks each, and raises
+  :class:`Diverged` when one comes out differently.
+* **output** and **aux**: the slots the call returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal
 
-from ..core.modes import enable_grad, no_grad
+from ..core.origins import Origin
 from ..core.value import Value
-from ..custom import apply
 from ..rules.op import Op
-from .tracer import Diverged, Guard, Recipe, Tracer
 
-__all__ = ["Program", "program_of"]
+__all__ = ["Decision", "Diverged", "Input", "JitError", "Program", "Step"]
+
+InputKind = Literal["argument", "reached", "number", "drawn"]
+
+
+class JitError(ValueError):
+    """A function cannot be compiled faithfully; the message says why and what to do."""
+
+
+class Diverged(Exception):
+    """A replay decided differently from its trace; ``args[0]`` is the decision's index.
+
+    Raised by compiled code (every backend), caught by the jit, which traces
+    again; never shown to users.
+    """
+
+
+@dataclass(frozen=True, eq=False)
+class Input:
+    """A number a program reads at every call.
+
+    Attributes:
+        kind: ``"argument"`` (a Value argument) or ``"reached"`` (a Value the
+            function reached, such as a parameter): both receive gradients;
+            ``"number"`` (a plain-number argument) or ``"drawn"`` (a
+            ``per_call`` draw): no gradient.
+        name: A readable name: the Value's label, or the argument's name and
+            place (``xs_3_1``); may be empty.
+        value: For ``"reached"``, the Value whose number is read at every call.
+        draw: For ``"drawn"``, the function that draws the number at every call.
+    """
+
+    kind: InputKind
+    name: str
+    value: Value | None = None
+    draw: Callable[[], float] | None = None
+
+    @property
+    def gradient(self) -> bool:
+        """Whether this input receives a gradient."""
+        return self.kind in ("argument", "reached")
 
 
 @dataclass(frozen=True, eq=False)
 class Step:
-    """One node the call made: ``op`` applied to ``operands`` (with ``const``).
+    """One value the program computes: ``op`` applied to the values in ``operands`` (slots).
 
-    ``gradient`` is False for a node made under ``no_grad``: it is computed
-    again on every call, but passes nothing back.
+    Attributes:
+        op: The row of the derivative table.
+        operands: The slots it reads, in operand order.
+        const: The plain number folded into the node (``DotConst`` for ``dot``), or None.
+        gradient: False for a value made under ``no_grad``: computed at every
+            call, passing nothing back.
+        origin: The user's line that made it, or None.
+        label: The Value's label, if it had one.
     """
 
-    node: Value
     op: Op
-    operands: tuple[Value, ...]
+    operands: tuple[int, ...]
     const: Any
     gradient: bool
+    origin: Origin | None
+    label: str
+
+
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+@dataclass(frozen=True, eq=False)
+class Decision:
+    """A decision the traced function took on a number.
+
+    Attributes:
+        kind: ``"<"``, ``"<="``, ``">"``, ``">="``, ``"bool"``, ``"float"``,
+            ``"int"`` or ``"round"``.
+        operand: The slot decided on.
+        other: For a comparison, the other side: a slot (``other_is_slot``)
+            or a number; for ``round``, its digits; otherwise None.
+        other_is_slot: Whether ``other`` is a slot.
+        outcome: What the decision gave during the trace.
+        origin: The user's line that took it.
+    """
+
+    kind: str
+    operand: int
+    other: Any
+    other_is_slot: bool
+    outcome: Any
+    origin: Origin | None
+
+    def describe(self) -> str:
+        """The decision in the user's terms: ``a Value > 0.5 was True at train.py:12 (in loss_fn)``."""
+        if self.kind in _COMPARE:
+            other = "a Value" if self.other_is_slot else repr(self.other)
+            text = f"a Value {self.kind} {other} was {self.outcome}"
+        elif self.kind == "round":
+            text = f"round(a Value, {self.other}) was {self.outcome!r}"
+        else:
+            text = f"{self.kind}(a Value) was {self.outcome!r}"
+        return f"{text} at {self.origin}" if self.origin is not None else text
+
+    def holds(self, numbers: Sequence[float]) -> bool:
+        """Whether the decision comes out the same on ``numbers`` (one per slot)."""
+        x = numbers[self.operand]
+        if self.kind in _COMPARE:
+            y = numbers[self.other] if self.other_is_slot else self.other
+            return bool(_COMPARE[self.kind](x, y)) is self.outcome
+        if self.kind == "bool":
+            return (x != 0.0) is self.outcome
+        if self.kind == "float":
+            return bool(x == self.outcome)
+        if self.kind == "int":
+            return math.isfinite(x) and int(x) == self.outcome
+        return math.isfinite(x) and round(x, self.other) == self.outcome
 
 
 @dataclass(frozen=True, eq=False)
 class Program:
-    """See the module docstring."""
+    """See the module docstring.
 
-    output: Value
-    aux: tuple[Value, ...]
-    inputs: tuple[Value, ...]
-    numbers: tuple[Value, ...]
-    steps: tuple[Step, ...]
-    constants: frozenset[Value]
-    guards: tuple[Guard, ...]
-    drawn: dict[Value, Any]
-
-    def signature(self) -> tuple[Any, ...]:
-        """Everything a replay depends on besides input numbers: ops, wiring, constants, decisions.
-
-        Two traces with the same signature compute the same function of their
-        inputs; a difference means the traced function used a number that
-        changes from call to call (a random draw, a global, a ``.data`` read).
-        """
-        index = {node: position for position, node in enumerate(self._named())}
-        steps = tuple(
-            (step.op.name, tuple(index[operand] for operand in step.operands), _plain(step.const), step.gradient)
-            for step in self.steps
-        )
-        constants = tuple(sorted((index[node], node._data) for node in self.constants))
-        guards = tuple((guard.kind, index.get(guard.node), _plain(guard.other, index), guard.outcome) for guard in self.guards)
-        return steps, constants, guards, index[self.output], tuple(index[node] for node in self.aux)
-
-    def _named(self) -> list[Value]:
-        return [*self.inputs, *self.numbers, *sorted(self.constants, key=lambda node: node._data),
-                *(step.node for step in self.steps)]
-
-    def rebuild(self, inputs: Sequence[Value], numbers: Sequence[float]) -> tuple[Value, list[Value]]:
-        """The program run by the engine on ``inputs`` (Values) and ``numbers``: output and aux Values.
-
-        Raises:
-            Diverged: If a decision comes out differently than in the trace.
-        """
-        values: dict[Value, Any] = dict(zip(self.inputs, inputs, strict=True))
-        values.update((node, Value(number)) for node, number in zip(self.numbers, numbers, strict=True))
-        values.update((node, node) for node in self.constants)
-        with enable_grad():
-            for step in self.steps:
-                operands = [values[operand] for operand in step.operands]
-                if step.gradient:
-                    values[step.node] = apply(step.op, operands, step.const)
-                else:
-                    with no_grad():
-                        values[step.node] = apply(step.op, operands, step.const)
-        for index, guard in enumerate(self.guards):
-            if not guard.holds(values):
-                raise Diverged(index)
-        return values[self.output], [values[node] for node in self.aux]
-
-
-def _plain(value: Any, index: dict[Value, int] | None = None) -> Any:
-    if isinstance(value, Value):
-        return ("value", index.get(value)) if index is not None else ("value",)
-    return value
-
-
-def program_of(
-    output: Value, tracer: Tracer, arguments: Sequence[Value], aux: Sequence[Value] = ()
-) -> Program:
-    """The program of a traced call that returned ``output``.
-
-    Args:
-        output: What the traced function returned.
-        aux: Values whose numbers the call reports beside it (no gradient).
-        tracer: What the trace recorded.
-        arguments: The Value arguments, in argument order (they come first among the inputs).
+    Attributes:
+        inputs: One per input slot (slots ``0 .. len(inputs) - 1``), Value inputs first.
+        constants: The constants' numbers (the slots after the inputs).
+        steps: One per remaining slot, in order.
+        decisions: In the order they were taken.
+        output: The slot the call returns.
+        aux: The slots whose numbers the call reports beside it (``has_aux``).
     """
-    epoch = tracer.epoch
-    arguments = tuple(dict.fromkeys(arguments))
-    boundary = set(arguments) | set(tracer.numbers) | set(tracer.drawn)
-    externals: dict[Value, None] = {}
-    constants: set[Value] = set()
-    steps: list[Step] = []
-    finished: set[Value] = set()
-    # Iterative depth-first post-order over the program's own operands (a
-    # no_grad node's operands are those of its recipe), stopping at inputs. The
-    # output is walked first, exactly as backward walks it, so gradients add up
-    # in the same order; then what only the decisions need.
-    decided = [guard.other for guard in tracer.guards if isinstance(guard.other, Value)]
-    decided += [guard.node for guard in tracer.guards]
-    stack: list[tuple[Value, bool]] = [(node, False) for node in reversed([*aux, *decided])]
-    stack.append((output, False))
-    while stack:
-        node, expanded = stack.pop()
-        if node in finished:
-            continue
-        recipe = tracer.recipes.get(node)
-        if node in boundary or (node._stamp < epoch and recipe is None):
-            if node not in boundary:
-                externals[node] = None
-            finished.add(node)
-            continue
-        if node._op is None and recipe is None:  # a leaf the call made: a constant
-            constants.add(node)
-            finished.add(node)
-            continue
-        operands = node._parents if recipe is None else recipe.parents
-        if not expanded:
-            stack.append((node, True))
-            stack.extend((operand, False) for operand in reversed(operands) if operand not in finished)
-            continue
-        finished.add(node)
-        steps.append(_step(node, recipe))
-    # Every number stays an input, used or not: per_call draws must be made
-    # again in the same order, to consume a generator exactly as the function does.
-    numbers = (*tracer.numbers, *tracer.drawn)
-    return Program(
-        output=output,
-        aux=tuple(aux),
-        inputs=(*arguments, *externals),
-        numbers=numbers,
-        steps=tuple(steps),
-        constants=frozenset(constants),
-        guards=tuple(tracer.guards),
-        drawn=dict(tracer.drawn),
-    )
+
+    inputs: tuple[Input, ...]
+    constants: tuple[float, ...]
+    steps: tuple[Step, ...]
+    decisions: tuple[Decision, ...]
+    output: int
+    aux: tuple[int, ...]
+
+    @property
+    def first_step(self) -> int:
+        """The slot of the first step (after the inputs and the constants)."""
+        return len(self.inputs) + len(self.constants)
+
+    @property
+    def gradient_inputs(self) -> int:
+        """How many inputs receive gradients (they come first)."""
+        return sum(1 for entry in self.inputs if entry.gradient)
+
+    def structure(self) -> tuple[Any, ...]:
+        """Everything a replay computes with besides input numbers: ops, wiring, constants, decisions.
+
+        Two traces with the same structure compute the same function of their
+        inputs, bit for bit (constants are compared by their bits, so 0.0 and
+        -0.0 differ); a difference means the traced function used a number
+        that changes from call to call (a random draw, a global, a ``.data`` read).
+        """
+        inputs = tuple(entry.kind for entry in self.inputs)
+        constants = tuple(_bits(number) for number in self.constants)
+        steps = tuple((step.op, step.operands, _bits(step.const), step.gradient) for step in self.steps)
+        decisions = tuple(
+            (d.kind, d.operand, _bits(d.other), d.other_is_slot, _bits(d.outcome)) for d in self.decisions
+        )
+        return inputs, constants, steps, decisions, self.output, self.aux
+
+    def decision_outcomes(self) -> tuple[Any, ...]:
+        """The decisions alone, as :meth:`structure` compares them: which traces share a pattern."""
+        decisions: tuple[Any, ...] = self.structure()[3]
+        return decisions
 
 
-def _step(node: Value, recipe: Recipe | None) -> Step:
-    if recipe is not None:
-        return Step(node, recipe.op, recipe.parents, recipe.const, gradient=False)
-    return Step(node, cast(Op, node._op), node._parents, node._const, gradient=True)
+def _bits(value: Any) -> Any:
+    """``value`` with every float replaced by its exact bits (so -0.0, 0.0 and NaNs compare as written)."""
+    if type(value) is float:
+        return ("float", value.hex())
+    if isinstance(value, tuple):
+        return (type(value).__name__, tuple(_bits(item) for item in value))
+    return value

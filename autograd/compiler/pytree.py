@@ -1,182 +1,191 @@
-"""A compiled function's arguments: their structure (part of the cache key) and their numbers.
+"""Argument trees: the one walk over a compiled function's arguments and aux outputs.
 
-Arguments may be numbers, Values, or lists and tuples of them, nested; bools,
-strings and None are fixed options (part of the key, like JAX's static
-arguments). Flattening walks them in a fixed order, so that the n-th number of
-one call is the n-th input of the program traced for that structure.
+A tree is a number, a Value, or a list, tuple or dict of trees; bools,
+strings and None are fixed options (part of the structure, like JAX's static
+arguments). :func:`flatten` walks a tree once, in a fixed order, into a
+hashable *structure* (container types, lengths and keys, which leaves are
+Values and which numbers, the fixed options) and its leaves: the numbers,
+and the distinct Values. :func:`unflatten` puts leaves back into a structure,
+and :func:`number_paths` names each number by its place (``xs_3_1``).
+
+The same walk serves the cache key of a call, the wrapping of numbers while
+tracing, the names in generated code, and the aux outputs.
 """
 
 from __future__ import annotations
 
 import inspect
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
 
-__all__ = ["Flat", "aux_values", "call_wrapped", "flatten", "names_of", "with_numbers", "wrapped"]
+__all__ = ["Flat", "bind", "flatten", "number_paths", "refuse", "unflatten"]
 
 
 @dataclass
 class Flat:
-    """One call's arguments, flattened.
+    """The leaves of a tree (or of a call's arguments), gathered by :func:`flatten`.
 
     Attributes:
-        key: Their structure, hashable: container types and lengths, which
-            leaves are Values and which numbers, and the fixed options.
         numbers: The plain numbers, in order.
         values: The distinct Values, in order of first appearance.
+        positions: Each Value's place in ``values``: the same Value twice is
+            one leaf, and which places alias is part of the structure.
     """
 
-    key: Any = None
     numbers: list[float] = field(default_factory=list)
     values: list[Value] = field(default_factory=list)
-    positions: dict[Value, int] = field(default_factory=dict)  # each Value's place in ``values``
-
-
-def _binding(
-    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> inspect.BoundArguments | None:
-    """The arguments bound to the signature's names, in its order; None without a signature that binds."""
-    try:
-        return inspect.signature(function).bind(*args, **kwargs)
-    except (TypeError, ValueError):
-        return None
-
-
-def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
-    binding = _binding(function, args, kwargs)
-    if binding is None:  # positions will do, then keywords by name
-        return [(f"arg{i}", value) for i, value in enumerate(args)] + sorted(kwargs.items())
-    return list(binding.arguments.items())
-
-
-def call_wrapped(
-    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], wrap: Callable[[Any], Value]
-) -> Any:
-    """Call ``function`` with every plain number of its arguments replaced by ``wrap(number)``.
-
-    Numbers are wrapped in :func:`flatten`'s order (the signature's, keyword
-    arguments included), so that the n-th wrapped number is the n-th number of
-    every later call with the same structure.
-    """
-    binding = _binding(function, args, kwargs)
-    if binding is None:  # _bound's order: positions, then keywords by name
-        positional = [wrapped(value, wrap) for value in args]
-        keywords = {name: wrapped(kwargs[name], wrap) for name in sorted(kwargs)}
-        return function(*positional, **keywords)
-    for name, value in binding.arguments.items():
-        binding.arguments[name] = wrapped(value, wrap)
-    return function(*binding.args, **binding.kwargs)
-
-
-def flatten(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Flat:
-    """Flatten one call's arguments (see :class:`Flat`); ``names`` is left empty (see :func:`names_of`).
-
-    Raises:
-        TypeError: If an argument holds something other than numbers, Values,
-            lists, tuples, bools, strings and None.
-    """
-    flat = Flat()
-    bound = _bound(function, args, kwargs)
-    try:
-        flat.key = tuple((name, _walk(value, flat)) for name, value in bound)
-    except TypeError:
-        for name, value in bound:  # again, slowly, to say where
-            _walk_named(value, (name,), [])
-        raise
-    return flat
+    positions: dict[Value, int] = field(default_factory=dict)
 
 
 _FLOATS = {float}
 
 
-def _walk(obj: Any, flat: Flat) -> Any:
-    """The structure of ``obj`` for the cache key; its numbers and Values go into ``flat``.
+def flatten(tree: Any, flat: Flat) -> Any:
+    """The structure of ``tree`` (hashable); its numbers and Values go into ``flat``.
 
-    Runs on every call, so the common cases come first: a list of floats (a row
-    of a batch) is taken whole.
+    Runs on every call of a compiled function, so the common cases come first:
+    a list of floats (a row of a batch) is taken whole.
+
+    Raises:
+        TypeError: If the tree holds something other than numbers, Values,
+            lists, tuples, dicts, bools, strings and None (:func:`refuse`
+            names the place).
     """
-    kind = type(obj)
+    kind = type(tree)
     if kind is list or kind is tuple:
-        if obj and set(map(type, obj)) == _FLOATS:
-            flat.numbers.extend(obj)
-            return (kind.__name__, len(obj))
-        return (kind.__name__, tuple([_walk(item, flat) for item in obj]))
+        if tree and set(map(type, tree)) == _FLOATS:
+            flat.numbers.extend(tree)
+            return (kind.__name__, len(tree))
+        return (kind.__name__, tuple([flatten(item, flat) for item in tree]))
     if kind is float:
-        flat.numbers.append(obj)
+        flat.numbers.append(tree)
         return "number"
-    if isinstance(obj, Value):
-        # The same Value twice is one input: which arguments alias is part of the key.
-        position = flat.positions.setdefault(obj, len(flat.values))
+    if isinstance(tree, Value):
+        position = flat.positions.setdefault(tree, len(flat.values))
         if position == len(flat.values):
-            flat.values.append(obj)
+            flat.values.append(tree)
         return ("Value", position)
-    if obj is None or isinstance(obj, (bool, str)):
-        return ("fixed", obj)
-    if isinstance(obj, numbers.Real):
-        flat.numbers.append(float(obj))
+    if tree is None or isinstance(tree, (bool, str)):
+        return ("fixed", tree)
+    if isinstance(tree, numbers.Real):
+        flat.numbers.append(float(tree))
         return "number"
-    if isinstance(obj, (list, tuple)):
-        return (type(obj).__name__, tuple([_walk(item, flat) for item in obj]))
-    raise TypeError(f"jit: unsupported argument of type {type(obj).__name__}")
+    if isinstance(tree, (list, tuple)):
+        return (type(tree).__name__, tuple([flatten(item, flat) for item in tree]))
+    if isinstance(tree, dict):
+        keys = tuple(tree)
+        if not all(type(key) is str for key in keys):
+            raise TypeError("a dict key that is not a str")
+        return ("dict", keys, tuple([flatten(tree[key], flat) for key in keys]))
+    raise TypeError(f"a {type(tree).__name__}")
 
 
-def names_of(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
-    """A readable name for each number of the arguments, in :func:`flatten`'s order (``xs_3_1``)."""
-    names: list[str] = []
-    for name, value in _bound(function, args, kwargs):
-        _walk_named(value, (name,), names)
-    return names
+def refuse(tree: Any, where: str) -> None:
+    """Raise the TypeError that says where ``tree`` holds what :func:`flatten` cannot take.
 
-
-def _walk_named(obj: Any, path: tuple[Any, ...], names: list[str]) -> None:
-    if isinstance(obj, Value) or obj is None or isinstance(obj, (bool, str)):
+    Called after :func:`flatten` failed: the walk is made again, slowly, with the path.
+    """
+    kind = type(tree)
+    if tree is None or isinstance(tree, (bool, str, float, Value, numbers.Real)):
         return
-    if isinstance(obj, numbers.Real):
-        names.append("_".join(map(str, path)))
+    if isinstance(tree, (list, tuple)):
+        for index, item in enumerate(tree):
+            refuse(item, f"{where}[{index}]")
         return
-    if isinstance(obj, (list, tuple)):
-        for index, item in enumerate(obj):
-            _walk_named(item, (*path, index), names)
+    if isinstance(tree, dict):
+        for key in tree:
+            if type(key) is not str:
+                raise TypeError(
+                    f"jit: {where} is a dict with a key of type {type(key).__name__} ({key!r}); "
+                    "expected str keys"
+                )
+            refuse(tree[key], f"{where}[{key!r}]")
         return
-    where = str(path[0]) + "".join(f"[{index}]" for index in path[1:])
     raise TypeError(
-        f"jit: argument {where} is a {type(obj).__name__}; expected numbers, Values, or lists "
-        "and tuples of them (bools, strings and None are allowed as fixed options)"
+        f"jit: {where} is a {kind.__name__}; expected numbers, Values, or lists, tuples and "
+        "dicts of them (bools, strings and None are allowed as fixed options)"
     )
 
 
-def wrapped(obj: Any, wrap: Callable[[Any], Value]) -> Any:
-    """``obj`` with every plain number replaced by ``wrap(number)``, containers rebuilt."""
-    if isinstance(obj, Value) or obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, numbers.Real):
-        return wrap(obj)
-    if isinstance(obj, list):
-        return [wrapped(item, wrap) for item in obj]
-    if isinstance(obj, tuple):
-        return tuple(wrapped(item, wrap) for item in obj)
-    return obj
+def unflatten(structure: Any, numbers_: Iterator[Any], values: Sequence[Any]) -> Any:
+    """The tree of ``structure`` with its numbers taken in order from ``numbers_``, its Values from ``values``.
+
+    ``values[i]`` stands for the i-th distinct Value: pass the Values
+    themselves, or what should replace them (their numbers, for aux outputs).
+    """
+    if structure == "number":
+        return next(numbers_)
+    kind = structure[0]
+    if kind == "Value":
+        return values[structure[1]]
+    if kind == "fixed":
+        return structure[1]
+    if kind == "dict":
+        return {key: unflatten(child, numbers_, values) for key, child in zip(structure[1], structure[2], strict=True)}
+    items = structure[1]
+    container = list if kind == "list" else tuple
+    if isinstance(items, int):  # a run of floats taken whole
+        return container(next(numbers_) for _ in range(items))
+    return container(unflatten(child, numbers_, values) for child in items)
 
 
-def aux_values(aux: Any) -> list[Value]:
-    """The Values in ``aux`` (nested lists and tuples), in order."""
-    if isinstance(aux, Value):
-        return [aux]
-    if isinstance(aux, (list, tuple)):
-        return [value for item in aux for value in aux_values(item)]
-    return []
+def number_paths(structure: Any, path: tuple[Any, ...]) -> Iterator[str]:
+    """A readable name for each number of ``structure``, in :func:`flatten`'s order (``xs_3_1``)."""
+    if structure == "number":
+        yield "_".join(map(str, path))
+        return
+    kind = structure[0]
+    if kind in ("Value", "fixed"):
+        return
+    if kind == "dict":
+        for key, child in zip(structure[1], structure[2], strict=True):
+            yield from number_paths(child, (*path, key))
+        return
+    items = structure[1]
+    if isinstance(items, int):
+        for index in range(items):
+            yield "_".join(map(str, (*path, index)))
+        return
+    for index, child in enumerate(items):
+        yield from number_paths(child, (*path, index))
 
 
-def with_numbers(aux: Any, numbers: Any) -> Any:
-    """``aux`` with its Values replaced, in order, by the floats ``numbers`` yields."""
-    if isinstance(aux, Value):
-        return next(numbers)
-    if isinstance(aux, list):
-        return [with_numbers(item, numbers) for item in aux]
-    if isinstance(aux, tuple):
-        return tuple(with_numbers(item, numbers) for item in aux)
-    return aux
+def bind(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[list[tuple[str, Any]], Callable[[list[Any]], Any]]:
+    """The arguments by name, in the signature's order, and a way to call ``function`` with new ones.
+
+    Returns:
+        ``(named, call)``: ``named`` lists (name, argument), positional ones
+        first, keywords in the signature's order; ``call(arguments)`` calls
+        ``function`` with a list of replacements in that order. Without a
+        signature that binds, positions come first (``arg0``...), then
+        keywords sorted by name.
+    """
+    try:
+        binding: inspect.BoundArguments | None = inspect.signature(function).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        binding = None
+    if binding is None:
+        names = [f"arg{i}" for i in range(len(args))] + sorted(kwargs)
+        named = list(zip(names, [*args, *(kwargs[name] for name in sorted(kwargs))], strict=True))
+
+        def call_plain(arguments: list[Any]) -> Any:
+            positional = arguments[: len(args)]
+            keywords = dict(zip(sorted(kwargs), arguments[len(args):], strict=True))
+            return function(*positional, **keywords)
+
+        return named, call_plain
+    bound = binding
+    named = list(bound.arguments.items())
+
+    def call_bound(arguments: list[Any]) -> Any:
+        for (name, _), argument in zip(named, arguments, strict=True):
+            bound.arguments[name] = argument
+        return function(*bound.args, **bound.kwargs)
+
+    return named, call_bound

@@ -1,53 +1,62 @@
-"""Running generated code: compiling it, and the node a compiled call returns.
+"""Running a compiled program, and the node a compiled call returns.
 
 A compiled call returns an ordinary Value: one node whose operands are the
-program's inputs (the Value arguments and the Values the function reached)
-and whose local derivatives are what the generated backward computes. So
-``backward``, ``grad``, accumulation into ``.grad``, hooks and the stale-graph
-check all work as for any node, with nothing special in the engine.
+program's Value inputs (the Value arguments and the Values the function
+reached) and whose local derivatives are what the backend's backward
+computes. So ``backward``, ``grad``, accumulation into ``.grad``, hooks and
+the stale-graph check all work as for any node, with nothing special in the
+engine.
 
 Straight-line floats differ from the engine where Python raises (``log(0)``)
 or IEEE special values appear; there the call falls back to
-:meth:`Program.rebuild`, the program run by the engine, so a compiled call
-never gives a result the engine would not.
+:func:`replay_on_engine`, the program run by the engine itself, so a compiled
+call never gives a result the engine would not.
 """
 
 from __future__ import annotations
 
-import linecache
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.modes import enable_grad, no_grad
 from ..core.value import Value, record
+from ..custom import apply
 from ..functional import grad
 from ..rules.floats import IEEE_MATH, FloatMath
 from ..rules.op import VARIADIC, Op
-from ..rules.source import NAMESPACE
-from .program import Program
-from .tracer import Diverged
+from .backends import CompiledProgram
+from .program import Diverged, Program
 
-__all__ = ["COMPILED", "Call", "Compiled", "compile_source"]
-
-
-@dataclass(frozen=True, eq=False)
-class Compiled:
-    """A program's generated functions."""
-
-    program: Program
-    forward: Callable[[Sequence[float], Sequence[float]], Any]
-    backward: Callable[[tuple[float, ...]], tuple[float, ...]]
-    filename: str
+__all__ = ["COMPILED", "Call", "replay_on_engine", "run"]
 
 
-def compile_source(program: Program, source: str, filename: str) -> Compiled:
-    """Compile generated ``source`` under ``filename``, registered so tracebacks show its lines."""
-    code = compile(source, filename, "exec")
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    namespace: dict[str, Any] = {**NAMESPACE, "Diverged": Diverged, "__name__": filename}
-    exec(code, namespace)  # our own generated code
-    return Compiled(program, namespace["forward"], namespace["backward"], filename)
+def replay_on_engine(
+    program: Program, inputs: Sequence[Value], numbers: Sequence[float]
+) -> tuple[Value, list[Value]]:
+    """``program`` run by the engine on ``inputs`` (its Value inputs) and ``numbers``: output and aux Values.
+
+    No user code runs, so no decision and no draw is made again.
+
+    Raises:
+        Diverged: If a decision comes out differently than in the trace.
+    """
+    values: list[Value] = [*inputs, *(Value(number) for number in numbers)]
+    values += [Value(number) for number in program.constants]
+    with enable_grad():
+        for step in program.steps:
+            operands = [values[slot] for slot in step.operands]
+            if step.gradient:
+                values.append(apply(step.op, operands, step.const))
+            else:
+                with no_grad():
+                    values.append(apply(step.op, operands, step.const))
+    numbers_by_slot = [value._data for value in values]
+    for index, decision in enumerate(program.decisions):
+        if not decision.holds(numbers_by_slot):
+            raise Diverged(index)
+    return values[program.output], [values[slot] for slot in program.aux]
 
 
 @dataclass(eq=False)
@@ -55,30 +64,32 @@ class Call:
     """One compiled call, kept in its result node until its backward runs.
 
     Attributes:
-        compiled: The program that ran.
+        compiled: What ran.
+        program: The program it was compiled from.
         inputs: The input Values of this call (its node's operands).
         numbers: The plain numbers of this call.
-        saved: What the generated backward reads, or None when the call fell
-            back to the engine (``rebuilt`` then holds its graph).
+        saved: What the compiled backward reads, or None when the call fell
+            back to the engine (``replayed`` then holds its graph).
     """
 
-    compiled: Compiled
+    compiled: CompiledProgram
+    program: Program
     inputs: tuple[Value, ...]
     numbers: tuple[float, ...]
-    saved: tuple[float, ...] | None
-    rebuilt: tuple[Value, list[Value], tuple[Value, ...]] | None = field(default=None)
+    saved: Any
+    replayed: tuple[Value, list[Value], tuple[Value, ...]] | None = field(default=None)
 
     def gradients(self, F: Any) -> tuple[float, ...]:
-        """d output / d input for each input, on floats."""
+        """d output / d input for each Value input, on floats."""
         if F is not FloatMath and F is not IEEE_MATH:
             raise TypeError(
                 "grad(create_graph=True) cannot differentiate through a jit-compiled call: "
-                "its backward is generated float code; call the function without jit for "
+                "its backward is compiled float code; call the function without jit for "
                 "higher derivatives"
             )
         if self.saved is not None:
             try:
-                gradients = self.compiled.backward(self.saved)
+                gradients = tuple(self.compiled.backward(self.saved))
                 if math.isfinite(math.fsum(gradients)):
                     return gradients
             except (ArithmeticError, ValueError):
@@ -86,18 +97,18 @@ class Call:
         return self._engine_gradients()
 
     def _engine_gradients(self) -> tuple[float, ...]:
-        if self.rebuilt is None:
-            self.rebuilt = rebuild(self.compiled.program, self.inputs, self.numbers)
-        output, _, leaves = self.rebuilt
+        if self.replayed is None:
+            self.replayed = _replayed(self.program, self.inputs, self.numbers)
+        output, _, leaves = self.replayed
         return tuple(g._data for g in grad(output, leaves))
 
 
-def rebuild(
+def _replayed(
     program: Program, inputs: Sequence[Value], numbers: Sequence[float]
 ) -> tuple[Value, list[Value], tuple[Value, ...]]:
     """The program run by the engine on fresh leaves holding ``inputs``' numbers: output, aux, leaves."""
     leaves = tuple(Value(value._data) for value in inputs)
-    output, aux = program.rebuild(leaves, numbers)
+    output, aux = replay_on_engine(program, leaves, numbers)
     return output, aux, leaves
 
 
@@ -118,7 +129,7 @@ COMPILED = Op(
 
 
 def run(
-    compiled: Compiled, inputs: tuple[Value, ...], numbers: tuple[float, ...]
+    compiled: CompiledProgram, program: Program, inputs: tuple[Value, ...], numbers: tuple[float, ...]
 ) -> tuple[Value, tuple[float, ...]]:
     """Run ``compiled`` on this call's inputs: the output node and the aux numbers.
 
@@ -126,17 +137,14 @@ def run(
         Diverged: If a decision comes out differently than in the trace.
     """
     data = [value._data for value in inputs]
-    call = Call(compiled, inputs, numbers, None)
+    call = Call(compiled, program, inputs, numbers, None)
     try:
-        if compiled.program.aux:
-            output, aux, saved = compiled.forward(data, numbers)
-        else:
-            (output, saved), aux = compiled.forward(data, numbers), ()
+        output, aux, saved = compiled.run(data, numbers)
         if math.isfinite(output):
             call.saved = saved
             return record(COMPILED, inputs, output, call), aux
     except (ArithmeticError, ValueError):
         pass
-    call.rebuilt = rebuild(compiled.program, inputs, numbers)
-    rebuilt, aux_values, _ = call.rebuilt
-    return record(COMPILED, inputs, rebuilt._data, call), tuple(value._data for value in aux_values)
+    call.replayed = _replayed(program, inputs, numbers)
+    replayed, aux_values, _ = call.replayed
+    return record(COMPILED, inputs, replayed._data, call), tuple(value._data for value in aux_values)

@@ -1,12 +1,13 @@
-"""Tracing: run a function once on Values and record what a replay must reproduce.
+"""Tracing: run a function once on Values, and turn what it built into a :class:`Program`.
 
-While a trace runs (``state.tracer`` is set for this thread), the engine tells
-the :class:`Tracer` about every decision taken on a Value's number (a
-comparison, ``bool``, ``float``, ``int``, ``round``: each becomes a
-:class:`Guard` with the user's line), every ``.data`` read (which a replay
-cannot follow: it is warned about), and every node made under ``no_grad``
-(whose recipe the replay recomputes without a gradient). Nodes also remember
-their origin, for the comments of the generated code.
+While a trace runs, a :class:`Tracer` is plugged into the engine (an
+interceptor, :mod:`autograd.core.interceptors`). It hears every decision
+taken on a Value's number (a comparison, ``bool``, ``float``, ``int``,
+``round``: each becomes a decision of the program, with the user's line),
+every ``.data`` read (which a replay cannot follow: it is warned about), and
+every node made under ``no_grad`` or by ``detach`` (whose recipe the replay
+recomputes without a gradient). Nodes also remember their origin, for the
+comments of the generated code.
 
 Plain-number arguments are wrapped in Values for the trace, so arithmetic on
 them is recorded rather than folded into constants: they stay inputs of the
@@ -17,40 +18,37 @@ checked at replay. Random draws that must change from call to call go through
 
 from __future__ import annotations
 
-import math
 import numbers
-import operator
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from ..anomaly import Origin, user_origin
-from ..core.modes import state
+from ..core.interceptors import Interceptor, plugged, plugged_in
+from ..core.origins import Origin, user_origin
 from ..core.sweep import clock
 from ..core.value import Number, Value
+from ..core.walk import depth_first
+from ..rules import table
 from ..rules.op import Op
+from .program import Decision, Input, Program, Step
 
-__all__ = ["Diverged", "Guard", "Recipe", "Tracer", "is_tracing", "per_call"]
+__all__ = ["IntArgument", "Tracer", "is_tracing", "per_call", "program_of", "tracing"]
 
 
-class Diverged(Exception):  # a signal, caught by the jit, never shown to users
-    """A replay decided differently from its trace; ``args[0]`` is the guard's index."""
+@dataclass(frozen=True)
+class _Recipe:
+    """How a node made without a graph (under ``no_grad``, or by ``detach``) was computed."""
+
+    op: Op
+    operands: tuple[Value, ...]
+    const: Any
 
 
 @dataclass(frozen=True, eq=False)
-class Guard:
-    """A decision the traced function took on a Value's number.
-
-    Attributes:
-        kind: ``"<"``, ``"<="``, ``">"``, ``">="``, ``"bool"``, ``"float"``,
-            ``"int"`` or ``"round"``.
-        node: The Value decided on.
-        other: The other operand of a comparison (a Value or a number), or
-            ``round``'s digits; None otherwise.
-        outcome: What the decision gave during the trace.
-        origin: The user's line that took it.
-    """
+class _Taken:
+    """A decision as the trace saw it: on Values, before they have slots."""
 
     kind: str
     node: Value
@@ -58,74 +56,43 @@ class Guard:
     outcome: Any
     origin: Origin | None
 
-    def describe(self) -> str:
-        """The decision in the user's terms: ``x > 0.5 was True at train.py:12 (in loss_fn)``."""
-        if self.kind in ("<", "<=", ">", ">="):
-            other = "a Value" if isinstance(self.other, Value) else repr(self.other)
-            text = f"a Value {self.kind} {other} was {self.outcome}"
-        elif self.kind == "round":
-            text = f"round(a Value, {self.other}) was {self.outcome!r}"
-        else:
-            text = f"{self.kind}(a Value) was {self.outcome!r}"
-        return f"{text} at {self.origin}" if self.origin is not None else text
 
-    def holds(self, values: dict[Value, Any]) -> bool:
-        """Whether the decision comes out the same on ``values`` (node -> its Value in a rebuild)."""
-        x = values[self.node]._data
-        if self.kind in ("<", "<=", ">", ">="):
-            y = values[self.other]._data if isinstance(self.other, Value) else self.other
-            return bool(_COMPARE[self.kind](x, y)) is self.outcome
-        if self.kind == "bool":
-            return (x != 0.0) is self.outcome
-        if self.kind == "float":
-            return bool(x == self.outcome)
-        if self.kind == "int":
-            return math.isfinite(x) and int(x) == self.outcome
-        return math.isfinite(x) and round(x, self.other) == self.outcome
-
-
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How a node made under ``no_grad`` inside a traced function was computed."""
-
-    op: Op
-    parents: tuple[Value, ...]
-    const: Any
-
-
-@dataclass
-class Tracer:
+@dataclass(eq=False)
+class Tracer(Interceptor):
     """What one traced call recorded (see the module docstring).
 
     Attributes:
         epoch: The write-clock reading when the trace began: nodes stamped
             before it existed before the call (inputs), the rest were made by it.
-        guards: The decisions, in the order they were taken.
-        recipes: Nodes made under ``no_grad``, with how to recompute them.
+        decisions: The decisions, in the order they were taken.
+        recipes: Nodes made without a graph, with how to recompute them.
         drawn: Leaves made by :func:`per_call`, with the function that draws them.
         numbers: The Values wrapping plain-number arguments, in argument order.
     """
 
+    needs_every_op = True
+    records_origins = True
+
     epoch: int = 0
-    guards: list[Guard] = field(default_factory=list)
-    recipes: dict[Value, Recipe] = field(default_factory=dict)
+    decisions: list[_Taken] = field(default_factory=list)
+    recipes: dict[Value, _Recipe] = field(default_factory=dict)
     drawn: dict[Value, Callable[[], Number]] = field(default_factory=dict)
     numbers: list[Value] = field(default_factory=list)
     _warned: set[Origin | None] = field(default_factory=set)
 
-    def decided(self, kind: str, node: Value, other: Any, outcome: Any) -> None:
-        """Called by the engine when a decision is taken on ``node``'s number."""
-        self.guards.append(Guard(kind, node, other, outcome, user_origin()))
+    def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
+        self.decisions.append(_Taken(kind, node, other, outcome, user_origin()))
 
-    def made_without_graph(self, node: Value, op: Op, parents: tuple[Value, ...], const: Any) -> None:
-        """Called by the engine for a node made under ``no_grad`` while tracing."""
-        self.recipes[node] = Recipe(op, parents, const)
+    def made(self, out: Value, op: Op, operands: tuple[Value, ...], const: Any, recorded: bool) -> None:
+        if not recorded:  # no_grad inside a traced function: the replay recomputes it
+            self.recipes[out] = _Recipe(op, operands, const)
+
+    def detached(self, out: Value, source: Value) -> None:
+        # A replay recomputes it (times 1.0), without a gradient.
+        self.recipes[out] = _Recipe(table.MUL_CONST, (source,), 1.0)
 
     def hooked(self, node: Value) -> None:
-        """Called when a hook is registered while tracing: refused on a node the trace made."""
+        """A hook registered while tracing: refused on a node the trace made."""
         if node._stamp >= self.epoch and node not in self.numbers:
             raise ValueError(
                 "jit: a hook was registered on a Value made inside the function being compiled; "
@@ -134,7 +101,7 @@ class Tracer:
             )
 
     def read_data(self, node: Value) -> None:
-        """Called when user code reads ``.data``: warn once per line that replays will not follow it."""
+        """User code read ``.data``: warn once per line that replays will not follow it."""
         origin = user_origin()
         if origin is None or origin in self._warned:
             return
@@ -169,7 +136,7 @@ class IntArgument(Value):
 
 def is_tracing() -> bool:
     """Whether a jit trace is running in this thread."""
-    return state.tracer is not None
+    return bool(plugged(Tracer))
 
 
 def per_call(draw: Callable[[], Number]) -> Value | float:
@@ -188,21 +155,102 @@ def per_call(draw: Callable[[], Number]) -> Value | float:
         >>> keep = per_call(lambda: 1.0 if rng.random() >= 0.5 else 0.0)
     """
     number = draw()
-    tracer = state.tracer
-    if tracer is None:
+    tracers = plugged(Tracer)
+    if not tracers:
         return float(number)
     value = Value(number)
-    tracer.drawn[value] = draw
+    tracers[-1].drawn[value] = draw
     return value
 
 
-def begin(tracer: Tracer) -> None:
-    """Start tracing in this thread: everything made from now on belongs to the trace."""
+@contextmanager
+def tracing(tracer: Tracer) -> Iterator[Tracer]:
+    """Trace in this thread until the block ends: everything made meanwhile belongs to the trace."""
     clock.now += 1
     tracer.epoch = clock.now
-    state.set_tracer(tracer)
+    with plugged_in(tracer):
+        yield tracer
 
 
-def end() -> None:
-    """Stop tracing in this thread."""
-    state.set_tracer(None)
+# ---------------------------------------------------------------- the program of a trace
+
+
+def program_of(
+    output: Value,
+    tracer: Tracer,
+    arguments: Sequence[Value],
+    aux: Sequence[Value] = (),
+    number_names: Sequence[str] = (),
+) -> Program:
+    """The program of a traced call that returned ``output``.
+
+    Args:
+        output: What the traced function returned.
+        tracer: What the trace recorded.
+        arguments: The Value arguments, in argument order (they come first among the inputs).
+        aux: Values whose numbers the call reports beside it (no gradient).
+        number_names: Names for the plain-number arguments, in order.
+    """
+    epoch = tracer.epoch
+    arguments = tuple(dict.fromkeys(arguments))
+    boundary = set(arguments) | set(tracer.numbers) | set(tracer.drawn)
+    recipes = tracer.recipes
+
+    def inside(node: Value) -> bool:
+        """Whether ``node`` is computed by the program (not an input, not a constant)."""
+        if node in boundary:
+            return False
+        recipe = recipes.get(node)
+        if recipe is not None:
+            return True
+        return node._stamp >= epoch and node._op is not None
+
+    def operands(node: Value) -> Sequence[Value]:
+        if not inside(node):
+            return ()
+        recipe = recipes.get(node)
+        return node._parents if recipe is None else recipe.operands
+
+    # The output is walked first, exactly as backward walks it, so gradients add up
+    # in the same order; then what only the aux values and the decisions need.
+    decided = [taken.node for taken in tracer.decisions]
+    decided += [taken.other for taken in tracer.decisions if isinstance(taken.other, Value)]
+    walked = depth_first((output, *aux, *decided), operands)
+    reached = [node for node in walked if node not in boundary and node._stamp < epoch
+               and node not in recipes]
+    constants = [node for node in walked if node not in boundary and not inside(node)
+                 and node._stamp >= epoch]
+    computed = [node for node in walked if inside(node)]
+    # Every number stays an input, used or not: per_call draws must be made
+    # again in the same order, to consume a generator exactly as the function does.
+    names = list(number_names)
+    inputs = [Input("argument", node.label) for node in arguments]
+    inputs += [Input("reached", node.label, value=node) for node in reached]
+    inputs += [Input("number", names[i] if i < len(names) else "") for i in range(len(tracer.numbers))]
+    inputs += [Input("drawn", "", draw=draw) for draw in tracer.drawn.values()]
+    slot: dict[Value, int] = {}
+    for node in (*arguments, *reached, *tracer.numbers, *tracer.drawn, *constants, *computed):
+        slot[node] = len(slot)
+    steps = []
+    for node in computed:
+        recipe = recipes.get(node)
+        if recipe is None:
+            op = cast(Op, node._op)  # inside() holds op nodes only
+            steps.append(Step(op, tuple(slot[p] for p in node._parents), node._const, True,
+                              node.origin, node.label))
+        else:
+            steps.append(Step(recipe.op, tuple(slot[p] for p in recipe.operands), recipe.const, False,
+                              node.origin, node.label))
+    decisions = tuple(
+        Decision(taken.kind, slot[taken.node], slot[taken.other] if isinstance(taken.other, Value) else taken.other,
+                 isinstance(taken.other, Value), taken.outcome, taken.origin)
+        for taken in tracer.decisions
+    )
+    return Program(
+        inputs=tuple(inputs),
+        constants=tuple(node._data for node in constants),
+        steps=tuple(steps),
+        decisions=decisions,
+        output=slot[output],
+        aux=tuple(slot[node] for node in aux),
+    )

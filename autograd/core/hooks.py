@@ -1,4 +1,4 @@
-"""Gradient hooks: where ``Value.register_hook`` keeps them, and how the sweep runs them.
+"""Gradient hooks: where ``Value.register_hook`` keeps them (the sweep runs them).
 
 A hook is a function of a gradient, ``hook(grad) -> replacement or None``,
 run by :func:`autograd.core.sweep.reverse_sweep` once per sweep on each Value that
@@ -29,30 +29,12 @@ Where hooks live, and why:
 from __future__ import annotations
 
 import itertools
-import operator
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
 
-from ..anomaly import check_hook
-from .modes import state
-from .numbers import as_number
-
-__all__ = [
-    "Hook",
-    "Hooks",
-    "Removable",
-    "RemovableHandle",
-    "finish_leaves",
-    "live",
-    "owners",
-    "prepare_sweep",
-    "register",
-    "run_hooks",
-    "running_hooks",
-    "set_aside_leaves",
-]
+__all__ = ["Hook", "Hooks", "Removable", "RemovableHandle", "live", "owners", "register"]
 
 Hook = Callable[[Any], Any]
 """``hook(grad) -> number, Value or None``: the gradient in, a replacement (or None to keep it) out."""
@@ -76,7 +58,6 @@ live: weakref.WeakSet[Hooks] = weakref.WeakSet()
 """Every non-empty :class:`Hooks`: while it is empty, sweeps look for no hooks."""
 
 _numbers = itertools.count()  # handle numbers; next() on a count is atomic in CPython
-_operands = operator.attrgetter("_parents")
 
 
 _Removable = TypeVar("_Removable", bound="Removable")
@@ -145,96 +126,3 @@ def register(node: Any, hook: Hook) -> RemovableHandle:
 def owners() -> dict[int, Hooks]:
     """The hooks of every Value that has some, by the Value's ``id`` (once per sweep)."""
     return {hooks.owner: hooks for hooks in list(live) if hooks}
-
-
-def prepare_sweep(
-    root: Any, order: Iterable[Any], into: dict[Any, Any] | None, on_values: bool, hooked: dict[int, Hooks]
-) -> tuple[Iterable[Any], list[tuple[Any, Any]]]:
-    """The nodes for the sweep to visit, with op nodes' hooks run on the way, and the leaves set aside.
-
-    Each part is skipped when no live hook is of its kind (hooks on parameters
-    only, for clipping, need no look at op nodes).
-    """
-    nodes: Iterable[Any] = itertools.chain((root,), order)
-    leaves: list[tuple[Any, Any]] = []
-    if any(hooks.on_leaf for hooks in hooked.values()):
-        leaves = set_aside_leaves(itertools.chain((root,), order), into, hooked)
-    if not all(hooks.on_leaf for hooks in hooked.values()):
-        nodes = running_hooks(nodes, into, on_values, hooked)
-    return nodes, leaves
-
-
-def running_hooks(
-    nodes: Iterable[Any], into: dict[Any, Any] | None, on_values: bool, hooked: dict[int, Hooks]
-) -> Iterator[Any]:
-    """``nodes`` in order, each handed on after its hooks ran on its (complete) gradient.
-
-    The sweep asks for the next node only when it has finished the previous
-    ones, so every contribution to a node's gradient is in when its hooks run;
-    the replacement is stored where the sweep then reads the gradient.
-    """
-    for node in nodes:
-        if id(node) in hooked:
-            grad = run_hooks(node, node.grad if into is None else into.get(node, 0.0), on_values)
-            if into is None:
-                node.grad = grad
-            else:
-                into[node] = grad
-        yield node
-
-
-def run_hooks(node: Any, grad: Any, on_values: bool) -> Any:
-    """``node``'s hooks applied in turn to ``grad``: each sees the previous one's replacement."""
-    for hook in tuple(node._hooks.by_key.values()):  # a snapshot: a hook may remove itself
-        result = hook(grad)
-        if result is None:
-            continue
-        grad = _replacement(result, hook, node, on_values)
-        if state.anomaly:
-            check_hook(node, hook, grad)
-    return grad
-
-
-def _replacement(result: Any, hook: Hook, node: Any, on_values: bool) -> Any:
-    if isinstance(result, type(node)):  # a Value: kept on Values; on floats, its data
-        return result if on_values else result._data
-    number = as_number(result)
-    if number is None:
-        name = getattr(hook, "__qualname__", repr(hook))
-        raise TypeError(
-            f"hook {name} returned {type(result).__name__}: {result!r}; "
-            "expected a number, a Value or None"
-        )
-    return number
-
-
-# ---------------------------------------------------------------- leaves
-
-
-def set_aside_leaves(
-    nodes: Iterable[Any], into: dict[Any, Any] | None, hooked: dict[int, Hooks]
-) -> list[tuple[Any, Any]]:
-    """The leaves with hooks under ``nodes`` (the root and its order), each with its ``.grad``.
-
-    For ``backward`` (``into`` None) their ``.grad`` is set to 0.0 for the
-    sweep, so that afterwards it holds exactly this sweep's gradient, which
-    the hooks see before it is added to the saved value.
-    """
-    # Every edge is looked at while hooks exist. dict.fromkeys collects the
-    # distinct operands in C (a Value hashes by identity) and keeps their order;
-    # only those few thousand are tested in Python: twice as fast as testing each edge.
-    operands = dict.fromkeys(itertools.chain.from_iterable(map(_operands, nodes)))
-    leaves = [(leaf, leaf.grad) for leaf in operands if id(leaf) in hooked and leaf._op is None]
-    if into is None:
-        for leaf, _ in leaves:
-            leaf.grad = 0.0
-    return leaves
-
-
-def finish_leaves(leaves: list[tuple[Any, Any]], into: dict[Any, Any] | None, on_values: bool) -> None:
-    """Run each set-aside leaf's hooks on its gradient from this sweep, then store it."""
-    for leaf, saved in leaves:
-        if into is None:
-            leaf.grad = saved + run_hooks(leaf, leaf.grad, on_values)
-        else:
-            into[leaf] = run_hooks(leaf, into.get(leaf, 0.0), on_values)

@@ -1,4 +1,4 @@
-"""Whether ops record the graph, per thread: ``no_grad``, ``enable_grad``, ``is_grad_enabled``.
+"""Per-thread state: whether ops record the graph (``no_grad``, ``enable_grad``), and what is plugged in.
 
 The state lives in a ``threading.local``, and so does the stack of states
 that a context manager restores on exit. A context-manager object therefore
@@ -7,7 +7,9 @@ module-level ``NO_GRAD = no_grad()`` used in each), nested, or re-entered,
 and each thread still gets back exactly the state it had.
 
 Node building reads a single field, :attr:`ThreadState.recording`, that
-combines every switch here, so the hot path pays one lookup whatever is on.
+combines grad mode with whether any interceptor is plugged in
+(:mod:`autograd.core.interceptors`), so the hot path pays one lookup
+whatever is on.
 """
 
 from __future__ import annotations
@@ -16,56 +18,43 @@ import functools
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-__all__ = [
-    "CHECKS",
-    "RECORDS",
-    "TANGENTS",
-    "TRACES",
-    "Switch",
-    "enable_grad",
-    "is_grad_enabled",
-    "no_grad",
-    "state",
-]
+if TYPE_CHECKING:
+    from .interceptors import Interceptor
+
+__all__ = ["RECORDS", "WATCHED", "Switch", "enable_grad", "is_grad_enabled", "no_grad", "state"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 # Bits of ThreadState.recording, what node building does.
 RECORDS = 1  # ops record their op and operands (off under no_grad)
-CHECKS = 2  # anomaly mode: every result is checked, every node remembers its origin
-TRACES = 4  # a jit trace is running: every node remembers its origin for the generated code
-TANGENTS = 8  # a jvp is running: every node carries a tangent (see autograd.forward_mode)
+WATCHED = 2  # interceptors are plugged in: node building tells them
 
 
 class ThreadState(threading.local):
-    """The switches of one thread; a new thread starts recording, anomaly mode off."""
+    """The switches of one thread; a new thread starts recording, with nothing plugged in."""
 
     def __init__(self) -> None:
         self.grad_enabled = True
-        self.anomaly = False
-        self.tracer: Any = None  # the jit trace running in this thread, if any
+        self.interceptors: tuple[Interceptor, ...] = ()  # innermost last
         self.recording = RECORDS
-        self.saved: list[tuple[bool, bool]] = []  # what each open context manager restores
-        # jvp's side table (Value -> tangent) while it runs; see autograd.forward_mode.
-        self.tangents: dict[Any, float] | None = None
+        self.origins = False  # whether an interceptor wants nodes to remember where they were made
+        self.saved: list[bool] = []  # the grad mode each open Switch restores
+        self.plugs: list[tuple[Any, tuple[Any, ...]]] = []  # what each open Plug restores
 
-    def set(self, *, grad_enabled: bool, anomaly: bool) -> None:
-        """Switch, and recompute the combined field node building reads."""
-        self.grad_enabled = grad_enabled
-        self.anomaly = anomaly
-        self.recording = (
-            (RECORDS if grad_enabled else 0)
-            | (CHECKS if anomaly else 0)
-            | (TRACES if self.tracer is not None else 0)
-            | (TANGENTS if self.tangents is not None else 0)
-        )
+    def set_grad_enabled(self, enabled: bool) -> None:
+        """Switch grad mode, and recompute the combined field node building reads."""
+        self.grad_enabled = enabled
+        self.recording = (RECORDS if enabled else 0) | (WATCHED if self.interceptors else 0)
+        for interceptor in self.interceptors:
+            interceptor.grad_mode(enabled)
 
-    def set_tracer(self, tracer: Any) -> None:
-        """Start (a tracer) or stop (None) a jit trace in this thread."""
-        self.tracer = tracer
-        self.set(grad_enabled=self.grad_enabled, anomaly=self.anomaly)
+    def set_interceptors(self, interceptors: tuple[Interceptor, ...]) -> None:
+        """Replace the stack of interceptors (see :func:`autograd.core.interceptors.plugged_in`)."""
+        self.interceptors = interceptors
+        self.recording = (RECORDS if self.grad_enabled else 0) | (WATCHED if interceptors else 0)
+        self.origins = any(type(interceptor).records_origins for interceptor in interceptors)
 
 
 state = ThreadState()
@@ -73,16 +62,13 @@ state = ThreadState()
 
 
 class Switch:
-    """A context manager and decorator that changes this thread's switches until exit."""
+    """A context manager and decorator that sets this thread's grad mode until exit."""
 
-    def _switched(self, grad_enabled: bool, anomaly: bool) -> tuple[bool, bool]:
-        raise NotImplementedError
+    enabled: bool  # the grad mode inside
 
     def __enter__(self) -> None:
-        current = (state.grad_enabled, state.anomaly)
-        state.saved.append(current)
-        grad_enabled, anomaly = self._switched(*current)
-        state.set(grad_enabled=grad_enabled, anomaly=anomaly)
+        state.saved.append(state.grad_enabled)
+        state.set_grad_enabled(self.enabled)
 
     def __exit__(
         self,
@@ -90,8 +76,7 @@ class Switch:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        grad_enabled, anomaly = state.saved.pop()
-        state.set(grad_enabled=grad_enabled, anomaly=anomaly)
+        state.set_grad_enabled(state.saved.pop())
 
     def __call__(self, function: _F) -> _F:
         @functools.wraps(function)
@@ -117,15 +102,13 @@ class no_grad(Switch):  # named like torch.no_grad
         ()
     """
 
-    def _switched(self, grad_enabled: bool, anomaly: bool) -> tuple[bool, bool]:
-        return False, anomaly
+    enabled = False
 
 
 class enable_grad(Switch):  # named like torch.enable_grad
     """Turn graph recording back on inside a ``no_grad`` block (nestable, thread-local)."""
 
-    def _switched(self, grad_enabled: bool, anomaly: bool) -> tuple[bool, bool]:
-        return True, anomaly
+    enabled = True
 
 
 def is_grad_enabled() -> bool:

@@ -1,70 +1,66 @@
-"""The ``Value`` node and its operators, made from the derivative table.
+"""The ``Value`` node, its decisions, and its operators and methods, made from the derivative table.
 
 A Value holds a float, the op that made it and its operands. Derivatives are
-not stored on nodes: ``backward`` asks the op's row in :mod:`autograd.rules.table`
-for the local derivatives when it reaches the node, so a node is small,
-holds no closure and forms no reference cycle.
+not stored on nodes: ``backward`` asks the op's row in
+:mod:`autograd.rules.table` for the local derivatives when it reaches the
+node, so a node is small, holds no closure and forms no reference cycle.
 
-Every arithmetic operator and method is made by one of four small factories
-from a row of the table; the number-folding logic (``x * 2.0`` keeps ``2.0``
-in the node instead of making a leaf of it) exists once, in
-:func:`_operator`. All nodes are built by :func:`record`.
+Every arithmetic operator and method is made by one of two small factories
+from the table (its :data:`~autograd.rules.table.OPERATORS` and each row's
+``methods``); the number-folding logic (``x * 2.0`` keeps ``2.0`` in the node
+instead of making a leaf of it) exists once, in :func:`_operator`. All nodes
+are built by :func:`record`.
+
+What a plugged-in transformation needs to hear (a node made, a decision on
+the number, a read of ``.data``, a hook registered) is told to the
+interceptors of :mod:`autograd.core.interceptors`; this module names none.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from ..anomaly import Origin, check_forward, user_origin
-from ..forward_mode import push_tangent
-from ..rules import table as ops
+from ..rules import table
 from ..rules.floats import FloatMath
 from ..rules.op import Op
-from .decisions import Decisions
 from .hooks import Hook, RemovableHandle, register
-from .modes import CHECKS, RECORDS, TANGENTS, TRACES, state
+from .interceptors import install_grad
+from .modes import RECORDS, state
 from .numbers import as_number, require_number
+from .origins import Origin, user_origin
 from .sweep import clock, order_under, reverse_sweep
 
 __all__ = ["Number", "Value", "record"]
 
 Number = int | float
+"""A plain number, as arguments take it."""
+
+_T = TypeVar("_T")
 
 
-# ---------------------------------------------------------------- operators from the table
+# ---------------------------------------------------------------- decisions on the number
+
+
+def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callable[..., bool]:
+    """``self (symbol) other`` on the data, as for floats; told to the interceptors."""
+
+    def method(self: Value, other: Any) -> bool:
+        y = other._data if isinstance(other, Value) else as_number(other)
+        if y is None:
+            return NotImplemented  # type: ignore[no-any-return]  # how operators decline
+        outcome = compare(self._data, y)
+        for interceptor in state.interceptors:
+            interceptor.decided(symbol, self, other, outcome)
+        return outcome
+
+    return method
+
+
+# ---------------------------------------------------------------- operators and methods from the table
 # Each factory makes a method from rows of the table. The methods look up
 # ``Value`` and ``record`` when called, so they can be made before the class.
-
-
-def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ...], const: Any) -> None:
-    """Node building in anomaly mode, under a jit trace or in a jvp: what each of them needs."""
-    if recording & (CHECKS | TRACES):
-        origin = user_origin()
-        if origin is not None:
-            out._origin = origin
-    if recording & CHECKS:
-        check_forward(op.name, parents, out._data, const, out.origin)
-    if recording & RECORDS:
-        out._op = op
-        out._parents = parents
-        out._const = const
-    else:
-        out._op = None
-        out._parents = ()
-        out._const = None
-        if recording & TRACES:  # no_grad inside a traced function: the trace must know
-            state.tracer.made_without_graph(out, op, parents, const)
-    if recording & TANGENTS:
-        push_tangent(out, op, parents, const)
-
-
-def _with_constant(x: Value, op: Op, c: float) -> Value:
-    try:
-        data = op.forward(FloatMath, x._data, c)
-    except (ArithmeticError, ValueError):
-        data = op.float_forward((x._data,), c)
-    return record(op, (x,), data, c)
 
 
 def _operator(
@@ -73,8 +69,7 @@ def _operator(
     """``self (op) other``: ``with_value`` for a Value, else ``with_number`` holding the number.
 
     A reflected operator (``other (op) self``, called only for a non-Value
-    ``other``) has no ``with_value``. The number path is written out here
-    rather than calling :func:`_with_constant`: this is the hottest code there is.
+    ``other``) has no ``with_value``. This is the hottest code there is.
     """
     forward = with_value.forward if with_value is not None else None
     number_forward = with_number.forward
@@ -102,25 +97,38 @@ def _operator(
     return method
 
 
-def _function(op: Op) -> Callable[[Value], Value]:
-    """A method applying a one-operand row of the table, documented by the row."""
+def _method(op: Op, name: str) -> Callable[..., Value]:
+    """A method applying a one-operand row, documented by the row (with its constant, if it folds one)."""
     forward = op.forward
+    if op.method_constant is None:
 
-    def method(self: Value) -> Value:
-        x = self._data
-        try:
-            data = forward(FloatMath, x, None)
-        except (ArithmeticError, ValueError):
-            data = op.float_forward((x,))
-        return record(op, (self,), data)
+        def method(self: Value) -> Value:
+            x = self._data
+            try:
+                data = forward(FloatMath, x, None)
+            except (ArithmeticError, ValueError):
+                data = op.float_forward((x,))
+            return record(op, (self,), data)
 
-    method.__name__ = op.name
-    method.__qualname__ = f"Value.{op.name}"
+    else:
+        argument, default = op.method_constant
+        what = f"{name} {argument}"
+
+        def method(self: Value, c: Number = default) -> Value:  # type: ignore[misc]
+            number = require_number(c, what)
+            try:
+                data = forward(FloatMath, self._data, number)
+            except (ArithmeticError, ValueError):
+                data = op.float_forward((self._data,), number)
+            return record(op, (self,), data, number)
+
+    method.__name__ = name
+    method.__qualname__ = f"Value.{name}"
     method.__doc__ = op.doc or None
     return method
 
 
-class Value(Decisions):
+class Value(table.Methods):
     """A scalar in a computation graph, with the gradient ``backward`` puts on it.
 
     Args:
@@ -145,12 +153,15 @@ class Value(Decisions):
     """
 
     __slots__ = (
-        "_const", "_data", "_hooks", "_op", "_order", "_origin", "_parents", "_stamp", "grad",
+        "_const", "_data", "_grad", "_hooks", "_op", "_order", "_origin", "_parents", "_stamp",
         "label",
     )
 
     _data: float
-    grad: Any  # a float; a Value only inside grad(create_graph=True)
+    grad: Any
+    """The gradient the latest ``backward`` put here (a float; a Value only inside
+    ``grad(create_graph=True)``). Leaves accumulate it across calls until zeroed."""
+    _grad: Any  # the slot ``grad`` reads (see autograd.core.interceptors.install_grad)
     label: str
     _op: Op | None
     _parents: tuple[Value, ...]
@@ -158,7 +169,7 @@ class Value(Decisions):
     _stamp: int  # the write clock when this node was built or its data last written
     # Left unset until needed, so that building a node does not pay for them:
     # _order (the cached order under this node, set by its first backward),
-    # _origin (where it was made: under detect_anomaly or a jit trace),
+    # _origin (where it was made, when an interceptor asks for origins),
     # _hooks (set by register_hook; see autograd.core.hooks).
     _order: tuple[tuple[Value, ...], int]
     _origin: Origin
@@ -174,7 +185,7 @@ class Value(Decisions):
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self._data = number
-        self.grad = 0.0
+        self._grad = 0.0
         self.label = label
         self._op = None
         self._parents = ()
@@ -191,9 +202,10 @@ class Value(Decisions):
         fixed into the trace: later calls do not see it change (a warning
         says where). Compare Values (``x > 0``) instead: comparisons are checked.
         """
-        tracer = state.tracer
-        if tracer is not None:
-            tracer.read_data(self)
+        interceptors = state.interceptors
+        if interceptors:
+            for interceptor in interceptors:
+                interceptor.read_data(self)
         return self._data
 
     @data.setter
@@ -203,8 +215,35 @@ class Value(Decisions):
                 f"the data of a Value made by {self._op.name} cannot be assigned: it is the "
                 "result of its operands; assign a leaf's data, or use .detach() for a new leaf"
             )
-        self._data = value if type(value) is float else require_number(value, "Value.data")
+        number = value if type(value) is float else require_number(value, "Value.data")
+        for interceptor in state.interceptors:
+            interceptor.wrote_data(self, number)
+        self._data = number
         self._stamp = clock.now = clock.now + 1  # graphs built from this Value before are stale
+
+    # ------------------------------------------------------------ decisions on the number
+
+    __lt__ = _comparison("<", operator.lt)
+    __le__ = _comparison("<=", operator.le)
+    __gt__ = _comparison(">", operator.gt)
+    __ge__ = _comparison(">=", operator.ge)
+
+    def __bool__(self) -> bool:
+        return self._decided("bool", None, self._data != 0.0)
+
+    def __float__(self) -> float:
+        return self._decided("float", None, self._data)
+
+    def __int__(self) -> int:
+        return self._decided("int", None, int(self._data))
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return self._decided("round", ndigits, round(self._data, ndigits))
+
+    def _decided(self, kind: str, argument: Any, outcome: _T) -> _T:
+        for interceptor in state.interceptors:
+            interceptor.decided(kind, self, argument, outcome)
+        return outcome
 
     # ------------------------------------------------------------ introspection
 
@@ -228,7 +267,7 @@ class Value(Decisions):
 
     @property
     def origin(self) -> Origin | None:
-        """Where this node was made (file, line, function) if it was made under ``detect_anomaly``."""
+        """Where this node was made (file, line, function), if made under ``detect_anomaly`` or a jit trace."""
         return getattr(self, "_origin", None)
 
     @property
@@ -244,15 +283,15 @@ class Value(Decisions):
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
 
     # ------------------------------------------------------------ graph
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut from the graph."""
         out = Value(self._data, self.label)
-        if state.tracer is not None:  # a jit replay recomputes it (times 1.0), without a gradient
-            state.tracer.made_without_graph(out, ops.MUL_CONST, (self,), 1.0)
+        for interceptor in state.interceptors:
+            interceptor.detached(out, self)
         return out
 
     def ancestors(self) -> tuple[Value, ...]:
@@ -320,42 +359,25 @@ class Value(Decisions):
             1.0
             >>> handle.remove()
         """
-        if state.tracer is not None:
-            state.tracer.hooked(self)
+        for interceptor in state.interceptors:
+            interceptor.hooked(self)
         return register(self, hook)
-
-    # ------------------------------------------------------------ arithmetic, from the table
-
-    __add__ = _operator(ops.ADD, ops.ADD_CONST)
-    __radd__ = _operator(None, ops.ADD_CONST)
-    __sub__ = _operator(ops.SUB, ops.ADD_CONST, negate=True)
-    __rsub__ = _operator(None, ops.RSUB_CONST)
-    __mul__ = _operator(ops.MUL, ops.MUL_CONST)
-    __rmul__ = _operator(None, ops.MUL_CONST)
-    __truediv__ = _operator(ops.DIV, ops.DIV_CONST)
-    __rtruediv__ = _operator(None, ops.RDIV_CONST)
-    __pow__ = _operator(ops.POW, ops.POW_CONST)
-    __rpow__ = _operator(None, ops.RPOW_CONST)
-    __neg__ = _function(ops.NEG)
-    __abs__ = abs = _function(ops.ABS)
-    exp = _function(ops.EXP)
-    log = _function(ops.LOG)
-    sqrt = _function(ops.SQRT)
-    tanh = _function(ops.TANH)
-    sigmoid = _function(ops.SIGMOID)
-    softplus = _function(ops.SOFTPLUS)
-    relu = _function(ops.RELU)
-    sin = _function(ops.SIN)
-    cos = _function(ops.COS)
 
     def __pos__(self) -> Value:
         return self
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """self where self > 0, else slope · self; its derivative at 0 is the slope."""
-        return _with_constant(self, ops.LEAKY_RELU, require_number(slope, "leaky_relu slope"))
+
+def _install_from_table() -> None:
+    """Value's operators and methods, made from the table (see the module docstring)."""
+    for name, with_value, with_number, negate in table.OPERATORS:
+        setattr(Value, name, _operator(with_value, with_number, negate))
+    for op in table.BUILT_IN:
+        for name in op.methods:
+            setattr(Value, name, _method(op, name))
+    install_grad(Value, Value.__dict__["_grad"])
 
 
+_install_from_table()
 
 
 # ---------------------------------------------------------------- building nodes
@@ -371,7 +393,7 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
     """
     out: Value = _new_value(Value)
     out._data = data
-    out.grad = 0.0
+    out._grad = 0.0
     out.label = ""
     out._stamp = clock.now
     recording = state.recording
@@ -386,3 +408,22 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
     else:
         _record_watched(out, recording, op, parents, const)
     return out
+
+
+def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ...], const: Any) -> None:
+    """Node building with interceptors plugged in: each is told of the node."""
+    recorded = bool(recording & RECORDS)
+    if state.origins:
+        origin = user_origin()
+        if origin is not None:
+            out._origin = origin
+    if recorded:
+        out._op = op
+        out._parents = parents
+        out._const = const
+    else:
+        out._op = None
+        out._parents = ()
+        out._const = None
+    for interceptor in state.interceptors:
+        interceptor.made(out, op, parents, const, recorded)

@@ -9,6 +9,7 @@ DOT-text helpers that drawings built on these use (``nn.draw_model`` does).
 from typing import Any
 
 from .explorer import ExplorerPage, explore
+from .facts import caption
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +22,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'autograd.pictures' has no attribute {name!r}")
 
 
-__all__ = ["Drawing", "ExplorerPage", "GraphvizNotFoundError", "draw_dot", "explore"]
+__all__ = ["Drawing", "ExplorerPage", "GraphvizNotFoundError", "caption", "draw_dot", "explore"]

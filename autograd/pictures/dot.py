@@ -21,9 +21,10 @@ Design notes:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 from ..core.value import Value
+from ..core.walk import breadth_first
 from .dot_text import (
     LEAF_FILL,
     OP_FILL,
@@ -39,18 +40,13 @@ from .dot_text import (
     quote,
     record_label,
 )
+from .facts import UnionFind, caption
 
 __all__ = ["Drawing", "GraphvizNotFoundError", "draw_dot"]
 
 _OP_STYLE = (
     f'shape=ellipse width=0.3 height=0.3 margin="0.04,0.02" style=filled fillcolor="{OP_FILL}"'
 )
-
-
-def _op_text(node: Value) -> str:
-    """The op node's text: the op's caption with any folded constant (``* 2``, ``2 -``)."""
-    op = node._op
-    return op.caption_for(node.const, format_number) if op is not None else ""
 
 
 def _local_texts(node: Value) -> list[str]:
@@ -138,42 +134,32 @@ def draw_dot(
     param_set = _check_arguments(root, rankdir, max_nodes, params)
     show_grad = bool(show_grad)
     show_local = bool(show_local)
-    limit = math.inf if max_nodes is None else max_nodes
-
+    # The nodes nearest the root, breadth-first: their index is their id and the drawing order.
+    order = breadth_first((root,), limit=math.inf if max_nodes is None else max_nodes)
+    kept = {node: index for index, node in enumerate(order)}
     lines: list[str] = []
-    # Index in breadth-first order, which is also the drawing order and the id.
-    kept: dict[Value, int] = {root: 0}
-    order: list[Value] = [root]
     # Hidden Values, each with the provisional summary of the drawn node that
-    # reached it first; overlapping summaries are merged afterwards.
+    # reached it first; summaries whose hidden parts touch are merged afterwards.
     owner: dict[Value, int] = {}
     hidden: list[Value] = []
-    provisional = 0
     summary_edges: list[tuple[int, str]] = []  # (provisional summary, op node)
-
-    head = 0
-    while head < len(order):
-        node = order[head]
-        index = head
-        head += 1
+    provisional = 0
+    for index, node in enumerate(order):
         lines.append(_value_line(node, index, root, param_set, show_grad))
         if node.is_leaf:
             continue
         op_id = f"o{index}"
-        lines.append(f"\t{op_id} [label={quote(_op_text(node))} {_OP_STYLE}]")
+        lines.append(f"\t{op_id} [label={quote(caption(node))} {_OP_STYLE}]")
         lines.append(f"\t{op_id} -> v{index}")
         parents = node.parents
         ordered = len(parents) > 1 and (
-            not node._op.commutes or len(set(parents)) < len(parents)  # type: ignore[union-attr]
+            not node._op.commutes or len(set(parents)) < len(parents)
         )
         locals_ = _local_texts(node) if show_local else None
         own_summary = -1
         summaries_linked: set[int] = set()
         for position, parent in enumerate(parents):
             parent_index = kept.get(parent)
-            if parent_index is None and parent not in owner and len(order) < limit:
-                parent_index = kept[parent] = len(order)
-                order.append(parent)
             if parent_index is not None:
                 edge: dict[str, str] = {}
                 if locals_ is not None:
@@ -222,51 +208,33 @@ def _group_hidden(
 ) -> tuple[list[int], list[int]]:
     """Walk the rest of the graph and merge summaries whose hidden parts touch.
 
-    ``hidden`` starts with the hidden operands of drawn nodes and grows to every
-    hidden Value (``owner`` with it). Each final summary is one connected part
-    of the hidden graph, so a network whose examples share weights gets one
-    "… N more nodes" rather than one per cut edge, and every hidden Value is
-    counted exactly once.
+    Each final summary is one connected part of the hidden graph, so a network
+    whose examples share weights gets one "… N more nodes" rather than one per
+    cut edge, and every hidden Value is counted exactly once (``owner`` grows
+    to every hidden Value).
 
     Returns:
         The final summary of each provisional one, and each final summary's size.
     """
-    root_of = list(range(provisional))  # union-find over provisional summaries
-
-    def find(summary: int) -> int:
-        while root_of[summary] != summary:
-            root_of[summary] = root_of[root_of[summary]]  # path halving
-            summary = root_of[summary]
-        return summary
-
-    for node in _breadth_first(hidden):
+    parts = UnionFind(provisional)
+    beyond = breadth_first(hidden, lambda node: [p for p in node.parents if p not in kept])
+    for node in beyond:
         summary = owner[node]
         for parent in node.parents:
+            if parent in kept:
+                continue
             other = owner.get(parent)
             if other is None:
-                if parent not in kept:
-                    owner[parent] = summary
-                    hidden.append(parent)
+                owner[parent] = summary
             elif other != summary:
-                first, second = find(other), find(summary)
                 # The smaller index stays the root, so numbering follows the walk.
-                root_of[max(first, second)] = min(first, second)
+                parts.join(other, summary)
     final: dict[int, int] = {}
-    groups = []
-    for summary in range(provisional):
-        groups.append(final.setdefault(find(summary), len(final)))
+    groups = [final.setdefault(parts.find(summary), len(final)) for summary in range(provisional)]
     sizes = [0] * len(final)
     for summary in owner.values():
         sizes[groups[summary]] += 1
     return groups, sizes
-
-
-def _breadth_first(queue: list[Value]) -> Iterator[Value]:
-    # Iterates over a list that grows while it is walked: a queue without pops.
-    position = 0
-    while position < len(queue):
-        yield queue[position]
-        position += 1
 
 
 def _value_line(

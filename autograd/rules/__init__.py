@@ -1,3 +1,19 @@
-"""The rules: what a row of the derivative table is, every row, and how a rule is read."""
+"""The rules ("add an op"): what a row of the derivative table is, every row, and what rules may call.
 
-__all__ = ()
+* :mod:`.vocabulary`: the functions a rule may call on ``F``, declared once;
+* :mod:`.op`: :class:`Op`, one row, and the plain numbers a ``dot`` folds (:class:`DotConst`);
+* :mod:`.table`: every row, the Value operators made from them, and :data:`TABLE`;
+* the readings of a rule: :mod:`.floats` (floats and IEEE results), :mod:`.source`
+  (an expression tree) with its printer :mod:`.print_python`; on Values, ``autograd.value_math``.
+"""
+
+from .op import VARIADIC, DotConst, Op, Reading, TestSpec
+from .print_python import NAMESPACE
+from .source import Expr, Name, SourceMath
+from .table import TABLE
+from .vocabulary import VOCABULARY, Function
+
+__all__ = [
+    "NAMESPACE", "TABLE", "VARIADIC", "VOCABULARY", "DotConst", "Expr", "Function", "Name", "Op",
+    "Reading", "SourceMath", "TestSpec",
+]

@@ -1,62 +1,44 @@
 """What a row of the derivative table is: :class:`Op`, and how it is called.
 
 A row holds an op's forward beside its local-derivative rule, both written
-with arithmetic and the functions of a namespace ``F`` (see
-:mod:`autograd.rules.floats`), plus everything other code needs to know about the
-op: its symbol, how it draws, whether its operands commute, where it is
-finite. The rows themselves are in :mod:`autograd.rules.table`.
+with arithmetic and the functions of a reading ``F`` (the vocabulary:
+:mod:`autograd.rules.vocabulary`), plus everything other code needs to know
+about the op: its symbol, how it draws, whether its operands commute, where
+it is finite, which Value method applies it. The rows themselves are in
+:mod:`autograd.rules.table`.
 
-The signatures depend on the op's arity (``c`` is the plain number folded
-into the node, ``None`` for ops that take none; ``out`` is the op's result):
+Authors write the signatures that read best for the op's arity (``c`` is
+the plain number folded into the node, ``None`` for ops that take none;
+``out`` is the op's result):
 
 ==========  ======================  ==========================================
 arity       forward                 rule: the local derivatives d out / d input
 ==========  ======================  ==========================================
-1           ``(F, x, c) -> out``    ``(F, x, out, c) -> dx``
-2           ``(F, x, y) -> out``    ``(F, x, y, out) -> (dx, dy)``
-VARIADIC    ``(F, xs, c) -> out``   ``(F, xs, out, c) -> (dx_1, ..., dx_n)``
+1           ``(F, x, c) -> out``    ``(F, x, out, c) -> local``
+2           ``(F, x, y) -> out``    ``(F, x, y, out) -> (local_x, local_y)``
+VARIADIC    ``(F, xs, c) -> out``   ``(F, xs, out, c) -> (local_1, ..., local_n)``
 ==========  ======================  ==========================================
 
-The hot paths call ``forward`` and ``rule`` directly, knowing the arity;
-everything else uses :meth:`Op.call_forward` and :meth:`Op.local`, which take
-a list of operands whatever the arity.
+When a row is made, its rules are turned once into one uniform shape, which
+everything but the engine's hottest loops uses: :meth:`Op.call_forward`
+``(F, operands, c)`` and :meth:`Op.local` ``(F, operands, out, c)``, taking a
+list of operands and giving a tuple of local derivatives whatever the arity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from .floats import IEEE_MATH, FloatMath, IEEEFloat, as_ieee
+from .vocabulary import VARIADIC
 
-__all__ = ["VARIADIC", "DotConst", "Forward", "Op", "Reading", "Rule", "TestSpec"]
+__all__ = ["VARIADIC", "DotConst", "Forward", "NumberFormat", "Op", "Reading", "Rule", "TestSpec"]
 
-VARIADIC = -1
-"""The arity of an op that takes any number of operands (``sum``, ``dot``)."""
-
-class Reading(Protocol):
-    """``F``: the functions a forward or a rule may call, in one of the three readings.
-
-    ``readings.FloatMath`` answers on floats, ``value_math.ValueMath`` on Values
-    (building nodes), ``source.SourceMath`` with expressions that print as
-    Python. A rule decides only through ``select`` and ``sign``, never with an
-    ``if`` on an operand, so that every reading can answer it.
-    """
-
-    def exp(self, x: Any, /) -> Any: ...
-    def log(self, x: Any, /) -> Any: ...
-    def sqrt(self, x: Any, /) -> Any: ...
-    def tanh(self, x: Any, /) -> Any: ...
-    def sin(self, x: Any, /) -> Any: ...
-    def cos(self, x: Any, /) -> Any: ...
-    def sigmoid(self, x: Any, /) -> Any: ...
-    def softplus(self, x: Any, /) -> Any: ...
-    def pow(self, x: Any, y: Any, /) -> Any: ...
-    def select(self, x: Any, positive: Any, other: Any, /) -> Any: ...  # positive where x > 0
-    def sign(self, x: Any, /) -> Any: ...
-    def maximum(self, xs: Any, /) -> Any: ...
-
+Reading = Any
+"""``F``: an object whose attributes are the vocabulary's functions, in one reading
+(floats, IEEE floats, Values, or source); see :mod:`autograd.rules.vocabulary`."""
 
 # The operands and results a reading computes with are floats, Values or
 # expressions: ``Any`` below stands for whichever the reading ``F`` gives.
@@ -66,7 +48,10 @@ Forward = Callable[..., Any]
 Rule = Callable[..., Any]
 """``rule(F: Reading, *operands, out, c?) -> local derivative(s)``, with the signature of the op's arity."""
 
-Caption = Callable[[Any, Callable[[float], str]], str]
+NumberFormat = Callable[[float], str]
+"""How a drawing writes a number (``format_number``)."""
+
+Caption = Callable[[Any, NumberFormat], str]
 """``caption(c, number) -> text``: how an op node with constant ``c`` reads in a drawing."""
 
 
@@ -131,6 +116,11 @@ class Op:
         caption: How the op node reads in drawings, given its constant;
             by default just ``symbol``.
         test: Where the table-driven tests sample this op.
+        methods: The names of the Value methods that apply this op to a
+            Value (``("exp",)`` gives ``Value.exp``); the binary operators are
+            declared in :data:`autograd.rules.table.OPERATORS`.
+        method_constant: For a method that folds a plain number into the
+            node, that argument's name and default (``("slope", 0.01)``).
     """
 
     name: str
@@ -143,22 +133,36 @@ class Op:
     commutes: bool = False
     caption: Caption | None = None
     test: TestSpec = field(default_factory=TestSpec)
+    methods: tuple[str, ...] = ()
+    method_constant: tuple[str, float] | None = None
+    # The uniform shape, made once from ``forward`` and ``rule`` (see the module docstring).
+    call_forward: Callable[..., Any] = field(init=False, repr=False)
+    """``call_forward(F, operands, c=None) -> out``: ``forward`` on a list of operands."""
+    local: Callable[..., tuple[Any, ...]] = field(init=False, repr=False)
+    """``local(F, operands, out, c=None) -> (local, ...)``: one local derivative per operand."""
 
-    def call_forward(self, F: Reading, operands: Sequence[Any], c: Any = None) -> Any:
-        """``forward`` on a list of operands, whatever the arity."""
+    def __post_init__(self) -> None:
+        forward, rule = self.forward, self.rule
         if self.arity == 1:
-            return self.forward(F, operands[0], c)
-        if self.arity == 2:
-            return self.forward(F, operands[0], operands[1])
-        return self.forward(F, operands, c)
+            def call_forward(F: Reading, operands: Sequence[Any], c: Any = None) -> Any:
+                return forward(F, operands[0], c)
 
-    def local(self, F: Reading, operands: Sequence[Any], out: Any, c: Any = None) -> tuple[Any, ...]:
-        """``rule`` on a list of operands: one local derivative per operand, as a tuple."""
-        if self.arity == 1:
-            return (self.rule(F, operands[0], out, c),)
-        if self.arity == 2:
-            return tuple(self.rule(F, operands[0], operands[1], out))
-        return tuple(self.rule(F, operands, out, c))
+            def local(F: Reading, operands: Sequence[Any], out: Any, c: Any = None) -> tuple[Any, ...]:
+                return (rule(F, operands[0], out, c),)
+        elif self.arity == 2:
+            def call_forward(F: Reading, operands: Sequence[Any], c: Any = None) -> Any:
+                return forward(F, operands[0], operands[1])
+
+            def local(F: Reading, operands: Sequence[Any], out: Any, c: Any = None) -> tuple[Any, ...]:
+                return tuple(rule(F, operands[0], operands[1], out))
+        else:
+            def call_forward(F: Reading, operands: Sequence[Any], c: Any = None) -> Any:
+                return forward(F, operands, c)
+
+            def local(F: Reading, operands: Sequence[Any], out: Any, c: Any = None) -> tuple[Any, ...]:
+                return tuple(rule(F, operands, out, c))
+        object.__setattr__(self, "call_forward", call_forward)
+        object.__setattr__(self, "local", local)
 
     def float_forward(self, operands: Sequence[float], c: Any = None) -> float:
         """The result on floats, with IEEE 754 values where Python would raise."""
@@ -175,7 +179,7 @@ class Op:
             ieee = self.local(IEEE_MATH, as_ieee(operands), IEEEFloat(out), _as_ieee_const(c))
             return tuple(map(float, ieee))
 
-    def caption_for(self, c: Any, number: Callable[[float], str]) -> str:
+    def caption_for(self, c: Any, number: NumberFormat) -> str:
         """The op node's text in drawings, e.g. ``* 2`` for ``x * 2.0``."""
         return self.symbol if self.caption is None else self.caption(c, number)
 

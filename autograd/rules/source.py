@@ -1,72 +1,40 @@
-"""The rules read as source code: :class:`Expr` and ``SourceMath``.
+"""The rules read as source: an expression tree, and ``SourceMath`` that builds it.
 
-Given :class:`Expr` operands (names such as ``x`` or ``t12``), a row's forward
-or rule returns an :class:`Expr` whose ``text`` is a Python expression that
-computes it: ``1.0 - out * out`` for tanh's derivative. Generated code (see
-``autograd.jit``) is made from this reading, so no derivative is ever written
-a second time, and printing every row's rules shows the whole table as code.
+Given :class:`Name` operands (``x``, ``t12``), a row's forward or rule returns
+an :class:`Expr`: a small tree of constants, names, arithmetic, calls of the
+vocabulary's functions and selections. Printers turn a tree into text in one
+language (:mod:`autograd.rules.print_python` for generated Python); the tree
+itself knows no language, so the same rules print as Python, C or
+JavaScript, and no derivative is ever written a second time.
 
-Arithmetic on constants is folded, and the identities that cannot change a
-result are applied (``e * 1.0`` is ``e``, ``e + 0.0`` is ``e``); parentheses
-are written only where Python's precedence needs them. The generated text
-calls the functions in :data:`NAMESPACE`, which are exactly the ones the
-float reading calls, so generated code computes the same bits.
+While the tree is built, arithmetic on constants is folded and the
+identities that cannot change a result are applied (``e * 1.0`` is ``e``,
+``e + 0.0`` is ``e``). A rule that decides on an operand with Python's
+``if``, ``and``, ``or`` or a comparison is refused: it must decide through
+``F.select`` or ``F.sign``, which every reading answers.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from .floats import maximum, select, sign, stable_sigmoid, stable_softplus
-
-__all__ = ["NAMESPACE", "Expr", "SourceMath", "as_expr", "call"]
-
-# Python's precedences, loosest first (only the levels rules use).
-CONDITIONAL, ADD, MULTIPLY, UNARY, ATOM = 1, 11, 12, 13, 16
-
-NAMESPACE: dict[str, Any] = {
-    "exp": math.exp, "log": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
-    "sin": math.sin, "cos": math.cos, "pow": math.pow,
-    "sigmoid": stable_sigmoid, "softplus": stable_softplus,
-    "select": select, "sign": sign, "maximum": maximum, "abs": abs,
-    "inf": math.inf, "nan": math.nan,
-}
-"""The names generated code may call, bound to the float reading's functions."""
+from .vocabulary import VOCABULARY, reading
 
 
 class Expr:
-    """A Python expression: its text, its precedence and, for a constant, its value.
+    """A node of an expression tree; arithmetic on it builds (and folds) larger trees.
 
-    Args:
-        text: The expression, valid Python.
-        precedence: How tightly it binds (``ATOM`` for a name, a call or a number).
-        value: The float it stands for, if it is a constant.
+    Attributes:
+        value: The float it stands for if it is a constant, else None.
     """
 
-    __slots__ = ("precedence", "text", "value")
+    __slots__ = ()
 
-    def __init__(self, text: str, precedence: int = ATOM, value: float | None = None) -> None:
-        self.text = text
-        self.precedence = precedence
-        self.value = value
-
-    @classmethod
-    def constant(cls, value: float) -> Expr:
-        """A number as an expression (``2.0``, ``-0.5``, ``inf``)."""
-        value = float(value)
-        if math.isnan(value):
-            return cls("nan", ATOM, value)
-        if math.isinf(value):
-            return cls("inf" if value > 0 else "-inf", UNARY, value)
-        text = repr(value)
-        return cls(text, UNARY if text.startswith("-") else ATOM, value)
-
-    def __repr__(self) -> str:
-        return f"Expr({self.text!r})"
-
-    def __str__(self) -> str:
-        return self.text
+    @property
+    def value(self) -> float | None:
+        """The float this expression stands for if it is a constant, else None."""
+        return None
 
     def __bool__(self) -> bool:
         raise _decided("'if', 'and' or 'or'")
@@ -83,45 +51,118 @@ class Expr:
     def __ge__(self, other: Any) -> bool:
         raise _decided(">=")
 
-    def wrapped(self, level: int) -> str:
-        """The text, in parentheses if it binds more loosely than ``level`` needs."""
-        return f"({self.text})" if self.precedence < level else self.text
-
-    # ------------------------------------------------------------ arithmetic
-
     def __add__(self, other: Any) -> Expr:
-        return _binary(self, as_expr(other), "+")
+        return binary(self, as_expr(other), "+")
 
     def __radd__(self, other: Any) -> Expr:
-        return _binary(as_expr(other), self, "+")
+        return binary(as_expr(other), self, "+")
 
     def __sub__(self, other: Any) -> Expr:
-        return _binary(self, as_expr(other), "-")
+        return binary(self, as_expr(other), "-")
 
     def __rsub__(self, other: Any) -> Expr:
-        return _binary(as_expr(other), self, "-")
+        return binary(as_expr(other), self, "-")
 
     def __mul__(self, other: Any) -> Expr:
-        return _binary(self, as_expr(other), "*")
+        return binary(self, as_expr(other), "*")
 
     def __rmul__(self, other: Any) -> Expr:
-        return _binary(as_expr(other), self, "*")
+        return binary(as_expr(other), self, "*")
 
     def __truediv__(self, other: Any) -> Expr:
-        return _binary(self, as_expr(other), "/")
+        return binary(self, as_expr(other), "/")
 
     def __rtruediv__(self, other: Any) -> Expr:
-        return _binary(as_expr(other), self, "/")
+        return binary(as_expr(other), self, "/")
 
     def __neg__(self) -> Expr:
-        if self.value is not None:
-            return Expr.constant(-self.value)
-        if self.text.startswith("-") and self.precedence == UNARY:
-            return Expr(self.text[1:], ATOM)  # --x is x (only names and calls get here)
-        return Expr(f"-{self.wrapped(UNARY)}", UNARY)
+        return Negate(self)
 
     def __abs__(self) -> Expr:
         return call("abs", self)
+
+    def __repr__(self) -> str:
+        slots: tuple[str, ...] = type(self).__slots__
+        fields = ", ".join(repr(getattr(self, slot)) for slot in slots)
+        return f"{type(self).__name__}({fields})"
+
+
+class Const(Expr):
+    """A number."""
+
+    __slots__ = ("number",)
+
+    def __init__(self, number: float) -> None:
+        self.number = float(number)
+
+    @property
+    def value(self) -> float | None:
+        return self.number
+
+    def __neg__(self) -> Expr:
+        return Const(-self.number)
+
+
+class Name(Expr):
+    """A named value: an operand, a node's result, a gradient accumulator."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class Binary(Expr):
+    """``left (operator) right`` for one of ``+ - * /``."""
+
+    __slots__ = ("left", "operator", "right")
+
+    def __init__(self, operator: str, left: Expr, right: Expr) -> None:
+        self.operator = operator
+        self.left = left
+        self.right = right
+
+
+class Negate(Expr):
+    """``-operand``; negating it again gives the operand back."""
+
+    __slots__ = ("operand",)
+
+    def __init__(self, operand: Expr) -> None:
+        self.operand = operand
+
+    def __neg__(self) -> Expr:
+        return self.operand
+
+
+class Call(Expr):
+    """A vocabulary function (or ``abs``) applied to arguments."""
+
+    __slots__ = ("arguments", "function")
+
+    def __init__(self, function: str, arguments: Sequence[Expr]) -> None:
+        self.function = function
+        self.arguments = tuple(arguments)
+
+
+class Select(Expr):
+    """``positive`` where ``x`` > 0, ``other`` where x <= 0, and x itself (NaN) otherwise."""
+
+    __slots__ = ("other", "positive", "x")
+
+    def __init__(self, x: Expr, positive: Expr, other: Expr) -> None:
+        self.x = x
+        self.positive = positive
+        self.other = other
+
+
+class Maximum(Expr):
+    """The largest of ``items`` (NaN if one is NaN)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Sequence[Expr]) -> None:
+        self.items = tuple(items)
 
 
 def _decided(how: str) -> TypeError:
@@ -133,14 +174,18 @@ def _decided(how: str) -> TypeError:
 
 def as_expr(value: Any) -> Expr:
     """``value`` as an Expr: itself, or a constant for a plain number."""
-    return value if isinstance(value, Expr) else Expr.constant(value)
+    return value if isinstance(value, Expr) else Const(value)
 
 
-def _binary(x: Expr, y: Expr, operator: str) -> Expr:
+# ---------------------------------------------------------------- building, with folding
+
+
+def binary(x: Expr, y: Expr, operator: str) -> Expr:
+    """``x (operator) y``, folded where both are constants, simplified where an identity holds."""
     if x.value is not None and y.value is not None:
         folded = _fold(x.value, y.value, operator)
         if folded is not None:
-            return Expr.constant(folded)
+            return Const(folded)
     # Identities that cannot change a result (x + 0.0 differs only in the sign of a zero).
     if operator == "+" and y.value == 0.0:
         return x
@@ -151,16 +196,14 @@ def _binary(x: Expr, y: Expr, operator: str) -> Expr:
     if operator == "-" and x.value == 0.0:
         return -y
     if operator in "+-" and y.value is not None and y.value < 0.0:  # x + -1.0 reads x - 1.0
-        return _binary(x, Expr.constant(-y.value), "-" if operator == "+" else "+")
+        return binary(x, Const(-y.value), "-" if operator == "+" else "+")
     if operator in "*/" and y.value == 1.0:
         return x
     if operator == "*" and x.value == 1.0:
         return y
     if operator == "*" and x.value == -1.0:
         return -y
-    level = ADD if operator in "+-" else MULTIPLY
-    # Left-associative: the right operand needs parentheses at the same level (a - (b - c)).
-    return Expr(f"{x.wrapped(level)} {operator} {y.wrapped(level + 1)}", level)
+    return Binary(operator, x, y)
 
 
 def _fold(x: float, y: float, operator: str) -> float | None:
@@ -173,7 +216,12 @@ def _fold(x: float, y: float, operator: str) -> float | None:
             return x * y
         return x / y
     except ArithmeticError:
-        return None  # leave 1.0 / 0.0 as text: generated code handles it as the interpreter does
+        return None  # leave 1.0 / 0.0 in the tree: generated code handles it as the interpreter does
+
+
+_FOLDERS: dict[str, Callable[..., Any]] = {
+    **{function.name: function.floats for function in VOCABULARY}, "abs": abs,
+}
 
 
 def call(name: str, *args: Any) -> Expr:
@@ -181,49 +229,40 @@ def call(name: str, *args: Any) -> Expr:
     exprs = [as_expr(arg) for arg in args]
     if all(expr.value is not None for expr in exprs):
         try:
-            return Expr.constant(NAMESPACE[name](*(expr.value for expr in exprs)))
+            return Const(_FOLDERS[name](*(expr.value for expr in exprs)))
         except (ArithmeticError, ValueError, KeyError):
             pass
-    return Expr(f"{name}({', '.join(expr.text for expr in exprs)})", ATOM)
+    return Call(name, exprs)
 
 
-def _function(name: str) -> Any:
-    return staticmethod(lambda *args: call(name, *args))
+# ---------------------------------------------------------------- the reading
 
 
-class SourceMath:
-    """The functions rules use, read as source: each returns an :class:`Expr` calling it."""
+def _pow(x: Any, y: Any) -> Expr:
+    # pow(x, 1.0) is exactly x, whatever x (C99), so the call can go.
+    exponent = as_expr(y)
+    return as_expr(x) if exponent.value == 1.0 else call("pow", x, exponent)
 
-    exp = _function("exp")
-    log = _function("log")
-    sqrt = _function("sqrt")
-    tanh = _function("tanh")
-    sin = _function("sin")
-    cos = _function("cos")
 
-    @staticmethod
-    def pow(x: Any, y: Any) -> Expr:
-        # pow(x, 1.0) is exactly x, whatever x (C99), so the call can go.
-        exponent = as_expr(y)
-        return as_expr(x) if exponent.value == 1.0 else call("pow", x, exponent)
+def _select(x: Any, positive: Any, other: Any) -> Expr:
+    x, positive, other = as_expr(x), as_expr(positive), as_expr(other)
+    if x.value is not None and positive.value is not None and other.value is not None:
+        return call("select", x, positive, other)  # folds
+    return Select(x, positive, other)
 
-    sigmoid = _function("sigmoid")
-    softplus = _function("softplus")
-    sign = _function("sign")
 
-    @staticmethod
-    def select(x: Any, positive: Any, other: Any) -> Expr:
-        # Written out as a conditional where x is a name (no call, in the hot path),
-        # with the same NaN rule as readings.select: NaN where x is NaN.
-        x, positive, other = as_expr(x), as_expr(positive), as_expr(other)
-        if x.value is not None or x.precedence < ATOM or "(" in x.text:
-            return call("select", x, positive, other)
-        text = (
-            f"{positive.wrapped(CONDITIONAL + 1)} if {x.text} > 0.0 else "
-            f"{other.wrapped(CONDITIONAL + 1)} if {x.text} <= 0.0 else {x.text}"
-        )
-        return Expr(text, CONDITIONAL)
+def _maximum(xs: Any) -> Expr:
+    return Maximum([as_expr(x) for x in xs])
 
-    @staticmethod
-    def maximum(xs: Any) -> Expr:
-        return call("maximum", Expr("[" + ", ".join(as_expr(x).text for x in xs) + "]"))
+
+def _elementary(name: str) -> Callable[..., Expr]:
+    return lambda *args: call(name, *args)
+
+
+_SPECIAL: dict[str, Callable[..., Expr]] = {"pow": _pow, "select": _select, "maximum": _maximum}
+
+SourceMath: Any = reading(
+    "SourceMath",
+    {function.name: _SPECIAL.get(function.name, _elementary(function.name)) for function in VOCABULARY},
+    "The vocabulary as source: each function returns an expression tree (:class:`Expr`) for its call.",
+)

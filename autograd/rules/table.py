@@ -2,11 +2,13 @@
 
 One row per op: its name and symbol, its forward, and beside it the rule that
 gives its local derivatives d out / d input (see :mod:`autograd.rules.op` for the
-signatures, :mod:`autograd.rules.floats` for ``F``). The engine reads this table
-for everything: the Value methods are made from it, ``backward`` and
+signatures, :mod:`autograd.rules.vocabulary` for what ``F`` offers). The engine
+reads this table for everything: the Value methods and operators are made
+from it (:data:`OPERATORS` and each row's ``methods``), ``backward`` and
 ``grad(create_graph=True)`` read its rules on floats and on Values, generated
 code and drawings read it, and the tests iterate over it. Adding an op is
-adding a row.
+adding a row (and, for a Value method, its line in :class:`Methods` for type
+checkers).
 
 In a rule, ``x``, ``y`` are the operands, ``out`` is the op's result and ``c``
 the plain number folded into the node (``x * 2.0`` keeps ``2.0`` as ``c``
@@ -17,36 +19,29 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .op import VARIADIC, DotConst, Op, Reading, TestSpec
-
-__all__ = [
-    "ABS", "ADD", "ADD_CONST", "COS", "DIV", "DIV_CONST", "DOT", "EXP", "LEAKY_RELU", "LOG",
-    "MAX", "MUL", "MUL_CONST", "NEG", "POW", "POW_CONST", "RDIV_CONST", "RELU", "RPOW_CONST",
-    "RSUB_CONST", "SIGMOID", "SIN", "SOFTPLUS", "SQRT", "SUB", "SUM", "TABLE", "TANH",
-]
-
-Number = Callable[[float], str]  # how a drawing formats a number
+from .op import VARIADIC, DotConst, NumberFormat, Op, Reading, TestSpec
 
 
-def _before(text: str) -> Callable[[Any, Number], str]:
+def _before(text: str) -> Callable[[Any, NumberFormat], str]:
     return lambda c, number: f"{text} {number(c)}"  # ``* 2``
 
 
-def _after(text: str) -> Callable[[Any, Number], str]:
+def _after(text: str) -> Callable[[Any, NumberFormat], str]:
     return lambda c, number: f"{number(c)}{text}"  # ``2-``: the constant comes first
 
 
-def _plus_constant(symbol: str, constant: Callable[[Any], float]) -> Callable[[Any, Number], str]:
-    def caption(c: Any, number: Number) -> str:
+def _plus_constant(symbol: str, constant: Callable[[Any], float]) -> Callable[[Any, NumberFormat], str]:
+    def caption(c: Any, number: NumberFormat) -> str:
         value = constant(c)
         return symbol if value == 0.0 else f"{symbol} + {number(value)}"
 
     return caption
 
 
-def _add_caption(c: float, number: Number) -> str:
+def _add_caption(c: float, number: NumberFormat) -> str:
     return f"- {number(-c)}" if c < 0.0 else f"+ {number(c)}"
 
 
@@ -90,39 +85,42 @@ RPOW_CONST = Op("rpow_const", "**", 1, lambda F, x, c: F.pow(c, x),
 LEAKY_RELU = Op("leaky_relu", "lrelu", 1, lambda F, x, c: F.select(x, x, c * x),
                 lambda F, x, out, c: F.select(x, 1.0, c),
                 doc="self where self > 0, else slope · self; its derivative at 0 is the slope.",
-                caption=_before("lrelu"), test=TestSpec(avoid=(0.0,), consts=(0.01, 0.2)))
+                caption=_before("lrelu"), test=TestSpec(avoid=(0.0,), consts=(0.01, 0.2)),
+                methods=("leaky_relu",), method_constant=("slope", 0.01))
 
 # ---------------------------------------------------------------- functions of one Value
 #                name   symbol  forward(F, x, c)            rule(F, x, out, c) -> dx
 
-NEG = Op("neg", "neg", 1, lambda F, x, c: -x, lambda F, x, out, c: -1.0)
+NEG = Op("neg", "neg", 1, lambda F, x, c: -x, lambda F, x, out, c: -1.0, methods=("__neg__",))
 EXP = Op("exp", "exp", 1, lambda F, x, c: F.exp(x), lambda F, x, out, c: out,
-         domain="an input below about 709.78", doc="e ** self; inf above about 709.78.")
+         domain="an input below about 709.78", doc="e ** self; inf above about 709.78.",
+         methods=("exp",))
 LOG = Op("log", "log", 1, lambda F, x, c: F.log(x), lambda F, x, out, c: 1.0 / x,
          domain="a positive input", doc="Natural logarithm: -inf at 0, nan below.",
-         test=TestSpec(low=0.1, high=5.0))
+         test=TestSpec(low=0.1, high=5.0), methods=("log",))
 SQRT = Op("sqrt", "sqrt", 1, lambda F, x, c: F.sqrt(x), lambda F, x, out, c: 0.5 / out,
           domain="a positive input (the derivative is infinite at 0)",
           doc="Square root: nan below 0; its derivative at 0 is inf.",
-          test=TestSpec(low=0.1, high=5.0))
+          test=TestSpec(low=0.1, high=5.0), methods=("sqrt",))
 TANH = Op("tanh", "tanh", 1, lambda F, x, c: F.tanh(x), lambda F, x, out, c: 1.0 - out * out,
-          doc="Hyperbolic tangent.")
+          doc="Hyperbolic tangent.", methods=("tanh",))
 SIGMOID = Op("sigmoid", "σ", 1, lambda F, x, c: F.sigmoid(x),
              lambda F, x, out, c: out * (1.0 - out),
-             doc="1 / (1 + e ** -self), without overflow for any input.")
+             doc="1 / (1 + e ** -self), without overflow for any input.", methods=("sigmoid",))
 SOFTPLUS = Op("softplus", "softplus", 1, lambda F, x, c: F.softplus(x),
               lambda F, x, out, c: F.sigmoid(x),
-              doc="log(1 + e ** self), without overflow for any input.")
+              doc="log(1 + e ** self), without overflow for any input.", methods=("softplus",))
 RELU = Op("relu", "relu", 1, lambda F, x, c: F.select(x, x, 0.0),
           lambda F, x, out, c: F.select(x, 1.0, 0.0),
           doc="max(self, 0) (nan stays nan); its derivative at 0 is 0.",
-          test=TestSpec(avoid=(0.0,)))
+          test=TestSpec(avoid=(0.0,)), methods=("relu",))
 ABS = Op("abs", "abs", 1, lambda F, x, c: abs(x), lambda F, x, out, c: F.sign(x),
-         doc="Absolute value; its derivative at 0 is 0.", test=TestSpec(avoid=(0.0,)))
+         doc="Absolute value; its derivative at 0 is 0.", test=TestSpec(avoid=(0.0,)),
+         methods=("abs", "__abs__"))
 SIN = Op("sin", "sin", 1, lambda F, x, c: F.sin(x), lambda F, x, out, c: F.cos(x),
-         domain="a finite input", doc="Sine (nan at ±inf).")
+         domain="a finite input", doc="Sine (nan at ±inf).", methods=("sin",))
 COS = Op("cos", "cos", 1, lambda F, x, c: F.cos(x), lambda F, x, out, c: -F.sin(x),
-         domain="a finite input", doc="Cosine (nan at ±inf).")
+         domain="a finite input", doc="Cosine (nan at ±inf).", methods=("cos",))
 
 # ---------------------------------------------------------------- fused reductions: any number of Values
 #                name   symbol  forward(F, xs, c)           rule(F, xs, out, c) -> (dx_1, ..., dx_n)
@@ -164,13 +162,103 @@ MAX = Op("max", "max", VARIADIC, lambda F, xs, c: F.maximum(xs), _max_rule, comm
          test=TestSpec(arity=3, apart=0.1))
 
 
-TABLE: dict[str, Op] = {
-    op.name: op
-    for op in (
-        ADD, SUB, MUL, DIV, POW,
-        ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST, RDIV_CONST, POW_CONST, RPOW_CONST, LEAKY_RELU,
-        NEG, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIN, COS,
-        SUM, DOT, MAX,
-    )
-}
-"""Every op by name: the single source of truth the engine and tests iterate (``define_op`` adds yours)."""
+BUILT_IN: tuple[Op, ...] = (
+    ADD, SUB, MUL, DIV, POW,
+    ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST, RDIV_CONST, POW_CONST, RPOW_CONST, LEAKY_RELU,
+    NEG, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIN, COS,
+    SUM, DOT, MAX,
+)
+"""The engine's own rows, in table order."""
+
+# ---------------------------------------------------------------- Value's operators
+
+OPERATORS: tuple[tuple[str, Op | None, Op, bool], ...] = (
+    # (method, the row for a Value operand, the row that folds a number, negate the number)
+    ("__add__", ADD, ADD_CONST, False),
+    ("__radd__", None, ADD_CONST, False),
+    ("__sub__", SUB, ADD_CONST, True),  # x - 2.0 is x + -2.0: one row for both
+    ("__rsub__", None, RSUB_CONST, False),
+    ("__mul__", MUL, MUL_CONST, False),
+    ("__rmul__", None, MUL_CONST, False),
+    ("__truediv__", DIV, DIV_CONST, False),
+    ("__rtruediv__", None, RDIV_CONST, False),
+    ("__pow__", POW, POW_CONST, False),
+    ("__rpow__", None, RPOW_CONST, False),
+)
+"""How Value's binary operators apply the rows; a reflected operator (``2.0 - x``) has no Value row."""
+
+_Self = TypeVar("_Self", bound="Methods")
+
+
+class Methods:
+    """How the operators and methods made from the rows look to a type checker (a base of Value).
+
+    The methods themselves are made from :data:`OPERATORS` and each row's
+    ``methods`` when Value is defined; a test checks that this list and the
+    rows agree.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        def __add__(self: _Self, other: _Self | float) -> _Self: ...
+        def __radd__(self: _Self, other: float) -> _Self: ...
+        def __sub__(self: _Self, other: _Self | float) -> _Self: ...
+        def __rsub__(self: _Self, other: float) -> _Self: ...
+        def __mul__(self: _Self, other: _Self | float) -> _Self: ...
+        def __rmul__(self: _Self, other: float) -> _Self: ...
+        def __truediv__(self: _Self, other: _Self | float) -> _Self: ...
+        def __rtruediv__(self: _Self, other: float) -> _Self: ...
+        def __pow__(self: _Self, other: _Self | float) -> _Self: ...
+        def __rpow__(self: _Self, other: float) -> _Self: ...
+        def __neg__(self: _Self) -> _Self: ...
+        def __abs__(self: _Self) -> _Self: ...
+        def abs(self: _Self) -> _Self: ...
+        def exp(self: _Self) -> _Self: ...
+        def log(self: _Self) -> _Self: ...
+        def sqrt(self: _Self) -> _Self: ...
+        def tanh(self: _Self) -> _Self: ...
+        def sigmoid(self: _Self) -> _Self: ...
+        def softplus(self: _Self) -> _Self: ...
+        def relu(self: _Self) -> _Self: ...
+        def sin(self: _Self) -> _Self: ...
+        def cos(self: _Self) -> _Self: ...
+        def leaky_relu(self: _Self, slope: float = 0.01) -> _Self: ...
+
+
+# ---------------------------------------------------------------- the table
+
+_ROWS: dict[str, Op] = {op.name: op for op in BUILT_IN}
+
+TABLE = MappingProxyType(_ROWS)
+"""Every op by name, read-only: the single source of truth the engine and the tests iterate.
+
+``define_op`` adds your rows through :func:`add_row`.
+"""
+
+
+def add_row(op: Op) -> None:
+    """Put ``op`` in the table under its name, replacing an earlier row of that name that is not built in.
+
+    Raises:
+        ValueError: If the name is a built-in row's.
+    """
+    if op.name in _ROWS and _ROWS[op.name] in BUILT_IN:
+        raise ValueError(f"{op.name!r} is a built-in op (a row of autograd.TABLE); choose another name")
+    _ROWS[op.name] = op
+
+
+def remove_row(name: str) -> None:
+    """Take the row ``name`` out of the table (one that ``define_op`` added).
+
+    Nodes already built keep their row.
+
+    Raises:
+        ValueError: If ``name`` is a built-in row's, or no row has that name.
+    """
+    op = _ROWS.get(name)
+    if op is None:
+        raise ValueError(f"no op named {name!r} is in the table")
+    if op in BUILT_IN:
+        raise ValueError(f"{name!r} is a built-in op and stays in the table")
+    del _ROWS[name]

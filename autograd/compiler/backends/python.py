@@ -1,35 +1,42 @@
-"""Generated code: a :class:`Program` written out as straight-line Python, forward and backward.
+"""The Python backend: a :class:`Program` written out as straight-line Python, forward and backward.
 
 Every line is one op, made from its row's rules read as source
-(:mod:`autograd.rules.source`): the forward assigns each node to a local variable;
-the backward keeps one gradient accumulator per node that needs one, as a
-local (``g_t3 = ...`` on first use, ``g_t3 += ...`` after), in the order the
-engine's own sweep adds them. Multiplications by 1.0 and additions of 0.0 are
-dropped, constants are folded, and no gradient is computed for plain numbers
-or for nodes that reach no input. Each line says which op it is and where the
-user's code made it, so the source reads as backprop written out, and a
-traceback through it points at the user's line.
+(:mod:`autograd.rules.source`) and printed as Python
+(:mod:`autograd.rules.print_python`): the forward assigns each value to a
+local variable; the backward keeps one gradient accumulator per value that
+needs one, as a local (``g_t3 = ...`` on first use, ``g_t3 += ...`` after), in
+the order the engine's own sweep adds them. Multiplications by 1.0 and
+additions of 0.0 are dropped, constants are folded, and no gradient is
+computed for plain numbers or for values that reach no input. Each line says
+which op it is and where the user's code made it, so the source reads as
+backprop written out, and a traceback through it points at the user's line.
 
-Decisions the trace took (guards) are checked as soon as the numbers they
-read are known; a different decision raises :class:`Diverged` with the
-guard's index, and the caller traces again.
+Decisions the trace took are checked as soon as the numbers they read are
+known; a different decision raises :class:`Diverged` with the decision's
+index, and the jit traces again.
 """
 
 from __future__ import annotations
 
 import builtins
 import keyword
+import linecache
 import re
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass
+from typing import Any
 
-from ...core.value import Value
-from ...rules.source import NAMESPACE, Expr, SourceMath, as_expr
-from ..program import Program, Step
-from ..tracer import Guard
+from ...rules.print_python import NAMESPACE, text
+from ...rules.source import Const, Expr, Name, SourceMath, as_expr
+from ..program import Decision, Diverged, JitError, Program, Step
+from .protocol import CompiledProgram, register_backend
 from .python_layout import GRADS, VALUES, Block, Part, lay_out
 
-__all__ = ["Generated", "generate"]
+__all__ = ["MAX_LINES", "Generated", "PythonBackend", "generate"]
+
+MAX_LINES = 600_000
+"""The largest program compiled, in generated lines: about 40,000 nodes of a network; past it a
+replay would have to run very often to pay back its compile time (RESULTS.md measures it)."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GENERATED = re.compile(r"([tpnag]\d+|g_.*)")
@@ -44,7 +51,7 @@ class Generated:
     Attributes:
         source: ``forward(inputs, numbers) -> (output, saved)`` (``(output, aux,
             saved)`` when the program has aux values) and
-            ``backward(saved) -> gradients``, one per input, in input order.
+            ``backward(saved) -> gradients``, one per Value input, in input order.
         lines: How many lines it has.
     """
 
@@ -52,19 +59,49 @@ class Generated:
     lines: int
 
 
-def generate(program: Program, title: str, number_names: Iterable[str] = ()) -> Generated:
+class PythonBackend:
+    """Generated straight-line Python, compiled by CPython: the default backend."""
+
+    name = "python"
+
+    def compile(self, program: Program, *, name: str, title: str, filename: str) -> CompiledProgram:
+        """Generate ``program``'s source and compile it, registered so tracebacks show its lines."""
+        start = time.perf_counter()
+        generated = generate(program, title)
+        written = time.perf_counter() - start
+        if generated.lines > MAX_LINES:
+            raise JitError(
+                f"jit: {name} traced to {len(program.steps):,} nodes, "
+                f"{generated.lines:,} lines of Python (the limit is {MAX_LINES:,}); compiling "
+                "them would cost more than replaying them saves. Trace one example at a time: "
+                "jit a function of one example and call it in a loop over the batch"
+            )
+        code = compile(generated.source, filename, "exec")
+        lines = generated.source.splitlines(keepends=True)
+        linecache.cache[filename] = (len(generated.source), None, lines, filename)
+        namespace: dict[str, Any] = {**NAMESPACE, "Diverged": Diverged, "__name__": filename}
+        exec(code, namespace)  # our own generated code
+        forward, backward = namespace["forward"], namespace["backward"]
+        if program.aux:
+            run = forward
+        else:
+            def run(inputs: Any, numbers: Any) -> tuple[float, tuple[float, ...], Any]:
+                output, saved = forward(inputs, numbers)
+                return output, (), saved
+        return CompiledProgram(run, backward, generated.source, generated.lines, written)
+
+
+def generate(program: Program, title: str) -> Generated:
     """Write ``program`` as Python source (see the module docstring).
 
     Args:
         program: The traced program.
         title: A line saying what was traced, for the header comment.
-        number_names: Names for the plain-number inputs (e.g. from the
-            argument's name and position), in order; missing ones are ``n0``, ``n1``…
     """
-    names = _Names(program, list(number_names))
+    names = _Names(program)
     forward = _forward(program, names)
     backward = _backward(program, names)
-    defined = {names[node] for node in (*program.inputs, *program.numbers, *(s.node for s in program.steps))}
+    defined = set(names.all())
     backward_text = "\n".join(line for _, block in backward.statements for line in block)
     saved = [name for name in dict.fromkeys(_IDENTIFIER.findall(backward_text)) if name in defined]
     lines = lay_out(f"# {title}", forward, backward, saved)
@@ -72,33 +109,39 @@ def generate(program: Program, title: str, number_names: Iterable[str] = ()) -> 
 
 
 class _Names:
-    """A readable local name per node: the user's label where it is one, else ``t3``, ``p0``, ``n1``."""
+    """A readable local name per slot: the user's label where it is one, else ``t3``, ``p0``, ``n1``.
 
-    def __init__(self, program: Program, number_names: list[str]) -> None:
-        self._names: dict[Value, str] = {}
+    Constants have no name: they are written as numbers where they are used.
+    """
+
+    def __init__(self, program: Program) -> None:
+        self._names: dict[int, str] = {}
+        self._constants = dict(enumerate(program.constants, start=len(program.inputs)))
         taken: set[str] = set()
-        groups = [
-            (program.inputs, "p", []),
-            (program.numbers, "n", number_names),
-            ([step.node for step in program.steps], "t", []),
+        gradients = program.gradient_inputs
+        groups: list[tuple[list[tuple[int, str]], str]] = [
+            ([(slot, entry.name) for slot, entry in enumerate(program.inputs[:gradients])], "p"),
+            ([(gradients + position, entry.name)
+              for position, entry in enumerate(program.inputs[gradients:])], "n"),
+            ([(program.first_step + position, step.label)
+              for position, step in enumerate(program.steps)], "t"),
         ]
-        for nodes, prefix, hints in groups:
-            for position, node in enumerate(nodes):
-                hint = hints[position] if position < len(hints) else node.label
+        for slots, prefix in groups:
+            for position, (slot, hint) in enumerate(slots):
                 name = hint if _usable(hint) and hint not in taken else f"{prefix}{position}"
                 taken.add(name)
-                self._names[node] = name
+                self._names[slot] = name
 
-    def __getitem__(self, node: Value) -> str:
-        return self._names[node]
+    def __getitem__(self, slot: int) -> str:
+        return self._names[slot]
 
-    def __contains__(self, node: Value) -> bool:
-        return node in self._names
+    def all(self) -> list[str]:
+        return list(self._names.values())
 
-    def expr(self, node: Value) -> Expr:
-        """The node as an expression: its name, or its number if it is a constant."""
-        name = self._names.get(node)
-        return Expr(name) if name is not None else Expr.constant(node._data)
+    def expr(self, slot: int) -> Expr:
+        """The slot as an expression: its name, or its number if it is a constant."""
+        name = self._names.get(slot)
+        return Name(name) if name is not None else Const(self._constants[slot])
 
 
 def _usable(label: str) -> bool:
@@ -113,8 +156,7 @@ def _tuple(names: list[str]) -> str:
 
 
 def _where(step: Step) -> str:
-    origin = step.node.origin
-    made = f" at {origin}" if origin is not None else ""
+    made = f" at {step.origin}" if step.origin is not None else ""
     detached = " (no_grad)" if not step.gradient else ""
     return f"# {step.op.name}{detached}{made}"
 
@@ -123,87 +165,95 @@ def _where(step: Step) -> str:
 
 
 def _forward(program: Program, names: _Names) -> Part:
-    starts = [(names[node], "unpack inputs") for node in program.inputs]
-    starts += [(names[node], "unpack numbers") for node in program.numbers]
+    gradients = program.gradient_inputs
+    starts = [(names[slot], "unpack inputs") for slot in range(gradients)]
+    starts += [(names[slot], "unpack numbers") for slot in range(gradients, len(program.inputs))]
     statements: list[Block] = []
-    known = {*program.inputs, *program.numbers, *program.constants}
-    pending = _emit_guards(list(enumerate(program.guards)), known, names, statements)
-    for step in program.steps:
+    known = set(range(program.first_step))
+    pending = _emit_checks(list(enumerate(program.decisions)), known, names, statements)
+    for position, step in enumerate(program.steps):
+        slot = program.first_step + position
         operands = [names.expr(operand) for operand in step.operands]
         value = as_expr(step.op.call_forward(SourceMath, operands, step.const))
-        name = names[step.node]
-        statements.append((name, [f"    {name} = {value.text}  {_where(step)}"]))
-        known.add(step.node)
-        pending = _emit_guards(pending, known, names, statements)
-    result = names.expr(program.output).text  # a name, or the number of a constant output
+        name = names[slot]
+        statements.append((name, [f"    {name} = {text(value)}  {_where(step)}"]))
+        known.add(slot)
+        pending = _emit_checks(pending, known, names, statements)
+    result = text(names.expr(program.output))  # a name, or the number of a constant output
     if program.aux:  # the numbers wanted beside the result come between it and the saved values
-        result += f", ({_tuple([names.expr(node).text for node in program.aux])})"
+        result += f", ({_tuple([text(names.expr(slot)) for slot in program.aux])})"
     return Part(statements, starts, result)
 
 
-def _emit_guards(
-    pending: list[tuple[int, Guard]], known: set[Value], names: _Names, statements: list[Block]
-) -> list[tuple[int, Guard]]:
+def _emit_checks(
+    pending: list[tuple[int, Decision]], known: set[int], names: _Names, statements: list[Block]
+) -> list[tuple[int, Decision]]:
     """Write the checks whose numbers are all known now; return the others."""
     waiting = []
-    for index, guard in pending:
-        needs = [guard.node, *([guard.other] if isinstance(guard.other, Value) else [])]
-        if all(node in known for node in needs):
-            line = f"    if {_failed(guard, names)}: raise Diverged({index})  # {guard.describe()}"
+    for index, decision in pending:
+        needs = [decision.operand, *([decision.other] if decision.other_is_slot else [])]
+        if all(slot in known for slot in needs):
+            line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {decision.describe()}"
             statements.append((None, [line]))
         else:
-            waiting.append((index, guard))
+            waiting.append((index, decision))
     return waiting
 
 
-def _failed(guard: Guard, names: _Names) -> str:
+def _failed(decision: Decision, names: _Names) -> str:
     """A condition that is true when the replay decides differently from the trace."""
-    value = names.expr(guard.node).text
-    if guard.kind in ("<", "<=", ">", ">="):
-        other = names.expr(guard.other).text if isinstance(guard.other, Value) else repr(float(guard.other))
-        test = f"{value} {guard.kind} {other}"
-        return f"not ({test})" if guard.outcome else test
-    if guard.kind == "bool":
-        return f"{value} == 0.0" if guard.outcome else f"{value} != 0.0"
-    if guard.kind == "float":
-        return f"{value} != {Expr.constant(guard.outcome).text}"
-    if guard.kind == "int":
-        return f"int({value}) != {guard.outcome!r}"
-    return f"round({value}, {guard.other!r}) != {guard.outcome!r}"
+    value = text(names.expr(decision.operand))
+    if decision.kind in ("<", "<=", ">", ">="):
+        if decision.other_is_slot:
+            other = text(names.expr(decision.other))
+        else:
+            other = repr(float(decision.other))
+        test = f"{value} {decision.kind} {other}"
+        return f"not ({test})" if decision.outcome else test
+    if decision.kind == "bool":
+        return f"{value} == 0.0" if decision.outcome else f"{value} != 0.0"
+    if decision.kind == "float":
+        return f"{value} != {text(Const(decision.outcome))}"
+    if decision.kind == "int":
+        return f"int({value}) != {decision.outcome!r}"
+    return f"round({value}, {decision.other!r}) != {decision.outcome!r}"
 
 
 # ---------------------------------------------------------------- backward
 
 
 def _backward(program: Program, names: _Names) -> Part:
-    """The backward pass: one block per node, skipped while its gradient is exactly 0.
+    """The backward pass: one block per value, skipped while its gradient is exactly 0.
 
-    As in the engine's sweep, a node whose gradient is 0 passes nothing on;
+    As in the engine's sweep, a value whose gradient is 0 passes nothing on;
     gradients that are constants (the seed 1.0, a mean's 1/n) are folded in
     rather than kept in variables.
     """
     needs = _needing_gradients(program)
-    constant: dict[Value, float] = {}  # gradients known while generating
-    variable: dict[Value, float] = {}  # gradients kept in a local, with its starting value
+    constant: dict[int, float] = {}  # gradients known while generating
+    variable: dict[int, float] = {}  # gradients kept in a local, with its starting value
     statements: list[Block] = []
     if program.output in needs:
         seed = f"    # g_{names[program.output]} = 1.0: the output's gradient with respect to itself"
         statements.append((None, [seed]))
         constant[program.output] = 1.0
-    for step in reversed(program.steps):
-        node = step.node
+    for position in range(len(program.steps) - 1, -1, -1):
+        step = program.steps[position]
+        slot = program.first_step + position
         if not step.gradient or not any(operand in needs for operand in step.operands):
             continue
-        if node in variable:
-            grad, indent = Expr(f"g_{names[node]}"), "        "
-            header = f"    if g_{names[node]}:  {_where(step)}"
-        elif constant.get(node, 0.0) != 0.0:
-            grad, indent = Expr.constant(constant[node]), "    "
+        if slot in variable:
+            grad: Expr = Name(f"g_{names[slot]}")
+            indent = "        "
+            header = f"    if g_{names[slot]}:  {_where(step)}"
+        elif constant.get(slot, 0.0) != 0.0:
+            grad, indent = Const(constant[slot]), "    "
             header = f"    {_where(step)}"
         else:
             continue  # no gradient reached it
         block: list[str] = []
-        local = step.op.local(SourceMath, [names.expr(o) for o in step.operands], Expr(names[node]), step.const)
+        operands = [names.expr(operand) for operand in step.operands]
+        local = step.op.local(SourceMath, operands, Name(names[slot]), step.const)
         for operand, derivative in zip(step.operands, local, strict=True):
             if operand not in needs:
                 continue
@@ -213,21 +263,24 @@ def _backward(program: Program, names: _Names) -> Part:
                 continue
             if operand not in variable:
                 variable[operand] = constant.pop(operand, 0.0)
-            block.append(f"{indent}g_{names[operand]} += {term.text}")
+            block.append(f"{indent}g_{names[operand]} += {text(term)}")
         if block:  # a block of constants only leaves nothing to write
             statements.append((None, [header, *block]))
-    starts = [(f"g_{names[node]}", Expr.constant(start).text) for node, start in variable.items()]
+    starts = [(f"g_{names[slot]}", text(Const(start))) for slot, start in variable.items()]
     gradients = [
-        f"g_{names[node]}" if node in variable else Expr.constant(constant.get(node, 0.0)).text
-        for node in program.inputs
+        f"g_{names[slot]}" if slot in variable else text(Const(constant.get(slot, 0.0)))
+        for slot in range(program.gradient_inputs)
     ]
     return Part(statements, starts, f"({_tuple(gradients)})" if gradients else "()")
 
 
-def _needing_gradients(program: Program) -> set[Value]:
-    """The inputs, and every node that reaches one through steps that pass gradients."""
-    needs: set[Value] = set(program.inputs)
-    for step in program.steps:
+def _needing_gradients(program: Program) -> set[int]:
+    """The Value inputs, and every value that reaches one through steps that pass gradients."""
+    needs: set[int] = set(range(program.gradient_inputs))
+    for position, step in enumerate(program.steps):
         if step.gradient and any(operand in needs for operand in step.operands):
-            needs.add(step.node)
+            needs.add(program.first_step + position)
     return needs
+
+
+register_backend(PythonBackend())

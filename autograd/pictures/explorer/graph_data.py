@@ -27,7 +27,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...core.value import Value
-from . import node_facts
+from ...core.walk import depth_first
+from ..facts import caption, origin_of
 from .grouping import Group, derive_groups
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
@@ -36,25 +37,12 @@ KIND_OP, KIND_LEAF, KIND_PARAMETER, KIND_OUTPUT = 0, 1, 2, 3
 
 
 def nodes_under(root: Value) -> list[Value]:
-    """``root`` and every node under it, each before its operands (depth-first, iterative).
+    """``root`` and every node under it, each before its operands.
 
-    Operands are visited last to first, so in the reversed finishing order
-    the first operand's nodes come before the second's: x0 before x1.
+    The walk takes operands last to first, so that in the reversed finishing
+    order the first operand's nodes come before the second's: x0 before x1.
     """
-    finished: list[Value] = []
-    seen = {root}
-    stack: list[tuple[Value, int]] = [(root, len(root.parents))]
-    while stack:
-        node, remaining = stack[-1]
-        if remaining > 0:
-            stack[-1] = (node, remaining - 1)
-            parent = node.parents[remaining - 1]
-            if parent not in seen:
-                seen.add(parent)
-                stack.append((parent, len(parent.parents)))
-        else:
-            stack.pop()
-            finished.append(node)
+    finished = depth_first((root,), lambda node: node._parents[::-1])
     finished.reverse()
     return finished
 
@@ -170,10 +158,10 @@ def graph_data(
             kinds.append(KIND_PARAMETER)
         else:
             kinds.append(KIND_LEAF)
-    locals_ = [[_short(d) for d in node_facts._local_derivatives(node)] for node in nodes]
+    locals_ = [[_short(d) for d in node.local_grads()] for node in nodes]
     origins = {}
     for index, node in enumerate(nodes):
-        site = node_facts._origin(node)
+        site = origin_of(node)
         if site is not None:
             origins[str(index)] = site
     group_list = grouping.groups
@@ -184,7 +172,7 @@ def graph_data(
         "data": [_number(node.data) for node in nodes],
         "grad": [_number(node.grad) for node in nodes],
         "op": [node.op for node in nodes],
-        "text": [node_facts._op_text(node) for node in nodes],
+        "text": [caption(node) for node in nodes],
         "kind": kinds,
         "parents": [[position[parent] for parent in node.parents] for node in nodes],
         "local": locals_,

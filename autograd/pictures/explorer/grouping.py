@@ -29,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ...core.value import Value
+from ...core.walk import breadth_first
+from ..facts import UnionFind
 
 __all__ = ["Group", "Grouping", "derive_groups", "module_levels"]
 
@@ -83,25 +85,6 @@ def _common_module(paths: set[str]) -> str:
             break
         common.append(parts[0])
     return ".".join(common)
-
-
-class _Components:
-    """Union-find over node positions."""
-
-    def __init__(self, count: int) -> None:
-        self.root_of = list(range(count))
-
-    def find(self, item: int) -> int:
-        root_of = self.root_of
-        while root_of[item] != item:
-            root_of[item] = root_of[root_of[item]]  # path halving
-            item = root_of[item]
-        return item
-
-    def join(self, first: int, second: int) -> None:
-        first, second = self.find(first), self.find(second)
-        if first != second:
-            self.root_of[max(first, second)] = min(first, second)
 
 
 def _homes(
@@ -167,18 +150,6 @@ def derive_groups(
     return _build(nodes, homes, example_of, param_module, modules, explicit or {})
 
 
-def _breadth_first(nodes: Sequence[Value], position: Mapping[Value, int]) -> list[int]:
-    order = [0]
-    seen = {0}
-    for index in order:  # grows while it is walked: a queue without pops
-        for parent in nodes[index].parents:
-            other = position[parent]
-            if other not in seen:
-                seen.add(other)
-                order.append(other)
-    return order
-
-
 def _examples(
     nodes: Sequence[Value],
     position: Mapping[Value, int],
@@ -200,7 +171,7 @@ def _examples(
         not nodes[index].is_leaf and (homes[index] is not None or feeds_module[index])
         for index in range(count)
     ]
-    parts = _Components(count)
+    parts = UnionFind(count)
     for index in range(count):
         if inner[index]:
             for parent in nodes[index].parents:
@@ -210,7 +181,7 @@ def _examples(
     numbering: dict[int, int] = {}
     example_of = [-1] * count
     # Examples are numbered as the output's operands list them (breadth-first).
-    for index in _breadth_first(nodes, position):
+    for index in (position[node] for node in breadth_first((nodes[0],))):
         if inner[index]:
             numbering.setdefault(parts.find(index), len(numbering))
     for index in range(count):

@@ -1,0 +1,108 @@
+"""The backend protocol and the registry of backends by name.
+
+A backend is a small protocol (:class:`Backend`): given a program, return a
+:class:`CompiledProgram` with its forward, its backward and their source.
+``autograd.jit(fn, backend=name)`` picks one by name from the registry here;
+the Python backend (generated straight-line Python) is built in and is the
+default. Another package adds a backend by calling :func:`register_backend`,
+without touching the engine.
+
+What the callables take and give:
+
+* ``run(inputs, numbers) -> (output, aux, saved)``: ``inputs`` are the
+  numbers of the program's Value inputs (``program.inputs[:gradient_inputs]``),
+  ``numbers`` those of its number inputs, in order; ``aux`` the numbers of
+  ``program.aux``; ``saved`` whatever the backward needs. It raises
+  :class:`~autograd.compiler.program.Diverged` with the decision's index when
+  one of ``program.decisions`` comes out differently.
+* ``backward(saved) -> gradients``: d output / d input, one per Value input.
+
+Where floats misbehave (Python raises, or a result is not finite) the jit
+falls back to the engine, so a backend need not handle IEEE special cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..program import Program
+
+__all__ = ["Backend", "CompiledProgram", "backend_named", "backends", "register_backend"]
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledProgram:
+    """A program compiled by a backend (see the package docstring for what the callables do).
+
+    Attributes:
+        run: ``run(inputs, numbers) -> (output, aux, saved)``.
+        backward: ``backward(saved) -> gradients``, one per Value input.
+        source: What a reader sees: the generated code, or the program printed op by op.
+        size: How big the compiled program is, in the backend's unit (lines of code, tape entries).
+        generate_seconds: Of the compile time, how much went to writing the
+            source (the rest went to compiling or loading it).
+    """
+
+    run: Callable[[Sequence[float], Sequence[float]], tuple[float, tuple[float, ...], Any]]
+    backward: Callable[[Any], Sequence[float]]
+    source: str
+    size: int
+    generate_seconds: float = 0.0
+
+
+class Backend(Protocol):
+    """What a backend provides."""
+
+    @property
+    def name(self) -> str:
+        """The name ``jit(..., backend=name)`` selects it by."""
+        ...
+
+    def compile(self, program: Program, *, name: str, title: str, filename: str) -> CompiledProgram:
+        """Compile ``program``.
+
+        Args:
+            program: What was traced.
+            name: The traced function's name, for messages.
+            title: One line saying what was traced, for the source's header.
+            filename: A name for the compiled code (tracebacks show it).
+        """
+        ...
+
+
+_REGISTRY: dict[str, Backend] = {}
+
+
+def register_backend(backend: Backend) -> None:
+    """Make ``backend`` selectable as ``jit(fn, backend=backend.name)`` (replacing one of that name).
+
+    Raises:
+        TypeError: If it has no ``name`` string or no ``compile`` method.
+    """
+    name = getattr(backend, "name", None)
+    if not isinstance(name, str) or not name or not callable(getattr(backend, "compile", None)):
+        raise TypeError(
+            f"register_backend expects an object with a name (a non-empty str) and a compile "
+            f"method, got {type(backend).__name__}"
+        )
+    _REGISTRY[name] = backend
+
+
+def backend_named(name: str) -> Backend:
+    """The backend registered as ``name``.
+
+    Raises:
+        ValueError: If none is (the message lists the ones there are).
+    """
+    try:
+        return _REGISTRY[name]
+    except (KeyError, TypeError):
+        known = ", ".join(repr(key) for key in _REGISTRY)
+        raise ValueError(f"jit: no backend named {name!r}; the registered ones are {known}") from None
+
+
+def backends() -> tuple[str, ...]:
+    """The names of the registered backends, in registration order."""
+    return tuple(_REGISTRY)

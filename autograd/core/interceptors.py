@@ -1,0 +1,216 @@
+"""Interceptors: how a transformation plugs into the core without the core naming it.
+
+The node (:mod:`autograd.core.value`), ``record`` and the sweep
+(:mod:`autograd.core.sweep`) know only this protocol. While an
+:class:`Interceptor` is plugged in (:func:`plugged_in`), they tell it what
+happens in its thread: a node made, a decision taken on a number, a read of
+``.data`` or ``.grad``, a write of ``.data``, a change of grad mode, a sweep
+starting, each node's local derivatives in a sweep, a hook's result. Anomaly
+mode (:mod:`autograd.anomaly`), forward mode (:mod:`autograd.forward_mode`)
+and the jit's tracer (:mod:`autograd.compiler.tracer`) are interceptors,
+each in its own module.
+
+Interceptors form a per-thread stack, innermost last, and every event goes to
+each in turn, so transformations nest by the stack (anomaly mode inside a
+``jvp``, a trace inside anomaly mode) without testing for one another.
+
+With nothing plugged in, node building and the sweep pay one comparison
+each, which they make anyway for grad mode. Reads of ``.grad`` are plain
+slot reads until an interceptor that watches gradients is plugged in
+somewhere; then, and only then, ``Value.grad`` becomes a property that
+reports them (see :func:`_watch_gradients`).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+
+from .modes import state
+
+if TYPE_CHECKING:
+    from ..rules.op import Op
+    from .value import Value
+
+__all__ = ["Interceptor", "Plug", "needing_every_op", "plugged", "plugged_in"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_I = TypeVar("_I", bound="Interceptor")
+
+
+class Interceptor:
+    """A transformation plugged into the engine; every method is a no-op until overridden.
+
+    Attributes:
+        needs_every_op: Whether this transformation must see each op of a
+            function as it runs; while one is plugged in, a jit-compiled
+            function runs as itself rather than replaying compiled code.
+        records_origins: Whether nodes made while it is plugged in remember
+            the user's line that made them (``Value.origin``).
+        watches_gradients: Whether it wants to hear of reads of ``.grad``
+            (which then cost a property call, in every thread, while it is plugged in).
+    """
+
+    needs_every_op: ClassVar[bool] = True
+    records_origins: ClassVar[bool] = False
+    watches_gradients: ClassVar[bool] = False
+
+    def made(self, out: Value, op: Op, operands: tuple[Value, ...], const: Any, recorded: bool) -> None:
+        """A node was made: ``out`` is ``op`` of ``operands``; ``recorded`` is False under ``no_grad``."""
+
+    def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
+        """A decision was taken on ``node``'s number: a comparison (``<`` ``<=`` ``>`` ``>=``),
+        ``bool``, ``float``, ``int``, ``index`` or ``round``, with the other operand or argument."""
+
+    def read_data(self, node: Value) -> None:
+        """User code read ``node.data``."""
+
+    def wrote_data(self, node: Value, value: float) -> None:
+        """User code is about to assign ``value`` to ``node.data``."""
+
+    def read_grad(self, node: Value) -> None:
+        """User code read ``node.grad`` (only told to interceptors that watch gradients)."""
+
+    def wrote_grad(self, node: Value, value: Any) -> None:
+        """User code assigned ``node.grad`` (only told to interceptors that watch gradients)."""
+
+    def grad_mode(self, enabled: bool) -> None:
+        """Grad mode was switched (``no_grad``, ``enable_grad``, or the end of one)."""
+
+    def sweep_started(self, root: Value, create_graph: bool) -> None:
+        """A reverse sweep (``backward`` or ``grad``) starts from ``root``."""
+
+    def swept(self, node: Value, grad: Any, local: Sequence[Any]) -> None:
+        """The sweep is about to pass ``grad`` × each local derivative to ``node``'s operands."""
+
+    def hook_returned(self, node: Value, hook: Callable[[Any], Any], grad: Any) -> None:
+        """A gradient hook on ``node`` returned ``grad`` (a replacement)."""
+
+    def hooked(self, node: Value) -> None:
+        """A gradient hook is being registered on ``node``."""
+
+    def detached(self, out: Value, source: Value) -> None:
+        """``out`` was made by ``source.detach()``."""
+
+    def tangent(self, out: Value, op: Op, operands: Sequence[Value], incoming: Sequence[float],
+                local: Sequence[float]) -> None:
+        """Forward mode is about to give ``out`` the tangent Σ incoming × local."""
+
+
+@contextmanager
+def plugged_in(interceptor: Interceptor) -> Iterator[Interceptor]:
+    """Plug ``interceptor`` in for this thread until the block ends (innermost last)."""
+    previous = _plug(interceptor)
+    try:
+        yield interceptor
+    finally:
+        _unplug(interceptor, previous)
+
+
+class Plug:
+    """A context manager and decorator that plugs a new interceptor in for this thread until exit.
+
+    The object holds no state of its own (what exit restores is kept per
+    thread), so one instance can be shared by threads, nested and re-entered,
+    like ``no_grad``.
+    """
+
+    def interceptor(self) -> Interceptor:
+        """The interceptor to plug in at each entry."""
+        raise NotImplementedError
+
+    def __enter__(self) -> None:
+        interceptor = self.interceptor()
+        state.plugs.append((interceptor, _plug(interceptor)))
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        interceptor, previous = state.plugs.pop()
+        _unplug(interceptor, previous)
+
+    def __call__(self, function: _F) -> _F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return function(*args, **kwargs)
+
+        return cast(_F, wrapper)
+
+
+def _plug(interceptor: Interceptor) -> tuple[Interceptor, ...]:
+    previous = state.interceptors
+    state.set_interceptors((*previous, interceptor))
+    if type(interceptor).watches_gradients:
+        _watch_gradients(+1)
+    return previous
+
+
+def _unplug(interceptor: Interceptor, previous: tuple[Interceptor, ...]) -> None:
+    state.set_interceptors(previous)
+    if type(interceptor).watches_gradients:
+        _watch_gradients(-1)
+
+
+def plugged(kind: type[_I]) -> list[_I]:
+    """The interceptors of class ``kind`` plugged in for this thread, innermost last."""
+    return [interceptor for interceptor in state.interceptors if isinstance(interceptor, kind)]
+
+
+def needing_every_op() -> bool:
+    """Whether a plugged-in interceptor must see every op (so compiled code must not replay)."""
+    return any(type(interceptor).needs_every_op for interceptor in state.interceptors)
+
+
+# ---------------------------------------------------------------- .grad, watched only when wanted
+
+_gradient_watchers = 0
+_watchers_lock = threading.Lock()
+_plain_grad: Any = None  # Value's slot descriptor for ``_grad``, once the node module set it
+_watched_grad: Any = None  # the property that reports reads and writes
+_classes: list[type] = []  # the classes whose ``grad`` is swapped (Value)
+
+
+def install_grad(value_class: type, slot: Any) -> None:
+    """Called once by the node module: ``Value.grad`` reads the ``_grad`` slot directly.
+
+    The slot's descriptor is bound under the name ``grad`` as well, so a read
+    costs what a slot read costs; :func:`_watch_gradients` swaps in a property
+    while any interceptor that watches gradients is plugged in.
+    """
+    global _plain_grad, _watched_grad
+
+    def read(node: Value) -> Any:
+        for interceptor in state.interceptors:
+            if type(interceptor).watches_gradients:
+                interceptor.read_grad(node)
+        return slot.__get__(node, value_class)
+
+    def write(node: Value, value: Any) -> None:
+        for interceptor in state.interceptors:
+            if type(interceptor).watches_gradients:
+                interceptor.wrote_grad(node, value)
+        slot.__set__(node, value)
+
+    _plain_grad = slot
+    _watched_grad = property(read, write, doc=slot.__doc__)
+    cast(Any, value_class).grad = slot
+    _classes.append(value_class)
+
+
+def _watch_gradients(change: int) -> None:
+    global _gradient_watchers
+    with _watchers_lock:
+        before = _gradient_watchers
+        _gradient_watchers += change
+        if (before == 0) != (_gradient_watchers == 0):
+            descriptor = _watched_grad if _gradient_watchers else _plain_grad
+            for value_class in _classes:
+                cast(Any, value_class).grad = descriptor

@@ -1,0 +1,53 @@
+"""Where a node was made: the user's file, line and function, for messages and generated code.
+
+An origin names the first frame outside the library: outside ``autograd``,
+and outside the packages that call :func:`register_library` (``nn`` does), so
+that an error inside ``nn.cross_entropy`` points at the user's line that
+called it. Only interceptors that ask for origins (anomaly mode, the jit's
+tracer) make nodes remember them; no traceback objects are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NamedTuple
+
+__all__ = ["Origin", "register_library", "user_origin"]
+
+
+class Origin(NamedTuple):
+    """Where a node was made: the user's file, line and function."""
+
+    file: str
+    line: int
+    function: str
+
+    def __str__(self) -> str:
+        return f"{os.path.basename(self.file)}:{self.line} (in {self.function})"
+
+
+_LIBRARY = [os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep]
+
+
+def register_library(directory: str) -> None:
+    """Treat code under ``directory`` as library code: origins name its caller instead.
+
+    ``nn`` registers itself, so an anomaly inside ``nn.cross_entropy`` points
+    at the user's line that called it.
+    """
+    path = os.path.abspath(directory) + os.sep
+    if path not in _LIBRARY:
+        _LIBRARY.append(path)
+
+
+def user_origin() -> Origin | None:
+    """The first frame outside the library, as an :class:`Origin`."""
+    frame = sys._getframe(1)
+    library = tuple(_LIBRARY)
+    while frame is not None:
+        code = frame.f_code
+        if not code.co_filename.startswith(library):
+            return Origin(code.co_filename, frame.f_lineno, code.co_name)
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
