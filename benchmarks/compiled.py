@@ -7,7 +7,7 @@
 * **Equality**: replays against the engine, to 1e-12 relative, on workload A
   with fresh random inputs every call, and on random expression graphs over
   the whole derivative table (``autograd.testing.graphs``).
-* **Guards**: the data-dependent functions of :mod:`benchmarks.guard_suite`,
+* **Guards**: the data-dependent functions of :mod:`tests.support.guard_suite`,
   replayed on random inputs by valuegrad's jit and by ``torch.jit.trace``:
   how many results are wrong.
 """
@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 import nn
 from autograd import JitError, Value, jit
 from autograd.testing import Graph, graphs
+from tests.support.guard_suite import SUITE
 
-from .guard_suite import SUITE
 from .problem import make_problem
 from .report import BenchmarkError, Section, Target, seconds, table
 from .settings import Settings
@@ -195,7 +195,7 @@ def run(run_settings: Settings) -> Section:
     rows = _guards(run_settings.jit_guard_calls)
     section.lines.append("")
     section.lines.append(
-        f"Guards: each function of `benchmarks/guard_suite.py` builds a different graph "
+        f"Guards: each function of `tests/support/guard_suite.py` builds a different graph "
         f"depending on its inputs; each is called on {run_settings.jit_guard_calls} random "
         "points and its results compared with the function run directly. valuegrad's jit "
         "records every decision as a guard and traces again when one fails; "

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import nn
 from autograd import Value, explore
+from tests.support.browser import BrowserUnavailable, click_box, open_page, start_chromium
 
-from .browser import BrowserUnavailable, click_box, open_page, start_chromium
 from .report import Section, Target
 from .settings import Settings
 

@@ -4,7 +4,7 @@ No graph, no nodes: lists of floats and the chain rule worked out by hand for
 each workload. This is what a scalar engine in pure Python is measured
 against: the closer to it, the less the engine's bookkeeping costs. Every
 function here is checked against the engine (same loss and gradients to 1e-9)
-in ``tests/test_bench_smoke.py`` and at the start of each benchmark run.
+in ``tests/project/test_bench_smoke.py`` and at the start of each benchmark run.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 import nn
-from benchmarks.browser import click_box, open_page, start_chromium
 from nn.explore import write_loss_graph
+from tests.support.browser import click_box, open_page, start_chromium
 
 DOCS = Path(__file__).resolve().parent
 

@@ -14,11 +14,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # benchmarks.browser, run from anywhere
+sys.path.insert(0, str(ROOT))  # tests.support.browser, run from anywhere
 
 import nn  # noqa: E402
 from autograd import explore  # noqa: E402
-from benchmarks.browser import click_box, open_page, start_chromium  # noqa: E402
+from tests.support.browser import click_box, open_page, start_chromium  # noqa: E402
 
 IMAGES = ROOT / "notebooks" / "images"
 

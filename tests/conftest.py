@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-import user_ops  # noqa: F401  # rows added with define_op, before collection: table-driven tests include them
+import support.user_ops  # noqa: F401  # rows added with define_op, before collection: table-driven tests include them
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.strategies import json_metadata, not_json_exact
 
 import nn
 from nn.serialize import MAX_FILE_BYTES
-from tests.strategies import json_metadata, not_json_exact
 
 FILE_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -16,7 +16,6 @@ function itself: they are correct, only not faster.
 from __future__ import annotations
 
 import functools
-import numbers
 import time
 import warnings
 from collections.abc import Callable
@@ -71,6 +70,7 @@ class _Entry:
     reached: tuple[Value, ...]  # the Values the function reached, read at every replay
     draws: tuple[Callable[[], Any], ...]  # per_call draws, made again at every replay
     aux: Any  # the structure of the aux outputs, for the numbers a replay gives
+    aux_numbers: tuple[float, ...]  # plain numbers in the aux outputs, as traced
     trusted: bool = False
 
 
@@ -157,7 +157,7 @@ class Jitted(Generic[_P, _R]):
             if position:
                 entries.insert(0, entries.pop(position))  # the pattern seen last is tried first
             if self._has_aux:
-                return cast(_R, (result, unflatten(entry.aux, iter(()), aux)))
+                return cast(_R, (result, unflatten(entry.aux, iter(entry.aux_numbers), aux)))
             return cast(_R, result)
         if len(entries) >= self._max_traces:
             self._gave_up.add(key)
@@ -209,15 +209,17 @@ class Jitted(Generic[_P, _R]):
     ) -> _R:
         tracer = Tracer()
         start = time.perf_counter()
-        numbers = iter([tracer.wrap_number(number) for number in _numbers_in_order(named, flat)])
+        integers = set(flat.integers)
+        numbers = iter([
+            tracer.wrap_number(int(number) if position in integers else number)
+            for position, number in enumerate(flat.numbers)
+        ])
         arguments = [unflatten(part, numbers, flat.values) for part in structure]
         with tracing(tracer):
             result = call(arguments)
         traced = time.perf_counter() - start
         output, aux = self._split(result)
         aux_structure, aux_flat = self._aux(aux)
-        if aux_flat.numbers:
-            aux_structure = _numbers_fixed(aux_structure, iter(aux_flat.numbers))
         names = [path for (name, _), part in zip(named, structure, strict=True)
                  for path in number_paths(part, (name,))]
         program = program_of(output, tracer, flat.values, aux_flat.values, names)
@@ -235,9 +237,11 @@ class Jitted(Generic[_P, _R]):
             filename=f"<jit {self._name} #{number}>",
         )
         compile_seconds = time.perf_counter() - start
-        reached = tuple(entry.value for entry in program.inputs if entry.kind == "reached")
-        draws = tuple(entry.draw for entry in program.inputs if entry.kind == "drawn")
-        entries.append(_Entry(program, decisions, compiled, reached, draws, aux_structure))  # type: ignore[arg-type]
+        reached = tuple(entry.value for entry in program.inputs if entry.value is not None)
+        draws = tuple(entry.draw for entry in program.inputs if entry.draw is not None)
+        entries.append(_Entry(
+            program, decisions, compiled, reached, draws, aux_structure, tuple(aux_flat.numbers),
+        ))
         self._source = compiled.source
         self._program = program
         self.traces.append(TraceRecord(
@@ -245,42 +249,6 @@ class Jitted(Generic[_P, _R]):
             compiled.generate_seconds, compile_seconds - compiled.generate_seconds,
         ))
         return self._joined(output, aux)
-
-
-def _numbers_in_order(named: list[tuple[str, Any]], flat: Flat) -> list[Any]:
-    """The plain numbers of the arguments as they were passed (ints stay ints), in flatten's order."""
-    found: list[Any] = []
-
-    def walk(tree: Any) -> None:
-        if type(tree) is float or (isinstance(tree, numbers.Real) and not isinstance(tree, bool)):
-            found.append(tree)
-        elif isinstance(tree, (list, tuple)):
-            for item in tree:
-                walk(item)
-        elif isinstance(tree, dict):
-            for item in tree.values():
-                walk(item)
-
-    for _, argument in named:
-        if not isinstance(argument, Value):
-            walk(argument)
-    assert len(found) == len(flat.numbers)
-    return found
-
-
-def _numbers_fixed(structure: Any, numbers_: Any) -> Any:
-    """An aux structure with its plain numbers fixed in it (a replay gives them as they were traced)."""
-    if structure == "number":
-        return ("fixed", next(numbers_))
-    kind = structure[0]
-    if kind in ("Value", "fixed"):
-        return structure
-    if kind == "dict":
-        return ("dict", structure[1], tuple(_numbers_fixed(child, numbers_) for child in structure[2]))
-    items = structure[1]
-    if isinstance(items, int):
-        return (kind, tuple(("fixed", next(numbers_)) for _ in range(items)))
-    return (kind, tuple(_numbers_fixed(child, numbers_) for child in items))
 
 
 def _nondeterminism(name: str, first: Program, second: Program) -> str:

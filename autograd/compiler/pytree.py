@@ -34,9 +34,12 @@ class Flat:
         values: The distinct Values, in order of first appearance.
         positions: Each Value's place in ``values``: the same Value twice is
             one leaf, and which places alias is part of the structure.
+        integers: The places in ``numbers`` of the ones passed as ints (a
+            trace lets an int argument count and index).
     """
 
     numbers: list[float] = field(default_factory=list)
+    integers: list[int] = field(default_factory=list)
     values: list[Value] = field(default_factory=list)
     positions: dict[Value, int] = field(default_factory=dict)
 
@@ -72,6 +75,8 @@ def flatten(tree: Any, flat: Flat) -> Any:
     if tree is None or isinstance(tree, (bool, str)):
         return ("fixed", tree)
     if isinstance(tree, numbers.Real):
+        if isinstance(tree, numbers.Integral):
+            flat.integers.append(len(flat.numbers))
         flat.numbers.append(float(tree))
         return "number"
     if isinstance(tree, (list, tuple)):

@@ -3,7 +3,7 @@
 * Graphs over every row of the table (``autograd.testing.graphs``, rows
   added with ``define_op`` included): reverse mode, forward mode and finite
   differences agree, at first and second order.
-* Programs of steps PyTorch can also run (``strategies.programs``): values
+* Programs of steps PyTorch can also run (``strategies.expressions``): values
   and gradients match PyTorch float64 (when installed).
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
-from strategies import Backend, Program, programs
+from support.strategies import Arithmetic, Expression, expressions
 
 from autograd import Value, grad, gradcheck
 from autograd.testing import Graph, graphs
@@ -43,14 +43,14 @@ def test_backward_and_grad_agree_on_random_graphs(graph: Graph) -> None:
     assert [x.grad for x in xs] == expected
 
 
-def _torch_backend() -> tuple[Any, Backend]:
+def _torch_arithmetic() -> tuple[Any, Arithmetic]:
     torch = pytest.importorskip("torch")
     functional = torch.nn.functional
 
     def dot(ws: Any, xs: Any, start: Any) -> Any:
         return sum((w * x for w, x in zip(ws, xs, strict=True)), start)
 
-    return torch, Backend(
+    return torch, Arithmetic(
         vsum=lambda xs, start: sum(xs, start),
         dot=dot,
         # torch's softplus returns x itself above x = 20 (its threshold), so its
@@ -60,11 +60,11 @@ def _torch_backend() -> tuple[Any, Backend]:
     )
 
 
-@given(programs(max_inputs=3, max_steps=12))
-def test_random_graphs_match_pytorch_float64_values_and_gradients(program: Program) -> None:
-    torch, backend = _torch_backend()
+@given(expressions(max_inputs=3, max_steps=12))
+def test_random_graphs_match_pytorch_float64_values_and_gradients(program: Expression) -> None:
+    torch, arithmetic = _torch_arithmetic()
     tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in program.point]
-    expected = program.run(tensors, backend)
+    expected = program.run(tensors, arithmetic)
     expected.backward()
 
     xs = [Value(x) for x in program.point]
@@ -78,7 +78,7 @@ def test_random_graphs_match_pytorch_float64_values_and_gradients(program: Progr
 
 # Found by hypothesis: softplus at about 21, where torch's built-in softplus
 # switches to the identity and drops a 1e-5 second-derivative term.
-SOFTPLUS_ABOVE_TORCH_THRESHOLD = Program(
+SOFTPLUS_ABOVE_TORCH_THRESHOLD = Expression(
     point=(0.34375,),
     steps=(
         ("add", (0, 0), -1.5),
@@ -92,12 +92,12 @@ SOFTPLUS_ABOVE_TORCH_THRESHOLD = Program(
 
 
 @settings(max_examples=20)
-@given(programs(max_inputs=2, max_steps=6))
+@given(expressions(max_inputs=2, max_steps=6))
 @example(SOFTPLUS_ABOVE_TORCH_THRESHOLD)
-def test_random_graphs_match_pytorch_second_derivatives(program: Program) -> None:
-    torch, backend = _torch_backend()
+def test_random_graphs_match_pytorch_second_derivatives(program: Expression) -> None:
+    torch, arithmetic = _torch_arithmetic()
     tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in program.point]
-    first = torch.autograd.grad(program.run(tensors, backend), tensors, create_graph=True)
+    first = torch.autograd.grad(program.run(tensors, arithmetic), tensors, create_graph=True)
 
     xs = [Value(x) for x in program.point]
     ours = grad(program(xs), xs, create_graph=True)

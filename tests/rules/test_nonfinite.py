@@ -73,7 +73,7 @@ def test_every_op_at_special_inputs_gives_what_pytorch_gives(name: str) -> None:
 
 
 def _policy_rows() -> list[tuple[str, float, float, float]]:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- non-finite policy -->")[1].split("<!-- end -->")[0]
     rows = []
     for line in table.splitlines():

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import operand_names
+from support.strategies import operand_names
 
 from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck, jvp
 from autograd.rules.floats import FloatMath

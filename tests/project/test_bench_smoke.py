@@ -27,7 +27,7 @@ from benchmarks.reduction import check, operands, variants
 from benchmarks.report import BenchmarkError
 
 TINY_PROBLEM = {"points": 8, "hidden": (4, 3)}
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-import nn
-from autograd import Value, detect_anomaly, explore
-from benchmarks.browser import (
+from support.browser import (
     BrowserUnavailable,
     click_box,
     console_errors,
@@ -26,6 +23,9 @@ from benchmarks.browser import (
     start_chromium,
     wait_ready,
 )
+
+import nn
+from autograd import Value, detect_anomaly, explore
 
 HOSTILE = ["</script><script>window.vgPwned = 1</script>", '<img src=x onerror="window.vgPwned = 2">']
 

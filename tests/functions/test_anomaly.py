@@ -1,7 +1,7 @@
 """Anomaly mode's canonical suite: each classic source of inf and NaN, named at the right op and line.
 
 Every case is written twice, on Values and on PyTorch tensors, and run under
-each library's anomaly mode. ``python tests/test_anomaly.py`` prints what
+each library's anomaly mode. ``python tests/functions/test_anomaly.py`` prints what
 each one reports, side by side: the README's table, which
 ``test_readme.py`` keeps up to date.
 """
@@ -274,6 +274,12 @@ def side_by_side_table() -> str:
         theirs = re.sub(r"nothing raised; output (.*), gradients (.*)", r"nothing (output \1, gradient \2)", theirs)
         rows.append(f"| {name.replace('_', ' ')} | `{ours}` | {theirs} |")
     return "\n".join(rows)
+
+
+def test_the_readmes_anomaly_table_is_what_both_libraries_report_now() -> None:
+    pytest.importorskip("torch")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert side_by_side_table() in readme
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import Program, programs
+from support.strategies import Expression, expressions
 
 from autograd import Value, jit
 
@@ -17,9 +17,9 @@ def _run(function: object, point: list[float]) -> tuple[float, list[float]]:
     return out.data, [x.grad for x in xs]
 
 
-@given(program=programs(max_steps=12), shifts=st.lists(st.floats(-0.3, 0.3), min_size=4, max_size=4))
+@given(program=expressions(max_steps=12), shifts=st.lists(st.floats(-0.3, 0.3), min_size=4, max_size=4))
 def test_a_compiled_random_graph_equals_the_engine_on_every_call(
-    program: Program, shifts: list[float]
+    program: Expression, shifts: list[float]
 ) -> None:
     step = jit(program)
     for shift in shifts:  # the first calls trace, the later ones replay

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from hypothesis import find
-from user_ops import hypot, logsumexp, smooth_abs
+from support.user_ops import hypot, logsumexp, smooth_abs
 
 from autograd import (
     TABLE,

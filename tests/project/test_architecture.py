@@ -18,17 +18,17 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("autograd", "nn")
 
 # Each room of the engine, and the rooms it may import (besides itself and the standard library).
 ROOMS: dict[str, set[str]] = {
     "rules": set(),  # what a row is, the rows, the vocabulary, the readings that need no node
     "core": {"rules"},  # the node, record, the sweep, hooks, modes, interceptors: names no transformation
-    "transformations": {"rules", "core"},  # anomaly, forward mode, grad, gradcheck, fused ops, custom ops
-    "compiler": {"rules", "core", "transformations"},  # autograd.jit, its program, its backends
-    "pictures": {"rules", "core", "transformations"},  # draw_dot and the explorer
-    "package": {"rules", "core", "transformations", "compiler", "pictures"},  # autograd/__init__, __main__
+    "functions": {"rules", "core"},  # grad, jvp, gradcheck, anomaly and forward mode, fused and custom ops
+    "compiler": {"rules", "core", "functions"},  # autograd.jit, its program, its backends
+    "pictures": {"rules", "core", "functions"},  # draw_dot and the explorer
+    "package": {"rules", "core", "functions", "compiler", "pictures"},  # autograd/__init__, __main__
 }
 # What ``nn`` may use of the engine: its public names and its documented extension API.
 ENGINE_API_FOR_NN = {"autograd", "autograd.extend", "autograd.pictures", "autograd.pictures.dot_text"}
@@ -60,7 +60,7 @@ def room_of(module: str) -> str:
         return "package"
     if parts[1] in ("rules", "core", "compiler", "pictures"):
         return parts[1]
-    return "transformations"
+    return "functions"
 
 
 def _type_checking_only(tree: ast.Module) -> set[int]:
@@ -161,8 +161,8 @@ def test_each_engine_room_imports_only_the_rooms_beneath_it(name: str) -> None:
 
 def test_the_room_rules_can_fail() -> None:
     assert room_of("autograd.core.sweep") == "core"
-    assert room_of("autograd.anomaly") == "transformations"
-    assert "transformations" not in ROOMS["core"]  # the core names no transformation
+    assert room_of("autograd.anomaly") == "functions"
+    assert "functions" not in ROOMS["core"]  # the core names no transformation
     assert "compiler" not in ROOMS["pictures"] and "pictures" not in ROOMS["compiler"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import Program, programs
+from support.strategies import Expression, expressions
 
 import nn
 from autograd import TABLE, Op, Value, apply, grad, no_grad, vsum
@@ -281,9 +281,9 @@ def test_draw_dot_merges_the_hidden_part_of_a_network_into_one_summary() -> None
     assert len({tail for tail, _, _ in edges(source) if tail.startswith("s")}) == 1
 
 
-@given(program=programs(max_inputs=3, max_steps=12), max_nodes=st.integers(1, 12))
+@given(program=expressions(max_inputs=3, max_steps=12), max_nodes=st.integers(1, 12))
 def test_draw_dot_summaries_count_every_hidden_node_exactly_once(
-    program: Program, max_nodes: int
+    program: Expression, max_nodes: int
 ) -> None:
     root = program([Value(x) for x in program.point])
     total = len(root.ancestors()) + 1
@@ -297,8 +297,8 @@ def test_draw_dot_summaries_count_every_hidden_node_exactly_once(
     assert len(summaries) == len(summary_counts(source))
 
 
-@given(program=programs(max_inputs=3, max_steps=12))
-def test_draw_dot_without_limit_draws_every_operand_edge(program: Program) -> None:
+@given(program=expressions(max_inputs=3, max_steps=12))
+def test_draw_dot_without_limit_draws_every_operand_edge(program: Expression) -> None:
     root = program([Value(x) for x in program.point])
     nodes = (root, *root.ancestors())
     source = draw_dot(root, max_nodes=None).source

@@ -3,7 +3,7 @@
 The public strategies (``points``, ``op_cases``, ``graphs``) draw from the
 derivative table. Here:
 
-* :func:`programs` draws random expression DAGs with shared subexpressions
+* :func:`expressions` draws random expression DAGs with shared subexpressions
   (diamonds, ``x * x``, reuse across branches, deep chains) from a fixed list
   of steps that PyTorch can also run, so the same graph can be built from
   Values and, as an independent oracle, from tensors.
@@ -39,8 +39,8 @@ def operand_names(count: int) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Backend:
-    """How to run a program's steps on one kind of number (Values or tensors)."""
+class Arithmetic:
+    """How to run an expression's steps on one kind of number (Values or tensors)."""
 
     vsum: Callable[[Sequence[Any], float], Any]
     dot: Callable[[Sequence[Any], Sequence[Any], Any], Any]
@@ -48,16 +48,16 @@ class Backend:
     leaky_relu: Callable[[Any, float], Any]
 
 
-VALUE_BACKEND = Backend(
+ON_VALUES = Arithmetic(
     vsum=lambda xs, start: vsum(xs, start),
     dot=lambda ws, xs, start: dot(ws, xs, start),
     softplus=lambda x: x.softplus(),
     leaky_relu=lambda x, slope: x.leaky_relu(slope),
 )
 
-# Each step: name -> (number of operands, function of (backend, operands, number)).
+# Each step: name -> (number of operands, function of (arithmetic, operands, number)).
 # Every step is defined for every real input, so random graphs never leave a domain.
-STEPS: dict[str, tuple[int, Callable[[Backend, list[Any], float], Any]]] = {
+STEPS: dict[str, tuple[int, Callable[[Arithmetic, list[Any], float], Any]]] = {
     "add": (2, lambda b, o, c: o[0] + o[1]),
     "sub": (2, lambda b, o, c: o[0] - o[1]),
     "mul": (2, lambda b, o, c: o[0] * o[1]),
@@ -92,19 +92,19 @@ KINKED = {"relu", "leaky_relu", "abs"}
 
 
 @dataclass(frozen=True)
-class Program:
+class Expression:
     """A random expression DAG: ``steps`` build new nodes from earlier ones."""
 
     point: tuple[float, ...]
     steps: tuple[tuple[str, tuple[int, ...], float], ...]
 
-    def run(self, inputs: Sequence[Any], backend: Backend = VALUE_BACKEND) -> Any:
+    def run(self, inputs: Sequence[Any], arithmetic: Arithmetic = ON_VALUES) -> Any:
         """Build the graph on ``inputs``; the output sums every node, so all matter."""
         nodes = list(inputs)
         for name, operands, const in self.steps:
             _, step = STEPS[name]
-            nodes.append(step(backend, [nodes[i] for i in operands], const))
-        return backend.vsum(nodes, 0.0)
+            nodes.append(step(arithmetic, [nodes[i] for i in operands], const))
+        return arithmetic.vsum(nodes, 0.0)
 
     def __call__(self, inputs: list[Value]) -> Value:
         result: Value = self.run(inputs)
@@ -112,7 +112,7 @@ class Program:
 
 
 @st.composite
-def programs(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 10) -> Program:
+def expressions(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 10) -> Expression:
     """Random DAGs whose later steps reuse earlier nodes (diamonds, x * x, chains)."""
     n_inputs = draw(st.integers(1, max_inputs))
     point = tuple(draw(st.floats(-2.0, 2.0, allow_nan=False)) for _ in range(n_inputs))
@@ -132,11 +132,11 @@ def programs(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 10) -> Progr
             name = "tanh"  # keep finite differences away from the kink
             arity, step = STEPS[name]
             operands = operands[:1]
-        out = step(VALUE_BACKEND, [values[i] for i in operands], const)
+        out = step(ON_VALUES, [values[i] for i in operands], const)
         assume(abs(out.data) < 100.0)
         values.append(out)
         steps.append((name, operands, const))
-    return Program(point, tuple(steps))
+    return Expression(point, tuple(steps))
 
 
 # ---------------------------------------------------------------- model-file metadata

@@ -2,7 +2,7 @@
 
 Each takes two numbers-with-a-graph (Values, or PyTorch tensors for the
 contrast with ``torch.jit.trace``) and builds a different graph depending on
-their values. The tests hold ``autograd.jit`` to them (``tests/test_jit_guards.py``);
+their values. The tests hold ``autograd.jit`` to them (``tests/compiler/test_jit_guards.py``);
 ``benchmarks.compiled`` replays them under both compilers.
 """
 

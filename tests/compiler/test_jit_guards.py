@@ -10,9 +10,9 @@ import random
 import warnings
 
 import pytest
+from support.guard_suite import SUITE, Function
 
 from autograd import Value, jit
-from benchmarks.guard_suite import SUITE, Function
 
 
 def _value_and_gradients(function: Function, a: float, b: float) -> tuple[float, float, float]:

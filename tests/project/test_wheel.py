@@ -13,10 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.browser import BrowserUnavailable, open_page, start_chromium
 
-from benchmarks.browser import BrowserUnavailable, open_page, start_chromium
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import sys
