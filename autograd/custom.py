@@ -19,7 +19,7 @@ from .core.numbers import as_number, require_number
 from .core.value import Value, record
 from .rules import table
 from .rules.op import VARIADIC, Forward, Op, Rule, TestSpec
-from .rules.print_python import text
+from .rules.print_python import python_text
 from .rules.source import Expr, Name, SourceMath
 from .rules.table import add_row
 
@@ -255,7 +255,7 @@ def _is_number(result: Any) -> bool:
 
 
 def _shown(result: Any) -> str:
-    return text(result) if isinstance(result, Expr) else str(result)
+    return python_text(result) if isinstance(result, Expr) else str(result)
 
 
 def _refuse_wrong_shape(name: str, what: str, result: Any, count: int | None) -> None:

@@ -13,10 +13,20 @@ names.
   "a real number" (bools refused, an int too large for a float named as such)
   and the one coercion, shared by the engine and ``nn``.
 * :func:`format_number`: a number as pictures show it (4 significant digits).
+* :class:`Interceptor`, :func:`plugged_in`, :class:`Plug`, :func:`plugged`:
+  how a transformation plugs into the engine (anomaly mode, forward mode
+  and the jit's tracer are built this way); see :mod:`autograd.core.interceptors`.
+* a jit backend: :class:`~autograd.compiler.Backend` and
+  :func:`~autograd.compiler.register_backend`, with the program it compiles
+  (:class:`~autograd.compiler.Program`), live in :mod:`autograd.compiler`.
 """
 
 from .core.hooks import Removable
+from .core.interceptors import Interceptor, Plug, plugged, plugged_in
 from .core.numbers import as_number, format_number, is_real, require_number
 from .core.origins import register_library
 
-__all__ = ["Removable", "as_number", "format_number", "is_real", "register_library", "require_number"]
+__all__ = [
+    "Interceptor", "Plug", "Removable", "as_number", "format_number", "is_real", "plugged", "plugged_in",
+    "register_library", "require_number",
+]

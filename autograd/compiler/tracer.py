@@ -196,31 +196,29 @@ def program_of(
     boundary = set(arguments) | set(tracer.numbers) | set(tracer.drawn)
     recipes = tracer.recipes
 
-    def inside(node: Value) -> bool:
-        """Whether ``node`` is computed by the program (not an input, not a constant)."""
-        if node in boundary:
-            return False
+    def operands(node: Value) -> Sequence[Value]:
+        """What the program computes ``node`` from; nothing for an input or a constant."""
         recipe = recipes.get(node)
         if recipe is not None:
-            return True
-        return node._stamp >= epoch and node._op is not None
-
-    def operands(node: Value) -> Sequence[Value]:
-        if not inside(node):
+            return recipe.operands
+        if node._op is None or node._stamp < epoch or node in boundary:
             return ()
-        recipe = recipes.get(node)
-        return node._parents if recipe is None else recipe.operands
+        return node._parents
 
     # The output is walked first, exactly as backward walks it, so gradients add up
     # in the same order; then what only the aux values and the decisions need.
     decided = [taken.node for taken in tracer.decisions]
     decided += [taken.other for taken in tracer.decisions if isinstance(taken.other, Value)]
-    walked = depth_first((output, *aux, *decided), operands)
-    reached = [node for node in walked if node not in boundary and node._stamp < epoch
-               and node not in recipes]
-    constants = [node for node in walked if node not in boundary and not inside(node)
-                 and node._stamp >= epoch]
-    computed = [node for node in walked if inside(node)]
+    reached: list[Value] = []  # made before the call: read at every call
+    constants: list[Value] = []  # leaves the call made: fixed
+    computed: list[Value] = []
+    for node in depth_first((output, *aux, *decided), operands):
+        if node in boundary:
+            continue
+        if node in recipes or (node._op is not None and node._stamp >= epoch):
+            computed.append(node)
+        else:
+            (constants if node._stamp >= epoch else reached).append(node)
     # Every number stays an input, used or not: per_call draws must be made
     # again in the same order, to consume a generator exactly as the function does.
     names = list(number_names)
@@ -235,11 +233,11 @@ def program_of(
     for node in computed:
         recipe = recipes.get(node)
         if recipe is None:
-            op = cast(Op, node._op)  # inside() holds op nodes only
-            steps.append(Step(op, tuple(slot[p] for p in node._parents), node._const, True,
+            op = cast(Op, node._op)  # computed: an op node, unless it has a recipe
+            steps.append(Step(op, tuple([slot[p] for p in node._parents]), node._const, True,
                               node.origin, node.label))
         else:
-            steps.append(Step(recipe.op, tuple(slot[p] for p in recipe.operands), recipe.const, False,
+            steps.append(Step(recipe.op, tuple([slot[p] for p in recipe.operands]), recipe.const, False,
                               node.origin, node.label))
     decisions = tuple(
         Decision(taken.kind, slot[taken.node], slot[taken.other] if isinstance(taken.other, Value) else taken.other,

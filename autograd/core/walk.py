@@ -41,6 +41,9 @@ def depth_first(roots: Iterable[Any], operands: Operands | None = None, *, leave
     for root in roots:
         if root in visited:
             continue
+        if operands is None and not leaves:
+            _op_nodes_under(root, order, visited)
+            continue
         # Nodes to expand, and None markers: a None means "everything under the
         # node below me is finished", so that node goes into the post-order next.
         stack: list[Any] = [root]
@@ -61,6 +64,29 @@ def depth_first(roots: Iterable[Any], operands: Operands | None = None, *, leave
                 if parent not in visited and (leaves or parent._parents):
                     stack.append(parent)
     return order
+
+
+def _op_nodes_under(root: Any, order: list[Any], visited: set[Any]) -> None:
+    """:func:`depth_first`'s loop for the sweep's order (op nodes, parents), written out.
+
+    Sorting is part of every first ``backward``, and a node's operands are
+    mostly leaves (a ``dot`` of 20,000 weights and inputs): testing
+    ``_parents`` first skips a leaf without a set lookup.
+    """
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            order.append(stack.pop())
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append(node)
+        stack.append(None)
+        for parent in reversed(node._parents):
+            if parent._parents and parent not in visited:
+                stack.append(parent)
 
 
 def breadth_first(roots: Iterable[Any], operands: Operands | None = None,

@@ -1,8 +1,8 @@
 """DOT-text helpers for Graphviz pictures: ``draw_dot`` and drawings built on it (``nn.draw_model``).
 
 DOT text is formatted here line by line rather than through
-``Digraph.node``/``Digraph.edge``, because those calls cost about 7 µs each,
-which would dominate large drawings. Rendering needs Graphviz's ``dot``
+``Digraph.node``/``Digraph.edge``, because their per-call cost would dominate the time of
+large drawings. Rendering needs Graphviz's ``dot``
 program; without it :class:`Drawing` raises :class:`GraphvizNotFoundError`,
 which says how to install it, while ``.source`` stays available.
 """

@@ -8,12 +8,12 @@
 """
 
 from .op import VARIADIC, DotConst, Op, Reading, TestSpec
-from .print_python import NAMESPACE
-from .source import Expr, Name, SourceMath
+from .print_python import NAMESPACE, python_text
+from .source import Expr, Name, SourceMath, as_expr
 from .table import TABLE
 from .vocabulary import VOCABULARY, Function
 
 __all__ = [
     "NAMESPACE", "TABLE", "VARIADIC", "VOCABULARY", "DotConst", "Expr", "Function", "Name", "Op",
-    "Reading", "SourceMath", "TestSpec",
+    "Reading", "SourceMath", "TestSpec", "as_expr", "python_text",
 ]

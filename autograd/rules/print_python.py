@@ -10,12 +10,13 @@ computes the same bits as the engine.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Select
 from .vocabulary import VOCABULARY
 
-__all__ = ["NAMESPACE", "text"]
+__all__ = ["NAMESPACE", "python_text"]
 
 # Python's precedences, loosest first (only the levels rules use).
 CONDITIONAL, ADD, MULTIPLY, UNARY, ATOM = 1, 11, 12, 13, 16
@@ -27,15 +28,31 @@ NAMESPACE: dict[str, Any] = {
 """The names generated Python may call, bound to the float reading's functions."""
 
 
-def text(expr: Expr) -> str:
+def python_text(expr: Expr) -> str:
     """``expr`` as a Python expression."""
-    return _printed(expr)[0]
+    return _PRINTERS[type(expr)](expr)[0]
 
 
 def _wrapped(expr: Expr, level: int) -> str:
     """The text, in parentheses if it binds more loosely than ``level`` needs."""
-    printed, precedence = _printed(expr)
+    if type(expr) is Name:  # most operands: a name binds tightest
+        return expr.name
+    printed, precedence = _PRINTERS[type(expr)](expr)
     return f"({printed})" if precedence < level else printed
+
+
+def _name(expr: Name) -> tuple[str, int]:
+    return expr.name, ATOM
+
+
+def _const(expr: Const) -> tuple[str, int]:
+    value = expr.value
+    if value != value:
+        return "nan", ATOM
+    if math.isinf(value):
+        return ("inf" if value > 0 else "-inf"), UNARY
+    printed = repr(value)
+    return printed, UNARY if printed[0] == "-" else ATOM
 
 
 def _binary(expr: Binary) -> tuple[str, int]:
@@ -46,10 +63,10 @@ def _binary(expr: Binary) -> tuple[str, int]:
     """
     spine: list[Binary] = []
     node: Expr = expr
-    while isinstance(node, Binary):
+    while type(node) is Binary:
         spine.append(node)
         node = node.left
-    printed, precedence = _printed(node)
+    printed, precedence = (node.name, ATOM) if type(node) is Name else _PRINTERS[type(node)](node)
     for link in reversed(spine):
         level = ADD if link.operator in "+-" else MULTIPLY
         left = f"({printed})" if precedence < level else printed
@@ -58,31 +75,30 @@ def _binary(expr: Binary) -> tuple[str, int]:
     return printed, precedence
 
 
-def _printed(expr: Expr) -> tuple[str, int]:
-    """The text of ``expr`` and how tightly it binds."""
-    if isinstance(expr, Name):
-        return expr.name, ATOM
-    if isinstance(expr, Const):
-        value = expr.number
-        if math.isnan(value):
-            return "nan", ATOM
-        if math.isinf(value):
-            return ("inf" if value > 0 else "-inf"), UNARY
-        printed = repr(value)
-        return printed, UNARY if printed.startswith("-") else ATOM
-    if isinstance(expr, Binary):
-        return _binary(expr)
-    if isinstance(expr, Negate):
-        return f"-{_wrapped(expr.operand, UNARY)}", UNARY
-    if isinstance(expr, Call):
-        return f"{expr.function}({', '.join(map(text, expr.arguments))})", ATOM
-    if isinstance(expr, Select):
-        if not isinstance(expr.x, Name):  # a call evaluates the condition once
-            return f"select({', '.join(map(text, (expr.x, expr.positive, expr.other)))})", ATOM
-        x = expr.x.name
-        positive = _wrapped(expr.positive, CONDITIONAL + 1)
-        other = _wrapped(expr.other, CONDITIONAL + 1)
-        return f"{positive} if {x} > 0.0 else {other} if {x} <= 0.0 else {x}", CONDITIONAL
-    if isinstance(expr, Maximum):
-        return f"maximum([{', '.join(map(text, expr.items))}])", ATOM
-    raise TypeError(f"the Python printer has no form for {type(expr).__name__}")
+def _negate(expr: Negate) -> tuple[str, int]:
+    return f"-{_wrapped(expr.operand, UNARY)}", UNARY
+
+
+def _call(expr: Call) -> tuple[str, int]:
+    return f"{expr.function}({', '.join(map(python_text, expr.arguments))})", ATOM
+
+
+def _select(expr: Select) -> tuple[str, int]:
+    condition = expr.x
+    if not isinstance(condition, Name):  # a call evaluates the condition once
+        return f"select({', '.join(map(python_text, (condition, expr.positive, expr.other)))})", ATOM
+    x = condition.name
+    positive = _wrapped(expr.positive, CONDITIONAL + 1)
+    other = _wrapped(expr.other, CONDITIONAL + 1)
+    return f"{positive} if {x} > 0.0 else {other} if {x} <= 0.0 else {x}", CONDITIONAL
+
+
+def _maximum(expr: Maximum) -> tuple[str, int]:
+    return f"maximum([{', '.join(map(python_text, expr.items))}])", ATOM
+
+
+_PRINTERS: dict[type, Callable[[Any], tuple[str, int]]] = {
+    Name: _name, Const: _const, Binary: _binary, Negate: _negate, Call: _call, Select: _select,
+    Maximum: _maximum,
+}
+"""The form of each kind of node (a node kind without one is a KeyError: the printer lacks it)."""

@@ -30,11 +30,7 @@ class Expr:
     """
 
     __slots__ = ()
-
-    @property
-    def value(self) -> float | None:
-        """The float this expression stands for if it is a constant, else None."""
-        return None
+    value: float | None = None  # a class attribute: only a constant has a number
 
     def __bool__(self) -> bool:
         raise _decided("'if', 'and' or 'or'")
@@ -90,17 +86,14 @@ class Expr:
 class Const(Expr):
     """A number."""
 
-    __slots__ = ("number",)
+    __slots__ = ("value",)
+    value: float
 
-    def __init__(self, number: float) -> None:
-        self.number = float(number)
-
-    @property
-    def value(self) -> float | None:
-        return self.number
+    def __init__(self, value: float) -> None:
+        self.value = float(value)
 
     def __neg__(self) -> Expr:
-        return Const(-self.number)
+        return Const(-self.value)
 
 
 class Name(Expr):

@@ -1,6 +1,5 @@
 from autograd import TestSpec, Value, define_op, gradcheck, jvp
-from autograd.rules.print_python import text
-from autograd.rules.source import Name, SourceMath
+from autograd.rules import Name, SourceMath, python_text
 
 smooth_clamp = define_op(
     "smooth_clamp",
@@ -17,7 +16,7 @@ y.backward()
 print(f"{y.op}: {y.data:.6f}, d/dx = {x.grad:.6f}")
 print("jvp:", jvp(lambda v: smooth_clamp(v[0], 2.0), [3.0], [1.0]))
 print("gradcheck, order 2:", gradcheck(lambda v: smooth_clamp(v[0] * v[1], 2.0), [3.0, 0.5], order=2))
-print("as source:", text(smooth_clamp.op.local(SourceMath, [Name("x")], Name("out"), 2.0)[0]))
+print("as source:", python_text(smooth_clamp.op.local(SourceMath, [Name("x")], Name("out"), 2.0)[0]))
 
 try:
     define_op("step", lambda F, x, c: x, lambda F, x, out, c: 1.0 if x > 0 else 0.0)

@@ -232,3 +232,17 @@ def test_internal_no_hook_is_looked_for_once_every_hook_is_removed_or_its_value_
     handle.remove()
     del other  # its hooks go with it, without the cycle collector
     assert len(live) == 0
+
+
+def test_a_hook_that_raises_leaves_every_gradient_as_it_was_before_the_backward() -> None:
+    x, w = Value(2.0), Value(3.0)
+    (x * w + w).backward()
+    before = (x.grad, w.grad)
+
+    def fails(grad: float) -> float:
+        raise RuntimeError("a hook failed")
+
+    x.register_hook(fails)
+    with pytest.raises(RuntimeError, match="a hook failed"):
+        (x * w + w).backward()
+    assert (x.grad, w.grad) == before

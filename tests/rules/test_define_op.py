@@ -23,7 +23,7 @@ from autograd import (
     jvp,
 )
 from autograd.pictures.dot import draw_dot
-from autograd.rules.print_python import text
+from autograd.rules.print_python import python_text
 from autograd.rules.source import Name, SourceMath
 from autograd.testing import graphs
 
@@ -91,8 +91,8 @@ def test_a_defined_op_draws_with_its_symbol() -> None:
 
 def test_a_defined_ops_rules_read_as_python_source_for_generated_code() -> None:
     op = smooth_clamp.op
-    assert text(op.call_forward(SourceMath, [Name("x")], 2.0)) == "2.0 * tanh(x / 2.0)"
-    assert text(op.local(SourceMath, [Name("x")], Name("out"), 2.0)[0]) == "1.0 - out / 2.0 * (out / 2.0)"
+    assert python_text(op.call_forward(SourceMath, [Name("x")], 2.0)) == "2.0 * tanh(x / 2.0)"
+    assert python_text(op.local(SourceMath, [Name("x")], Name("out"), 2.0)[0]) == "1.0 - out / 2.0 * (out / 2.0)"
 
 
 def test_random_graphs_pick_up_rows_users_add() -> None:

@@ -18,7 +18,7 @@ from support.strategies import operand_names
 
 from autograd import TABLE, GradcheckError, Op, Value, apply, gradcheck, jvp
 from autograd.rules.floats import FloatMath
-from autograd.rules.print_python import text
+from autograd.rules.print_python import python_text
 from autograd.rules.source import Name, SourceMath, as_expr
 from autograd.testing import op_cases
 from autograd.value_math import ValueMath
@@ -83,7 +83,7 @@ def test_every_rule_reads_the_same_on_floats_on_values_and_as_source(
     namespace = {**dict(zip(names, point, strict=True)), "out": out}
     from autograd.rules.print_python import NAMESPACE
 
-    as_source = [eval(text(as_expr(d)), dict(NAMESPACE), namespace) for d in source]
+    as_source = [eval(python_text(as_expr(d)), dict(NAMESPACE), namespace) for d in source]
     assert [_number(d) for d in on_values] == pytest.approx(list(on_floats), rel=1e-15)
     assert as_source == list(on_floats)  # bit for bit: generated code computes the same
 
@@ -98,8 +98,8 @@ def test_every_row_prints_its_forward_and_rule_as_python_source() -> None:
         for const in op.test.consts:
             names = operand_names(op.test.arity if op.arity == -1 else op.arity)
             xs = [Name(name) for name in names]
-            forward = text(as_expr(op.call_forward(SourceMath, xs, const)))
-            rule = ", ".join(text(as_expr(d)) for d in op.local(SourceMath, xs, Name("out"), const))
+            forward = python_text(as_expr(op.call_forward(SourceMath, xs, const)))
+            rule = ", ".join(python_text(as_expr(d)) for d in op.local(SourceMath, xs, Name("out"), const))
             compile(forward, op.name, "eval")
             compile(f"({rule},)", op.name, "eval")
             lines.append(f"{op.name}: out = {forward}; d out = ({rule})")

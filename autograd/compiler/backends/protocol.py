@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ...core.hooks import Removable
 from ..program import Program
 
 __all__ = ["Backend", "CompiledProgram", "backend_named", "backends", "register_backend"]
@@ -75,8 +76,12 @@ class Backend(Protocol):
 _REGISTRY: dict[str, Backend] = {}
 
 
-def register_backend(backend: Backend) -> None:
+def register_backend(backend: Backend) -> Removable:
     """Make ``backend`` selectable as ``jit(fn, backend=backend.name)`` (replacing one of that name).
+
+    Returns:
+        A handle whose ``remove()`` (or the end of a ``with`` block) takes the
+        backend out again and puts back the one it replaced, if any.
 
     Raises:
         TypeError: If it has no ``name`` string or no ``compile`` method.
@@ -87,7 +92,24 @@ def register_backend(backend: Backend) -> None:
             f"register_backend expects an object with a name (a non-empty str) and a compile "
             f"method, got {type(backend).__name__}"
         )
+    replaced = _REGISTRY.get(name)
     _REGISTRY[name] = backend
+    return _Registration(name, backend, replaced)
+
+
+class _Registration(Removable):
+    __slots__ = ("_backend", "_name", "_replaced")
+
+    def __init__(self, name: str, backend: Backend, replaced: Backend | None) -> None:
+        self._name, self._backend, self._replaced = name, backend, replaced
+
+    def remove(self) -> None:
+        if _REGISTRY.get(self._name) is not self._backend:
+            return  # removed already, or replaced since: leave the newer one
+        if self._replaced is None:
+            del _REGISTRY[self._name]
+        else:
+            _REGISTRY[self._name] = self._replaced
 
 
 def backend_named(name: str) -> Backend:

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ...rules.print_python import NAMESPACE, text
+from ...rules.print_python import NAMESPACE, python_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
 from ..program import Decision, Diverged, JitError, Program, Step
 from .protocol import CompiledProgram, register_backend
@@ -132,6 +132,10 @@ class _Names:
                 taken.add(name)
                 self._names[slot] = name
 
+        # One expression per slot, made once: a slot is read by every op that uses it.
+        self._exprs: dict[int, Expr] = {slot: Name(name) for slot, name in self._names.items()}
+        self._exprs.update((slot, Const(number)) for slot, number in self._constants.items())
+
     def __getitem__(self, slot: int) -> str:
         return self._names[slot]
 
@@ -140,8 +144,7 @@ class _Names:
 
     def expr(self, slot: int) -> Expr:
         """The slot as an expression: its name, or its number if it is a constant."""
-        name = self._names.get(slot)
-        return Name(name) if name is not None else Const(self._constants[slot])
+        return self._exprs[slot]
 
 
 def _usable(label: str) -> bool:
@@ -176,12 +179,12 @@ def _forward(program: Program, names: _Names) -> Part:
         operands = [names.expr(operand) for operand in step.operands]
         value = as_expr(step.op.call_forward(SourceMath, operands, step.const))
         name = names[slot]
-        statements.append((name, [f"    {name} = {text(value)}  {_where(step)}"]))
+        statements.append((name, [f"    {name} = {python_text(value)}  {_where(step)}"]))
         known.add(slot)
         pending = _emit_checks(pending, known, names, statements)
-    result = text(names.expr(program.output))  # a name, or the number of a constant output
+    result = python_text(names.expr(program.output))  # a name, or the number of a constant output
     if program.aux:  # the numbers wanted beside the result come between it and the saved values
-        result += f", ({_tuple([text(names.expr(slot)) for slot in program.aux])})"
+        result += f", ({_tuple([python_text(names.expr(slot)) for slot in program.aux])})"
     return Part(statements, starts, result)
 
 
@@ -202,10 +205,10 @@ def _emit_checks(
 
 def _failed(decision: Decision, names: _Names) -> str:
     """A condition that is true when the replay decides differently from the trace."""
-    value = text(names.expr(decision.operand))
+    value = python_text(names.expr(decision.operand))
     if decision.kind in ("<", "<=", ">", ">="):
         if decision.other_is_slot:
-            other = text(names.expr(decision.other))
+            other = python_text(names.expr(decision.other))
         else:
             other = repr(float(decision.other))
         test = f"{value} {decision.kind} {other}"
@@ -213,7 +216,7 @@ def _failed(decision: Decision, names: _Names) -> str:
     if decision.kind == "bool":
         return f"{value} == 0.0" if decision.outcome else f"{value} != 0.0"
     if decision.kind == "float":
-        return f"{value} != {text(Const(decision.outcome))}"
+        return f"{value} != {python_text(Const(decision.outcome))}"
     if decision.kind == "int":
         return f"int({value}) != {decision.outcome!r}"
     return f"round({value}, {decision.other!r}) != {decision.outcome!r}"
@@ -263,12 +266,12 @@ def _backward(program: Program, names: _Names) -> Part:
                 continue
             if operand not in variable:
                 variable[operand] = constant.pop(operand, 0.0)
-            block.append(f"{indent}g_{names[operand]} += {text(term)}")
+            block.append(f"{indent}g_{names[operand]} += {python_text(term)}")
         if block:  # a block of constants only leaves nothing to write
             statements.append((None, [header, *block]))
-    starts = [(f"g_{names[slot]}", text(Const(start))) for slot, start in variable.items()]
+    starts = [(f"g_{names[slot]}", python_text(Const(start))) for slot, start in variable.items()]
     gradients = [
-        f"g_{names[slot]}" if slot in variable else text(Const(constant.get(slot, 0.0)))
+        f"g_{names[slot]}" if slot in variable else python_text(Const(constant.get(slot, 0.0)))
         for slot in range(program.gradient_inputs)
     ]
     return Part(statements, starts, f"({_tuple(gradients)})" if gradients else "()")

@@ -1,24 +1,9 @@
 """``explore``: the graph under a Value as an interactive page.
 
-Design note: how the layout library was chosen. The page lays graphs out in
-the browser with a maintained library from the npm registry. Three were
-measured in Node 20 on this project's shared 2-core machine, on 10,000-node
-graphs:
-
-=========================================  ========  =========  ===========
-library (version)                          tree 10k  step, 1k   step, 10k
-=========================================  ========  =========  ===========
-@hpcc-js/wasm-graphviz 1.29.2 (``dot``)    2.5 s     2.1 s      > 300 s
-@dagrejs/dagre 3.1.3                       27.8 s    37.9 s     stack overflow
-elkjs 0.12.1 (layered)                     29.5 s    28.2 s     > 300 s
-=========================================  ========  =========  ===========
-
-"tree 10k" is a balanced binary tree of 10,239 nodes; "step" is the loss
-graph of one training step of ``MLP(2, [16, 16, 1])`` on 150 points (10,240
-nodes, 96,602 operand edges, the 337 shared parameters fanning out to every
-example), whole or its first 1,000 nodes. Graphviz (compiled to WebAssembly,
-which is embedded in its 815 kB script) is an order of magnitude faster,
-draws clusters natively, and lays out as ``draw_dot`` does.
+The page lays graphs out in the browser with Graphviz compiled to
+WebAssembly (``@hpcc-js/wasm-graphviz``, a maintained library from the npm
+registry, shipped with the package): it draws clusters natively and lays out
+as ``draw_dot`` does. CHANGELOG.md keeps the measurements it was chosen by.
 
 No library lays out the whole training step interactively, so the page lays
 out only what is visible: a collapsed group is one box and the edges into it
