@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import threading
-from contextlib import nullcontext
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import pytest
