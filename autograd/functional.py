@@ -22,10 +22,10 @@ from .value_math import ValueMath
 
 __all__ = ["grad", "hessian", "jacobian", "jvp"]
 
-Function = Callable[[list[Value]], Value]
+ScalarFunction = Callable[[list[Value]], Value]
 """A function of several inputs (a list of Values) with one output."""
 
-Outputs = Callable[[list[Value]], Value | Sequence[Value]]
+VectorFunction = Callable[[list[Value]], Value | Sequence[Value]]
 """A function of several inputs with one output or a sequence of outputs."""
 
 
@@ -88,7 +88,7 @@ def _as_value(gradient: Any) -> Value:
     return gradient if isinstance(gradient, Value) else Value(gradient)
 
 
-def hessian(f: Function, point: Sequence[Number | Value]) -> list[list[float]]:
+def hessian(f: ScalarFunction, point: Sequence[Number | Value]) -> list[list[float]]:
     """The matrix of second derivatives of ``f`` at ``point``.
 
     Args:
@@ -133,7 +133,7 @@ def _outputs(result: Any, who: str) -> tuple[list[Value], bool]:
 
 @overload
 def jvp(
-    f: Function, primals: Sequence[Number | Value], tangents: Sequence[Number]
+    f: ScalarFunction, primals: Sequence[Number | Value], tangents: Sequence[Number]
 ) -> tuple[float, float]: ...
 @overload
 def jvp(
@@ -141,7 +141,7 @@ def jvp(
     primals: Sequence[Number | Value],
     tangents: Sequence[Number],
 ) -> tuple[list[float], list[float]]: ...
-def jvp(f: Outputs, primals: Sequence[Number | Value], tangents: Sequence[Number]) -> tuple[Any, Any]:
+def jvp(f: VectorFunction, primals: Sequence[Number | Value], tangents: Sequence[Number]) -> tuple[Any, Any]:
     """``f(primals)`` and its derivative along ``tangents``, by forward mode, in one run of ``f``.
 
     Every op pushes a tangent forward as it runs (d out = Σ local derivative ×
@@ -181,7 +181,7 @@ def jvp(f: Outputs, primals: Sequence[Number | Value], tangents: Sequence[Number
 
 
 def _forward(
-    f: Outputs, point: list[float], direction: list[float]
+    f: VectorFunction, point: list[float], direction: list[float]
 ) -> tuple[list[float], list[float], bool]:
     """Each output's value and tangent, and whether ``f`` returned a single Value."""
     xs = [Value(x) for x in point]
@@ -193,7 +193,7 @@ def _forward(
 
 
 def jacobian(
-    f: Outputs, point: Sequence[Number | Value], mode: Literal["reverse", "forward"] = "reverse"
+    f: VectorFunction, point: Sequence[Number | Value], mode: Literal["reverse", "forward"] = "reverse"
 ) -> list[list[float]]:
     """The matrix of first derivatives of ``f`` at ``point``: one row per output.
 

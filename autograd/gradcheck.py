@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from .core.modes import enable_grad, no_grad
 from .core.numbers import require_number
 from .core.value import Number, Value
-from .functional import grad, jvp
+from .functional import ScalarFunction, grad, jvp
 
 __all__ = ["GradcheckError", "gradcheck"]
 
@@ -29,12 +29,11 @@ class GradcheckError(AssertionError):
     """
 
 
-Function = Callable[[list[Value]], Value]
 Row = tuple[str, float, float, float]  # which derivative; reverse, forward, numeric
 
 
 def gradcheck(
-    f: Function,
+    f: ScalarFunction,
     inputs: Sequence[Number | Value],
     *,
     eps: float = 1e-6,
@@ -98,7 +97,7 @@ def gradcheck(
     return True
 
 
-def _refuse_non_finite_neighbourhood(f: Function, point: list[float], eps: float) -> None:
+def _refuse_non_finite_neighbourhood(f: ScalarFunction, point: list[float], eps: float) -> None:
     """Finite differences need f finite at every point they evaluate: say which one is not."""
     if not math.isfinite(_evaluate(f, point)):
         raise GradcheckError(f"f is not finite at the point {point}: {_evaluate(f, point)!r}")
@@ -115,32 +114,32 @@ def _refuse_non_finite_neighbourhood(f: Function, point: list[float], eps: float
                 )
 
 
-def _evaluate(f: Function, point: list[float]) -> float:
+def _evaluate(f: ScalarFunction, point: list[float]) -> float:
     with no_grad():
         return _call(f, [Value(x) for x in point]).data
 
 
-def _call(f: Function, xs: list[Value]) -> Value:
+def _call(f: ScalarFunction, xs: list[Value]) -> Value:
     y = f(xs)
     if not isinstance(y, Value):
         raise TypeError(f"gradcheck expects f to return a Value, got {type(y).__name__}")
     return y
 
 
-def _gradient(f: Function, xs: list[Value]) -> list[Value]:
+def _gradient(f: ScalarFunction, xs: list[Value]) -> list[Value]:
     """f's first derivatives as Values with a graph (recording on, also inside a jvp)."""
     with enable_grad():
         return list(grad(_call(f, xs), xs, create_graph=True))
 
 
-def _reverse_first(f: Function, point: list[float]) -> list[float]:
+def _reverse_first(f: ScalarFunction, point: list[float]) -> list[float]:
     xs = [Value(x) for x in point]
     with enable_grad():
         y = _call(f, xs)
     return [g.data for g in grad(y, xs)]
 
 
-def _reverse_second(f: Function, point: list[float]) -> list[list[float]]:
+def _reverse_second(f: ScalarFunction, point: list[float]) -> list[list[float]]:
     xs = [Value(x) for x in point]
     return [[g.data for g in grad(d, xs)] for d in _gradient(f, xs)]
 

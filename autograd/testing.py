@@ -37,7 +37,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .rules.op import VARIADIC, Op, TestSpec
 from .rules.table import TABLE
 
-__all__ = ["MARGIN", "Graph", "Step", "check_gradients", "graphs", "op_cases", "points"]
+__all__ = ["MARGIN", "Graph", "GraphNode", "check_gradients", "graphs", "op_cases", "points"]
 
 MARGIN = 0.1
 """How far sampled points keep from the points to avoid (kinks, singularities)."""
@@ -125,7 +125,7 @@ def op_cases(draw: st.DrawFn, op: Op) -> tuple[list[float], Any]:
 
 
 @dataclass(frozen=True)
-class Step:
+class GraphNode:
     """One node of a :class:`Graph`: ``op`` on earlier nodes, each maybe squashed into the op's domain.
 
     Attributes:
@@ -153,7 +153,7 @@ class Graph:
     """
 
     point: tuple[float, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[GraphNode, ...]
 
     def __call__(self, xs: Sequence[Value]) -> Value:
         nodes = list(xs)
@@ -226,7 +226,7 @@ def graphs(
         if gaps and min(gaps) <= op.test.apart:
             continue  # operands too close for this row (max's derivative jumps at a tie)
         data.append(op.float_forward(inputs, const))
-        steps.append(Step(op, operands, const, squash))
+        steps.append(GraphNode(op, operands, const, squash))
     return Graph(point, tuple(steps))
 
 

@@ -29,7 +29,7 @@ from ..rules.op import VARIADIC, Op
 from .backends import CompiledProgram
 from .program import Diverged, Program
 
-__all__ = ["COMPILED", "Call", "replay_on_engine", "run"]
+__all__ = ["COMPILED", "CompiledCall", "replay_on_engine", "run"]
 
 
 def replay_on_engine(
@@ -60,7 +60,7 @@ def replay_on_engine(
 
 
 @dataclass(eq=False)
-class Call:
+class CompiledCall:
     """One compiled call, kept in its result node until its backward runs.
 
     Attributes:
@@ -112,11 +112,11 @@ def _replayed(
     return output, aux, leaves
 
 
-def _forward_unused(F: Any, xs: Sequence[Any], c: Call) -> Any:
+def _forward_unused(F: Any, xs: Sequence[Any], c: CompiledCall) -> Any:
     raise TypeError("a jit-compiled call's node is made by the compiled function, not applied")
 
 
-def _rule(F: Any, xs: Sequence[Any], out: Any, c: Call) -> tuple[Any, ...]:
+def _rule(F: Any, xs: Sequence[Any], out: Any, c: CompiledCall) -> tuple[Any, ...]:
     return c.gradients(F)
 
 
@@ -137,7 +137,7 @@ def run(
         Diverged: If a decision comes out differently than in the trace.
     """
     data = [value._data for value in inputs]
-    call = Call(compiled, program, inputs, numbers, None)
+    call = CompiledCall(compiled, program, inputs, numbers, None)
     try:
         output, aux, saved = compiled.run(data, numbers)
         if math.isfinite(output):
