@@ -23,10 +23,9 @@ reports them (see :func:`_watch_gradients`).
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ContextDecorator, contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Interceptor", "Plug", "needing_every_op", "plugged", "plugged_in"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 _I = TypeVar("_I", bound="Interceptor")
 
 
@@ -111,7 +109,7 @@ def plugged_in(interceptor: Interceptor) -> Iterator[Interceptor]:
         _unplug(interceptor, previous)
 
 
-class Plug:
+class Plug(ContextDecorator):
     """A context manager and decorator that plugs a new interceptor in for this thread until exit.
 
     The object holds no state of its own (what exit restores is kept per
@@ -135,14 +133,6 @@ class Plug:
     ) -> None:
         interceptor, previous = state.plugs.pop()
         _unplug(interceptor, previous)
-
-    def __call__(self, function: _F) -> _F:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return function(*args, **kwargs)
-
-        return cast(_F, wrapper)
 
 
 def _plug(interceptor: Interceptor) -> tuple[Interceptor, ...]:

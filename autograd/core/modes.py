@@ -14,18 +14,16 @@ whatever is on.
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable
+from contextlib import ContextDecorator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .interceptors import Interceptor
 
 __all__ = ["RECORDS", "WATCHED", "Switch", "enable_grad", "is_grad_enabled", "no_grad", "state"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 # Bits of ThreadState.recording, what node building does.
 RECORDS = 1  # ops record their op and operands (off under no_grad)
@@ -61,7 +59,7 @@ state = ThreadState()
 """This process's per-thread switches."""
 
 
-class Switch:
+class Switch(ContextDecorator):
     """A context manager and decorator that sets this thread's grad mode until exit."""
 
     enabled: bool  # the grad mode inside
@@ -77,14 +75,6 @@ class Switch:
         traceback: TracebackType | None,
     ) -> None:
         state.set_grad_enabled(state.saved.pop())
-
-    def __call__(self, function: _F) -> _F:
-        @functools.wraps(function)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return function(*args, **kwargs)
-
-        return cast(_F, wrapper)
 
 
 class no_grad(Switch):  # named like torch.no_grad
