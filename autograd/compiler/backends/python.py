@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from ...rules.op import DotConst
 from ...rules.print_python import NAMESPACE, python_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
 from ..program import Decision, Diverged, JitError, Program, Step
@@ -142,6 +143,15 @@ class _Names:
     def all(self) -> list[str]:
         return list(self._names.values())
 
+    def slots(self) -> list[int]:
+        """The slots that have a name (all but the constants)."""
+        return list(self._names)
+
+    @property
+    def size(self) -> int:
+        """How many slots the program has."""
+        return len(self._exprs)
+
     def expr(self, slot: int) -> Expr:
         """The slot as an expression: its name, or its number if it is a constant."""
         return self._exprs[slot]
@@ -164,6 +174,87 @@ def _where(step: Step) -> str:
     return f"# {step.op.name}{detached}{made}"
 
 
+class _Templates:
+    """Each step's text, printed once per shape of step and filled in with names.
+
+    Steps of one op, with the same folded number and the same constant
+    operands, print alike but for their operands' names, and a name is an atom
+    in any precedence: so the rule is read as source once, on placeholder
+    names, and each step fills the placeholders in. The text is exactly what
+    printing each step's own tree gives.
+    """
+
+    def __init__(self, names: _Names) -> None:
+        self._names = names
+        # Per slot: its name, or None for a constant; and the constant's exact bits, or None.
+        self._name = {slot: names[slot] for slot in names.slots()}
+        self._kind = {slot: (None if slot in self._name else _exactly(names.expr(slot).value))
+                      for slot in range(names.size)}
+        self._forward: dict[Any, str] = {}
+        self._backward: dict[Any, tuple[str | float, ...]] = {}
+
+    def _key(self, step: Step) -> tuple[Any, ...]:
+        kind = self._kind
+        return (id(step.op), _exactly(step.const), tuple([kind[slot] for slot in step.operands]))
+
+    def _filled(self, step: Step) -> list[str]:
+        name = self._name
+        return [name[slot] for slot in step.operands if slot in name]
+
+    def _placeholders(self, step: Step) -> list[Expr]:
+        """The step's operands with each name replaced by a numbered placeholder."""
+        operands: list[Expr] = []
+        named = 0
+        for slot in step.operands:
+            if slot in self._name:
+                operands.append(Name(f"{{{named}}}"))
+                named += 1
+            else:
+                operands.append(self._names.expr(slot))
+        return operands
+
+    def forward(self, step: Step) -> str:
+        """The step's value as Python."""
+        key = self._key(step)
+        template = self._forward.get(key)
+        if template is None:
+            value = as_expr(step.op.call_forward(SourceMath, self._placeholders(step), step.const))
+            template = self._forward[key] = python_text(value)
+        return template.format(*self._filled(step))
+
+    def backward(self, step: Step, out: str, grad: Expr) -> tuple[str | float, ...]:
+        """Per operand, what the step passes it: Python text, or a number when it folds to one."""
+        filled = self._filled(step)
+        key = (*self._key(step), _exactly(grad.value) if type(grad) is Const else None)
+        terms = self._backward.get(key)
+        if terms is None:
+            operands = self._placeholders(step)
+            out_place = Name(f"{{{len(filled)}}}")
+            grad_place = Name(f"{{{len(filled) + 1}}}") if type(grad) is Name else grad
+            local = step.op.local(SourceMath, operands, out_place, step.const)
+            products = [grad_place * as_expr(derivative) for derivative in local]
+            terms = self._backward[key] = tuple(
+                product.value if product.value is not None else python_text(product) for product in products
+            )
+        names = (*filled, out, grad.name if type(grad) is Name else "")
+        return tuple([term.format(*names) if isinstance(term, str) else term for term in terms])
+
+
+def _exactly(value: Any) -> Any:
+    """``value`` as a key that tells numbers apart by their bits (0.0 from -0.0, 2 from 2.0)."""
+    kind = type(value)
+    if kind is float:
+        return value.hex() if value == 0.0 else value
+    if kind is DotConst:
+        coefficients = value.coefficients
+        if 0.0 in coefficients:
+            coefficients = tuple([_exactly(number) for number in coefficients])
+        return (value.pairs, coefficients, _exactly(value.start))
+    if isinstance(value, tuple):
+        return tuple([_exactly(item) for item in value])
+    return (kind, value)
+
+
 # ---------------------------------------------------------------- forward
 
 
@@ -174,12 +265,11 @@ def _forward(program: Program, names: _Names) -> Part:
     statements: list[Block] = []
     known = set(range(program.first_step))
     pending = _emit_checks(list(enumerate(program.decisions)), known, names, statements)
+    templates = _Templates(names)
     for position, step in enumerate(program.steps):
         slot = program.first_step + position
-        operands = [names.expr(operand) for operand in step.operands]
-        value = as_expr(step.op.call_forward(SourceMath, operands, step.const))
         name = names[slot]
-        statements.append((name, [f"    {name} = {python_text(value)}  {_where(step)}"]))
+        statements.append((name, [f"    {name} = {templates.forward(step)}  {_where(step)}"]))
         known.add(slot)
         pending = _emit_checks(pending, known, names, statements)
     result = python_text(names.expr(program.output))  # a name, or the number of a constant output
@@ -233,6 +323,7 @@ def _backward(program: Program, names: _Names) -> Part:
     rather than kept in variables.
     """
     needs = _needing_gradients(program)
+    templates = _Templates(names)
     constant: dict[int, float] = {}  # gradients known while generating
     variable: dict[int, float] = {}  # gradients kept in a local, with its starting value
     statements: list[Block] = []
@@ -255,18 +346,16 @@ def _backward(program: Program, names: _Names) -> Part:
         else:
             continue  # no gradient reached it
         block: list[str] = []
-        operands = [names.expr(operand) for operand in step.operands]
-        local = step.op.local(SourceMath, operands, Name(names[slot]), step.const)
-        for operand, derivative in zip(step.operands, local, strict=True):
+        terms = templates.backward(step, names[slot], grad)
+        for operand, term in zip(step.operands, terms, strict=True):
             if operand not in needs:
                 continue
-            term = grad * as_expr(derivative)
-            if term.value is not None and operand not in variable:
-                constant[operand] = constant.get(operand, 0.0) + term.value
+            if type(term) is float and operand not in variable:
+                constant[operand] = constant.get(operand, 0.0) + term
                 continue
             if operand not in variable:
                 variable[operand] = constant.pop(operand, 0.0)
-            block.append(f"{indent}g_{names[operand]} += {python_text(term)}")
+            block.append(f"{indent}g_{names[operand]} += {python_text(Const(term)) if type(term) is float else term}")
         if block:  # a block of constants only leaves nothing to write
             statements.append((None, [header, *block]))
     starts = [(f"g_{names[slot]}", python_text(Const(start))) for slot, start in variable.items()]
