@@ -251,7 +251,7 @@ def test_saving_writes_one_self_contained_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [written]
 
 
-def test_the_vendored_layout_library_is_turned_into_a_global() -> None:
+def test_internal_the_vendored_layout_library_is_turned_into_a_global() -> None:
     library = _library()
     assert library.rstrip().endswith("};")
     assert "globalThis.vgGraphvizLibrary={" in library and "Graphviz:" in library
