@@ -12,7 +12,7 @@ import pytest
 
 import nn
 from nn import MLP, Dropout, Layer, Neuron, Scaler, load, load_with_preprocessing, save
-from nn.serialize import FORMAT, VERSION
+from nn.files.serialize import FORMAT, VERSION
 
 INPUTS = [[0.5, -0.2], [1.5, 2.0], [-3.0, 0.25]]
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from nn.layers import MLP
-from nn.torch_bridge import from_torch, to_torch
+from nn import MLP, from_torch, to_torch
 
 torch = pytest.importorskip("torch")
 
