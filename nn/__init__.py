@@ -3,6 +3,7 @@
 from typing import Any
 
 from .data import (
+    DATASETS,
     Scaler,
     batches,
     circles,
@@ -31,7 +32,17 @@ from .modules import (
     logsumexp,
     softmax,
 )
-from .optim import SGD, Adam, AdamW, Optimizer, RMSprop, cosine, linear_decay, step_decay
+from .optim import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    AdamW,
+    Optimizer,
+    RMSprop,
+    cosine,
+    linear_decay,
+    step_decay,
+)
 from .training import History, TrainingDiverged, evaluate, fit, predict, predict_classes
 
 
@@ -47,9 +58,11 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ACTIVATIONS",
+    "DATASETS",
     "INITS",
     "LOSSES",
     "MLP",
+    "OPTIMIZERS",
     "SGD",
     "Adam",
     "AdamW",

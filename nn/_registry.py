@@ -67,6 +67,9 @@ class Registry(Mapping[str, Entry], Generic[Entry]):
         """
         return self._entries[one_of(name, list(self._entries), self.kind, alternative)]
 
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._entries
+
     def __getitem__(self, name: str) -> Entry:
         return self._entries[name]
 

@@ -27,7 +27,7 @@ from nn import (
 GENERATORS: list[tuple[str, Callable[..., tuple[list[list[float]], list[int]]], dict[str, Any]]] = [
     ("moons", moons, {"n": 50, "noise": 0.1}),
     ("circles", circles, {"n": 50, "noise": 0.05}),
-    ("spiral", spiral, {"n": 20, "classes": 3}),
+    ("spiral", spiral, {"n": 60, "classes": 3}),
 ]
 
 
@@ -85,11 +85,29 @@ def test_circles_without_noise_puts_class_1_on_the_inner_circle() -> None:
     assert Counter(y) == {0: 15, 1: 15}
 
 
-def test_spiral_has_n_points_per_class_inside_the_unit_disc() -> None:
-    X, y = spiral(n=25, classes=4, seed=0)
+def test_spiral_shares_its_n_points_among_its_classes_inside_the_unit_disc() -> None:
+    X, y = spiral(n=100, classes=4, seed=0)
     assert len(X) == 100
     assert Counter(y) == {0: 25, 1: 25, 2: 25, 3: 25}
     assert all(math.hypot(a, b) <= 1.0 + 1e-12 for a, b in X)
+
+
+def test_spiral_gives_the_extra_points_to_the_first_arms() -> None:
+    _, y = spiral(n=11, classes=3, seed=0)
+    assert Counter(y) == {0: 4, 1: 4, 2: 3}
+
+
+def test_spiral_needs_a_point_per_arm() -> None:
+    with pytest.raises(ValueError, match=r"spiral n must be at least classes \(4\)"):
+        spiral(n=3, classes=4)
+
+
+@pytest.mark.parametrize("make", [moons, circles, spiral])
+def test_generators_take_n_then_noise_and_seed_by_keyword(make: Callable[..., Any]) -> None:
+    X, y = make(40, noise=0.0, seed=1)
+    assert len(X) == len(y) == 40
+    with pytest.raises(TypeError):
+        make(40, 0.1)  # noise and seed are keywords: an old positional call fails loudly
 
 
 def test_generated_sets_are_shuffled_not_sorted_by_class() -> None:

@@ -27,7 +27,7 @@ def _same(a: list[float], b: list[float]) -> bool:
 
 @pytest.mark.parametrize("loss", ["hinge", "bce", "cross_entropy", "mse"])
 def test_jit_trains_exactly_as_without_for_every_loss(loss: str) -> None:
-    X, y = nn.spiral(n=33, classes=3, seed=0) if loss == "cross_entropy" else nn.moons(n=33, seed=0)
+    X, y = nn.spiral(n=99, classes=3, seed=0) if loss == "cross_entropy" else nn.moons(n=33, seed=0)
     plain_history, plain_weights = _train(False, loss, (X, y), epochs=4, batch_size=8, l2=1e-3)
     jit_history, jit_weights = _train(True, loss, (X, y), epochs=4, batch_size=8, l2=1e-3)
     assert _same(jit_history.train_loss, plain_history.train_loss)

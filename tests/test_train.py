@@ -67,7 +67,7 @@ def test_moons_reaches_97_percent_test_accuracy() -> None:
 
 
 def test_cross_entropy_learns_a_three_class_spiral() -> None:
-    X, y = spiral(n=10, classes=3, seed=0)
+    X, y = spiral(n=30, classes=3, seed=0)
     model = MLP(2, [16, 3], activation="tanh", seed=0)
     history = fit(model, X, y, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
                   epochs=150, progress=False)

@@ -52,7 +52,7 @@ __all__ = [
 MAX_COUNT = 1_000_000
 """The largest ``--n``, ``--epochs``, ``--batch-size`` and ``--patience``."""
 MAX_CLASSES = 100
-"""The most spiral arms."""
+"""The most classes of a data set whose number of classes is an option (spiral's arms)."""
 MAX_NOISE = 100.0
 """Beyond this the toy data sets are noise alone (and 1e308 overflows the scaling)."""
 MAX_PARAMETERS = 500_000

@@ -22,16 +22,17 @@ With no options, ``train`` is the demo: an MLP [2, 16, 16, 1] on 200 moons point
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..data.registry import DATASETS
 from ..files.serialize import load_with_preprocessing
-from ..losses.objective import LOSSES, classify_output
-from ..modules.functional import ACTIVATIONS
+from ..losses.registry import LOSSES, default_loss
+from ..modules.activations import ACTIVATIONS
 from ..modules.init import INITS
+from ..optim.registry import OPTIMIZERS
 from ..training.evaluate import predict
 from .arguments import (
     MAX_CLASSES,
@@ -52,19 +53,19 @@ from .arguments import (
     unit_interval_arg,
 )
 from .train import (
-    DEFAULT_EPOCHS,
-    DEFAULT_LR,
-    DEFAULT_NOISE,
     JIT_DEFAULT,
     VALIDATION_FRACTION,
     train_command,
 )
 
-__all__ = ["DATASETS", "DEFAULT_OUT", "OPTIMIZERS", "build_parser", "main", "predict_command"]
+__all__ = ["DEFAULT_OUT", "build_parser", "main", "predict_command"]
 
-DATASETS: tuple[str, ...] = ("xor", "moons", "circles", "spiral", "digits")
-OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "rmsprop", "adam", "adamw")
 DEFAULT_OUT = "runs/demo"
+# The demo's choices; what each name means, and every list of names, comes from the registries.
+DEFAULT_DATASET = "moons"
+DEFAULT_ACTIVATION = "relu"
+DEFAULT_INIT = "xavier"
+DEFAULT_OPTIMIZER = "adam"
 
 
 # ---------------------------------------------------------------- the parser
@@ -72,6 +73,29 @@ DEFAULT_OUT = "runs/demo"
 
 def _choices_text(defaults: dict[str, Any]) -> str:
     return ", ".join(f"{key} {value}" for key, value in defaults.items())
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names) or "none"
+
+
+def _data_help() -> dict[str, str]:
+    """The help of the data options, from :data:`nn.DATASETS`."""
+    sized = [name for name, spec in DATASETS.items() if spec.sized]
+    split = [name for name, spec in DATASETS.items() if spec.classes is None]
+    noises = {name: spec.noise for name, spec in DATASETS.items() if spec.noise is not None}
+    fixed = [name for name, spec in DATASETS.items() if not spec.holdout]
+    return {
+        "dataset": "data set: " + "; ".join(f"{name}, {spec.summary}" for name, spec in DATASETS.items()),
+        "n": f"number of points ({_names(sized)}"
+        + (f"; {_names(split)} splits them across its classes" if split else "")
+        + f"), at most {MAX_COUNT:,}",
+        "noise": f"noise level, at most {MAX_NOISE:g}; None uses the data set's own "
+        f"({_choices_text(noises)})",
+        "classes": f"number of classes of {_names(split)}, 2 to {MAX_CLASSES}",
+        "test_size": "fraction of the points held out for testing"
+        + (f" ({_names(fixed)} trains and tests on all its points)" if fixed else ""),
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,38 +119,39 @@ def build_parser() -> argparse.ArgumentParser:
         "network layer by layer for a larger one.",
         formatter_class=formatter,
     )
+    data_help = _data_help()
     group = train.add_argument_group("data")
-    group.add_argument("--dataset", choices=DATASETS, default="moons", help="data set")
-    group.add_argument("--n", type=positive_int_arg, default=200,
-                       help="number of points (moons, circles, spiral; spiral splits them across "
-                       f"its classes), at most {MAX_COUNT:,}")
-    group.add_argument("--noise", type=noise_arg, default=None,
-                       help=f"noise level, at most {MAX_NOISE:g}; None uses the data set's own "
-                       f"({_choices_text(DEFAULT_NOISE)})")
-    group.add_argument("--classes", type=positive_int_arg, default=3,
-                       help=f"spiral arms (classes), 2 to {MAX_CLASSES}")
+    group.add_argument("--dataset", choices=list(DATASETS), default=DEFAULT_DATASET,
+                       help=data_help["dataset"])
+    group.add_argument("--n", type=positive_int_arg, default=200, help=data_help["n"])
+    group.add_argument("--noise", type=noise_arg, default=None, help=data_help["noise"])
+    group.add_argument("--classes", type=positive_int_arg, default=3, help=data_help["classes"])
     group.add_argument("--test-size", type=unit_interval_arg, default=0.25,
-                       help="fraction of the points held out for testing (xor trains and tests "
-                       "on its 4 points)")
+                       help=data_help["test_size"])
     group = train.add_argument_group("model")
     group.add_argument("--hidden", type=hidden_sizes_arg, default="16,16", metavar="SIZES",
                        help="hidden layer sizes, comma-separated ('none' for no hidden layer); "
                        f"the MLP may have at most {MAX_PARAMETERS:,} parameters")
-    group.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+    group.add_argument("--activation", choices=list(ACTIVATIONS), default=DEFAULT_ACTIVATION,
                        help="activation of the hidden layers")
-    group.add_argument("--init", choices=INITS, default="xavier", help="weight initialisation")
+    group.add_argument("--init", choices=list(INITS), default=DEFAULT_INIT,
+                       help="weight initialisation")
     group.add_argument("--dropout", type=probability_arg, default=0.0,
                        help="dropout probability after each hidden layer")
     group = train.add_argument_group("training")
     group.add_argument("--loss", choices=("auto", *LOSSES), default="auto",
-                       help="loss; auto is bce for two classes, cross_entropy for more")
-    group.add_argument("--optimizer", choices=OPTIMIZERS, default="adam",
-                       help="optimizer (momentum is SGD with momentum 0.9)")
+                       help="loss: " + "; ".join(f"{name}, {spec.summary}" for name, spec in LOSSES.items())
+                       + f"; auto is {default_loss(2)} for two classes, {default_loss(3)} for more")
+    group.add_argument("--optimizer", choices=list(OPTIMIZERS), default=DEFAULT_OPTIMIZER,
+                       help="optimizer: " + "; ".join(f"{name}, {spec.summary}"
+                                                      for name, spec in OPTIMIZERS.items()))
+    learning_rates = {name: spec.lr for name, spec in OPTIMIZERS.items()}
     group.add_argument("--lr", type=positive_float_arg, default=None,
-                       help=f"learning rate; None uses the optimizer's ({_choices_text(DEFAULT_LR)})")
+                       help=f"learning rate; None uses the optimizer's ({_choices_text(learning_rates)})")
+    epochs = {name: spec.epochs for name, spec in DATASETS.items()}
     group.add_argument("--epochs", type=positive_int_arg, default=None,
                        help=f"passes over the training set, at most {MAX_COUNT:,}; None uses the "
-                       f"data set's ({_choices_text(DEFAULT_EPOCHS)})")
+                       f"data set's ({_choices_text(epochs)})")
     group.add_argument("--batch-size", type=non_negative_int_arg, default=32,
                        help=f"examples per step, at most {MAX_COUNT:,}; 0 for full batch, 1 for stochastic")
     group.add_argument("--l2", type=non_negative_float_arg, default=0.0,
@@ -183,25 +208,17 @@ def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         x = scaler.transform([x])[0]
     output = predict(model, [x])[0]
     loss = metadata.get("loss")
+    spec = LOSSES.get(loss) if isinstance(loss, str) else None
     print("output: " + " ".join(f"{value:.6g}" for value in output))
-    if loss == "bce":
-        print(f"probability of class 1: {_sigmoid(output[0]):.4f}")
-    elif loss == "cross_entropy":
-        largest = max(output)
-        weights = [math.exp(value - largest) for value in output]
-        total = sum(weights)
-        print("probabilities: " + " ".join(f"{w / total:.4f}" for w in weights))
-    if loss in LOSSES:
-        print(f"class: {classify_output(output, loss)}")
+    if spec is not None and spec.probabilities is not None:
+        probabilities = spec.probabilities(output)
+        if len(probabilities) == 1:
+            print(f"probability of class 1: {probabilities[0]:.4f}")
+        else:
+            print("probabilities: " + " ".join(f"{p:.4f}" for p in probabilities))
+    if spec is not None:
+        print(f"class: {spec.classify(output)}")
     return 0
-
-
-def _sigmoid(z: float) -> float:
-    # Two branches so that exp never overflows, whatever the sign of z.
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 # ---------------------------------------------------------------- entry point

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..data.scaler import Scaler
 from ..inspect.explore import write_loss_graph
-from ..losses.objective import classify_output, compute_loss
+from ..losses.objective import compute_loss
+from ..losses.registry import LOSSES
 from ..modules.layers import MLP
 from ..training.evaluate import predict
 from ..training.history import History
@@ -71,11 +72,12 @@ def _plot_boundary(
     grid_y = [min(ys) - pad_y + j * (max(ys) - min(ys) + 2 * pad_y) / (GRID - 1) for j in range(GRID)]
     grid = [[gx, gy] for gy in grid_y for gx in grid_x]
     outputs = predict(model, scaler.transform(grid))
-    labels = [classify_output(output, loss) for output in outputs]
+    spec = LOSSES[loss]
+    labels = [spec.classify(output) for output in outputs]
     classes = max(max(y_train), max(y_test), max(labels)) + 1
     if len(outputs[0]) == 1:
         # Contour the output itself at the class threshold: a smooth boundary, not grid steps.
-        threshold = 0.5 if loss == "mse" else 0.0
+        threshold = spec.threshold
         values = [output[0] for output in outputs]
         surface = [values[j * GRID:(j + 1) * GRID] for j in range(GRID)]
         levels = [min(min(values), threshold) - 1.0, threshold, max(max(values), threshold) + 1.0]

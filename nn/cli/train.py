@@ -15,37 +15,30 @@ import time
 from pathlib import Path
 from typing import Any
 
-from autograd import Value
-
-from ..data import datasets
+from ..data.registry import DATASETS
 from ..data.scaler import standardize
 from ..data.split import train_test_split
 from ..files._atomic import write_atomic
 from ..files.serialize import save
+from ..losses.registry import LOSSES, default_loss
 from ..modules.layers import MLP, parameter_count
-from ..optim.optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
+from ..optim.registry import OPTIMIZERS
 from ..training.evaluate import evaluate
 from ..training.fit import fit
 from .arguments import MAX_CLASSES, MAX_PARAMETERS
 from .pictures import draw_pictures
 
 __all__ = [
-    "DEFAULT_EPOCHS",
-    "DEFAULT_LR",
-    "DEFAULT_NOISE",
     "JIT_DEFAULT",
     "VALIDATION_FRACTION",
     "train_command",
 ]
 
-DEFAULT_LR = {"sgd": 0.3, "momentum": 0.05, "rmsprop": 0.01, "adam": 0.02, "adamw": 0.02}
 # On by default: measured with every data set here, trace and compile time
 # included, --jit trains faster (moons 2.9 s -> 1.7 s, spiral 21.5 s -> 6.2 s,
 # digits 15.2 s -> 10.4 s on the 2-core machine; see the README).
 JIT_DEFAULT = True
 
-DEFAULT_EPOCHS = {"xor": 300, "moons": 50, "circles": 50, "spiral": 300, "digits": 10}
-DEFAULT_NOISE = {"moons": 0.1, "circles": 0.05, "spiral": 0.2}
 VALIDATION_FRACTION = 0.2  # of the training part, held out when --patience is set
 
 Matrix = list[list[float]]
@@ -66,21 +59,17 @@ def _check_out(out: Path, parser: argparse.ArgumentParser) -> None:
 
 def _load_dataset(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[Matrix, list[int]]:
     name = args.dataset
-    if name == "xor":
-        return datasets.xor()
-    if name == "digits":
-        return datasets.digits()
-    noise = DEFAULT_NOISE[name] if args.noise is None else args.noise
-    if name == "moons":
-        return datasets.moons(args.n, noise, args.seed)
-    if name == "circles":
-        return datasets.circles(args.n, noise, seed=args.seed)
+    spec = DATASETS[name]
+    if spec.classes is not None:  # a fixed number of classes: --classes does not apply
+        return spec.generate(n=args.n, noise=args.noise, seed=args.seed)
     if not 2 <= args.classes <= MAX_CLASSES:
-        parser.error(f"argument --classes: spiral needs 2 to {MAX_CLASSES} classes, got {args.classes}")
+        parser.error(f"argument --classes: {name} needs 2 to {MAX_CLASSES} classes, got {args.classes}")
     if args.n < args.classes:
-        parser.error(f"argument --n: spiral splits its points across its classes; {args.n} points "
+        parser.error(f"argument --n: {name} splits its points across its classes; {args.n} points "
                      f"are fewer than --classes {args.classes}")
-    return datasets.spiral(args.n // args.classes, args.classes, args.seed, noise)
+    # Classes of equal size: the points that do not divide evenly are left out.
+    n = args.n // args.classes * args.classes
+    return spec.generate(n=n, noise=args.noise, seed=args.seed, classes=args.classes)
 
 
 def _split(
@@ -92,18 +81,6 @@ def _split(
         return train_test_split(X, y, test_size=fraction, seed=seed, stratify=True)
     except ValueError:
         parser.error(refusal.format(points=len(X), classes=len(set(y)), fraction=repr(fraction)))
-
-
-def _make_optimizer(name: str, parameters: list[Value], lr: float) -> Optimizer:
-    if name == "sgd":
-        return SGD(parameters, lr)
-    if name == "momentum":
-        return SGD(parameters, lr, momentum=0.9)
-    if name == "rmsprop":
-        return RMSprop(parameters, lr)
-    if name == "adam":
-        return Adam(parameters, lr)
-    return AdamW(parameters, lr)
 
 
 def _percent(value: float | None) -> str:
@@ -123,20 +100,19 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         print(f"error: {error}", file=sys.stderr)
         return 1
     classes = max(y) + 1
-    loss = args.loss
-    if loss == "auto":
-        loss = "bce" if classes == 2 else "cross_entropy"
-    if loss in ("hinge", "bce") and classes > 2:
+    loss = default_loss(classes) if args.loss == "auto" else args.loss
+    loss_spec = LOSSES[loss]
+    if loss_spec.binary and classes > 2:
         parser.error(f"--loss {loss} is for two classes; --dataset {args.dataset} has {classes}, "
-                     "use --loss cross_entropy")
-    # Two classes need one output (a score, a logit, or a 0/1 regression for mse).
-    nout = 1 if loss in ("hinge", "bce") or (loss == "mse" and classes == 2) else classes
+                     f"use --loss {default_loss(classes)}")
+    nout = loss_spec.outputs(classes)
     sizes = [len(X[0]), *args.hidden, nout]
     if parameter_count(sizes) > MAX_PARAMETERS:
         parser.error(f"argument --hidden: MLP {sizes} would have {parameter_count(sizes):,} "
                      f"parameters, more than the {MAX_PARAMETERS:,} this command trains")
-    if args.dataset == "xor":
-        X_train, X_test, y_train, y_test = X, X, y, y  # 4 points: nothing to spare for a test set
+    holdout = DATASETS[args.dataset].holdout
+    if not holdout:
+        X_train, X_test, y_train, y_test = X, X, y, y  # too few points to spare a test set
     else:
         X_train, X_test, y_train, y_test = _split(
             X, y, args.test_size, args.seed, parser,
@@ -158,11 +134,12 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         validation = (scaler.transform(X_val), y_val)
     model = MLP(sizes[0], sizes[1:], activation=args.activation, init=args.init, seed=args.seed,
                 dropout=args.dropout)
-    lr = DEFAULT_LR[args.optimizer] if args.lr is None else args.lr
-    epochs = DEFAULT_EPOCHS[args.dataset] if args.epochs is None else args.epochs
+    optimizer_spec = OPTIMIZERS[args.optimizer]
+    lr = optimizer_spec.lr if args.lr is None else args.lr
+    epochs = DATASETS[args.dataset].epochs if args.epochs is None else args.epochs
     batch_size = args.batch_size or None
-    optimizer = _make_optimizer(args.optimizer, model.parameters(), lr)
-    split = "all 4 points for both" if args.dataset == "xor" else (
+    optimizer = optimizer_spec.make(model.parameters(), lr)
+    split = f"all {len(X)} points for both" if not holdout else (
         f"{len(X_train)} train / {len(X_test)} test")
     print(f"data:  {args.dataset}, {len(X)} points ({split}), {len(X[0])} features, "
           f"{classes} classes, standardized")

@@ -6,6 +6,11 @@ numpy and without touching the ``random`` module's global state.
 
 Shapes: ``X`` is a list of examples, each a list of floats; ``y`` is a list of
 int class labels (0/1 for the binary sets), one per example.
+
+One signature: ``generator(n, *, noise, seed, ...)``, each where it applies.
+``n`` is always the total number of points; ``noise`` and ``seed`` are
+keywords, in that order, followed by a set's own shape settings (``factor``,
+``classes``). ``xor`` and ``digits`` are fixed sets and take none.
 """
 
 from __future__ import annotations
@@ -57,7 +62,7 @@ def xor() -> tuple[Matrix, list[int]]:
     return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
 
 
-def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[Matrix, list[int]]:
+def moons(n: int = 200, *, noise: float = 0.1, seed: int | None = 0) -> tuple[Matrix, list[int]]:
     """Two interleaving half circles (as scikit-learn's ``make_moons``).
 
     The upper moon (class 0) is the half circle of radius 1 around (0, 0); the
@@ -90,15 +95,15 @@ def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0) -> tuple[Matri
 
 
 def circles(
-    n: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int | None = 0
+    n: int = 200, *, noise: float = 0.05, seed: int | None = 0, factor: float = 0.5
 ) -> tuple[Matrix, list[int]]:
     """A small circle inside a large one (as scikit-learn's ``make_circles``).
 
     Args:
         n: Total number of points; the outer circle (class 0) gets the extra one.
         noise: Standard deviation of the Gaussian noise added to each coordinate.
-        factor: Radius of the inner circle (class 1), in (0, 1); the outer has radius 1.
         seed: Seed for the noise and the order; None draws a fresh one.
+        factor: Radius of the inner circle (class 1), in (0, 1); the outer has radius 1.
 
     Returns:
         ``(X, y)``: n points with 2 coordinates, labels 0 (outer) or 1 (inner).
@@ -120,32 +125,41 @@ def circles(
 
 
 def spiral(
-    n: int = 100, classes: int = 3, seed: int | None = 0, noise: float = 0.2
+    n: int = 300, *, noise: float = 0.2, seed: int | None = 0, classes: int = 3
 ) -> tuple[Matrix, list[int]]:
     """Interleaved spiral arms, one per class (the CS231n example).
 
-    Arm ``k`` has ``n`` points at radius r from 0 to 1 and angle
-    ``4k + 4r`` (radians) plus Gaussian noise of standard deviation ``noise``;
-    the point is ``(r·sin angle, r·cos angle)``.
+    The ``n`` points are shared among the arms, the first arms getting one
+    more when ``n`` does not divide evenly. Arm ``k``'s points lie at radius r
+    from 0 to 1 and angle ``4k + 4r`` (radians) plus Gaussian noise of
+    standard deviation ``noise``; the point is ``(r·sin angle, r·cos angle)``.
 
     Args:
-        n: Points PER CLASS (so ``n * classes`` in total).
-        classes: Number of arms / classes, >= 2.
-        seed: Seed for the noise and the order; None draws a fresh one.
+        n: Total number of points, at least one per arm.
         noise: Standard deviation of the angular noise, >= 0.
+        seed: Seed for the noise and the order; None draws a fresh one.
+        classes: Number of arms / classes, >= 2.
 
     Returns:
-        ``(X, y)``: ``n * classes`` points with 2 coordinates, labels 0..classes-1.
+        ``(X, y)``: n points with 2 coordinates, labels 0..classes-1.
 
     Raises:
-        TypeError, ValueError: For a non-positive ``n``, ``classes`` < 2 or ``noise`` < 0.
+        TypeError, ValueError: For ``n`` < ``classes``, ``classes`` < 2 or ``noise`` < 0.
+
+    Example:
+        >>> X, y = spiral(n=300, classes=3)  # 100 points per arm
+        >>> len(X), y.count(0)
+        (300, 100)
     """
     n, noise, rng = _settings("spiral", n, noise, seed)
     classes = whole_number(classes, "spiral classes", 2, "at least 2")
+    if n < classes:
+        raise ValueError(f"spiral n must be at least classes ({classes}), one point per arm, got {n}")
     X: Matrix = []
     y: list[int] = []
     for label in range(classes):
-        for radius in _linspace(0.0, 1.0, n):
+        count = n // classes + (1 if label < n % classes else 0)
+        for radius in _linspace(0.0, 1.0, count):
             angle = 4.0 * label + 4.0 * radius + rng.gauss(0.0, noise)
             X.append([radius * math.sin(angle), radius * math.cos(angle)])
             y.append(label)

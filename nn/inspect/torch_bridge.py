@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from ..modules.functional import LEAKY_RELU_SLOPE
+from ..modules.activations import LEAKY_RELU_SLOPE
 from ..modules.layers import MLP
 
 __all__ = ["from_torch", "to_torch"]

@@ -22,9 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import Value, dot, vmax, vsum
+from autograd import Value, dot, vsum
 
 from .._checks import is_int, is_real, sequence, short_repr
+from ..modules.functional import logsumexp
 from ..modules.module import Module
 
 __all__ = ["bce_with_logits", "cross_entropy", "hinge", "l2", "mse", "sse"]
@@ -295,8 +296,7 @@ def cross_entropy(
     for index, (row, target) in enumerate(zip(rows, targets, strict=True)):
         where = f" at example {index}" if batch else ""
         zs = [_as_value(z) for z in row]
-        largest = vmax(zs)
-        log_total = largest + vsum([(z - largest).exp() for z in zs]).log()
+        log_total = logsumexp(zs)
         if _is_list(target):
             for t, z in zip(_distribution(target, len(zs), where), zs, strict=True):
                 share = t * (1.0 / count) if isinstance(t, Value) else t / count

@@ -1,15 +1,19 @@
-"""Losses by name, bound to a data set: the targets each needs and what "accuracy" means.
+"""A loss bound to a data set: the targets it needs and what "accuracy" means.
 
-* ``"hinge"``: one output, a score; labels 0/1 (or -1/+1) are used as -1/+1;
-  class 1 when the score is > 0.
-* ``"bce"``: one output, a logit; labels 0/1; class 1 when the logit is > 0
-  (probability > 0.5).
-* ``"cross_entropy"``: one output (logit) per class; labels are class
-  indices; the class is the largest output.
-* ``"mse"``: with several outputs and int labels, the targets are one-hot
-  and the class is the largest output; with one output and labels 0/1, the
-  class is 1 when the output is > 0.5; otherwise (float targets, or a list
-  of targets per example) it is regression and no accuracy is recorded.
+How labels are read depends on the loss's label kind (its row in
+:data:`nn.losses.registry.LOSSES`):
+
+* ``"±1"`` (``hinge``): one output, a score; labels 0/1 (or -1/+1) are used
+  as -1/+1; class 1 when the score is above the loss's threshold.
+* ``"0/1"`` (``bce``): one output, a logit; labels 0/1; class 1 when the
+  logit is above the threshold (probability > 0.5).
+* ``"class index"`` (``cross_entropy``): one output (logit) per class; labels
+  are class indices; the class is the largest output.
+* ``"real"`` (``mse``): with several outputs and int labels, the targets are
+  one-hot and the class is the largest output; with one output and labels
+  0/1, the class is 1 when the output is above the threshold (0.5);
+  otherwise (float targets, or a list of targets per example) it is
+  regression and no accuracy is recorded.
 
 A callable ``loss(outputs, targets) -> Value`` (``outputs`` a list with one
 list of Values per example) is also accepted; no accuracy is recorded for it.
@@ -23,21 +27,17 @@ from typing import Any
 
 from autograd import Value
 
-from .._checks import describe, finite_targets, is_int, is_real, one_of, paired, sequence
-from .functions import bce_with_logits, cross_entropy, hinge, mse
+from .._checks import describe, finite_targets, is_int, is_real, paired, sequence
+from .labels import one_hot
+from .registry import LOSSES, LossSpec
 
 __all__ = [
-    "LOSSES",
     "LossFunction",
     "Objective",
     "Outputs",
-    "classify_output",
     "compute_loss",
     "objective",
 ]
-
-LOSSES: tuple[str, ...] = ("hinge", "bce", "cross_entropy", "mse")
-"""The loss names ``fit`` and ``evaluate`` accept."""
 
 Outputs = list[list[Value]]
 LossFunction = Callable[[Outputs, list[Any]], Value]
@@ -52,6 +52,7 @@ class Objective:
     targets: list[Any]  # what ``loss`` receives, one per example
     classes: list[int] | None  # the true class per example, None for regression
     classify: Callable[[list[float]], int] | None  # outputs' data -> predicted class
+    indices: bool = False  # the targets are class indices (a compiled program takes one-hot rows)
 
     def value(self, outputs: Outputs, indices: Sequence[int]) -> Value:
         """The loss of ``outputs``, the model's outputs for the examples at ``indices``."""
@@ -74,10 +75,6 @@ class Objective:
         return sum(
             classify(list(out)) == classes[i] for out, i in zip(outputs, indices, strict=True)
         )
-
-
-def _argmax(outputs: list[float]) -> int:
-    return max(range(len(outputs)), key=outputs.__getitem__)
 
 
 def _binary_labels(y: Sequence[Any], name: str, allowed: tuple[int, ...]) -> list[int]:
@@ -104,8 +101,9 @@ def _need_outputs(name: str, nout: int, expected: str, ok: bool) -> None:
         raise ValueError(f"loss {name!r} needs a model with {expected}, this model has {nout}")
 
 
-def _first_column(outputs: Outputs) -> list[Value]:
-    return [out[0] for out in outputs]
+def _on_first_column(function: Callable[[Any, Any], Value]) -> LossFunction:
+    """``function`` applied to the first output of every example (a one-output loss)."""
+    return lambda outputs, targets: function([out[0] for out in outputs], targets)
 
 
 def _regression_targets(y: Sequence[Any], name: str) -> list[Any]:
@@ -117,6 +115,36 @@ def _regression_targets(y: Sequence[Any], name: str) -> list[Any]:
     return list(y)
 
 
+def _bind(name: str, spec: LossSpec, y: Sequence[Any], nout: int) -> Objective:
+    """The objective of the registered loss ``name`` (see the module docstring)."""
+    classify = spec.classify
+    if spec.labels == "±1":
+        _need_outputs(name, nout, f"1 output (a {spec.output})", nout == 1)
+        labels = _binary_labels(y, name, (0, 1, -1))
+        signs = [1.0 if label == 1 else -1.0 for label in labels]
+        return Objective(name, _on_first_column(spec.function), signs,
+                         [1 if label == 1 else 0 for label in labels], classify)
+    if spec.labels == "0/1":
+        _need_outputs(name, nout, f"1 output (a {spec.output})", nout == 1)
+        labels = _binary_labels(y, name, (0, 1))
+        return Objective(name, _on_first_column(spec.function),
+                         [float(label) for label in labels], labels, classify)
+    if spec.labels == "class index":
+        _need_outputs(name, nout, f"at least 2 outputs (one {spec.output} per class)", nout >= 2)
+        labels = _class_labels(y, name, nout)
+        return Objective(name, spec.function, labels, labels, classify, indices=True)
+    # real targets: classification when the labels say so, otherwise regression
+    if all(is_int(label) for label in y):
+        if nout >= 2:
+            labels = _class_labels(y, name, nout)
+            return Objective(name, spec.function, one_hot(labels, nout), labels, classify)
+        if all(label in (0, 1) for label in y):
+            labels = [int(label) for label in y]
+            return Objective(name, spec.function, [float(label) for label in labels], labels,
+                             classify)
+    return Objective(name, spec.function, _regression_targets(y, name), None, None)
+
+
 def objective(loss: str | LossFunction, y: Sequence[Any], nout: int) -> Objective:
     """The :class:`Objective` for ``loss`` on labels ``y`` and a model with ``nout`` outputs.
 
@@ -126,53 +154,8 @@ def objective(loss: str | LossFunction, y: Sequence[Any], nout: int) -> Objectiv
     if callable(loss):
         finite_targets(y, "the loss")
         return Objective("custom", loss, list(y), None, None)
-    name = one_of(loss, LOSSES, "loss", alternative="a callable")
-    if name == "hinge":
-        _need_outputs(name, nout, "1 output (a score)", nout == 1)
-        labels = _binary_labels(y, name, (0, 1, -1))
-        signs = [1.0 if label == 1 else -1.0 for label in labels]
-        return Objective(
-            name,
-            lambda outputs, targets: hinge(_first_column(outputs), targets),
-            signs,
-            [1 if label == 1 else 0 for label in labels],
-            lambda out: 1 if out[0] > 0.0 else 0,
-        )
-    if name == "bce":
-        _need_outputs(name, nout, "1 output (a logit)", nout == 1)
-        labels = _binary_labels(y, name, (0, 1))
-        return Objective(
-            name,
-            lambda outputs, targets: bce_with_logits(_first_column(outputs), targets),
-            [float(label) for label in labels],
-            labels,
-            lambda out: 1 if out[0] > 0.0 else 0,
-        )
-    if name == "cross_entropy":
-        _need_outputs(name, nout, "at least 2 outputs (one logit per class)", nout >= 2)
-        labels = _class_labels(y, name, nout)
-        return Objective(name, cross_entropy, labels, labels, _argmax)
-    # mse: classification when the labels say so, otherwise regression
-    if all(is_int(label) for label in y):
-        if nout >= 2:
-            labels = _class_labels(y, name, nout)
-            one_hot = [[1.0 if j == label else 0.0 for j in range(nout)] for label in labels]
-            return Objective(name, mse, one_hot, labels, _argmax)
-        if all(label in (0, 1) for label in y):
-            labels = [int(label) for label in y]
-            return Objective(
-                name, mse, [float(label) for label in labels], labels,
-                lambda out: 1 if out[0] > 0.5 else 0,
-            )
-    return Objective(name, mse, _regression_targets(y, name), None, None)
-
-
-def classify_output(output: Sequence[float], loss: str) -> int:
-    """The class that one example's outputs stand for, under ``loss`` (see :func:`nn.predict_classes`)."""
-    if len(output) > 1:
-        return _argmax(list(output))
-    threshold = 0.5 if loss == "mse" else 0.0
-    return 1 if output[0] > threshold else 0
+    spec = LOSSES.lookup(loss, alternative="a callable")
+    return _bind(str(loss), spec, y, nout)
 
 
 def compute_loss(outputs: Outputs, y: Sequence[Any], loss: str | LossFunction) -> Value:
@@ -183,7 +166,7 @@ def compute_loss(outputs: Outputs, y: Sequence[Any], loss: str | LossFunction) -
     Args:
         outputs: One list of output Values per example (``[model(x) for x in X]``).
         y: One label or target per example, as for :func:`nn.fit`.
-        loss: One of :data:`LOSSES` or a callable.
+        loss: One of :data:`nn.LOSSES` or a callable.
 
     Returns:
         The mean loss over the examples.

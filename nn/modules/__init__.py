@@ -1,8 +1,9 @@
 """The building blocks of a network: ``Module``, ``Neuron``/``Layer``/``MLP``, ``Dropout``,
 activations and weight initialisation by name, softmax and its family."""
 
+from .activations import ACTIVATIONS, activate
 from .dropout import Dropout
-from .functional import ACTIVATIONS, activate, log_softmax, logsumexp, softmax
+from .functional import log_softmax, logsumexp, softmax
 from .hooks import HookHandle
 from .init import INITS
 from .layers import MLP, Layer, Neuron

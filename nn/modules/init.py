@@ -17,32 +17,63 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
-from .._checks import one_of
+from .._registry import Registry
 
-__all__ = ["INITS", "check_init", "draw_weights"]
+__all__ = ["INITS", "WeightDraw", "check_init", "draw_weights"]
 
-INITS: tuple[str, ...] = ("normal", "uniform", "xavier", "he")
-"""The weight-initialisation names accepted by Neuron, Layer and MLP."""
+WeightDraw = Callable[[int, int, int, random.Random | None], list[float]]
+"""``draw(count, fan_in, fan_out, rng) -> count initial weights``; rng None uses the ``random`` module."""
+
+
+def _uniform(rng: random.Random | None) -> Callable[[float, float], float]:
+    return rng.uniform if rng is not None else random.uniform
+
+
+def _gauss(rng: random.Random | None) -> Callable[[float, float], float]:
+    return rng.gauss if rng is not None else random.gauss
+
+
+def _normal(count: int, fan_in: int, fan_out: int, rng: random.Random | None) -> list[float]:
+    gauss = _gauss(rng)
+    return [gauss(0.0, 1.0) for _ in range(count)]
+
+
+def _uniform_unit(count: int, fan_in: int, fan_out: int, rng: random.Random | None) -> list[float]:
+    uniform = _uniform(rng)
+    return [uniform(-1.0, 1.0) for _ in range(count)]
+
+
+def _xavier(count: int, fan_in: int, fan_out: int, rng: random.Random | None) -> list[float]:
+    uniform = _uniform(rng)
+    bound = math.sqrt(6.0 / (fan_in + fan_out))
+    return [uniform(-bound, bound) for _ in range(count)]
+
+
+def _he(count: int, fan_in: int, fan_out: int, rng: random.Random | None) -> list[float]:
+    gauss = _gauss(rng)
+    std = math.sqrt(2.0 / fan_in)
+    return [gauss(0.0, std) for _ in range(count)]
+
+
+INITS: Registry[WeightDraw] = Registry("init")
+"""The weight-initialisation names accepted by Neuron, Layer and MLP, each with its draw."""
+
+INITS.register("normal", _normal)
+INITS.register("uniform", _uniform_unit)
+INITS.register("xavier", _xavier)
+INITS.register("he", _he)
 
 
 def check_init(init: object) -> str:
     """``init`` if it is one of :data:`INITS`, else ValueError listing them."""
-    return one_of(init, INITS, "init")
+    INITS.lookup(init)
+    return str(init)
 
 
 def draw_weights(
     count: int, init: str, fan_in: int, fan_out: int, rng: random.Random | None
 ) -> list[float]:
     """``count`` initial weights drawn as ``init`` says (see the module docstring)."""
-    uniform = rng.uniform if rng is not None else random.uniform
-    gauss = rng.gauss if rng is not None else random.gauss
-    if init == "normal":
-        return [gauss(0.0, 1.0) for _ in range(count)]
-    if init == "uniform":
-        return [uniform(-1.0, 1.0) for _ in range(count)]
-    if init == "xavier":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return [uniform(-bound, bound) for _ in range(count)]
-    std = math.sqrt(2.0 / fan_in)  # "he"
-    return [gauss(0.0, std) for _ in range(count)]
+    return INITS[init](count, fan_in, fan_out, rng)

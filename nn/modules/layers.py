@@ -16,8 +16,8 @@ from typing import Any
 from autograd import Value, dot, linear
 
 from .._checks import model_input, positive_int, rng_or_none, seed_or_none, sequence, strict_bool
+from .activations import activation_function
 from .dropout import Dropout
-from .functional import activation_function
 from .init import check_init, draw_weights
 from .module import Module
 

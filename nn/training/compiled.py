@@ -17,6 +17,7 @@ from typing import Any
 from autograd import Value, jit
 
 from ..losses.functions import l2 as l2_penalty
+from ..losses.labels import one_hot
 from ..losses.objective import Objective
 
 __all__ = ["BatchLoss", "batch_loss", "jit_targets"]
@@ -27,9 +28,7 @@ BatchLoss = Callable[[list[Sequence[float]], list[Any]], tuple[Value, tuple[floa
 
 def jit_targets(bound: Objective, nout: int) -> list[Any]:
     """``bound``'s targets as numbers a compiled program can take (one-hot rows for class indices)."""
-    if bound.name != "cross_entropy":
-        return bound.targets
-    return [[1.0 if j == label else 0.0 for j in range(nout)] for label in bound.targets]
+    return one_hot(bound.targets, nout) if bound.indices else bound.targets
 
 
 def batch_loss(

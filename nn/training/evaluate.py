@@ -12,8 +12,9 @@ from typing import Any
 
 from autograd import Value, no_grad
 
-from .._checks import describe, finite_examples, one_of, paired, sequence
-from ..losses.objective import LOSSES, LossFunction, Objective, classify_output, objective
+from .._checks import describe, finite_examples, paired, sequence
+from ..losses.objective import LossFunction, Objective, objective
+from ..losses.registry import LOSSES
 from ..modules.module import Module
 
 __all__ = [
@@ -168,5 +169,5 @@ def predict_classes(model: Module, X: Sequence[Sequence[float]], loss: str) -> l
     Raises:
         ValueError: If ``loss`` is not one of :data:`nn.LOSSES`.
     """
-    one_of(loss, LOSSES, "loss")
-    return [classify_output(out, loss) for out in predict(model, X)]
+    spec = LOSSES.lookup(loss)
+    return [spec.classify(out) for out in predict(model, X)]
