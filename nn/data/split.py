@@ -14,7 +14,9 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from .._checks import is_real, paired, positive_int, seed_or_none, sequence, unit_interval
+from autograd.extend import is_real
+
+from .._checks import paired, positive_int, seed_or_none, sequence, unit_interval
 
 __all__ = ["batches", "train_test_split"]
 

@@ -9,11 +9,11 @@ same way.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from autograd import Value, enable_grad, grad, vsum
+from autograd.extend import is_real
 from autograd.pictures.dot_text import (
     RANKDIRS,
     Drawing,
@@ -75,7 +75,7 @@ def _check_example(example: object, nin: int) -> list[float]:
     for index, x in enumerate(example):
         if isinstance(x, Value):
             x = x.data
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        if not is_real(x):
             raise TypeError(
                 f"draw_model example must hold real numbers, "
                 f"got {type(x).__name__} at index {index}: {x!r}"

@@ -11,13 +11,13 @@ parameters' previous gradients put back.
 
 from __future__ import annotations
 
-import numbers
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from autograd import Value, enable_grad, vsum
+from autograd.extend import is_real
 from autograd.pictures import ExplorerPage, explore
 
 from ..losses.objective import compute_loss
@@ -68,7 +68,7 @@ def _check_rows(rows: object, nin: int, what: str) -> list[list[float | Value]]:
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) != nin:
             raise ValueError(f"{what}[{index}] must be a list of {nin} numbers, got {row!r}")
         for x in row:
-            if not isinstance(x, Value) and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
+            if not isinstance(x, Value) and not is_real(x):
                 raise TypeError(f"{what}[{index}] must hold numbers, got {type(x).__name__}")
         checked.append(list(row))
     return checked

@@ -43,16 +43,17 @@ def _import_torch() -> Any:
     return torch
 
 
+# The one table of the bridge: an activation's name here, its torch.nn module's class name there.
+_TORCH_MODULES = {"tanh": "Tanh", "sigmoid": "Sigmoid", "relu": "ReLU", "leaky_relu": "LeakyReLU"}
+_TORCH_ACTIVATIONS = {module: name for name, module in _TORCH_MODULES.items()}
+
+
 def _activation_module(torch_lib: Any, name: str) -> Any:
-    if name == "tanh":
-        return torch_lib.nn.Tanh()
-    if name == "sigmoid":
-        return torch_lib.nn.Sigmoid()
-    if name == "relu":
-        return torch_lib.nn.ReLU()
-    if name == "leaky_relu":
-        return torch_lib.nn.LeakyReLU(LEAKY_RELU_SLOPE)
-    return None  # linear
+    """The torch.nn module of the activation ``name``; None for ``"linear"`` (no module)."""
+    if name not in _TORCH_MODULES:
+        return None
+    module = getattr(torch_lib.nn, _TORCH_MODULES[name])
+    return module(LEAKY_RELU_SLOPE) if name == "leaky_relu" else module()
 
 
 def to_torch(mlp: MLP) -> torch.nn.Sequential:
@@ -109,9 +110,6 @@ def to_torch(mlp: MLP) -> torch.nn.Sequential:
     sequential = torch_lib.nn.Sequential(*modules)
     sequential.train(mlp.training)
     return cast("torch.nn.Sequential", sequential)
-
-
-_TORCH_ACTIVATIONS = {"Tanh": "tanh", "Sigmoid": "sigmoid", "ReLU": "relu", "LeakyReLU": "leaky_relu"}
 
 
 def from_torch(sequential: torch.nn.Sequential) -> MLP:

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, dot, vsum
+from autograd.extend import is_real
 
-from .._checks import is_int, is_real, sequence, short_repr
+from .._checks import is_int, sequence, short_repr
 from ..modules.functional import logsumexp
 from ..modules.module import Module
 

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
+from autograd.extend import is_real
 
-from .._checks import describe, finite_targets, is_int, is_real, paired, sequence
+from .._checks import describe, finite_targets, is_int, paired, sequence
 from .labels import one_hot
 from .registry import LOSSES, LossSpec
 
