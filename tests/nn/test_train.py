@@ -1,4 +1,4 @@
-"""Training: fit, evaluate, predict, History (nn/train.py, nn/evaluate.py, nn/history.py)."""
+"""Training: fit, evaluate, predict, History (the training room, nn/training/)."""
 
 from __future__ import annotations
 

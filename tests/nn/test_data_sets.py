@@ -1,4 +1,4 @@
-"""Data sets, splitting, standardization and batches (nn/datasets.py, nn/split.py, nn/scaler.py)."""
+"""Data sets, splitting, standardization and batches (the data room, nn/data/)."""
 
 from __future__ import annotations
 

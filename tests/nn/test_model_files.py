@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from support.strategies import json_metadata, not_json_exact
 
 import nn
-from nn.files.serialize import MAX_FILE_BYTES
+from nn.files import MAX_FILE_BYTES
 
 FILE_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 

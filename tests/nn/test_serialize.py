@@ -1,4 +1,4 @@
-"""Saving and loading models as JSON (nn/serialize.py)."""
+"""Saving and loading models as JSON (the files room, nn/files/)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 import nn
 from nn import MLP, Dropout, Layer, Neuron, Scaler, load, load_with_preprocessing, save
-from nn.files.serialize import FORMAT, VERSION
+from nn.files import FORMAT, VERSION
 
 INPUTS = [[0.5, -0.2], [1.5, 2.0], [-3.0, 0.25]]
 

@@ -1,4 +1,4 @@
-"""The PyTorch bridge: to_torch / from_torch (nn/torch_bridge.py)."""
+"""The PyTorch bridge: to_torch / from_torch (nn/inspect/torch_bridge.py)."""
 
 from __future__ import annotations
 

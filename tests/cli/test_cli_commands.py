@@ -1,4 +1,4 @@
-"""The command line: python -m nn train / predict (nn/cli.py)."""
+"""The command line: python -m nn train / predict (the cli room, nn/cli/)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import nn.cli as cli
 from nn import load_with_preprocessing, predict
 from nn.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # MLP [2, 4, 1]: 29 Values in one example's loss, few enough to draw them all.
 TINY = ["--dataset", "circles", "--n", "40", "--epochs", "3", "--hidden", "4", "--no-progress"]
 # A picture taller than this (about 1,330 px) no longer fits a screen or two.

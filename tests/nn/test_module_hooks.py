@@ -33,7 +33,17 @@ def test_a_neurons_hook_runs_also_when_its_layer_runs_it() -> None:
     assert outputs == [out[1].data]
     handle.remove()
     layer([1.0, -2.0])
-    assert len(outputs) == 1 and nn.Neuron._hooked_neurons == 0
+    assert len(outputs) == 1
+
+
+def test_internal_count_of_hooked_neurons_returns_to_zero_when_their_hooks_are_removed() -> None:
+    # An internal: while no neuron has a hook, a Layer skips asking each neuron for one.
+    layer = nn.Layer(2, 3, activation="relu")
+    handles = [neuron.register_forward_hook(lambda m, x, out: None) for neuron in layer.neurons]
+    assert nn.Neuron._hooked_neurons == 3
+    for handle in handles:
+        handle.remove()
+    assert nn.Neuron._hooked_neurons == 0
 
 
 def test_hooks_must_be_callable() -> None:

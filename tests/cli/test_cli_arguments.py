@@ -10,7 +10,7 @@ import pytest
 
 from nn.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--epochs", "1", "--no-progress"]
 
 
