@@ -29,7 +29,7 @@ from .._checks import is_int, sequence, short_repr
 from ..modules.functional import logsumexp
 from ..modules.module import Module
 
-__all__ = ["bce_with_logits", "cross_entropy", "hinge", "l2", "mse", "sse"]
+__all__ = ["bce_with_logits", "cross_entropy", "hinge", "l2", "mse", "penalised", "sse"]
 
 Scalar = Value | float
 Prediction = Value | Sequence[Scalar] | Sequence[Sequence[Scalar]]
@@ -390,3 +390,8 @@ def l2(parameters: Iterable[Value] | Module) -> Value:
     """
     values = parameters.parameters() if isinstance(parameters, Module) else list(parameters)
     return dot(values, values)
+
+
+def penalised(loss: Value, coefficient: float, parameters: list[Value]) -> Value:
+    """``loss + coefficient · Σ p²``, the loss ``fit`` minimises with ``l2=coefficient``; ``loss`` itself for 0."""
+    return loss + coefficient * l2(parameters) if coefficient else loss

@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import Value, jit
 
-from ..losses.functions import l2 as l2_penalty
+from ..losses.functions import penalised
 from ..losses.labels import one_hot
 from ..losses.objective import Objective
 
@@ -35,7 +35,7 @@ def batch_loss(
     forward: Callable[[Sequence[Any]], list[Value]],
     bound: Objective,
     l2: float,
-    penalised: list[Value],
+    parameters: list[Value],
 ) -> BatchLoss:
     """A compiled function of one batch: its loss (with the ``l2`` penalty), data loss and outputs."""
 
@@ -46,7 +46,7 @@ def batch_loss(
             raise TypeError(
                 f"the loss function must return a Value, got {type(data_loss).__name__}"
             )
-        total = data_loss + l2 * l2_penalty(penalised) if l2 else data_loss
+        total = penalised(data_loss, l2, parameters)
         return total, (data_loss, outputs)
 
     return jit(loss_of_batch, has_aux=True)

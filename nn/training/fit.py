@@ -33,7 +33,7 @@ from .._checks import (
     seed_or_none,
     strict_bool,
 )
-from ..losses.functions import l2 as l2_penalty
+from ..losses.functions import penalised
 from ..losses.objective import LossFunction, Objective, objective
 from ..modules.module import Module
 from .compiled import BatchLoss, batch_loss, jit_targets
@@ -284,7 +284,7 @@ def _batch_loss(run: _Run, indices: list[int]) -> tuple[Value, float, list[list[
         return total, data_loss, outputs
     values = [run.forward(run.X[i]) for i in indices]
     loss = run.objective.value(values, indices)
-    total = loss + run.l2 * l2_penalty(run.penalised) if run.l2 else loss
+    total = penalised(loss, run.l2, run.penalised)
     return total, loss.data, [[value.data for value in out] for out in values]
 
 
@@ -327,8 +327,7 @@ def _check_last_step(run: _Run, epochs: int) -> None:
     ):
         outputs = [run.forward(run.X[i]) for i in last]
         total = run.objective.value(outputs, last)
-        if run.l2:
-            total = total + run.l2 * l2_penalty(run.penalised)
+        total = penalised(total, run.l2, run.penalised)
     if not math.isfinite(total.data):
         run.guard.diverged(
             f"the loss became {total.data} after the last step (epoch {epochs})", run.history
