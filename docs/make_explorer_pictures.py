@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import nn
-from nn.explore import write_loss_graph
+from nn.inspect import write_loss_graph
 from tests.support.browser import click_box, open_page, start_chromium
 
 DOCS = Path(__file__).resolve().parent

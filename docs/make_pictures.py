@@ -12,7 +12,7 @@ from pathlib import Path
 import nn
 from autograd import Value
 from autograd.pictures.dot import draw_dot
-from nn.viz import draw_model
+from nn import draw_model
 
 DOCS = Path(__file__).resolve().parent
 

@@ -2,33 +2,55 @@
 
 from typing import Any
 
-from .datasets import circles, digits, moons, spiral, xor
-from .divergence import TrainingDiverged
-from .dropout import Dropout
-from .evaluate import evaluate, predict, predict_classes
-from .explore import explore_model
-from .functional import ACTIVATIONS, activate, log_softmax, logsumexp, softmax
-from .history import History
-from .hooks import HookHandle, grad_norms
-from .init import INITS
-from .layers import MLP, Layer, Neuron
-from .losses import bce_with_logits, cross_entropy, hinge, l2, mse, sse
-from .module import LoadResult, Module
-from .objectives import LOSSES, compute_loss
-from .optim import SGD, Adam, AdamW, Optimizer, RMSprop
-from .scaler import Scaler, standardize
-from .schedules import cosine, linear_decay, step_decay
-from .serialize import LoadedModel, load, load_with_preprocessing, save
-from .split import batches, train_test_split
-from .torch_bridge import from_torch, to_torch
-from .train import fit
+from .data import (
+    DATASETS,
+    Scaler,
+    batches,
+    circles,
+    digits,
+    moons,
+    spiral,
+    standardize,
+    train_test_split,
+    xor,
+)
+from .files import LoadedModel, load, load_with_preprocessing, save
+from .inspect import explore_model, from_torch, grad_norms, to_torch
+from .losses import LOSSES, bce_with_logits, compute_loss, cross_entropy, hinge, l2, mse, sse
+from .modules import (
+    ACTIVATIONS,
+    INITS,
+    MLP,
+    Dropout,
+    HookHandle,
+    Layer,
+    LoadResult,
+    Module,
+    Neuron,
+    activate,
+    log_softmax,
+    logsumexp,
+    softmax,
+)
+from .optim import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    AdamW,
+    Optimizer,
+    RMSprop,
+    cosine,
+    linear_decay,
+    step_decay,
+)
+from .training import History, TrainingDiverged, evaluate, fit, predict, predict_classes
 
 
 def __getattr__(name: str) -> Any:
     # draw_model needs the graphviz package (a third of ``import nn``'s time):
     # it is imported on first use, as autograd does with draw_dot.
     if name == "draw_model":
-        from .viz import draw_model
+        from .inspect.draw import draw_model
 
         return draw_model
     raise AttributeError(f"module 'nn' has no attribute {name!r}")
@@ -36,9 +58,11 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ACTIVATIONS",
+    "DATASETS",
     "INITS",
     "LOSSES",
     "MLP",
+    "OPTIMIZERS",
     "SGD",
     "Adam",
     "AdamW",

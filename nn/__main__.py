@@ -1,6 +1,6 @@
 """``python -m nn``: see :mod:`nn.cli`."""
 
-from .cli import main
+from .cli.main import main
 
 __all__: list[str] = []  # a program, not a module to import from
 

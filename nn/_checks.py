@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any, cast
 
 from autograd import Value
+from autograd.extend import as_number, is_real
 
 __all__ = [
     "describe",
@@ -27,7 +28,6 @@ __all__ = [
     "finite_targets",
     "is_finite_real",
     "is_int",
-    "is_real",
     "model_input",
     "non_negative",
     "one_of",
@@ -67,11 +67,6 @@ def describe(obj: object) -> str:
 # ---------------------------------------------------------------- numbers
 
 
-def is_real(obj: object) -> bool:
-    """True for ints and floats (and numbers.Real types such as numpy's), not for bool."""
-    return isinstance(obj, numbers.Real) and not isinstance(obj, bool)
-
-
 def is_int(obj: object) -> bool:
     """True for ints and whatever Python accepts as one (``__index__``: numpy's, a jit trace's), not for bool."""
     if isinstance(obj, bool):
@@ -81,12 +76,11 @@ def is_int(obj: object) -> bool:
 
 def is_finite_real(obj: object) -> bool:
     """True for a real number that is neither NaN nor infinite (an int too large for a float is not)."""
-    if not is_real(obj):
-        return False
     try:
-        return math.isfinite(obj)  # type: ignore[arg-type]
-    except OverflowError:
+        number = as_number(obj)
+    except ValueError:  # an int too large for a float
         return False
+    return number is not None and math.isfinite(number)
 
 
 def whole_number(value: object, what: str, smallest: int, expected: str) -> int:

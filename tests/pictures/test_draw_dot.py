@@ -1,4 +1,4 @@
-"""Specification of the drawings: autograd.pictures.dot.draw_dot and nn.viz.draw_model."""
+"""Specification of the drawings: autograd.pictures.dot.draw_dot and nn.inspect.draw.draw_model."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ from autograd.pictures.dot import (
     record_label,
 )
 from autograd.rules.op import VARIADIC, DotConst
-from nn.viz import NEGATIVE, POSITIVE, draw_model
+from nn import draw_model
+from nn.inspect.draw import (  # internal: the edge colours, as the DOT text spells them
+    NEGATIVE,
+    POSITIVE,
+)
 
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")

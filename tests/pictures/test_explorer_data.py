@@ -1,4 +1,4 @@
-"""Specification of the explorer's data and page: autograd.pictures.explorer, nn.explore (no browser)."""
+"""Specification of the explorer's data and page: autograd.pictures.explorer, nn.inspect.explore (no browser)."""
 
 from __future__ import annotations
 
@@ -283,7 +283,7 @@ def test_explore_model_shows_inputs_and_leaves_the_models_gradients_alone() -> N
 def test_write_loss_graph_writes_the_loss_of_one_batch(tmp_path: Path) -> None:
     model = nn.MLP(2, [4, 1], seed=0)
     X, y = nn.moons(n=10, seed=0)
-    path = nn.explore.write_loss_graph(model, X, y, "bce", tmp_path / "graph.html", batch_size=4)
+    path = nn.inspect.write_loss_graph(model, X, y, "bce", tmp_path / "graph.html", batch_size=4)
     data = embedded_data(path.read_text("utf-8"))
     assert "4 examples" in data["title"]
     assert data["groups"]["kind"].count("example") == 4

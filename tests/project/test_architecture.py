@@ -183,6 +183,60 @@ def test_the_engine_imports_only_the_standard_library(name: str) -> None:
         assert top in sys.stdlib_module_names or top in allowed, f"{name} imports {module}"
 
 
+# Each room of nn, and the rooms it may import (besides itself, the standard library and the engine's API).
+# "base" is nn's own foundation (argument checks, the registry type); "package" is nn/__init__ and __main__.
+NN_ROOMS: dict[str, set[str]] = {
+    "base": set(),
+    "modules": {"base"},  # Module, Neuron/Layer/MLP, Dropout, activations, inits
+    "losses": {"base", "modules"},  # the loss functions and the losses by name
+    "optim": {"base", "modules"},  # optimizers and schedules
+    "data": {"base"},  # data sets, splits, scaling
+    "training": {"base", "modules", "losses"},  # fit, History, the guard, evaluate
+    "files": {"base", "modules", "data"},  # save and load
+    "inspect": {"base", "modules", "losses"},  # draw_model, the explorer, grad norms, torch bridge
+    "cli": {"base", "modules", "losses", "optim", "data", "training", "files", "inspect"},
+    "package": {"base", "modules", "losses", "optim", "data", "training", "files", "inspect", "cli"},
+}
+
+
+def nn_room_of(module: str) -> str:
+    """The room of nn a module lives in."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] == "__main__":
+        return "package"
+    if parts[1] in NN_ROOMS:
+        return parts[1]
+    return "base"  # nn._checks, nn._registry
+
+
+@pytest.mark.parametrize("name", sorted(name for name in MODULES if name.startswith("nn")))
+def test_each_nn_room_imports_only_the_rooms_it_builds_on(name: str) -> None:
+    room = nn_room_of(name)
+    for target in _graph()[name]:
+        if target.startswith("nn"):
+            other = nn_room_of(target)
+            assert other == room or other in NN_ROOMS[room], (
+                f"{name} (room {room}) imports {target} (room {other}); {room} may import "
+                f"{sorted(NN_ROOMS[room]) or 'nothing else'}"
+            )
+
+
+def test_only_python_dash_m_nn_imports_the_command_line() -> None:
+    graph = _graph()
+    importers = sorted(
+        name for name, targets in graph.items()
+        if nn_room_of(name) != "cli" and any(nn_room_of(t) == "cli" for t in targets if t.startswith("nn"))
+    )
+    assert importers == ["nn.__main__"]
+
+
+def test_the_nn_room_rules_can_fail() -> None:
+    assert nn_room_of("nn.losses.objective") == "losses"
+    assert nn_room_of("nn._checks") == "base"
+    assert nn_room_of("nn.__main__") == "package"
+    assert "cli" not in NN_ROOMS["training"] and "training" not in NN_ROOMS["losses"]
+
+
 def _declared_all(name: str) -> list[str] | None:
     for node in ast.parse(MODULES[name].read_text(encoding="utf-8")).body:
         targets = node.targets if isinstance(node, ast.Assign) else (

@@ -1,0 +1,206 @@
+"""Networks in the browser explorer: ``explore_model`` and ``write_loss_graph``.
+
+Both run the inputs through the network neuron by neuron, noting which
+neuron made which node, so the page boxes each neuron's nodes exactly (the
+explorer would otherwise derive the boxes from the parameter names alone).
+That bookkeeping happens only here, never while training. As in
+``draw_model``, dropout is off (eval mode), and the model's ``.grad`` fields
+are left as they were: gradients are computed, read into the page, and the
+parameters' previous gradients put back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from autograd import Value, enable_grad, vsum
+from autograd.extend import is_real
+from autograd.pictures import ExplorerPage, explore
+
+from ..losses.objective import compute_loss
+from ..modules.layers import MLP, Layer, Neuron
+from ..modules.module import Module
+
+__all__ = ["explore_model", "trace_batch", "write_loss_graph"]
+
+_Neurons = list[tuple[str, Neuron]]
+
+
+def _layers(module: object) -> list[_Neurons]:
+    """Each layer's neurons with their module paths, as ``named_parameters`` names them."""
+    if isinstance(module, MLP):
+        return [
+            [(f"layers.{i}.neurons.{j}", neuron) for j, neuron in enumerate(layer.neurons)]
+            for i, layer in enumerate(module.layers)
+        ]
+    if isinstance(module, Layer):
+        return [[(f"neurons.{j}", neuron) for j, neuron in enumerate(module.neurons)]]
+    if isinstance(module, Neuron):
+        return [[("", module)]]
+    raise TypeError(
+        f"the explorer's network view expects an nn.MLP, nn.Layer or nn.Neuron, "
+        f"got {type(module).__name__}"
+    )
+
+
+def _record(out: Value, known: set[Value], path: str, made_by: dict[Value, str]) -> None:
+    """Note every node under ``out`` that is not yet known as made by the module at ``path``."""
+    stack = [out]
+    while stack:
+        node = stack.pop()
+        if node in known:
+            continue
+        known.add(node)
+        if not node.is_leaf:
+            if path:
+                made_by[node] = path
+            stack.extend(node.parents)
+
+
+def _check_rows(rows: object, nin: int, what: str) -> list[list[float | Value]]:
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not rows:
+        raise TypeError(f"{what} must be a non-empty list of input vectors")
+    checked = []
+    for index, row in enumerate(rows):
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) != nin:
+            raise ValueError(f"{what}[{index}] must be a list of {nin} numbers, got {row!r}")
+        for x in row:
+            if not isinstance(x, Value) and not is_real(x):
+                raise TypeError(f"{what}[{index}] must hold numbers, got {type(x).__name__}")
+        checked.append(list(row))
+    return checked
+
+
+def trace_batch(
+    module: MLP | Layer | Neuron, rows: Sequence[Sequence[float | Value]]
+) -> tuple[list[list[Value]], dict[Value, str]]:
+    """Run each row through ``module``, neuron by neuron, noting which neuron made each node.
+
+    Returns:
+        The outputs (one list per row) and node -> module path for every op
+        node a neuron made.
+    """
+    layers = _layers(module)
+    nin = layers[0][0][1].nin
+    checked = _check_rows(rows, nin, "inputs")
+    made_by: dict[Value, str] = {}
+    known: set[Value] = set()
+    for neurons in layers:
+        for _, neuron in neurons:
+            known.update(neuron.parameters())
+    outputs = []
+    with enable_grad():  # a caller's no_grad block would leave nothing to show
+        for row in checked:
+            h: list[Any] = row
+            known.update(x for x in row if isinstance(x, Value))
+            for neurons in layers:
+                next_h = []
+                for path, neuron in neurons:
+                    out = neuron(h)
+                    _record(out, known, path, made_by)
+                    next_h.append(out)
+                h = next_h
+            outputs.append(h)
+    return outputs, made_by
+
+
+def _with_gradients(module: Module, root: Value, build: Any) -> ExplorerPage:
+    """Back-propagate from ``root``, let ``build`` read the gradients, then restore the model's."""
+    parameters = module.parameters()
+    saved = [p.grad for p in parameters]
+    for p in parameters:
+        p.grad = 0.0
+    try:
+        root.backward()
+        page: ExplorerPage = build()
+    finally:
+        for p, grad in zip(parameters, saved, strict=True):
+            p.grad = grad
+    return page
+
+
+def explore_model(
+    model: MLP | Layer | Neuron,
+    example: Sequence[float] | None = None,
+    *,
+    title: str | None = None,
+    height: int = 640,
+) -> ExplorerPage:
+    """The network on one input in the explorer: layers of neurons, as ``draw_model`` draws it.
+
+    Inputs are leaves ``x0``, ``x1``… and each layer and neuron is a box
+    (big ones start collapsed: click to open). Every value shows its
+    gradient: the derivative of the output (of the sum of the outputs, for
+    several) with respect to it.
+
+    Args:
+        model: An ``nn.MLP``, ``nn.Layer`` or ``nn.Neuron``.
+        example: One input vector; None uses zeros.
+        title: The page's title.
+        height: The inline view's height in Jupyter, in pixels.
+
+    Returns:
+        An :class:`autograd.pictures.explorer.ExplorerPage` (``.save(path)``; inline in Jupyter).
+
+    Raises:
+        TypeError: If ``model`` is not an MLP, Layer or Neuron, or the example
+            holds something other than numbers.
+        ValueError: If the example does not have one number per input.
+    """
+    nin = _layers(model)[0][0][1].nin
+    values = [0.0] * nin if example is None else example
+    (row,) = _check_rows([values], nin, "example")
+    inputs = [Value(x.data if isinstance(x, Value) else x, label=f"x{i}") for i, x in enumerate(row)]
+    (outputs,), made_by = trace_batch(model, [inputs])
+    with enable_grad():
+        out = outputs[0] if len(outputs) == 1 else vsum(outputs)
+    if not out.label:
+        out.label = "output" if len(outputs) == 1 else "sum of outputs"
+    shown = title or f"{type(model).__name__} on one example"
+    return _with_gradients(
+        model,
+        out,
+        lambda: explore(out, model=model, groups=made_by, title=shown, height=height),
+    )
+
+
+def write_loss_graph(
+    model: MLP | Layer | Neuron,
+    X: Sequence[Sequence[float]],
+    y: Sequence[Any],
+    loss: str,
+    path: str | os.PathLike[str],
+    *,
+    batch_size: int | None = None,
+) -> Path:
+    """Write the loss graph of one batch (the first ``batch_size`` rows) as an explorer page.
+
+    This is ``python -m nn train --out DIR``'s ``DIR/graph.html``: the graph of
+    one training step's loss, with every gradient, grouped by example, layer
+    and neuron.
+
+    Args:
+        model: The network.
+        X: Inputs, one row per example (scaled as the model was trained).
+        y: Labels or targets, as for :func:`nn.fit`.
+        loss: One of :data:`nn.LOSSES`.
+        path: Where to write the page (``graph.html``).
+        batch_size: How many rows make the batch; None takes them all.
+
+    Returns:
+        The path written.
+    """
+    count = len(X) if batch_size is None else max(1, min(batch_size, len(X)))
+    outputs, made_by = trace_batch(model, X[:count])
+    with enable_grad():
+        value = compute_loss(outputs, list(y[:count]), loss)
+    shown = f"{loss} loss of one batch ({count} examples)"
+    page = _with_gradients(
+        model,
+        value,
+        lambda: explore(value, model=model, groups=made_by, title=shown),
+    )
+    return page.save(path)

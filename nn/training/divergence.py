@@ -1,0 +1,116 @@
+"""The guard against divergence in ``fit``, and the error it raises: ``TrainingDiverged``.
+
+"The weights that gave the last finite loss", precisely: before each optimizer
+step whose loss is finite, the guard copies the weights that loss was computed
+from (floats only, one list). If a later loss or a gradient is NaN or inf, that
+copy goes back into the model, so the step that made the damage is undone even
+when the weights it wrote were still finite numbers (say 1e199). With early
+stopping, the best validation weights are restored instead, once there are any.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from typing import NoReturn
+
+from autograd import Value
+
+from ..modules.module import Module
+from .history import History
+
+__all__ = ["Guard", "TrainingDiverged"]
+
+
+class TrainingDiverged(FloatingPointError, ValueError):
+    """``fit`` stopped because a loss or a gradient became NaN or inf.
+
+    A ``ValueError`` (the data or settings cannot be trained on as given) and a
+    ``FloatingPointError`` (what ``fit`` raised before, so existing handlers
+    still catch it). The optimizer's own state (momentum, Adam's moments, its
+    step count) is not rolled back: make a new optimizer to train on.
+
+    Attributes:
+        history: The epochs that completed before the failure.
+        restored: Which weights the model now holds: ``"best_validation"``
+            (early stopping's best epoch), ``"last_finite_loss"`` (the weights
+            that gave the last finite training loss) or ``"initial"`` (the
+            first loss was not finite, so no step was taken).
+    """
+
+    def __init__(self, message: str, history: History, restored: str) -> None:
+        super().__init__(message)
+        self.history = history
+        self.restored = restored
+
+
+class Guard:
+    """Keeps the copies of the weights ``fit`` may need to put back (see the module docstring)."""
+
+    def __init__(self, model: Module, parameters: list[Value]) -> None:
+        self._parameters = parameters
+        names = {value: name for name, value in model.named_parameters()}
+        self._names = [names.get(value, f"the optimizer's parameter {index}")
+                       for index, value in enumerate(parameters)]
+        self._last_good: list[float] | None = None
+        self._last_good_at = ""
+        self._best: list[float] | None = None
+        self._best_epoch = 0
+
+    def _copy(self) -> list[float]:
+        return [value.data for value in self._parameters]
+
+    def _put_back(self, copy: list[float]) -> None:
+        for value, data in zip(self._parameters, copy, strict=True):
+            value.data = data
+
+    def remember(self, epoch: int, step: int) -> None:
+        """The current weights just gave a finite loss: keep a copy before the step changes them."""
+        self._last_good = self._copy()
+        self._last_good_at = f"epoch {epoch}, step {step}"
+
+    def remember_best(self, epoch: int) -> None:
+        """The current weights gave the best validation loss so far (``epoch`` counts from 1)."""
+        self._best = self._copy()
+        self._best_epoch = epoch
+
+    def restore_best(self, history: History) -> None:
+        """Put the best validation weights back, if early stopping kept any."""
+        if self._best is not None:
+            self._put_back(self._best)
+            history.best_epoch = self._best_epoch - 1
+
+    def check_gradients(self, where: str, history: History) -> None:
+        """Call :meth:`diverged` if a gradient is NaN or inf (``where`` says at which step)."""
+        for name, value in zip(self._names, self._parameters, strict=True):
+            if not math.isfinite(value.grad):
+                self.diverged(f"the gradient of {name} became {value.grad} {where}", history)
+
+    @contextlib.contextmanager
+    def overflow(self, what: str, history: History) -> Iterator[None]:
+        """Arithmetic that raises instead of giving inf (Python's float ``**`` does) is divergence too."""
+        try:
+            yield
+        except (OverflowError, ZeroDivisionError) as error:
+            self.diverged(f"{what}: {error}", history)
+
+    def diverged(self, what: str, history: History) -> NoReturn:
+        """Put back the weights to keep and raise :class:`TrainingDiverged` saying which they are."""
+        if self._best is not None:
+            self.restore_best(history)
+            restored = "best_validation"
+            holds = f"the best validation weights (epoch {self._best_epoch})"
+        elif self._last_good is not None:
+            self._put_back(self._last_good)
+            restored = "last_finite_loss"
+            holds = f"the weights that gave the last finite loss ({self._last_good_at})"
+        else:
+            restored = "initial"
+            holds = "the weights it had before training (no step was taken)"
+        raise TrainingDiverged(
+            f"{what}; training stopped and the model holds {holds}. "
+            "Try a smaller learning rate or standardized inputs.",
+            history,
+            restored,
+        )
