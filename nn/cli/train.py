@@ -34,9 +34,8 @@ __all__ = [
     "train_command",
 ]
 
-# On by default: measured with every data set here, trace and compile time
-# included, --jit trains faster (moons 2.9 s -> 1.7 s, spiral 21.5 s -> 6.2 s,
-# digits 15.2 s -> 10.4 s on the 2-core machine; see the README).
+# On by default: with trace and compile time included, --jit trains faster on
+# every built-in data set (the README gives the measured times).
 JIT_DEFAULT = True
 
 VALIDATION_FRACTION = 0.2  # of the training part, held out when --patience is set
