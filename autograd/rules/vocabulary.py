@@ -166,8 +166,9 @@ class Function:
 
 
 def _elementary(name: str, floats: Callable[[float], float], doc: str,
-                ieee: Callable[[float], float] | None = None) -> Function:
-    return Function(name, 1, "elementary", floats, ieee if ieee is not None else floats, doc)
+                ieee: Callable[[float], float] | None = None, c: str | None = None) -> Function:
+    spellings = {"c": c if c is not None else name}
+    return Function(name, 1, "elementary", floats, ieee if ieee is not None else floats, doc, spellings)
 
 
 VOCABULARY: tuple[Function, ...] = (
@@ -177,13 +178,15 @@ VOCABULARY: tuple[Function, ...] = (
     _elementary("tanh", math.tanh, "hyperbolic tangent"),
     _elementary("sin", math.sin, "sine", _periodic(math.sin)),
     _elementary("cos", math.cos, "cosine", _periodic(math.cos)),
-    _elementary("sigmoid", stable_sigmoid, "1 / (1 + e ** -x), without overflow"),
-    _elementary("softplus", stable_softplus, "log(1 + e ** x), without overflow"),
-    Function("pow", 2, "special", math.pow, ieee_pow, "x ** y over the reals"),
+    _elementary("sigmoid", stable_sigmoid, "1 / (1 + e ** -x), without overflow", c="vg_sigmoid"),
+    _elementary("softplus", stable_softplus, "log(1 + e ** x), without overflow", c="vg_softplus"),
+    Function("pow", 2, "special", math.pow, ieee_pow, "x ** y over the reals", {"c": "pow"}),
     Function("select", 3, "decision", select, select,
-             "select(x, positive, other): positive where x > 0, other where x <= 0, NaN at NaN"),
-    Function("sign", 1, "decision", sign, sign, "1, -1, or 0 at 0; NaN at NaN"),
-    Function("maximum", VARIADIC, "special", maximum, maximum, "the largest of a list; NaN if one is"),
+             "select(x, positive, other): positive where x > 0, other where x <= 0, NaN at NaN",
+             {"c": "vg_select"}),
+    Function("sign", 1, "decision", sign, sign, "1, -1, or 0 at 0; NaN at NaN", {"c": "vg_sign"}),
+    Function("maximum", VARIADIC, "special", maximum, maximum, "the largest of a list; NaN if one is",
+             {"c": "vg_maximum"}),
 )
 """Every function a rule may call, in one place."""
 

@@ -8,7 +8,11 @@ a :class:`~autograd.compiler.program.Program`, return a
 package adds a backend by calling :func:`register_backend`.
 """
 
+from .native import NativeBackend, NoCompiler, native_available
 from .protocol import Backend, CompiledProgram, backend_named, backends, register_backend
 from .python import PythonBackend
 
-__all__ = ["Backend", "CompiledProgram", "PythonBackend", "backend_named", "backends", "register_backend"]
+__all__ = [
+    "Backend", "CompiledProgram", "NativeBackend", "NoCompiler", "PythonBackend", "backend_named", "backends",
+    "native_available", "register_backend",
+]

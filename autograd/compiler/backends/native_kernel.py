@@ -1,0 +1,136 @@
+"""The native backend's kernel: C that walks a tape, one switch case per shape of step.
+
+Each case is made from its op's row read as source (:mod:`autograd.rules.source`)
+and printed as C (:mod:`autograd.rules.print_c`), exactly as the Python backend
+prints the same step as Python: the same tree, folded the same way, with the
+program's constants written in as numbers. So no derivative is written here,
+and the C adds in the order the generated Python adds.
+
+``vg_forward(tape, v)`` fills the slots of ``v`` after the inputs and constants,
+checking each decision as soon as its numbers are known, and returns -1, or
+the order of the first check that failed. ``vg_backward(tape, v, g)`` seeds
+the output's gradient with 1 and walks the steps backwards; a step whose
+gradient is exactly 0 passes nothing on, as in the engine's sweep.
+``vg_validate(tape, slots)`` checks every index once more, in C, when a
+tape is loaded. The kernel depends on the shapes only, not on the program's
+size or wiring, so one compiled kernel serves every batch of a model.
+"""
+
+from __future__ import annotations
+
+from ...rules.print_c import C_HELPERS, c_text
+from ...rules.source import Const, Expr, Name, SourceMath, as_expr
+from ..program import Step
+
+__all__ = ["kernel_source"]
+
+_GRAD, _OUT = Name("grad"), Name("out")
+
+_TAPE = r"""
+typedef struct {
+    int64_t first_step, steps, checks;
+    const int32_t *case_of, *gradient_case;
+    const int64_t *start;
+    const int32_t *operand;
+    const int64_t *check_after;
+    const int32_t *check_kind, *check_operand, *check_other, *check_outcome;
+    const double *check_number;
+    int64_t output, shapes;
+} vg_tape;
+
+/* Whether check k decides differently from the trace (round is Python's to check). */
+static int vg_fails(const vg_tape *t, const double *v, int64_t k) {
+    const double x = v[t->check_operand[k]];
+    const double y = t->check_other[k] >= 0 ? v[t->check_other[k]] : t->check_number[k];
+    const int outcome = t->check_outcome[k];
+    switch (t->check_kind[k]) {
+        case 0: return outcome ? !(x < y) : x < y;
+        case 1: return outcome ? !(x <= y) : x <= y;
+        case 2: return outcome ? !(x > y) : x > y;
+        case 3: return outcome ? !(x >= y) : x >= y;
+        case 4: return outcome ? x == 0.0 : x != 0.0;
+        case 5: return x != y;
+        case 6: return !isfinite(x) || trunc(x) != y;
+        default: return 0;
+    }
+}
+
+int64_t vg_validate(const vg_tape *t, int64_t slots) {
+    if (t->first_step < 0 || t->steps < 0 || t->first_step + t->steps != slots) return 1;
+    if (t->output < 0 || t->output >= slots || t->start[0] != 0) return 2;
+    for (int64_t i = 0; i < t->steps; i++) {
+        if (t->case_of[i] < 0 || t->case_of[i] >= t->shapes) return 3;
+        if (t->gradient_case[i] != -1 && t->gradient_case[i] != t->case_of[i]) return 4;
+        if (t->start[i + 1] < t->start[i]) return 5;
+        for (int64_t j = t->start[i]; j < t->start[i + 1]; j++)
+            if (t->operand[j] < 0 || t->operand[j] >= t->first_step + i) return 6;
+    }
+    for (int64_t k = 0; k < t->checks; k++) {
+        if (t->check_operand[k] < 0 || t->check_operand[k] >= slots) return 7;
+        if (t->check_other[k] < -1 || t->check_other[k] >= slots) return 8;
+        if (t->check_after[k] < -1 || t->check_after[k] >= t->steps) return 9;
+        if (k > 0 && t->check_after[k] < t->check_after[k - 1]) return 10;
+    }
+    return 0;
+}
+"""
+
+
+def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> str:
+    """The kernel's C for these shapes (see the module docstring); the same shapes give the same text."""
+    forward_cases, backward_cases = [], []
+    for index, (step, numbers) in enumerate(shapes):
+        operands = _operands(numbers)
+        comment = f"/* {step.op.name} */"
+        value = c_text(as_expr(step.op.call_forward(SourceMath, operands, step.const)))
+        forward_cases.append(f"        case {index}: out = {value}; break;  {comment}")
+        local = step.op.local(SourceMath, operands, _OUT, step.const)
+        lines = [
+            f"            g[o[{position}]] += {c_text(_GRAD * as_expr(derivative))};"
+            for position, derivative in enumerate(local) if numbers[position] is None
+        ]
+        backward_cases.append("\n".join([f"        case {index}: {{  {comment}", *lines, "        } break;"]))
+    return "\n".join([
+        "/* valuegrad native kernel: a tape interpreter with one case per shape of step. */",
+        C_HELPERS, _TAPE,
+        "int64_t vg_forward(const vg_tape *t, double *v) {",
+        "    const int64_t first = t->first_step;",
+        "    int64_t next = 0;",
+        "    for (; next < t->checks && t->check_after[next] < 0; next++)",
+        "        if (vg_fails(t, v, next)) return next;",
+        "    for (int64_t i = 0; i < t->steps; i++) {",
+        "        const int32_t *o = t->operand + t->start[i];",
+        "        double out;",
+        "        switch (t->case_of[i]) {",
+        *forward_cases,
+        "        default: return -2;",
+        "        }",
+        "        v[first + i] = out;",
+        "        for (; next < t->checks && t->check_after[next] == i; next++)",
+        "            if (vg_fails(t, v, next)) return next;",
+        "    }",
+        "    return -1;",
+        "}",
+        "",
+        "void vg_backward(const vg_tape *t, const double *v, double *g) {",
+        "    const int64_t first = t->first_step;",
+        "    g[t->output] = 1.0;",
+        "    for (int64_t i = t->steps - 1; i >= 0; i--) {",
+        "        const double grad = g[first + i];",
+        "        if (t->gradient_case[i] < 0 || grad == 0.0) continue;",
+        "        const int32_t *o = t->operand + t->start[i];",
+        "        const double out = v[first + i];",
+        "        (void)out;",
+        "        switch (t->gradient_case[i]) {",
+        *backward_cases,
+        "        default: return;",
+        "        }",
+        "    }",
+        "}",
+        "",
+    ])
+
+
+def _operands(numbers: tuple[float | None, ...]) -> list[Expr]:
+    """Each operand as the kernel reads it: its slot through the tape, or the constant's number."""
+    return [Name(f"v[o[{position}]]") if number is None else Const(number) for position, number in enumerate(numbers)]

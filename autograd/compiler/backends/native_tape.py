@@ -1,0 +1,196 @@
+"""The native backend's encoder: a :class:`Program` as a tape of flat integer and float arrays.
+
+A tape names, per step, its *shape* (one case of the compiled kernel's
+switch: the op, the number folded into it, which operands are the program's
+constants and their numbers, how many operands) and the slots it reads; the
+kernel (:mod:`.native_kernel`) computes one case per shape, printed from the
+op's row. Per decision, it holds what the check reads and after which step
+the Python backend checks it, so a replay raises the same decision first.
+
+Every index the native code will read is checked here, before any call: a
+program that would make the kernel read or write outside its arrays is
+refused with a :class:`~autograd.compiler.program.JitError` saying what is
+wrong. The kernel checks the same once more when the tape is loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass
+from typing import Any
+
+from ...rules.op import VARIADIC, DotConst
+from ..program import Decision, JitError, Program, Step
+
+__all__ = ["CHECK_KINDS", "MAX_SLOTS", "ShapeKey", "Tape", "encode"]
+
+MAX_SLOTS = 2**31 - 1
+"""The most slots a tape addresses (its operand slots are 32-bit)."""
+
+CHECK_KINDS: dict[str, int] = {"<": 0, "<=": 1, ">": 2, ">=": 3, "bool": 4, "float": 5, "int": 6, "round": 7}
+"""How the kernel names each kind of decision (``round`` is checked by Python: C has no ``round(x, n)``)."""
+
+ShapeKey = tuple[Any, ...]
+"""What makes two steps one case of the kernel: op, folded number and constant operands, by their bits."""
+
+
+@dataclass(frozen=True, eq=False)
+class Tape:
+    """A program as arrays the kernel reads (see the module docstring).
+
+    Attributes:
+        shapes: One representative step per case, with the numbers of its constant operands
+            (None for an operand read from a slot).
+        case: Per step, its case in ``shapes``.
+        gradient_case: Per step, its case, or -1 where the backward skips it
+            (made under ``no_grad``, or reaching no Value input).
+        start: Per step, where its operands begin in ``operands`` (one more entry at the end).
+        operands: The slots the steps read, step after step.
+        check_after: Per check, in the order the Python backend checks them: the step after
+            which it is checked (-1: before the first step).
+        check_kind, check_operand, check_other, check_outcome: Per check: its kind
+            (:data:`CHECK_KINDS`), the slot decided on, the other slot (-1 for a number) and
+            what the trace decided (1 or 0).
+        check_number: Per check: the number compared with.
+        check_index: Per check: the decision's index in ``program.decisions``.
+        rounds: The checks (by order) that Python makes itself.
+        slots: How many slots the program has.
+    """
+
+    shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]
+    case: array[int]
+    gradient_case: array[int]
+    start: array[int]
+    operands: array[int]
+    check_after: array[int]
+    check_kind: array[int]
+    check_operand: array[int]
+    check_other: array[int]
+    check_outcome: array[int]
+    check_number: array[float]
+    check_index: tuple[int, ...]
+    rounds: tuple[int, ...]
+    slots: int
+
+
+def encode(program: Program) -> Tape:
+    """``program`` as a :class:`Tape`, every index checked.
+
+    Raises:
+        JitError: If a step reads a slot that is not before it, an operand count does not fit
+            its op, or the output, an aux value or a decision names a slot the program lacks.
+    """
+    first = program.first_step
+    slots = first + len(program.steps)
+    if slots > MAX_SLOTS:
+        raise JitError(f"native backend: a program of {slots:,} slots is more than a tape addresses ({MAX_SLOTS:,})")
+    constants = {len(program.inputs) + position: number for position, number in enumerate(program.constants)}
+    needs = set(range(program.gradient_inputs))
+    keys: dict[ShapeKey, int] = {}
+    shapes: list[tuple[Step, tuple[float | None, ...]]] = []
+    case, gradient_case, start, operands = array("i"), array("i"), array("q", [0]), array("i")
+    for position, step in enumerate(program.steps):
+        slot = first + position
+        _check_operands(step, slot)
+        numbers = tuple(constants.get(operand) for operand in step.operands)
+        key = (id(step.op), _exactly(step.const), tuple(None if n is None else _exactly(n) for n in numbers))
+        index = keys.get(key)
+        if index is None:
+            index = keys[key] = len(shapes)
+            shapes.append((step, numbers))
+        case.append(index)
+        passes = step.gradient and any(operand in needs for operand in step.operands)
+        if passes:
+            needs.add(slot)
+        gradient_case.append(index if passes else -1)
+        operands.extend(step.operands)
+        start.append(len(operands))
+    for slot in (program.output, *program.aux):
+        _check_slot(slot, slots, "the output or an aux value")
+    checks = _ordered_checks(program, slots)
+    kinds = [CHECK_KINDS[decision.kind] for _, decision in checks]
+    return Tape(
+        shapes=tuple(shapes), case=case, gradient_case=gradient_case, start=start, operands=operands,
+        check_after=array("q", [_after(decision, first) for _, decision in checks]),
+        check_kind=array("i", kinds),
+        check_operand=array("i", [decision.operand for _, decision in checks]),
+        check_other=array("i", [decision.other if decision.other_is_slot else -1 for _, decision in checks]),
+        check_outcome=array("i", [1 if decision.outcome is True else 0 for _, decision in checks]),
+        check_number=array("d", [_number(decision) for _, decision in checks]),
+        check_index=tuple(index for index, _ in checks),
+        rounds=tuple(order for order, kind in enumerate(kinds) if kind == CHECK_KINDS["round"]),
+        slots=slots,
+    )
+
+
+def _check_slot(slot: Any, slots: int, what: str) -> None:
+    if type(slot) is not int or not 0 <= slot < slots:
+        raise JitError(f"native backend: {what} names slot {slot!r}; the program has slots 0 to {slots - 1}")
+
+
+def _check_operands(step: Step, slot: int) -> None:
+    for operand in step.operands:
+        if type(operand) is not int or not 0 <= operand < slot:
+            raise JitError(
+                f"native backend: the {step.op.name} in slot {slot} reads slot {operand!r}; "
+                f"a step reads only earlier slots (0 to {slot - 1})"
+            )
+    count = len(step.operands)
+    if step.op.arity == VARIADIC:
+        const = step.const
+        wanted = 2 * const.pairs + len(const.coefficients) if type(const) is DotConst else None
+        if count == 0 or (wanted is not None and count != wanted):
+            raise JitError(
+                f"native backend: the {step.op.name} in slot {slot} has {count} operands"
+                + (f"; its numbers need {wanted}" if wanted is not None else "; it needs at least one")
+            )
+    elif count != step.op.arity:
+        raise JitError(
+            f"native backend: the {step.op.name} in slot {slot} has {count} operands; it takes {step.op.arity}"
+        )
+
+
+def _ordered_checks(program: Program, slots: int) -> list[tuple[int, Decision]]:
+    """The decisions in the order the Python backend checks them: as soon as their slots are known."""
+    first = program.first_step
+    for decision in program.decisions:
+        if decision.kind not in CHECK_KINDS:
+            raise JitError(f"native backend: a decision of kind {decision.kind!r} is not one it can check")
+        _check_slot(decision.operand, slots, f"a {decision.kind} decision")
+        if decision.other_is_slot:
+            _check_slot(decision.other, slots, f"a {decision.kind} decision")
+    indexed = list(enumerate(program.decisions))
+    return sorted(indexed, key=lambda item: _after(item[1], first))  # sorted() is stable: index order next
+
+
+def _after(decision: Decision, first: int) -> int:
+    needs = [decision.operand, *([decision.other] if decision.other_is_slot else [])]
+    return max(slot - first if slot >= first else -1 for slot in needs)
+
+
+def _number(decision: Decision) -> float:
+    """The number a check compares with (NaN where none compares equal, as an int too large for a float)."""
+    if decision.kind in ("<", "<=", ">", ">="):
+        return 0.0 if decision.other_is_slot else float(decision.other)
+    if decision.kind == "float":
+        return float(decision.outcome)
+    if decision.kind == "int":
+        try:
+            number = float(decision.outcome)
+        except OverflowError:
+            return math.nan
+        return number if int(number) == decision.outcome else math.nan
+    return 0.0
+
+
+def _exactly(value: Any) -> Any:
+    """``value`` as a key that tells numbers apart by their bits (0.0 from -0.0, 2 from 2.0, NaNs alike)."""
+    kind = type(value)
+    if kind is float:
+        return ("float", value.hex())
+    if kind is DotConst:
+        return ("dot", value.pairs, tuple(_exactly(number) for number in value.coefficients), _exactly(value.start))
+    if isinstance(value, tuple):
+        return (kind.__name__, tuple(_exactly(item) for item in value))
+    return (kind.__name__, value)
