@@ -12,7 +12,7 @@ STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV  := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench notebooks notebooks-run graphviz chromium clean
+.PHONY: help demo test lint bench notebooks notebooks-run graphviz chromium compiler clean
 
 help:
 	@echo "make demo   train the demo model (sets up .venv on first run)"
@@ -22,7 +22,7 @@ help:
 	@echo "make notebooks  re-execute the notebooks and store them with their outputs"
 	@echo "make clean  remove .venv and caches"
 
-demo: $(STAMP_BASE) graphviz
+demo: $(STAMP_BASE) graphviz compiler
 	$(PY) -m nn train
 
 lint: $(STAMP_DEV)
@@ -32,7 +32,7 @@ lint: $(STAMP_DEV)
 # The notebooks run once, as copies executed by nbmake (their asserts are tests), and their
 # stored outputs must be what that run made (scripts/notebooks.py says how they are compared).
 test: export MPLBACKEND = Agg
-test: lint graphviz chromium
+test: lint graphviz chromium compiler
 	$(PY) -m pytest tests
 	@$(MAKE) --no-print-directory notebooks-run
 	$(PY) scripts/notebooks.py check $(NOTEBOOK_RUN)
@@ -56,6 +56,10 @@ bench: $(STAMP_DEV)
 
 graphviz:
 	@bash scripts/ensure_graphviz.sh
+
+# A C compiler for jit's native backend (optional: without one, jit uses its Python backend).
+compiler:
+	@bash scripts/ensure_compiler.sh
 
 # Headless Chromium drives the graph explorer's browser tests.
 chromium:
