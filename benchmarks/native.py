@@ -22,7 +22,7 @@ import nn
 from autograd import Value, jit
 
 from .problem import MLPProblem, make_problem
-from .with_torch import TorchVectorMLP
+from .with_torch import TorchVectorMLP, configure
 
 STEPS = 20  # steps per timed block
 
@@ -51,15 +51,17 @@ class JitMLP:
 
 
 def _block(step: Callable[[], float], steps: int) -> float:
+    """CPU seconds per step (the machine is shared: wall time measures the neighbours too)."""
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(steps):
         step()
-    return (time.perf_counter() - start) / steps
+    return (time.process_time() - start) / steps
 
 
 def steady(rounds: int) -> dict[str, list[float]]:
     """Seconds per steady step, per case, one entry per round."""
+    configure()  # torch: one intra-op thread
     problem = make_problem()
     cases: dict[str, Callable[[], float]] = {}
     for backend in ("python", "native"):
@@ -90,7 +92,7 @@ def first_calls(rounds: int) -> dict[str, list[float]]:
                     native_build._LOADED.clear()  # a benchmark's own reset: the next load reads the disk
                 model = JitMLP(problem, backend)
                 gc.collect()
-                start = time.perf_counter()
+                start = time.perf_counter()  # wall: the compiler runs in a child process
                 model.compiled(problem.X, problem.labels)
                 model.compiled(problem.X, problem.labels)
                 times[name].append(time.perf_counter() - start)

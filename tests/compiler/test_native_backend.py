@@ -29,7 +29,13 @@ from support.guard_suite import SUITE
 import nn
 from autograd import TABLE, Value, jit
 from autograd.compiler import JitError, Program
-from autograd.compiler.backends import NativeBackend, NoCompiler, PythonBackend, native_available
+from autograd.compiler.backends import (
+    NATIVE_FROM_STEPS,
+    NativeBackend,
+    NoCompiler,
+    PythonBackend,
+    native_available,
+)
 from autograd.compiler.program import Diverged, Input, Step
 from autograd.rules import VARIADIC, DotConst, Op
 from autograd.testing import Graph, graphs
@@ -326,3 +332,35 @@ def test_the_native_backend_and_the_python_backend_compile_the_same_program_alik
         native_out, _, native_saved = by_native.run([x], [])
         assert bits(python_out) == bits(native_out)
         assert same(list(python_saved and by_python.backward(python_saved)), by_native.backward(native_saved))
+
+
+# ---------------------------------------------------------------- the default backend
+
+
+def test_auto_compiles_a_large_program_natively_and_a_small_one_as_python() -> None:
+    ws = [Value(0.001 * k) for k in range(NATIVE_FROM_STEPS)]
+    large = jit(lambda x: sum((w * x for w in ws), Value(0.0)), backend="auto")
+    small = jit(lambda x: ws[0] * x + 1.0, backend="auto")
+    for _ in range(3):
+        large(2.0), small(2.0)
+    assert large.backend == "auto" and "vg_forward" in large.source
+    assert "def forward" in small.source
+
+
+def test_auto_without_a_compiler_uses_python_with_one_warning() -> None:
+    code = (
+        "import warnings\n"
+        "from autograd import Value, jit\n"
+        f"ws = [Value(0.001 * k) for k in range({NATIVE_FROM_STEPS})]\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    for n in (1, 2):\n"
+        "        step = jit(lambda x: sum((w * x for w in ws), Value(n)), backend='auto')\n"
+        "        step(2.0), step(2.0)\n"
+        "print(len(caught), 'def forward' in step.source)\n"
+        "print(caught[0].message)\n"
+    )
+    done = run_python(code, {"VALUEGRAD_CC": ""})
+    assert done.returncode == 0, done.stderr
+    counted, message = done.stdout.splitlines()
+    assert counted == "1 True" and "needs a C compiler" in message

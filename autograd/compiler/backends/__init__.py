@@ -3,16 +3,19 @@
 A backend is a small protocol (:class:`Backend`, in :mod:`.protocol`): given
 a :class:`~autograd.compiler.program.Program`, return a
 :class:`CompiledProgram` with its forward, its backward and their source.
-``autograd.jit(fn, backend=name)`` picks one by name; :mod:`.python`
-(generated straight-line Python) is built in and is the default. Another
-package adds a backend by calling :func:`register_backend`.
+``autograd.jit(fn, backend=name)`` picks one by name. Built in: :mod:`.python`
+(generated straight-line Python), :mod:`.native` (a C tape interpreter, when
+a C compiler is there) and :mod:`.auto`, which picks one of the two per
+program. Another package adds a backend by calling
+:func:`register_backend`.
 """
 
+from .auto import NATIVE_FROM_STEPS, AutoBackend
 from .native import NativeBackend, NoCompiler, native_available
 from .protocol import Backend, CompiledProgram, backend_named, backends, register_backend
 from .python import PythonBackend
 
 __all__ = [
-    "Backend", "CompiledProgram", "NativeBackend", "NoCompiler", "PythonBackend", "backend_named", "backends",
-    "native_available", "register_backend",
+    "NATIVE_FROM_STEPS", "AutoBackend", "Backend", "CompiledProgram", "NativeBackend", "NoCompiler",
+    "PythonBackend", "backend_named", "backends", "native_available", "register_backend",
 ]

@@ -1,0 +1,52 @@
+"""The ``"auto"`` backend: native for programs large enough to pay, else Python.
+
+A program of at least :data:`NATIVE_FROM_STEPS` steps goes to the native
+backend when a C compiler is there; a smaller one, or any program without a
+compiler, goes to the Python backend (without a compiler, one warning per
+process says so, the first time a program would have gone native). The
+threshold is where the native replay's fixed cost per call (filling its
+arrays, one ctypes call each way) stops outweighing what it saves per step,
+and where its kernel build is small next to the Python backend's compile
+(README, "Backends", has the measurements).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from ..program import Program
+from .native import NativeBackend
+from .native_build import NoCompiler, find_compiler
+from .protocol import CompiledProgram, register_backend
+from .python import PythonBackend
+
+__all__ = ["NATIVE_FROM_STEPS", "AutoBackend"]
+
+NATIVE_FROM_STEPS = 1_000
+"""The fewest steps a program has for ``"auto"`` to compile it natively."""
+
+
+class AutoBackend:
+    """Picks the native or the Python backend per program (see the module docstring)."""
+
+    name = "auto"
+
+    def __init__(self) -> None:
+        self._native, self._python = NativeBackend(), PythonBackend()
+        self._warned = False
+
+    def compile(self, program: Program, *, name: str, title: str, filename: str) -> CompiledProgram:
+        """Compile ``program`` with the backend that pays for it."""
+        if len(program.steps) >= NATIVE_FROM_STEPS:
+            try:
+                find_compiler()
+            except NoCompiler as missing:
+                if not self._warned:
+                    self._warned = True
+                    warnings.warn(f"jit: using the Python backend: {missing}", RuntimeWarning, stacklevel=4)
+            else:
+                return self._native.compile(program, name=name, title=title, filename=filename)
+        return self._python.compile(program, name=name, title=title, filename=filename)
+
+
+register_backend(AutoBackend())
