@@ -6,7 +6,9 @@
 weights. Fewer nodes make graphs smaller, faster to sort and to sweep.
 
 Plain numbers are folded into the node's constant (a :class:`DotConst` for
-``dot``), so a node's operands are only Values.
+``dot``), so a node's operands are only Values. An object that stands for a
+Value (:func:`~autograd.core.value.standing_for`: a number argument while a
+jit trace runs) is an operand, as the Value it stands for.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .core.numbers import require_number
-from .core.value import Number, Value, record
+from .core.value import Number, Value, record, standing_for
 from .rules import table as ops
 from .rules.floats import FloatMath
 from .rules.op import DotConst
@@ -45,8 +47,9 @@ def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value
     parents: list[Value] = []
     constant = 0.0
     for value in (*values, start):
-        if isinstance(value, Value):
-            parents.append(value)
+        operand = standing_for(value)
+        if operand is not None:
+            parents.append(operand)
         else:
             constant += require_number(value, "vsum")
     return _sum_node(tuple(parents), constant)
@@ -69,12 +72,24 @@ def vmax(values: Iterable[Value | Number]) -> Value:
         ValueError: If ``values`` is empty.
         TypeError: If an operand is neither a Value nor a real number.
     """
-    operands = tuple(
-        value if isinstance(value, Value) else Value(require_number(value, "vmax")) for value in values
-    )
+    operands = tuple(_as_operand(value, "vmax") for value in values)
     if not operands:
         raise ValueError("vmax expects at least one value, got none")
     return record(ops.MAX, operands, maximum([operand._data for operand in operands]))
+
+
+def _as_operand(value: Any, what: str) -> Value:
+    operand = standing_for(value)
+    return operand if operand is not None else Value(require_number(value, what))
+
+
+def _stand_ins_replaced(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``items`` with every object that stands for a Value replaced by that Value."""
+    replaced = []
+    for item in items:
+        operand = standing_for(item)
+        replaced.append(item if operand is None else operand)
+    return tuple(replaced)
 
 
 def _sum_node(parents: tuple[Value, ...], constant: float) -> Value:
@@ -111,13 +126,15 @@ def dot(
             f"dot expects two sequences of the same length, got {len(ws)} and {len(xs)}"
         )
     if not isinstance(start, Value):
-        start = require_number(start, "dot start")
+        operand = standing_for(start)
+        start = operand if operand is not None else require_number(start, "dot start")
     if set(map(type, ws)) == {Value}:
         kinds = set(map(type, xs))
         if kinds == {Value}:
             return _dot_node((*ws, *xs), len(ws), (), start)  # type: ignore[arg-type]
         if kinds == {float}:
             return _dot_node(ws, 0, xs, start)  # type: ignore[arg-type]
+    ws, xs = _stand_ins_replaced(ws), _stand_ins_replaced(xs)
     constant = 0.0
     paired_ws: list[Value] = []
     paired_xs: list[Value] = []
@@ -181,6 +198,10 @@ def linear(
         if len(row) != len(x):
             raise ValueError(f"linear: row {index} has {len(row)} weights for {len(x)} inputs")
     kinds = set(map(type, x))
+    if not kinds <= {Value, float}:
+        x = _stand_ins_replaced(x)
+        biases = _stand_ins_replaced(tuple(biases))
+        kinds = set(map(type, x))
     if kinds == {Value} and set(map(type, biases)) == {Value}:
         # A hidden layer: every product is of two Values; each row's node
         # holds the same constant, so it is made once.
@@ -191,7 +212,7 @@ def linear(
             pass
     elif kinds == {float} and set(map(type, biases)) == {Value}:
         # A first layer on plain numbers: they are the coefficients of the weights.
-        const = DotConst(0, (*x, 1.0), 0.0)  # type: ignore[arg-type]
+        const = DotConst(0, (*x, 1.0), 0.0)
         try:
             return [_row_node((*row, b), const) for row, b in zip(weight_rows, biases, strict=True)]  # type: ignore[arg-type]
         except AttributeError:

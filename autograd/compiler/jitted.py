@@ -11,13 +11,21 @@ that made the difference, instead of being replayed stale.
 Until a program is trusted, and whenever tracing is not possible (inside
 another trace, under ``detect_anomaly``, past ``max_traces``), calls run the
 function itself: they are correct, only not faster.
+
+Before any replay, the objects the function found by name (its globals,
+closure cells and defaults, :mod:`.guards`) are checked to be the same; each
+program's library-state guards (:func:`~.tracer.guard_state`) are checked
+before it replays. At most :data:`MAX_STRUCTURES` argument structures are
+kept, the least recently used evicted first (``Jitted.evicted`` says which).
 """
 
 from __future__ import annotations
 
 import functools
+import linecache
 import time
 import warnings
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
@@ -25,17 +33,25 @@ from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 from ..core.interceptors import needing_every_op
 from ..core.modes import state
 from ..core.value import Value
+from ..rules import table
 from .backends import CompiledProgram, backend_named
 from .backends.python import MAX_LINES
+from .guards import FunctionGuards, guards_of
 from .program import Diverged, JitError, Program
 from .pytree import Flat, bind, flatten, number_paths, refuse, unflatten
 from .runtime import run
-from .tracer import Tracer, program_of, tracing
+from .tracer import StateGuard, Tracer, program_of, tracing
 
-__all__ = ["MAX_LINES", "MAX_TRACES", "JitError", "Jitted", "TraceRecord", "jit"]
+__all__ = ["MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Eviction", "JitError", "Jitted", "TraceRecord", "jit"]
 
 MAX_TRACES = 8
 """Programs kept per argument structure before a function runs uncompiled."""
+
+MAX_STRUCTURES = 64
+"""Argument structures kept per function (each with its programs); the least recently used goes first."""
+
+MAX_RECORDS = 1000
+"""How many of the latest :class:`TraceRecord` and :class:`Eviction` records a function keeps."""
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -52,6 +68,10 @@ class TraceRecord:
         trace_seconds: Time to run the function while tracing.
         generate_seconds: Time to write the code.
         compile_seconds: Time for CPython to compile it.
+        depends_on: What a replay of it depends on besides its argument
+            numbers, each checked before or during the replay: the
+            arguments' structure, the Values it reads, its decisions, the
+            objects it found by name, library state.
     """
 
     reason: str
@@ -60,6 +80,20 @@ class TraceRecord:
     trace_seconds: float
     generate_seconds: float
     compile_seconds: float
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Eviction:
+    """An argument structure forgotten to keep the cache within :data:`MAX_STRUCTURES`.
+
+    Attributes:
+        structure: The arguments' names and structure, as the cache key shows it (shortened).
+        programs: How many programs were kept for it.
+    """
+
+    structure: str
+    programs: int
 
 
 @dataclass(eq=False)
@@ -71,6 +105,8 @@ class _Entry:
     draws: tuple[Callable[[], Any], ...]  # per_call draws, made again at every replay
     aux: Any  # the structure of the aux outputs, for the numbers a replay gives
     aux_numbers: tuple[float, ...]  # plain numbers in the aux outputs, as traced
+    state_guards: tuple[StateGuard, ...]  # library state, checked before each replay
+    filename: str  # the generated source's name in linecache, removed with the entry
     trusted: bool = False
 
 
@@ -78,7 +114,10 @@ class Jitted(Generic[_P, _R]):
     """A function compiled by :func:`jit`; call it as the function itself.
 
     Attributes:
-        traces: One :class:`TraceRecord` per trace, in order.
+        traces: One :class:`TraceRecord` per trace, in order (the latest
+            :data:`MAX_RECORDS`).
+        evicted: One :class:`Eviction` per argument structure forgotten, in
+            order (the latest :data:`MAX_RECORDS`).
         backend: The name of the backend that compiles it.
     """
 
@@ -93,10 +132,14 @@ class Jitted(Generic[_P, _R]):
         self._function = function
         self._max_traces = max_traces
         self._has_aux = has_aux
-        self._entries: dict[Any, list[_Entry]] = {}
-        self._gave_up: set[Any] = set()
+        self._entries: OrderedDict[Any, list[_Entry]] = OrderedDict()
+        self._gave_up: OrderedDict[Any, None] = OrderedDict()
+        self._guards: FunctionGuards | None = None
+        self._forgotten = ""  # why the traces were last forgotten, for the next trace's reason
         self._name = getattr(function, "__qualname__", type(function).__name__)
-        self.traces: list[TraceRecord] = []
+        self._traced = 0
+        self.traces: deque[TraceRecord] = deque(maxlen=MAX_RECORDS)
+        self.evicted: deque[Eviction] = deque(maxlen=MAX_RECORDS)
         self._source = ""
         self._program: Program | None = None
         functools.update_wrapper(self, function)
@@ -119,13 +162,21 @@ class Jitted(Generic[_P, _R]):
         new ``.data`` (what optimizers assign) is seen. A new Value object put
         in the old one's place (``neuron.w[0] = Value(1.0)``) is not: nothing
         runs the function's own lookups at a replay, which keeps reading the
-        Value that was traced. After replacing such a Value, call this (or
-        make a new ``jit``); the same holds for a plain number read from
-        outside (a global), a constant of the trace. ``traces`` keeps its
-        history.
+        Value that was traced. After replacing such a Value inside an object
+        (a list item, an attribute), call this (or make a new ``jit``).
+        Globals, closure cells and defaults that the function reads by name
+        are guarded and need no call. ``traces`` keeps its history.
         """
+        self._forget("clear_cache() was called")
+
+    def _forget(self, why: str) -> None:
+        for entries in self._entries.values():
+            for entry in entries:
+                linecache.cache.pop(entry.filename, None)
         self._entries.clear()
         self._gave_up.clear()
+        self._guards = None
+        self._forgotten = why
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if needing_every_op():
@@ -139,13 +190,26 @@ class Jitted(Generic[_P, _R]):
             for name, argument in named:  # again, slowly, to say where
                 refuse(argument, f"argument {name}")
             raise
-        key = (tuple(name for name, _ in named), structure, state.grad_enabled)
+        guards = self._guards
+        if guards is not None and not guards.holds():
+            self._forget(guards.changed())
+        key = (tuple(name for name, _ in named), structure, state.grad_enabled, table.version)
         if key in self._gave_up:
             return self._uncompiled(args, kwargs)
-        entries = self._entries.setdefault(key, [])
-        reason = "first call" if not entries else "second trace, to check the first"
+        entries = self._entries.get(key)
+        if entries is None:
+            entries = self._new_entries(key)
+        else:
+            self._entries.move_to_end(key)
+        if entries:
+            reason = "second trace, to check the first"
+        else:
+            reason = self._forgotten or "first call"
         for position, entry in enumerate(entries):
             if not entry.trusted:
+                continue
+            if entry.state_guards and not all(guard.holds() for guard in entry.state_guards):
+                reason = _state_changed(entry.state_guards)
                 continue
             numbers = (*flat.numbers, *(float(draw()) for draw in entry.draws))
             inputs = (*flat.values, *entry.reached)
@@ -160,7 +224,9 @@ class Jitted(Generic[_P, _R]):
                 return cast(_R, (result, unflatten(entry.aux, iter(entry.aux_numbers), aux)))
             return cast(_R, result)
         if len(entries) >= self._max_traces:
-            self._gave_up.add(key)
+            self._gave_up[key] = None
+            if len(self._gave_up) > MAX_STRUCTURES:
+                self._gave_up.popitem(last=False)
             warnings.warn(
                 f"jit: {self._name} took {len(entries)} different patterns of decisions "
                 f"(the latest: {reason}); it now runs uncompiled for these arguments",
@@ -168,6 +234,18 @@ class Jitted(Generic[_P, _R]):
             )
             return self._uncompiled(args, kwargs)
         return self._trace(entries, named, structure, call, flat, reason)
+
+    def _new_entries(self, key: Any) -> list[_Entry]:
+        """A new, empty list of programs for ``key``, evicting the least recently used structure if full."""
+        if len(self._entries) >= MAX_STRUCTURES:
+            old_key, old_entries = self._entries.popitem(last=False)
+            for entry in old_entries:
+                linecache.cache.pop(entry.filename, None)
+            shown = repr(old_key[:2])
+            self.evicted.append(Eviction(shown if len(shown) <= 200 else shown[:197] + "...", len(old_entries)))
+        entries: list[_Entry] = []
+        self._entries[key] = entries
+        return entries
 
     def _uncompiled(self, args: Any, kwargs: Any) -> _R:
         output, aux = self._split(self._function(*args, **kwargs))
@@ -207,6 +285,8 @@ class Jitted(Generic[_P, _R]):
         self, entries: list[_Entry], named: list[tuple[str, Any]], structure: tuple[Any, ...],
         call: Callable[[list[Any]], Any], flat: Flat, reason: str,
     ) -> _R:
+        if self._guards is None:
+            self._guards = guards_of(self._function)
         tracer = Tracer()
         start = time.perf_counter()
         integers = set(flat.integers)
@@ -230,25 +310,56 @@ class Jitted(Generic[_P, _R]):
                     raise JitError(_nondeterminism(self._name, entry.program, program))
                 entry.trusted = True
                 return self._joined(output, aux)
-        number = len(self.traces) + 1
+        self._traced += 1
+        number = self._traced
         start = time.perf_counter()
+        filename = f"<jit {self._name} #{number}>"
         compiled = self._backend.compile(
-            program, name=self._name, title=f"{self._name}, trace {number}: {reason}",
-            filename=f"<jit {self._name} #{number}>",
+            program, name=self._name, title=f"{self._name}, trace {number}: {reason}", filename=filename,
         )
         compile_seconds = time.perf_counter() - start
         reached = tuple(entry.value for entry in program.inputs if entry.value is not None)
         draws = tuple(entry.draw for entry in program.inputs if entry.draw is not None)
+        state_guards = tuple(tracer.state_guards)
         entries.append(_Entry(
             program, decisions, compiled, reached, draws, aux_structure, tuple(aux_flat.numbers),
+            state_guards, filename,
         ))
         self._source = compiled.source
         self._program = program
+        self._forgotten = ""
         self.traces.append(TraceRecord(
             reason, len(program.steps), compiled.size, traced,
             compiled.generate_seconds, compile_seconds - compiled.generate_seconds,
+            _depends_on(named, structure, program, self._guards, state_guards),
         ))
         return self._joined(output, aux)
+
+
+def _depends_on(
+    named: list[tuple[str, Any]], structure: tuple[Any, ...], program: Program,
+    guards: FunctionGuards | None, state_guards: tuple[StateGuard, ...],
+) -> tuple[str, ...]:
+    """What a trace's replays depend on, in words (see :class:`TraceRecord`)."""
+    shown = repr(dict(zip([name for name, _ in named], structure, strict=True)))
+    depends = [f"the arguments' structure {shown if len(shown) <= 200 else shown[:197] + '...'}"]
+    reached = sum(1 for entry in program.inputs if entry.kind == "reached")
+    if reached:
+        depends.append(f"{reached} Values it reached (read at every call)")
+    if program.decisions:
+        depends.append(f"{len(program.decisions)} decisions (checked at every replay)")
+    if guards is not None:
+        depends += guards.describe()
+    depends += [f"library state read at {guard.origin}" for guard in state_guards]
+    return tuple(depends)
+
+
+def _state_changed(state_guards: tuple[StateGuard, ...]) -> str:
+    for guard in state_guards:
+        if not guard.holds():
+            where = f" at {guard.origin}" if guard.origin is not None else ""
+            return f"library state read{where} changed"
+    return "library state changed"
 
 
 def _nondeterminism(name: str, first: Program, second: Program) -> str:

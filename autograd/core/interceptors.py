@@ -5,7 +5,8 @@ The node (:mod:`autograd.core.value`), ``record`` and the sweep
 :class:`Interceptor` is plugged in (:func:`plugged_in`), they tell it what
 happens in its thread: a node made, a decision taken on a number, a read of
 ``.data`` or ``.grad``, a write of ``.data``, a change of grad mode, a sweep
-starting, each node's local derivatives in a sweep, a hook's result. Anomaly
+starting (and whether it writes ``.grad``), each node's local derivatives in
+a sweep, a hook's result, another interceptor plugged in inside it. Anomaly
 mode (:mod:`autograd.anomaly`), forward mode (:mod:`autograd.forward_mode`)
 and the jit's tracer (:mod:`autograd.compiler.tracer`) are interceptors,
 each in its own module.
@@ -62,7 +63,11 @@ class Interceptor:
 
     def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
         """A decision was taken on ``node``'s number: a comparison (``<`` ``<=`` ``>`` ``>=``),
-        ``bool``, ``float``, ``int``, ``index`` or ``round``, with the other operand or argument."""
+        ``bool``, ``float``, ``int`` or ``round``, with the other operand or argument.
+
+        ``outcome`` is what it gave, or :data:`~autograd.core.value.RAISED` for an
+        ``int`` or ``round`` that raised (of NaN or inf), told before the error propagates.
+        """
 
     def read_data(self, node: Value) -> None:
         """User code read ``node.data``."""
@@ -79,8 +84,9 @@ class Interceptor:
     def grad_mode(self, enabled: bool) -> None:
         """Grad mode was switched (``no_grad``, ``enable_grad``, or the end of one)."""
 
-    def sweep_started(self, root: Value, create_graph: bool) -> None:
-        """A reverse sweep (``backward`` or ``grad``) starts from ``root``."""
+    def sweep_started(self, root: Value, create_graph: bool, writes_grad: bool) -> None:
+        """A reverse sweep starts from ``root``: it builds Values (``create_graph``), and it
+        writes ``.grad`` (``backward``) or returns the gradients (``grad``)."""
 
     def swept(self, node: Value, grad: Any, local: Sequence[Any]) -> None:
         """The sweep is about to pass ``grad`` × each local derivative to ``node``'s operands."""
@@ -90,6 +96,9 @@ class Interceptor:
 
     def hooked(self, node: Value) -> None:
         """A gradient hook is being registered on ``node``."""
+
+    def interceptor_plugged(self, interceptor: Interceptor) -> None:
+        """``interceptor`` is being plugged in while this one is (inside it, in this thread)."""
 
     def detached(self, out: Value, source: Value) -> None:
         """``out`` was made by ``source.detach()``."""
@@ -137,6 +146,8 @@ class Plug(ContextDecorator):
 
 def _plug(interceptor: Interceptor) -> tuple[Interceptor, ...]:
     previous = state.interceptors
+    for outer in previous:
+        outer.interceptor_plugged(interceptor)
     state.set_interceptors((*previous, interceptor))
     if type(interceptor).watches_gradients:
         _watch_gradients(+1)

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import NamedTuple
 
-__all__ = ["Origin", "register_library", "user_origin"]
+__all__ = ["Origin", "is_library_file", "register_library", "user_origin"]
 
 
 class Origin(NamedTuple):
@@ -39,6 +39,11 @@ def register_library(directory: str) -> None:
     path = os.path.abspath(directory) + os.sep
     if path not in _LIBRARY:
         _LIBRARY.append(path)
+
+
+def is_library_file(filename: str) -> bool:
+    """Whether ``filename`` is library code (``autograd``, or a package that called :func:`register_library`)."""
+    return filename.startswith(tuple(_LIBRARY))
 
 
 def user_origin() -> Origin | None:
