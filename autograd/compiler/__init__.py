@@ -6,12 +6,14 @@ turns what it built into a :class:`~.program.Program`; a backend
 structure of arguments and decisions, and :mod:`.runtime` runs them.
 """
 
+from ..core.interceptors import guard_state
 from .backends import Backend, CompiledProgram, backends, register_backend
-from .jitted import MAX_LINES, MAX_TRACES, Jitted, TraceRecord, jit
+from .jitted import MAX_LINES, MAX_STRUCTURES, MAX_TRACES, Eviction, Jitted, TraceRecord, jit
 from .program import Decision, Input, JitError, Program, Step
-from .tracer import is_tracing, per_call
+from .tracer import StateGuard, is_tracing, per_call
 
 __all__ = [
-    "MAX_LINES", "MAX_TRACES", "Backend", "CompiledProgram", "Decision", "Input", "JitError", "Jitted",
-    "Program", "Step", "TraceRecord", "backends", "is_tracing", "jit", "per_call", "register_backend",
+    "MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Backend", "CompiledProgram", "Decision", "Eviction", "Input",
+    "JitError", "Jitted", "Program", "StateGuard", "Step", "TraceRecord", "backends", "guard_state",
+    "is_tracing", "jit", "per_call", "register_backend",
 ]

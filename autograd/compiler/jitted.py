@@ -34,10 +34,10 @@ from ..core.interceptors import needing_every_op
 from ..core.modes import state
 from ..core.value import Value
 from ..rules import table
-from .backends import CompiledProgram, backend_named
+from .backends import CompiledProgram, backend_named, one_line
 from .backends.python import MAX_LINES
 from .guards import FunctionGuards, guards_of
-from .program import Diverged, JitError, Program
+from .program import Diverged, JitError, Program, bits_of
 from .pytree import Flat, bind, flatten, number_paths, refuse, unflatten
 from .runtime import run
 from .tracer import StateGuard, Tracer, program_of, tracing
@@ -201,10 +201,7 @@ class Jitted(Generic[_P, _R]):
             entries = self._new_entries(key)
         else:
             self._entries.move_to_end(key)
-        if entries:
-            reason = "second trace, to check the first"
-        else:
-            reason = self._forgotten or "first call"
+        reason = "second trace, to check the first" if entries else self._forgotten or "first call"
         for position, entry in enumerate(entries):
             if not entry.trusted:
                 continue
@@ -303,7 +300,8 @@ class Jitted(Generic[_P, _R]):
         names = [path for (name, _), part in zip(named, structure, strict=True)
                  for path in number_paths(part, (name,))]
         program = program_of(output, tracer, flat.values, aux_flat.values, names)
-        decisions = program.decision_outcomes()
+        # Programs are told apart by their decisions and the library state they read.
+        decisions = (program.decision_outcomes(), tuple(bits_of(guard.value) for guard in tracer.state_guards))
         for entry in entries:
             if entry.decisions == decisions:
                 if entry.program.structure() != program.structure():
@@ -313,7 +311,7 @@ class Jitted(Generic[_P, _R]):
         self._traced += 1
         number = self._traced
         start = time.perf_counter()
-        filename = f"<jit {self._name} #{number}>"
+        filename = f"<jit {one_line(self._name)} #{number}>"
         compiled = self._backend.compile(
             program, name=self._name, title=f"{self._name}, trace {number}: {reason}", filename=filename,
         )

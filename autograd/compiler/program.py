@@ -32,7 +32,7 @@ from ..core.origins import Origin
 from ..core.value import RAISED, Value
 from ..rules.op import Op
 
-__all__ = ["RAISED", "Decision", "Diverged", "Input", "JitError", "Program", "Step", "same_bits"]
+__all__ = ["RAISED", "Decision", "Diverged", "Input", "JitError", "Program", "Step", "bits_of", "same_bits"]
 
 InputKind = Literal["argument", "reached", "number", "drawn"]
 
@@ -187,6 +187,10 @@ class Program:
         decisions: In the order they were taken.
         output: The slot the call returns.
         aux: The slots whose numbers the call reports beside it (``has_aux``).
+        graph_inputs: The Value inputs (by slot) that the output's graph
+            holds, as the uncompiled function's graph would: a compiled
+            call's node has them as operands, and the others (read only for
+            a decision, or under ``no_grad``) not. None for all of them.
     """
 
     inputs: tuple[Input, ...]
@@ -195,6 +199,7 @@ class Program:
     decisions: tuple[Decision, ...]
     output: int
     aux: tuple[int, ...]
+    graph_inputs: tuple[int, ...] | None = None
 
     @property
     def first_step(self) -> int:
@@ -215,10 +220,10 @@ class Program:
         that changes from call to call (a random draw, a global, a ``.data`` read).
         """
         inputs = tuple(entry.kind for entry in self.inputs)
-        constants = tuple(_bits(number) for number in self.constants)
-        steps = tuple((step.op, step.operands, _bits(step.const), step.gradient) for step in self.steps)
+        constants = tuple(bits_of(number) for number in self.constants)
+        steps = tuple((step.op, step.operands, bits_of(step.const), step.gradient) for step in self.steps)
         decisions = tuple(
-            (d.kind, d.operand, _bits(d.other), d.other_is_slot, _bits(d.outcome)) for d in self.decisions
+            (d.kind, d.operand, bits_of(d.other), d.other_is_slot, bits_of(d.outcome)) for d in self.decisions
         )
         return inputs, constants, steps, decisions, self.output, self.aux
 
@@ -228,10 +233,10 @@ class Program:
         return decisions
 
 
-def _bits(value: Any) -> Any:
+def bits_of(value: Any) -> Any:
     """``value`` with every float replaced by its exact bits (so -0.0, 0.0 and NaNs compare as written)."""
     if type(value) is float:
         return ("float", value.hex())
     if isinstance(value, tuple):
-        return (type(value).__name__, tuple(_bits(item) for item in value))
+        return (type(value).__name__, tuple(bits_of(item) for item in value))
     return value

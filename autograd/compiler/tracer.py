@@ -9,7 +9,7 @@ records or refuses:
   ``.data`` (an exact guard: another number traces again, with a warning,
   since it defeats the cache), every node made under ``no_grad`` or by
   ``detach`` (whose recipe the replay recomputes without a gradient), and
-  every library state read through :func:`guard_state`. Nodes also remember
+  every library state read through ``guard_state`` (:mod:`autograd.core.interceptors`). Nodes also remember
   their origin, for the comments of the generated code.
 * refused, with the user's line and what to do instead (a :class:`JitError`
   raised when the traced call ends, even if the function caught it): an
@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from ..core.interceptors import Interceptor, plugged, plugged_in
 from ..core.modes import state
@@ -44,9 +44,8 @@ from ..rules.op import Op
 from .program import Decision, Input, JitError, Program, Step
 from .traced_number import TracedNumber
 
-__all__ = ["StateGuard", "Tracer", "guard_state", "is_tracing", "per_call", "program_of", "tracing"]
+__all__ = ["StateGuard", "Tracer", "is_tracing", "per_call", "program_of", "tracing"]
 
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -89,12 +88,13 @@ class StateGuard:
         return now is self.value or (type(now) is type(self.value) and bool(now == self.value))
 
 
-def _refusal(what: str, instead: str) -> JitError:
+def _refusal(what: str, instead: str, detail: str = "") -> JitError:
+    """The error for an effect a replay would not repeat: what, the user's line, what to do instead."""
     origin = user_origin()
     where = f" at {origin}" if origin is not None else ""
     return JitError(
-        f"jit: {what}{where}, inside a function being compiled; replays run compiled code, "
-        f"not the function, so it would happen only while tracing. {instead}"
+        f"jit: {what}{where}, inside a function being compiled{detail}; replays run compiled "
+        f"code, not the function, so it would happen only while tracing. {instead}"
     )
 
 
@@ -109,7 +109,7 @@ class Tracer(Interceptor):
         recipes: Nodes made without a graph, with how to recompute them.
         drawn: Leaves made by :func:`per_call`, with the function that draws them.
         numbers: The shadows of the plain-number arguments, in argument order.
-        state_guards: The library state read through :func:`guard_state`.
+        state_guards: The library state read through ``guard_state``.
         refused: The first effect refused, raised when the traced call ends.
     """
 
@@ -195,17 +195,21 @@ class Tracer(Interceptor):
             ))
         if not create_graph:
             self._refuse(_refusal(
-                "grad() ran without create_graph=True (its results would be constants of the trace)",
+                "grad() ran without create_graph=True",
                 "Pass create_graph=True, which is traced, or take gradients outside the function",
+                " (its results would be constants of the trace)",
             ))
 
     def interceptor_plugged(self, interceptor: Interceptor) -> None:
         self._refuse(_refusal(
-            f"{type(interceptor).__name__} was plugged in (detect_anomaly, jvp and other "
-            "transformations are)",
+            f"{type(interceptor).__name__} was plugged in",
             "Use it around the compiled function's call instead (the function then runs "
             "uncompiled), or call the function without jit",
+            " (detect_anomaly, jvp and other transformations plug in this way)",
         ))
+
+    def read_state(self, read: Callable[[], Any], value: Any) -> None:
+        self.state_guards.append(StateGuard(read, value, user_origin()))
 
     def wrap_number(self, number: int | float) -> TracedNumber:
         """A plain-number argument as a traced number, whose shadow is an input of the program."""
@@ -240,30 +244,6 @@ def per_call(draw: Callable[[], Number]) -> Value | float:
         return float(number)
     value = Value(number)
     tracers[-1].drawn[value] = draw
-    return value
-
-
-def guard_state(read: Callable[[], _T]) -> _T:
-    """``read()``, and, inside a jit trace, a guard that every replay checks first.
-
-    For library state that a computation depends on but that is not an
-    argument or a Value (a module's training flag, a setting): a replay is
-    made only while ``read()`` gives the same value as when the trace was
-    made (the same object, or an equal one of the same type); otherwise the
-    function is traced again. Outside a trace it is just ``read()``. Keep
-    ``read`` cheap: it runs before every replay.
-
-    Example:
-        >>> class Scaler:
-        ...     factor = 2.0
-        >>> settings = Scaler()
-        >>> guard_state(lambda: settings.factor)
-        2.0
-    """
-    value = read()
-    tracers = plugged(Tracer)
-    if tracers:
-        tracers[-1].state_guards.append(StateGuard(read, value, user_origin()))
     return value
 
 
@@ -361,7 +341,18 @@ def program_of(
                  isinstance(taken.other, Value), taken.outcome, taken.origin)
         for taken in tracer.decisions
     )
+    # The Value inputs the output's own graph holds: only they are operands of a
+    # compiled call's node, as only they are in the uncompiled function's graph.
+    def graph_operands(node: Value) -> Sequence[Value]:
+        if node._op is None or node._stamp < epoch or node in boundary:
+            return ()
+        return node._parents
+
+    in_graph = set(depth_first((output,), graph_operands))
+    value_inputs = (*arguments, *reached)
+    graph_inputs = tuple(i for i, node in enumerate(value_inputs) if node in in_graph)
     return Program(
+        graph_inputs=None if len(graph_inputs) == len(value_inputs) else graph_inputs,
         inputs=tuple(inputs),
         constants=tuple(node._data for node in constants),
         steps=tuple(steps),

@@ -36,8 +36,9 @@ if TYPE_CHECKING:
     from ..rules.op import Op
     from .value import Value
 
-__all__ = ["Interceptor", "Plug", "needing_every_op", "plugged", "plugged_in"]
+__all__ = ["Interceptor", "Plug", "guard_state", "needing_every_op", "plugged", "plugged_in"]
 
+_T = TypeVar("_T")
 _I = TypeVar("_I", bound="Interceptor")
 
 
@@ -100,6 +101,10 @@ class Interceptor:
     def interceptor_plugged(self, interceptor: Interceptor) -> None:
         """``interceptor`` is being plugged in while this one is (inside it, in this thread)."""
 
+    def read_state(self, read: Callable[[], Any], value: Any) -> None:
+        """Library code read state that a computation depends on: ``read()`` gave ``value``
+        (see :func:`guard_state`)."""
+
     def detached(self, out: Value, source: Value) -> None:
         """``out`` was made by ``source.detach()``."""
 
@@ -158,6 +163,29 @@ def _unplug(interceptor: Interceptor, previous: tuple[Interceptor, ...]) -> None
     state.set_interceptors(previous)
     if type(interceptor).watches_gradients:
         _watch_gradients(-1)
+
+
+def guard_state(read: Callable[[], _T]) -> _T:
+    """``read()``, told to the plugged-in interceptors: state that what is computed next depends on.
+
+    For library state that a computation depends on but that is neither an
+    argument nor a Value (a module's training flag, a setting). Outside any
+    transformation it is just ``read()``. Inside a jit trace, every replay
+    first checks that ``read()`` still gives the same value (the same object,
+    or an equal one of the same type), and traces again otherwise; keep
+    ``read`` cheap, it runs before every replay.
+
+    Example:
+        >>> class Settings:
+        ...     training = True
+        >>> settings = Settings()
+        >>> guard_state(lambda: settings.training)
+        True
+    """
+    value = read()
+    for interceptor in state.interceptors:
+        interceptor.read_state(read, value)
+    return value
 
 
 def plugged(kind: type[_I]) -> list[_I]:

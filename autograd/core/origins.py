@@ -1,9 +1,10 @@
 """Where a node was made: the user's file, line and function, for messages and generated code.
 
 An origin names the first frame outside the library: outside ``autograd``,
-and outside the packages that call :func:`register_library` (``nn`` does), so
-that an error inside ``nn.cross_entropy`` points at the user's line that
-called it. Only interceptors that ask for origins (anomaly mode, the jit's
+outside the packages that call :func:`register_library` (``nn`` does), and
+outside Python's standard library (``contextlib``'s ``__enter__`` is not the
+user's line: the ``with`` that called it is), so that an error inside
+``nn.cross_entropy`` points at the user's line that called it. Only interceptors that ask for origins (anomaly mode, the jit's
 tracer) make nodes remember them; no traceback objects are kept.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
 from typing import NamedTuple
 
 __all__ = ["Origin", "is_library_file", "register_library", "user_origin"]
@@ -41,6 +43,18 @@ def register_library(directory: str) -> None:
         _LIBRARY.append(path)
 
 
+_STANDARD = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
+_INSTALLED = tuple(
+    os.path.abspath(sysconfig.get_paths()[key]) + os.sep for key in ("purelib", "platlib")
+)
+
+
+def _outside_user_code(filename: str, library: tuple[str, ...]) -> bool:
+    if filename.startswith(library):
+        return True
+    return filename.startswith(_STANDARD) and not filename.startswith(_INSTALLED)
+
+
 def is_library_file(filename: str) -> bool:
     """Whether ``filename`` is library code (``autograd``, or a package that called :func:`register_library`)."""
     return filename.startswith(tuple(_LIBRARY))
@@ -52,7 +66,7 @@ def user_origin() -> Origin | None:
     library = tuple(_LIBRARY)
     while frame is not None:
         code = frame.f_code
-        if not code.co_filename.startswith(library):
+        if not _outside_user_code(code.co_filename, library):
             return Origin(code.co_filename, frame.f_lineno, code.co_name)
         frame = frame.f_back  # type: ignore[assignment]
     return None

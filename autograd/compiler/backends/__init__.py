@@ -8,7 +8,9 @@ a :class:`~autograd.compiler.program.Program`, return a
 package adds a backend by calling :func:`register_backend`.
 """
 
-from .protocol import Backend, CompiledProgram, backend_named, backends, register_backend
+from .protocol import Backend, CompiledProgram, backend_named, backends, one_line, register_backend
 from .python import PythonBackend
 
-__all__ = ["Backend", "CompiledProgram", "PythonBackend", "backend_named", "backends", "register_backend"]
+__all__ = [
+    "Backend", "CompiledProgram", "PythonBackend", "backend_named", "backends", "one_line", "register_backend",
+]

@@ -31,7 +31,7 @@ from ...rules.op import DotConst
 from ...rules.print_python import NAMESPACE, python_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
 from ..program import RAISED, Decision, Diverged, JitError, Program, Step
-from .protocol import CompiledProgram, register_backend
+from .protocol import CompiledProgram, one_line, register_backend
 from .python_layout import GRADS, VALUES, Block, Part, lay_out
 
 __all__ = ["MAX_LINES", "Generated", "PythonBackend", "generate"]
@@ -111,7 +111,7 @@ def generate(program: Program, title: str) -> Generated:
     defined = set(names.all())
     backward_text = "\n".join(line for _, block in backward.statements for line in block)
     saved = [name for name in dict.fromkeys(_IDENTIFIER.findall(backward_text)) if name in defined]
-    lines = lay_out(f"# {title}", forward, backward, saved)
+    lines = lay_out(f"# {one_line(title)}", forward, backward, saved)
     return Generated("\n".join(lines) + "\n", len(lines))
 
 
@@ -177,7 +177,7 @@ def _tuple(names: list[str]) -> str:
 def _where(step: Step) -> str:
     made = f" at {step.origin}" if step.origin is not None else ""
     detached = " (no_grad)" if not step.gradient else ""
-    return f"# {step.op.name}{detached}{made}"
+    return f"# {one_line(f'{step.op.name}{detached}{made}')}"
 
 
 class _Templates:
@@ -292,7 +292,7 @@ def _emit_checks(
     for index, decision in pending:
         needs = [decision.operand, *([decision.other] if decision.other_is_slot else [])]
         if all(slot in known for slot in needs):
-            line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {decision.describe()}"
+            line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {one_line(decision.describe())}"
             statements.append((None, [line]))
         else:
             waiting.append((index, decision))
