@@ -4,6 +4,7 @@ A replay does not run the function, so whatever the function looks up by
 name would be the object found while tracing. :func:`guards_of` lists, for
 the function and for every function of the user's it reaches by name (its
 globals and closure cells, and theirs), each global name its code reads, each
+name its code may read from a module of the user's (``config.lr``), each
 closure cell, and its ``__code__``, ``__defaults__`` and ``__kwdefaults__``,
 with the object each held while tracing. Before every replay,
 :meth:`FunctionGuards.holds` checks that each still holds the same object
@@ -124,12 +125,18 @@ def guards_of(function: Callable[..., Any]) -> FunctionGuards:
         seen.add(id(found))
         attributes += [(found, attribute, getattr(found, attribute)) for attribute in _ATTRIBUTES]
         namespace = found.__globals__
-        for name in dict.fromkeys(_code_names(found.__code__)):
+        code_names = tuple(dict.fromkeys(_code_names(found.__code__)))
+        for name in code_names:
             held = namespace.get(name, _MISSING)
             if held is _MISSING and name not in _BUILTINS:
                 continue  # an attribute's name: not looked up in the namespace
             names.append((namespace, name, held))
             pending.append(held)
+            if isinstance(held, types.ModuleType) and not is_library_file(getattr(held, "__file__", "") or ""):
+                # A module of the user's (a config): its names the code may read as attributes.
+                module_names = vars(held)
+                names += [(module_names, attribute, module_names[attribute])
+                          for attribute in code_names if attribute in module_names]
         for cell in found.__closure__ or ():
             held = _contents(cell)
             cells.append((cell, held))

@@ -5,8 +5,9 @@ programs traced for it (one per pattern of decisions, up to ``max_traces``).
 A call replays the first program whose decisions still hold; if none does, it
 traces again. A new program is trusted only after a second trace with the
 same decisions matches it exactly: a function whose numbers change from call
-to call (a random draw, a global, a ``.data`` read) is refused with the line
-that made the difference, instead of being replayed stale.
+to call (a random draw not made through ``per_call``) runs uncompiled for
+those arguments, with a warning naming the line that made the difference,
+instead of being replayed stale (and never raises where the function would not).
 
 Until a program is trusted, and whenever tracing is not possible (inside
 another trace, under ``detect_anomaly``, past ``max_traces``), calls run the
@@ -230,7 +231,7 @@ class Jitted(Generic[_P, _R]):
                 stacklevel=2,
             )
             return self._uncompiled(args, kwargs)
-        return self._trace(entries, named, structure, call, flat, reason)
+        return self._trace(key, entries, named, structure, call, flat, reason)
 
     def _new_entries(self, key: Any) -> list[_Entry]:
         """A new, empty list of programs for ``key``, evicting the least recently used structure if full."""
@@ -279,7 +280,7 @@ class Jitted(Generic[_P, _R]):
         return cast(_R, (output, unflatten(structure, iter(flat.numbers), [v._data for v in flat.values])))
 
     def _trace(
-        self, entries: list[_Entry], named: list[tuple[str, Any]], structure: tuple[Any, ...],
+        self, key: Any, entries: list[_Entry], named: list[tuple[str, Any]], structure: tuple[Any, ...],
         call: Callable[[list[Any]], Any], flat: Flat, reason: str,
     ) -> _R:
         if self._guards is None:
@@ -305,7 +306,12 @@ class Jitted(Generic[_P, _R]):
         for entry in entries:
             if entry.decisions == decisions:
                 if entry.program.structure() != program.structure():
-                    raise JitError(_nondeterminism(self._name, entry.program, program))
+                    # Not a function of its arguments: correct uncompiled, so never an error.
+                    for dropped in self._entries.pop(key, []):
+                        linecache.cache.pop(dropped.filename, None)
+                    self._gave_up[key] = None
+                    warnings.warn(_nondeterminism(self._name, entry.program, program), stacklevel=3)
+                    return self._joined(output, aux)
                 entry.trusted = True
                 return self._joined(output, aux)
         self._traced += 1
@@ -370,7 +376,9 @@ def _nondeterminism(name: str, first: Program, second: Program) -> str:
     return (
         f"jit: {name} gave two different programs for the same arguments and decisions "
         f"({where} changed between calls): it uses numbers that change from call to call "
-        "(random draws, globals, .data reads). Pass them as arguments, or draw them with "
+        "(random draws, or objects it reads that are not arguments), or builds its graph in an "
+        "order that changes (iterating over a set). It now runs uncompiled for these "
+        "arguments. To compile it, pass such numbers as arguments, or draw them with "
         "autograd.per_call(draw) so every replay draws anew"
     )
 
@@ -398,15 +406,18 @@ def jit(
     Nothing happens until the first call. A call with a new structure of
     arguments (list lengths, nesting, which are Values) traces the function
     and generates Python for its forward and backward passes; later calls
-    replay that code. Plain-number arguments are inputs (they may change);
-    Value arguments and the Values the function reaches (a model's
-    parameters) are read at every call and receive ``.grad`` from
-    ``backward``. Decisions the function takes on Values (comparisons,
-    ``bool``, ``float``, ``int``, ``round``) are checked at every replay, and a
-    new pattern of decisions is traced anew. Which Values the function
-    reaches is fixed by the trace: after putting a new Value object in place
-    of one it reaches (rather than assigning ``.data``), call
-    :meth:`Jitted.clear_cache`.
+    replay that code. Plain-number arguments are inputs (they may change),
+    and the function sees them as the numbers they are: every use that
+    depends on one is recorded as a decision or an exact guard. Value
+    arguments and the Values the function reaches (a model's parameters) are
+    read at every call and receive ``.grad`` from ``backward``. Decisions the
+    function takes on Values (comparisons, ``bool``, ``float``, ``int``,
+    ``round``) are checked at every replay, and a new pattern of decisions is
+    traced anew; so are rebound globals, closure cells and defaults. Effects
+    a replay would not repeat (``backward`` inside, writes of ``.data``,
+    ``.grad``) raise :class:`JitError` at trace time, naming the line. A change
+    inside an object the function reads (a Value put in a list) is not seen:
+    call :meth:`Jitted.clear_cache` after one.
 
     Args:
         function: Builds a graph from numbers and Values and returns one Value.
@@ -427,6 +438,8 @@ def jit(
 
     Raises:
         ValueError: If no backend of that name is registered.
+        JitError: At a call that traces, if the function has an effect that a
+            replay would not repeat (the message names the line and what to do).
 
     Example:
         >>> from autograd import Value

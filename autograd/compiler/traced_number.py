@@ -48,7 +48,7 @@ def _operands(other: Any) -> tuple[Real, Any] | None:
     """(the number, what the shadow computes with) for a plain number or a traced one; else None."""
     if type(other) is TracedNumber:
         return other._number, other._shadow
-    if type(other) is float or type(other) is int:
+    if isinstance(other, (int, float)):  # bools and float subclasses too, as Python's arithmetic takes them
         return other, float(other) if abs(other) <= EXACT_INTEGERS else None
     return None
 

@@ -239,9 +239,10 @@ class Value(table.Methods):
     def data(self) -> float:
         """The number. A leaf's may be assigned (optimizers do); an op node's is its op's result.
 
-        Inside a function compiled by ``autograd.jit``, the number read here is
-        fixed into the trace: later calls do not see it change (a warning
-        says where). Compare Values (``x > 0``) instead: comparisons are checked.
+        Inside a function compiled by ``autograd.jit``, a read is an exact
+        guard: a later call where the number differs traces again (a warning
+        says where). Compare Values (``x > 0``) instead: comparisons are
+        checked without a new trace.
         """
         interceptors = state.interceptors
         if interceptors:

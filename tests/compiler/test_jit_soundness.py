@@ -630,3 +630,24 @@ def test_every_trace_says_why_it_was_made_and_what_it_depends_on() -> None:
     assert second.reason.startswith("a Value > 0.0 was True at test_jit_soundness.py:")
     assert any("structure" in part for part in first.depends_on)
     assert any("decisions" in part for part in first.depends_on)
+
+
+def test_a_graph_that_changes_without_a_decision_runs_uncompiled_and_never_raises() -> None:
+    w = Value(1.5)
+    calls = [0]
+
+    def f(x: float) -> Value:
+        calls[0] += 1  # state the trace cannot see: the order of the sum changes
+        terms = [w * x, w + x, w - x]
+        if calls[0] % 2:
+            terms.reverse()
+        total = Value(0.0)
+        for term in terms:
+            total = total + term
+        return total
+
+    step = jit(f)
+    with pytest.warns(UserWarning, match=r"gave two different programs.*runs uncompiled"):
+        results = [step(x) for x in (1.0, 1.0, 2.0, 3.0)]
+    calls[0] = 0
+    assert [r.data for r in results] == [f(x).data for x in (1.0, 1.0, 2.0, 3.0)]
