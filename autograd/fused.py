@@ -45,13 +45,19 @@ def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value
     if set(map(type, values)) <= {Value} and not isinstance(start, Value):
         return _sum_node(values, require_number(start, "vsum start"))  # type: ignore[arg-type]
     parents: list[Value] = []
-    constant = 0.0
+    constant: Any = 0.0
     for value in (*values, start):
-        operand = standing_for(value)
-        if operand is not None:
-            parents.append(operand)
+        if isinstance(value, Value):
+            parents.append(value)
+        elif standing_for(value) is not None:
+            constant = constant + value  # a number argument while tracing: traced arithmetic
         else:
             constant += require_number(value, "vsum")
+    stand_in = standing_for(constant)
+    if stand_in is not None:
+        # The same additions as for a plain constant: it starts the sum (after -0.0, which
+        # adds nothing to any number), and the Values follow in order.
+        return _sum_node((stand_in, *parents), -0.0)
     return _sum_node(tuple(parents), constant)
 
 
@@ -125,16 +131,19 @@ def dot(
         raise ValueError(
             f"dot expects two sequences of the same length, got {len(ws)} and {len(xs)}"
         )
+    start_stands_in = not isinstance(start, Value) and standing_for(start) is not None
+    if start_stands_in:
+        return _dot_with_stand_ins(ws, xs, start)
     if not isinstance(start, Value):
-        operand = standing_for(start)
-        start = operand if operand is not None else require_number(start, "dot start")
+        start = require_number(start, "dot start")
     if set(map(type, ws)) == {Value}:
         kinds = set(map(type, xs))
         if kinds == {Value}:
             return _dot_node((*ws, *xs), len(ws), (), start)  # type: ignore[arg-type]
         if kinds == {float}:
             return _dot_node(ws, 0, xs, start)  # type: ignore[arg-type]
-    ws, xs = _stand_ins_replaced(ws), _stand_ins_replaced(xs)
+    if any(standing_for(item) is not None and not isinstance(item, Value) for item in (*ws, *xs)):
+        return _dot_with_stand_ins(ws, xs, start)
     constant = 0.0
     paired_ws: list[Value] = []
     paired_xs: list[Value] = []
@@ -156,6 +165,54 @@ def dot(
     if not operands and not isinstance(start, Value):
         return Value(constant + start)
     return _dot_node(operands, len(paired_ws), tuple(coefficients), start, constant)
+
+
+def _dot_with_stand_ins(ws: tuple[Any, ...], xs: tuple[Any, ...], start: Any) -> Value:
+    """``dot`` where some operands stand for Values (number arguments while a jit trace runs).
+
+    The node makes the same additions, in the same order, as for plain
+    numbers: the folded constant first, then the products of two Values, then
+    each coefficient times its Value. A part that stands for a Value cannot be
+    folded, so every term is a product of two operands (a plain coefficient
+    becomes a constant Value), and the folded constant, if it stands for a
+    Value, is the first product (times 1.0) after a start of -0.0, which adds
+    nothing to any number.
+    """
+    constant: Any = 0.0
+    paired_ws: list[Value] = []
+    paired_xs: list[Value] = []
+    linear_terms: list[Value] = []
+    coefficients: list[Any] = []
+    for w, x in zip(ws, xs, strict=True):
+        if isinstance(w, Value) and isinstance(x, Value):
+            paired_ws.append(w)
+            paired_xs.append(x)
+        elif isinstance(w, Value) or isinstance(x, Value):
+            value, number = (w, x) if isinstance(w, Value) else (x, w)
+            linear_terms.append(value)
+            coefficients.append(_number_or_stand_in(number))
+        else:
+            constant = constant + _number_or_stand_in(w) * _number_or_stand_in(x)
+    if isinstance(start, Value):
+        linear_terms.append(start)
+        coefficients.append(1.0)
+    else:
+        constant = constant + start
+    firsts = [_as_operand(c, "dot") for c in coefficients]
+    folded = standing_for(constant)
+    if folded is None:
+        parents = (*paired_ws, *firsts, *paired_xs, *linear_terms)
+        const = DotConst(len(paired_ws) + len(firsts), (), constant)
+    else:
+        parents = (folded, *paired_ws, *firsts, Value(1.0), *paired_xs, *linear_terms)
+        const = DotConst(1 + len(paired_ws) + len(firsts), (), -0.0)
+    if not parents:
+        return Value(constant)
+    return record(ops.DOT, parents, _dot_forward(FloatMath, [p._data for p in parents], const), const)
+
+
+def _number_or_stand_in(item: Any) -> Any:
+    return item if standing_for(item) is not None else require_number(item, "dot")
 
 
 def linear(
@@ -198,10 +255,12 @@ def linear(
         if len(row) != len(x):
             raise ValueError(f"linear: row {index} has {len(row)} weights for {len(x)} inputs")
     kinds = set(map(type, x))
-    if not kinds <= {Value, float}:
+    # Number arguments while tracing: as Values, a layer on plain numbers makes the same
+    # products in the same order (x_i·w_i, then the bias) when every bias is a Value.
+    if (not kinds <= {Value, float} and set(map(type, biases)) == {Value}
+            and all(not isinstance(item, Value) and standing_for(item) is not None for item in x)):
         x = _stand_ins_replaced(x)
-        biases = _stand_ins_replaced(tuple(biases))
-        kinds = set(map(type, x))
+        kinds = {Value}
     if kinds == {Value} and set(map(type, biases)) == {Value}:
         # A hidden layer: every product is of two Values; each row's node
         # holds the same constant, so it is made once.

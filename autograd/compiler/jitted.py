@@ -33,6 +33,7 @@ from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 from ..core.interceptors import needing_every_op
 from ..core.modes import state
+from ..core.origins import origin_of
 from ..core.value import Value
 from ..rules import table
 from .backends import CompiledProgram, backend_named, one_line
@@ -222,6 +223,8 @@ class Jitted(Generic[_P, _R]):
                 return cast(_R, (result, unflatten(entry.aux, iter(entry.aux_numbers), aux)))
             return cast(_R, result)
         if len(entries) >= self._max_traces:
+            for dropped in self._entries.pop(key, []):  # never replayed again: freed
+                linecache.cache.pop(dropped.filename, None)
             self._gave_up[key] = None
             if len(self._gave_up) > MAX_STRUCTURES:
                 self._gave_up.popitem(last=False)
@@ -231,7 +234,7 @@ class Jitted(Generic[_P, _R]):
                 stacklevel=2,
             )
             return self._uncompiled(args, kwargs)
-        return self._trace(key, entries, named, structure, call, flat, reason)
+        return self._trace(key, entries, named, structure, call, flat, reason, (args, kwargs))
 
     def _new_entries(self, key: Any) -> list[_Entry]:
         """A new, empty list of programs for ``key``, evicting the least recently used structure if full."""
@@ -281,7 +284,7 @@ class Jitted(Generic[_P, _R]):
 
     def _trace(
         self, key: Any, entries: list[_Entry], named: list[tuple[str, Any]], structure: tuple[Any, ...],
-        call: Callable[[list[Any]], Any], flat: Flat, reason: str,
+        call: Callable[[list[Any]], Any], flat: Flat, reason: str, given: tuple[Any, Any],
     ) -> _R:
         if self._guards is None:
             self._guards = guards_of(self._function)
@@ -293,11 +296,16 @@ class Jitted(Generic[_P, _R]):
             for position, number in enumerate(flat.numbers)
         ])
         arguments = [unflatten(part, numbers, flat.values) for part in structure]
-        with tracing(tracer):
-            result = call(arguments)
+        try:
+            with tracing(tracer):
+                result = call(arguments)
+            output, aux = self._split(result)
+            aux_structure, aux_flat = self._aux(aux)
+        except JitError:
+            raise
+        except Exception as error:
+            return self._after_failed_trace(key, given, error)
         traced = time.perf_counter() - start
-        output, aux = self._split(result)
-        aux_structure, aux_flat = self._aux(aux)
         names = [path for (name, _), part in zip(named, structure, strict=True)
                  for path in number_paths(part, (name,))]
         program = program_of(output, tracer, flat.values, aux_flat.values, names)
@@ -313,7 +321,7 @@ class Jitted(Generic[_P, _R]):
                     warnings.warn(_nondeterminism(self._name, entry.program, program), stacklevel=3)
                     return self._joined(output, aux)
                 entry.trusted = True
-                return self._joined(output, aux)
+                return self._compiled_result(entry, flat, tracer, output, aux)
         self._traced += 1
         number = self._traced
         start = time.perf_counter()
@@ -337,7 +345,42 @@ class Jitted(Generic[_P, _R]):
             compiled.generate_seconds, compile_seconds - compiled.generate_seconds,
             _depends_on(named, structure, program, self._guards, state_guards),
         ))
-        return self._joined(output, aux)
+        return self._compiled_result(entries[-1], flat, tracer, output, aux)
+
+    def _compiled_result(self, entry: _Entry, flat: Flat, tracer: Tracer, output: Value, aux: Any) -> _R:
+        """What a replay gives for the call just traced (its draws as drawn), so every call's result
+        is a compiled call's node: no graph of the trace, with its number arguments, is handed out."""
+        numbers = (*flat.numbers, *(value._data for value in tracer.drawn))
+        try:
+            result, aux_numbers = run(entry.compiled, entry.program, (*flat.values, *entry.reached), numbers)
+        except Diverged:  # the call just taken decides the same: not expected, but the trace is right
+            return self._joined(output, aux)
+        if self._has_aux:
+            return cast(_R, (result, unflatten(entry.aux, iter(entry.aux_numbers), aux_numbers)))
+        return cast(_R, result)
+
+    def _after_failed_trace(self, key: Any, given: tuple[Any, Any], error: Exception) -> _R:
+        """Tracing raised: run the function itself, which raises its own error if it has one.
+
+        If it does not, what raised was the trace (code that tests ``type(x)`` of a
+        number argument, as ``json`` and ``statistics`` do): never an error the
+        function would not raise, so these arguments run uncompiled from now on.
+        """
+        args, kwargs = given
+        result = self._uncompiled(args, kwargs)
+        for dropped in self._entries.pop(key, []):
+            linecache.cache.pop(dropped.filename, None)
+        self._gave_up[key] = None
+        origin = origin_of(error.__traceback__)
+        where = f" at {origin}" if origin is not None else ""
+        warnings.warn(
+            f"jit: tracing {self._name} raised {type(error).__name__}{where} ({error}), which the "
+            "function itself does not: code that tests type(x) of a number argument (as json and "
+            "statistics do) sees the tracer's number; pass float(x) to it. It now runs uncompiled "
+            "for these arguments",
+            stacklevel=4,
+        )
+        return result
 
 
 def _depends_on(

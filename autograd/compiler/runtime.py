@@ -144,15 +144,16 @@ def run(
     """
     data = [value._data for value in inputs]
     call = CompiledCall(compiled, program, inputs, numbers, None)
-    if program.graph_inputs is not None:  # Values read only for a decision or under no_grad
-        inputs = tuple(inputs[i] for i in program.graph_inputs)
+    operands = inputs  # the node's: without the Values read only for a decision or under no_grad
+    if program.graph_inputs is not None:
+        operands = tuple(inputs[i] for i in program.graph_inputs)
     try:
         output, aux, saved = compiled.run(data, numbers)
         if math.isfinite(output):
             call.saved = saved
-            return record(COMPILED, inputs, output, call), aux
+            return record(COMPILED, operands, output, call), aux
     except (ArithmeticError, ValueError):
         pass
     call.replayed = _replayed(program, inputs, numbers)
     replayed, aux_values, _ = call.replayed
-    return record(COMPILED, inputs, replayed._data, call), tuple(value._data for value in aux_values)
+    return record(COMPILED, operands, replayed._data, call), tuple(value._data for value in aux_values)

@@ -150,6 +150,16 @@ class TracedNumber:
             raise AttributeError(name)
         return getattr(self._exact(), name)
 
+    def __copy__(self) -> TracedNumber:
+        return self  # a number is immutable: a copy is itself, still traced
+
+    def __deepcopy__(self, memo: Any) -> TracedNumber:
+        return self
+
+    def __reduce__(self) -> tuple[type, tuple[Real]]:  # pickling: the number itself, guarded
+        number = self._exact()
+        return type(number), (number,)
+
     def __bool__(self) -> bool:
         return self._decide("bool", None, self._number != 0)
 

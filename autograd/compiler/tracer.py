@@ -15,7 +15,7 @@ records or refuses:
   raised when the traced call ends, even if the function caught it): an
   effect that a replay would not repeat. That is a ``backward`` or a ``grad``
   that does not build a graph, a write of ``.data``, a read or write of
-  ``.grad``, a hook on a node the call made, an interceptor plugged in
+  ``.grad``, a hook registered, an interceptor plugged in
   (``detect_anomaly``, ``jvp``), and a grad mode left switched at return.
 
 Plain-number arguments are :class:`~.traced_number.TracedNumber` objects for
@@ -144,12 +144,14 @@ class Tracer(Interceptor):
         self.recipes[out] = _Recipe(table.MUL_CONST, (source,), 1.0)
 
     def hooked(self, node: Value) -> None:
-        """A hook registered while tracing: refused on a node the trace made."""
-        if node._stamp >= self.epoch and node not in self.numbers:
-            self._refuse(_refusal(
-                "a hook was registered on a Value made inside the call",
-                "Register hooks on the function's inputs or parameters, or call the function without jit",
-            ))
+        """A hook registered while tracing: refused (on a node the call made, replays make no
+        such node; on another, the function registers one per call and a replay none)."""
+        made = node._stamp >= self.epoch and node not in self.numbers
+        self._refuse(_refusal(
+            f"a hook was registered on a Value {'made inside the call' if made else 'it was given or reached'}",
+            "Register hooks on the function's inputs or parameters once, outside the compiled "
+            "function, or call the function without jit",
+        ))
 
     def read_data(self, node: Value) -> None:
         """User code read ``.data``: an exact guard (another number traces again), and a warning once per line."""

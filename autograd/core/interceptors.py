@@ -71,7 +71,7 @@ class Interceptor:
         """
 
     def read_data(self, node: Value) -> None:
-        """User code read ``node.data``."""
+        """User code read ``node.data`` (or its ``repr``, which shows it)."""
 
     def wrote_data(self, node: Value, value: float) -> None:
         """User code is about to assign ``value`` to ``node.data``."""
@@ -106,7 +106,8 @@ class Interceptor:
         (see :func:`guard_state`)."""
 
     def detached(self, out: Value, source: Value) -> None:
-        """``out`` was made by ``source.detach()``."""
+        """``out`` is a new leaf holding ``source``'s number: made by ``source.detach()``, or
+        by ``Value(x)`` of an object standing for ``source`` (a traced number)."""
 
     def tangent(self, out: Value, op: Op, operands: Sequence[Value], incoming: Sequence[float],
                 local: Sequence[float]) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
+from types import TracebackType
 from typing import NamedTuple
 
-__all__ = ["Origin", "is_library_file", "register_library", "user_origin"]
+__all__ = ["Origin", "is_library_file", "origin_of", "register_library", "user_origin"]
 
 
 class Origin(NamedTuple):
@@ -70,3 +71,15 @@ def user_origin() -> Origin | None:
             return Origin(code.co_filename, frame.f_lineno, code.co_name)
         frame = frame.f_back  # type: ignore[assignment]
     return None
+
+
+def origin_of(traceback: TracebackType | None) -> Origin | None:
+    """The innermost frame of ``traceback`` in the user's code (where an error came from), if any."""
+    library = tuple(_LIBRARY)
+    found = None
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if not _outside_user_code(code.co_filename, library):
+            found = Origin(code.co_filename, traceback.tb_lineno, code.co_name)
+        traceback = traceback.tb_next
+    return found

@@ -93,14 +93,15 @@ def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callabl
 
 
 def _operator(
-    name: str, with_value: Op | None, with_number: Op, negate: bool = False
+    name: str, with_value: Op | None, with_number: Op, negate: bool = False, stand_ins: bool = True
 ) -> Callable[[Value, Value | Number], Value]:
     """``self (op) other``: ``with_value`` for a Value, else ``with_number`` holding the number.
 
     A reflected operator (``other (op) self``, called only for a non-Value
     ``other``) has no ``with_value``. This is the hottest code there is. An
     ``other`` that stands for a Value (:func:`standing_for`) is tested for
-    last, after plain floats and ints.
+    last, after plain floats and ints; with ``stand_ins`` False it is taken
+    as the number it is (``float(other)``).
     """
     forward = with_value.forward if with_value is not None else None
     number_forward = with_number.forward
@@ -121,7 +122,7 @@ def _operator(
         elif type(other) is int:
             c = as_number(other)
         else:
-            stand_in = standing_for(other)
+            stand_in = standing_for(other) if stand_ins else None
             if stand_in is not None:
                 return method(self, stand_in) if swapped is None else cast(Value, swapped(stand_in, self))
             c = as_number(other)
@@ -216,7 +217,14 @@ class Value(table.Methods):
     _origin: Origin
 
     def __init__(self, data: Number, label: str = "") -> None:
-        number = as_number(data)
+        source = None
+        if type(data) is float:
+            number: float | None = data
+        elif type(data) is int or getattr(type(data), "__as_value__", None) is None:
+            number = as_number(data)
+        else:  # an object standing for a Value: a new leaf holding its number, as detach() makes
+            source = cast(Any, data).__as_value__()
+            number = source._data
         if number is None:
             hint = "; use .detach() to copy a Value" if isinstance(data, Value) else ""
             raise TypeError(
@@ -232,6 +240,9 @@ class Value(table.Methods):
         self._parents = ()
         self._const = None
         self._stamp = clock.now
+        if source is not None:
+            for interceptor in state.interceptors:
+                interceptor.detached(self, source)
 
     # ------------------------------------------------------------ the number
 
@@ -334,6 +345,8 @@ class Value(table.Methods):
         return self._op.float_local([p._data for p in self._parents], self._data, self._const)
 
     def __repr__(self) -> str:
+        for interceptor in state.interceptors:  # the text shows the number: a read of it
+            interceptor.read_data(self)
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
 
@@ -422,7 +435,10 @@ class Value(table.Methods):
 def _install_from_table() -> None:
     """Value's operators and methods, made from the table (see the module docstring)."""
     for name, with_value, with_number, negate in table.OPERATORS:
-        setattr(Value, name, _operator(name, with_value, with_number, negate))
+        # A plain exponent's derivative is 0 at exponent 0, where pow's own rule gives 0 * inf:
+        # an exponent standing for a Value is taken as its number, so the rule is the same.
+        stand_ins = with_value is not table.POW
+        setattr(Value, name, _operator(name, with_value, with_number, negate, stand_ins))
     for op in table.BUILT_IN:
         for name in op.methods:
             setattr(Value, name, _method(op, name))

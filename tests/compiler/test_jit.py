@@ -371,6 +371,13 @@ def test_a_hook_on_a_node_made_inside_is_refused_and_one_on_a_parameter_runs() -
 
     with pytest.raises(ValueError, match="hook was registered on a Value made inside"):
         jit(hooked_inside)(1.0)
+
+    def hooked_parameter(x: float) -> Value:
+        w.register_hook(lambda g: None)  # one more hook per call, uncompiled
+        return w * x
+
+    with pytest.raises(ValueError, match="hook was registered on a Value it was given or reached"):
+        jit(hooked_parameter)(1.0)
     step = jit(lambda x: (w * x).tanh())
     for _ in range(3):
         step(0.5).backward()

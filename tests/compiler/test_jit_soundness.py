@@ -13,12 +13,28 @@ import functools
 import linecache
 import math
 import random
+import statistics
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 
-from autograd import JitError, Value, define_op, detect_anomaly, grad, jit, jvp, no_grad
+import nn
+from autograd import (
+    JitError,
+    Value,
+    define_op,
+    detect_anomaly,
+    dot,
+    grad,
+    jit,
+    jvp,
+    linear,
+    no_grad,
+    vmax,
+    vsum,
+)
 from autograd.compiler import MAX_STRUCTURES, guard_state
 from autograd.rules import table
 
@@ -143,6 +159,48 @@ def _integer_arithmetic() -> tuple[Callable[..., Any], list[Value]]:
 ], ids=["one-hot", "== 0.0", "in-and-isinstance", "dict-range-index", "int-arithmetic"])
 def test_a_number_argument_behaves_as_the_number_it_is(make: Make, calls: list[tuple[Any, ...]]) -> None:
     _agree(make, calls)
+
+
+_W = Value(0.7)
+_MIXED: dict[str, Callable[[Any, int, Value], Value]] = {
+    "compare with a Value": lambda x, n, v: _W * x if x < v else _W * v,
+    "max, min": lambda x, n, v: _W * max(x, 0.5) + min(x, v) * _W,
+    "a sum over range": lambda x, n, v: _W * sum(range(n)) + _W * x,
+    "a negative index": lambda x, n, v: _W * [1.0, 2.0, 3.0, 4.0][-(n % 4) - 1],
+    "math": lambda x, n, v: _W * math.exp(min(x, 50.0)) + _W * math.fsum([x, x, 1e-16]),
+    "statistics (tests type(x))": lambda x, n, v: _W * statistics.mean([x, 2.0]),
+    "and, or": lambda x, n, v: _W * ((x and n) or 3.0),
+    "a chained comparison": lambda x, n, v: _W if 0.0 <= x <= 1.0 else _W * 2.0,
+    "division, floor division": lambda x, n, v: _W * (n / 3) * (x / 7.0) + _W * (7 // n if n else 1),
+    "powers": lambda x, n, v: _W * (x ** 2) + _W * (2 ** n) + v ** x + v ** n,
+    "nn losses": lambda x, n, v: nn.mse([_W * x], [x * 0.5]) + nn.hinge([_W * x], [1.0 if n % 2 else -1.0]),
+    "cross_entropy, bce": lambda x, n, v: nn.cross_entropy([_W * x, _W, v], n % 3)
+    + nn.bce_with_logits([_W * x], [float(n % 2)]),
+    "dot, vsum, vmax": lambda x, n, v: dot([_W, v, x, 2.0], [x, _W, n, v], start=x)
+    + vsum([x, _W, n, v * x, 0.25], start=x) + vmax([x, _W, v * n]),
+    "linear": lambda x, n, v: vsum(linear([x, n], [[_W, v], [v, _W]], [x, v])),
+    "bool of an int": lambda x, n, v: _W * (1.0 if n else 2.0) * (3.0 if x else 4.0),
+    "abs, neg, round": lambda x, n, v: _W * abs(-x) + _W * (-n) + _W * round(n / 2),
+    "format, isnan": lambda x, n, v: _W * len(f"{x:.3g}{n}") + _W * (0.0 if math.isnan(x) else x),
+    "1 / x, 1 / n, x % 1": lambda x, n, v: _W * (1.0 / x) + _W * (1 / n) + _W * (x % 1.0),
+    "a dict lookup, a tuple index": lambda x, n, v: _W * {1.0: 5.0, 2: 6.0}.get(x, 7.0)
+    + _W * (x, 2 * x, 3 * x)[n % 3],
+    "signed zeros": lambda x, n, v: _W * math.copysign(1.0, -x) * math.copysign(1.0, x * 0.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_MIXED))
+def test_number_arguments_mixed_with_values_equal_the_function_at_special_values(name: str) -> None:
+    function = _MIXED[name]
+    rng = random.Random(name)
+    special = [0.0, -0.0, 1.0, 2.0, math.inf, -math.inf, math.nan, 0.5, -1.0]
+    calls = []
+    for _ in range(30):
+        x = rng.choice(special) if rng.random() < 0.4 else rng.choice([1.5, 1.5, -2.25, 0.3, 3.0])
+        calls.append((x, rng.choice([0, 1, 2, 3, 5, 2, 2]), V(rng.choice([0.5, -1.5, 2.0, 0.0]))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # past 8 patterns, or where tracing raised, it runs uncompiled
+        _agree(lambda: (function, [_W]), calls)
 
 
 def test_keyword_number_arguments_are_numbers_too() -> None:
@@ -651,3 +709,45 @@ def test_a_graph_that_changes_without_a_decision_runs_uncompiled_and_never_raise
         results = [step(x) for x in (1.0, 1.0, 2.0, 3.0)]
     calls[0] = 0
     assert [r.data for r in results] == [f(x).data for x in (1.0, 1.0, 2.0, 3.0)]
+
+
+def test_a_value_made_from_a_number_argument_follows_it_without_a_new_trace() -> None:
+    w = Value(2.0)
+
+    def f(x: float, y: float) -> Value:
+        target = Value(y)  # a leaf holding the argument's number, made again at every replay
+        return (w * x - target) ** 2
+
+    step = _agree(_closed(f, w), [(1.0, 2.0), (1.0, 2.0), (3.0, -1.0), (0.5, 0.25), (-4.0, 8.0)])
+    assert len(step.traces) == 1
+
+
+def test_copies_of_number_arguments_are_still_the_numbers() -> None:
+    import copy
+
+    w = Value(1.0)
+
+    def f(xs: list[float]) -> Value:
+        ys = copy.deepcopy(xs)
+        return w * sum(ys) + w * copy.copy(xs[0])
+
+    step = _agree(_closed(f, w), [([1.0, 2.0],), ([1.0, 2.0],), ([3.0, -1.0],), ([0.5, 0.25],)])
+    assert len(step.traces) == 1
+
+
+def test_the_text_of_a_value_is_a_read_of_its_number() -> None:
+    w = Value(1.0)
+
+    def f(x: Value) -> Value:
+        return w * x if "-" not in repr(x) else w - x
+
+    with pytest.warns(UserWarning, match=r"\.data was read at test_jit_soundness.py"):
+        _agree(_closed(f, w), [(V(1.0),), (V(1.0),), (V(-1.0),), (V(2.0),), (V(-0.0),)])
+
+
+def test_a_dict_key_holding_code_names_no_variable() -> None:
+    w = Value(1.0)
+    step = jit(lambda options: w * options["a\nraise SystemExit"] + w * options["b = 1"])
+    for value in (1.0, 1.0, 2.0):
+        assert step({"a\nraise SystemExit": value, "b = 1": 1.0}).data == value + 1.0
+    assert "SystemExit" not in step.source and "b = 1" not in step.source
