@@ -1,9 +1,12 @@
 """``autograd.jit``: trace a function once, replay it compiled by a backend ("the compiler").
 
-:mod:`.tracer` runs the function once with an interceptor plugged in and
-turns what it built into a :class:`~.program.Program`; a backend
-(:mod:`.backends`) compiles the program; :mod:`.jitted` keeps the programs by
-structure of arguments and decisions, and :mod:`.runtime` runs them.
+:mod:`.tracer` runs the function once with an interceptor plugged in (its
+number arguments as :mod:`.traced_number` objects) and turns what it built
+into a :class:`~.program.Program`, refusing what a replay would not repeat; a
+backend (:mod:`.backends`) compiles the program; :mod:`.jitted` keeps the
+programs by structure of arguments and decisions, checks the function's
+globals, closure cells and defaults (:mod:`.guards`) before a replay, and
+:mod:`.runtime` runs them.
 """
 
 from ..core.interceptors import guard_state
