@@ -15,7 +15,8 @@ records or refuses:
   raised when the traced call ends, even if the function caught it): an
   effect that a replay would not repeat. That is a ``backward`` or a ``grad``
   that does not build a graph, a write of ``.data``, a read or write of
-  ``.grad``, a hook registered, an interceptor plugged in
+  ``.grad``, a hook registered, a library's ``side_effect`` (an ``nn``
+  forward hook), an interceptor plugged in
   (``detect_anomaly``, ``jvp``), and a grad mode left switched at return.
 
 Plain-number arguments are :class:`~.traced_number.TracedNumber` objects for
@@ -209,6 +210,9 @@ class Tracer(Interceptor):
             "uncompiled), or call the function without jit",
             " (detect_anomaly, jvp and other transformations plug in this way)",
         ))
+
+    def side_effect(self, what: str, instead: str) -> None:
+        self._refuse(_refusal(what, instead))
 
     def read_state(self, read: Callable[[], Any], value: Any) -> None:
         self.state_guards.append(StateGuard(read, value, user_origin()))

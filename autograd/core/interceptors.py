@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ..rules.op import Op
     from .value import Value
 
-__all__ = ["Interceptor", "Plug", "guard_state", "needing_every_op", "plugged", "plugged_in"]
+__all__ = ["Interceptor", "Plug", "guard_state", "needing_every_op", "plugged", "plugged_in", "side_effect"]
 
 _T = TypeVar("_T")
 _I = TypeVar("_I", bound="Interceptor")
@@ -100,6 +100,11 @@ class Interceptor:
 
     def interceptor_plugged(self, interceptor: Interceptor) -> None:
         """``interceptor`` is being plugged in while this one is (inside it, in this thread)."""
+
+    def side_effect(self, what: str, instead: str) -> None:
+        """Library code has an effect beyond the values it computes (``what``, such as a
+        forward hook running), and says what to do ``instead`` where it cannot be repeated
+        (see :func:`side_effect`)."""
 
     def read_state(self, read: Callable[[], Any], value: Any) -> None:
         """Library code read state that a computation depends on: ``read()`` gave ``value``
@@ -187,6 +192,22 @@ def guard_state(read: Callable[[], _T]) -> _T:
     for interceptor in state.interceptors:
         interceptor.read_state(read, value)
     return value
+
+
+def side_effect(what: str, instead: str) -> None:
+    """Tell the plugged-in interceptors of an effect beyond the values computed (a hook that runs).
+
+    Outside any transformation nothing happens. Inside a jit trace it is
+    refused: a replay runs compiled code, not the library's, so the effect
+    would happen only while tracing; the trace raises ``JitError`` naming the
+    user's line, ``what`` happened and ``instead``.
+
+    Args:
+        what: What happens, as a clause: ``"a forward hook of MLP ran"``.
+        instead: What the user can do instead, as a sentence.
+    """
+    for interceptor in state.interceptors:
+        interceptor.side_effect(what, instead)
 
 
 def plugged(kind: type[_I]) -> list[_I]:

@@ -349,6 +349,20 @@ def test_anomaly_mode_or_jvp_inside_the_function_is_refused() -> None:
     _refused(forward_mode, 2.0, match=r"was plugged in at test_jit_soundness.py:\d+")
 
 
+def test_a_library_side_effect_inside_the_function_is_refused_even_if_caught() -> None:
+    from autograd.extend import side_effect
+
+    w = Value(1.0)
+
+    def f(x: float) -> Value:
+        with contextlib.suppress(JitError):  # the function catches the refusal: still refused
+            side_effect("a log line was written", "Write logs outside the compiled function.")
+        return w * x
+
+    _refused(f, 2.0, match=r"a log line was written at test_jit_soundness.py:\d+ \(in f\).*Write logs outside")
+    assert f(2.0).data == 2.0  # outside a trace, nothing happens
+
+
 def test_an_op_defined_again_under_the_same_name_is_traced_again() -> None:
     define_op("soundness_scaled", lambda F, x, c: x * 2.0, lambda F, x, out, c: 2.0)
     w = Value(1.5)
