@@ -13,10 +13,11 @@ Until a program is trusted, and whenever tracing is not possible (inside
 another trace, under ``detect_anomaly``, past ``max_traces``), calls run the
 function itself: they are correct, only not faster.
 
-Before any replay, the objects the function found by name (its globals,
-closure cells and defaults, :mod:`.guards`) are checked to be the same; each
-program's library-state guards (:func:`~.tracer.guard_state`) are checked
-before it replays. At most :data:`MAX_STRUCTURES` argument structures are
+Before a program replays, the objects the function found by name while it
+was traced (its globals, closure cells, defaults and the attributes it reads,
+:mod:`.guards`) are checked to be the same, and so is the library state it
+read (``guard_state``); otherwise another program is tried, or the function
+is traced again. At most :data:`MAX_STRUCTURES` argument structures are
 kept, the least recently used evicted first (``Jitted.evicted`` says which).
 """
 
@@ -108,6 +109,7 @@ class _Entry:
     aux: Any  # the structure of the aux outputs, for the numbers a replay gives
     aux_numbers: tuple[float, ...]  # plain numbers in the aux outputs, as traced
     state_guards: tuple[StateGuard, ...]  # library state, checked before each replay
+    guards: FunctionGuards  # the names, cells and attributes the function read, checked first
     filename: str  # the generated source's name in linecache, removed with the entry
     trusted: bool = False
 
@@ -136,7 +138,6 @@ class Jitted(Generic[_P, _R]):
         self._has_aux = has_aux
         self._entries: OrderedDict[Any, list[_Entry]] = OrderedDict()
         self._gave_up: OrderedDict[Any, None] = OrderedDict()
-        self._guards: FunctionGuards | None = None
         self._forgotten = ""  # why the traces were last forgotten, for the next trace's reason
         self._name = getattr(function, "__qualname__", type(function).__name__)
         self._traced = 0
@@ -177,7 +178,6 @@ class Jitted(Generic[_P, _R]):
                 linecache.cache.pop(entry.filename, None)
         self._entries.clear()
         self._gave_up.clear()
-        self._guards = None
         self._forgotten = why
 
     def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -192,9 +192,6 @@ class Jitted(Generic[_P, _R]):
             for name, argument in named:  # again, slowly, to say where
                 refuse(argument, f"argument {name}")
             raise
-        guards = self._guards
-        if guards is not None and not guards.holds():
-            self._forget(guards.changed())
         key = (tuple(name for name, _ in named), structure, state.grad_enabled, table.version)
         if key in self._gave_up:
             return self._uncompiled(args, kwargs)
@@ -206,6 +203,9 @@ class Jitted(Generic[_P, _R]):
         reason = "second trace, to check the first" if entries else self._forgotten or "first call"
         for position, entry in enumerate(entries):
             if not entry.trusted:
+                continue
+            if not entry.guards.holds():  # a name, cell or attribute the function reads was rebound
+                reason = entry.guards.changed()
                 continue
             if entry.state_guards and not all(guard.holds() for guard in entry.state_guards):
                 reason = _state_changed(entry.state_guards)
@@ -286,8 +286,7 @@ class Jitted(Generic[_P, _R]):
         self, key: Any, entries: list[_Entry], named: list[tuple[str, Any]], structure: tuple[Any, ...],
         call: Callable[[list[Any]], Any], flat: Flat, reason: str, given: tuple[Any, Any],
     ) -> _R:
-        if self._guards is None:
-            self._guards = guards_of(self._function)
+        guards = guards_of(self._function)
         tracer = Tracer()
         start = time.perf_counter()
         integers = set(flat.integers)
@@ -309,8 +308,11 @@ class Jitted(Generic[_P, _R]):
         names = [path for (name, _), part in zip(named, structure, strict=True)
                  for path in number_paths(part, (name,))]
         program = program_of(output, tracer, flat.values, aux_flat.values, names)
-        # Programs are told apart by their decisions and the library state they read.
-        decisions = (program.decision_outcomes(), tuple(bits_of(guard.value) for guard in tracer.state_guards))
+        # Programs are told apart by their decisions, the library state and the names they read.
+        decisions = (
+            program.decision_outcomes(), tuple(bits_of(guard.value) for guard in tracer.state_guards),
+            guards.signature(),
+        )
         for entry in entries:
             if entry.decisions == decisions:
                 if entry.program.structure() != program.structure():
@@ -335,7 +337,7 @@ class Jitted(Generic[_P, _R]):
         state_guards = tuple(tracer.state_guards)
         entries.append(_Entry(
             program, decisions, compiled, reached, draws, aux_structure, tuple(aux_flat.numbers),
-            state_guards, filename,
+            state_guards, guards, filename,
         ))
         self._source = compiled.source
         self._program = program
@@ -343,7 +345,7 @@ class Jitted(Generic[_P, _R]):
         self.traces.append(TraceRecord(
             reason, len(program.steps), compiled.size, traced,
             compiled.generate_seconds, compile_seconds - compiled.generate_seconds,
-            _depends_on(named, structure, program, self._guards, state_guards),
+            _depends_on(named, structure, program, guards, state_guards),
         ))
         return self._compiled_result(entries[-1], flat, tracer, output, aux)
 
@@ -385,7 +387,7 @@ class Jitted(Generic[_P, _R]):
 
 def _depends_on(
     named: list[tuple[str, Any]], structure: tuple[Any, ...], program: Program,
-    guards: FunctionGuards | None, state_guards: tuple[StateGuard, ...],
+    guards: FunctionGuards, state_guards: tuple[StateGuard, ...],
 ) -> tuple[str, ...]:
     """What a trace's replays depend on, in words (see :class:`TraceRecord`)."""
     shown = repr(dict(zip([name for name, _ in named], structure, strict=True)))
@@ -395,8 +397,7 @@ def _depends_on(
         depends.append(f"{reached} Values it reached (read at every call)")
     if program.decisions:
         depends.append(f"{len(program.decisions)} decisions (checked at every replay)")
-    if guards is not None:
-        depends += guards.describe()
+    depends += guards.describe()
     depends += [f"library state read at {guard.origin}" for guard in state_guards]
     return tuple(depends)
 

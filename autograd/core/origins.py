@@ -16,7 +16,7 @@ import sysconfig
 from types import TracebackType
 from typing import NamedTuple
 
-__all__ = ["Origin", "is_library_file", "origin_of", "register_library", "user_origin"]
+__all__ = ["Origin", "is_library_file", "is_user_file", "origin_of", "register_library", "user_origin"]
 
 
 class Origin(NamedTuple):
@@ -59,6 +59,11 @@ def _outside_user_code(filename: str, library: tuple[str, ...]) -> bool:
 def is_library_file(filename: str) -> bool:
     """Whether ``filename`` is library code (``autograd``, or a package that called :func:`register_library`)."""
     return filename.startswith(tuple(_LIBRARY))
+
+
+def is_user_file(filename: str) -> bool:
+    """Whether ``filename`` is the user's code: neither library code nor Python's standard library."""
+    return not _outside_user_code(filename, tuple(_LIBRARY))
 
 
 def user_origin() -> Origin | None:

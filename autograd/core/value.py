@@ -342,6 +342,9 @@ class Value(table.Methods):
         """The local derivatives d self / d parent, one per parent, as floats."""
         if self._op is None:
             return ()
+        for interceptor in state.interceptors:  # computed from the numbers: reads of them
+            for node in (*self._parents, self):
+                interceptor.read_data(node)
         return self._op.float_local([p._data for p in self._parents], self._data, self._const)
 
     def __repr__(self) -> str:

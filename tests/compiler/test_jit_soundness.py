@@ -418,6 +418,34 @@ def test_rebinding_a_global_a_closure_variable_or_a_default_traces_again() -> No
     assert step(2.0).data == closure(2.0).data == 60.0
 
 
+def test_rebinding_an_attribute_the_function_reads_traces_again() -> None:
+    class Inner:
+        shift = 0.0
+
+    class Model:
+        def __init__(self) -> None:
+            self.scale = 1.0
+            self.w = Value(2.0)
+            self.inner = Inner()
+
+        def loss(self, x: float) -> Value:
+            return self.w * x * self.scale + self.inner.shift
+
+        def __call__(self, x: float) -> Value:
+            return self.loss(x) * 2.0
+
+    model = Model()
+    method, whole = jit(model.loss), jit(model)
+    for scale, shift in ((1.0, 0.0), (1.0, 0.0), (1.0, 0.0), (2.0, 0.0), (2.0, 5.0), (3.0, 5.0)):
+        model.scale = scale
+        model.inner.shift = shift
+        assert method(2.0).data == model.loss(2.0).data
+        assert whole(2.0).data == model(2.0).data
+    model.w = Value(10.0)  # a new Value in an attribute: seen too
+    assert method(2.0).data == model.loss(2.0).data == 65.0
+    assert whole(2.0).data == 130.0
+
+
 SCALE = 1.0
 
 
@@ -765,3 +793,46 @@ def test_a_dict_key_holding_code_names_no_variable() -> None:
     for value in (1.0, 1.0, 2.0):
         assert step({"a\nraise SystemExit": value, "b = 1": 1.0}).data == value + 1.0
     assert "SystemExit" not in step.source and "b = 1" not in step.source
+
+
+def test_a_structure_past_its_trace_limit_frees_its_programs() -> None:
+    w = Value(1.5)
+
+    def power(x: Value) -> Value:
+        out = w
+        for _ in range(int(x)):
+            out = out * w
+        return out
+
+    step = jit(power, max_traces=2)
+    cached_before = len(linecache.cache)
+    with pytest.warns(UserWarning, match="2 different patterns"):
+        for n in (1, 1, 2, 2, 3, 3, 4, 4):
+            assert step(Value(float(n))).data == 1.5 ** (n + 1)
+    assert len(linecache.cache) <= cached_before  # the generated sources are gone with the programs
+
+
+def test_the_records_of_traces_and_evictions_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.compiler import jitted
+
+    monkeypatch.setattr(jitted, "MAX_RECORDS", 5)
+    monkeypatch.setattr(jitted, "MAX_STRUCTURES", 3)
+    w = Value(1.0)
+    step = jit(lambda xs: w * sum(xs))
+    for length in range(1, 30):
+        step([1.0] * length)
+    assert len(step.traces) == 5 and len(step.evicted) == 5
+    assert len(step._entries) <= 3  # internal: the cache itself
+
+
+def test_a_global_rebound_at_every_call_keeps_a_bounded_cache_and_the_right_results() -> None:
+    global SCALE
+    step = jit(_reads_a_global)
+    try:
+        with pytest.warns(UserWarning, match="different patterns"):
+            for k in range(20):
+                SCALE = float(k)
+                assert step(1.0).data == 2.0 * k
+    finally:
+        SCALE = 1.0
+    assert len(step.traces) <= 8
