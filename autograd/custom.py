@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .core.numbers import as_number, require_number
-from .core.value import Value, record
+from .core.value import Value, record, standing_for
 from .rules import table
 from .rules.op import VARIADIC, Forward, Op, Rule, TestSpec
 from .rules.print_python import python_text
@@ -63,6 +63,8 @@ def apply(op: Op, operands: Sequence[Value], const: Any = None) -> Value:
         raise ValueError(f"{op.name} expects {op.arity} operands, got {len(operands)}")
     if not operands:
         raise ValueError(f"{op.name} expects at least one operand, got none")
+    if not isinstance(const, Value) and standing_for(const) is not None:  # a plain number, exactly
+        const = float(const)
     data = op.float_forward([operand._data for operand in operands], const)
     return record(op, operands, data, const)
 

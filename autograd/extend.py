@@ -16,17 +16,25 @@ names.
 * :class:`Interceptor`, :func:`plugged_in`, :class:`Plug`, :func:`plugged`:
   how a transformation plugs into the engine (anomaly mode, forward mode
   and the jit's tracer are built this way); see :mod:`autograd.core.interceptors`.
+* :func:`standing_for`: the Value an operand stands for (a Value itself, or
+  a number argument while a jit trace runs), or None for a plain number: a
+  library function that treats Values and numbers differently asks this
+  rather than ``isinstance(x, Value)``, so a traced number stays an input.
+* :func:`guard_state`: a read of library state (a training flag) that a jit
+  trace depends on, checked before every replay; :func:`side_effect`: an
+  effect beyond the values computed (a forward hook), refused inside a trace.
 * a jit backend: :class:`~autograd.compiler.Backend` and
   :func:`~autograd.compiler.register_backend`, with the program it compiles
   (:class:`~autograd.compiler.Program`), live in :mod:`autograd.compiler`.
 """
 
 from .core.hooks import Removable
-from .core.interceptors import Interceptor, Plug, plugged, plugged_in
+from .core.interceptors import Interceptor, Plug, guard_state, plugged, plugged_in, side_effect
 from .core.numbers import as_number, format_number, is_real, require_number
 from .core.origins import register_library
+from .core.value import standing_for
 
 __all__ = [
-    "Interceptor", "Plug", "Removable", "as_number", "format_number", "is_real", "plugged", "plugged_in",
-    "register_library", "require_number",
+    "Interceptor", "Plug", "Removable", "as_number", "format_number", "guard_state", "is_real", "plugged",
+    "plugged_in", "register_library", "require_number", "side_effect", "standing_for",
 ]

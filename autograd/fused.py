@@ -6,7 +6,9 @@
 weights. Fewer nodes make graphs smaller, faster to sort and to sweep.
 
 Plain numbers are folded into the node's constant (a :class:`DotConst` for
-``dot``), so a node's operands are only Values.
+``dot``), so a node's operands are only Values. An object that stands for a
+Value (:func:`~autograd.core.value.standing_for`: a number argument while a
+jit trace runs) is an operand, as the Value it stands for.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .core.numbers import require_number
-from .core.value import Number, Value, record
+from .core.value import Number, Value, record, standing_for
 from .rules import table as ops
 from .rules.floats import FloatMath
 from .rules.op import DotConst
@@ -43,12 +45,19 @@ def vsum(values: Iterable[Value | Number], start: Value | Number = 0.0) -> Value
     if set(map(type, values)) <= {Value} and not isinstance(start, Value):
         return _sum_node(values, require_number(start, "vsum start"))  # type: ignore[arg-type]
     parents: list[Value] = []
-    constant = 0.0
+    constant: Any = 0.0
     for value in (*values, start):
         if isinstance(value, Value):
             parents.append(value)
+        elif standing_for(value) is not None:
+            constant = constant + value  # a number argument while tracing: traced arithmetic
         else:
             constant += require_number(value, "vsum")
+    stand_in = standing_for(constant)
+    if stand_in is not None:
+        # The same additions as for a plain constant: it starts the sum (after -0.0, which
+        # adds nothing to any number), and the Values follow in order.
+        return _sum_node((stand_in, *parents), -0.0)
     return _sum_node(tuple(parents), constant)
 
 
@@ -69,12 +78,24 @@ def vmax(values: Iterable[Value | Number]) -> Value:
         ValueError: If ``values`` is empty.
         TypeError: If an operand is neither a Value nor a real number.
     """
-    operands = tuple(
-        value if isinstance(value, Value) else Value(require_number(value, "vmax")) for value in values
-    )
+    operands = tuple(_as_operand(value, "vmax") for value in values)
     if not operands:
         raise ValueError("vmax expects at least one value, got none")
     return record(ops.MAX, operands, maximum([operand._data for operand in operands]))
+
+
+def _as_operand(value: Any, what: str) -> Value:
+    operand = standing_for(value)
+    return operand if operand is not None else Value(require_number(value, what))
+
+
+def _stand_ins_replaced(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``items`` with every object that stands for a Value replaced by that Value."""
+    replaced = []
+    for item in items:
+        operand = standing_for(item)
+        replaced.append(item if operand is None else operand)
+    return tuple(replaced)
 
 
 def _sum_node(parents: tuple[Value, ...], constant: float) -> Value:
@@ -110,6 +131,9 @@ def dot(
         raise ValueError(
             f"dot expects two sequences of the same length, got {len(ws)} and {len(xs)}"
         )
+    start_stands_in = not isinstance(start, Value) and standing_for(start) is not None
+    if start_stands_in:
+        return _dot_with_stand_ins(ws, xs, start)
     if not isinstance(start, Value):
         start = require_number(start, "dot start")
     if set(map(type, ws)) == {Value}:
@@ -118,6 +142,8 @@ def dot(
             return _dot_node((*ws, *xs), len(ws), (), start)  # type: ignore[arg-type]
         if kinds == {float}:
             return _dot_node(ws, 0, xs, start)  # type: ignore[arg-type]
+    if any(standing_for(item) is not None and not isinstance(item, Value) for item in (*ws, *xs)):
+        return _dot_with_stand_ins(ws, xs, start)
     constant = 0.0
     paired_ws: list[Value] = []
     paired_xs: list[Value] = []
@@ -139,6 +165,54 @@ def dot(
     if not operands and not isinstance(start, Value):
         return Value(constant + start)
     return _dot_node(operands, len(paired_ws), tuple(coefficients), start, constant)
+
+
+def _dot_with_stand_ins(ws: tuple[Any, ...], xs: tuple[Any, ...], start: Any) -> Value:
+    """``dot`` where some operands stand for Values (number arguments while a jit trace runs).
+
+    The node makes the same additions, in the same order, as for plain
+    numbers: the folded constant first, then the products of two Values, then
+    each coefficient times its Value. A part that stands for a Value cannot be
+    folded, so every term is a product of two operands (a plain coefficient
+    becomes a constant Value), and the folded constant, if it stands for a
+    Value, is the first product (times 1.0) after a start of -0.0, which adds
+    nothing to any number.
+    """
+    constant: Any = 0.0
+    paired_ws: list[Value] = []
+    paired_xs: list[Value] = []
+    linear_terms: list[Value] = []
+    coefficients: list[Any] = []
+    for w, x in zip(ws, xs, strict=True):
+        if isinstance(w, Value) and isinstance(x, Value):
+            paired_ws.append(w)
+            paired_xs.append(x)
+        elif isinstance(w, Value) or isinstance(x, Value):
+            value, number = (w, x) if isinstance(w, Value) else (x, w)
+            linear_terms.append(value)
+            coefficients.append(_number_or_stand_in(number))
+        else:
+            constant = constant + _number_or_stand_in(w) * _number_or_stand_in(x)
+    if isinstance(start, Value):
+        linear_terms.append(start)
+        coefficients.append(1.0)
+    else:
+        constant = constant + start
+    firsts = [_as_operand(c, "dot") for c in coefficients]
+    folded = standing_for(constant)
+    if folded is None:
+        parents = (*paired_ws, *firsts, *paired_xs, *linear_terms)
+        const = DotConst(len(paired_ws) + len(firsts), (), constant)
+    else:
+        parents = (folded, *paired_ws, *firsts, Value(1.0), *paired_xs, *linear_terms)
+        const = DotConst(1 + len(paired_ws) + len(firsts), (), -0.0)
+    if not parents:
+        return Value(constant)
+    return record(ops.DOT, parents, _dot_forward(FloatMath, [p._data for p in parents], const), const)
+
+
+def _number_or_stand_in(item: Any) -> Any:
+    return item if standing_for(item) is not None else require_number(item, "dot")
 
 
 def linear(
@@ -181,6 +255,12 @@ def linear(
         if len(row) != len(x):
             raise ValueError(f"linear: row {index} has {len(row)} weights for {len(x)} inputs")
     kinds = set(map(type, x))
+    # Number arguments while tracing: as Values, a layer on plain numbers makes the same
+    # products in the same order (x_i·w_i, then the bias) when every bias is a Value.
+    if (not kinds <= {Value, float} and set(map(type, biases)) == {Value}
+            and all(not isinstance(item, Value) and standing_for(item) is not None for item in x)):
+        x = _stand_ins_replaced(x)
+        kinds = {Value}
     if kinds == {Value} and set(map(type, biases)) == {Value}:
         # A hidden layer: every product is of two Values; each row's node
         # holds the same constant, so it is made once.
@@ -191,7 +271,7 @@ def linear(
             pass
     elif kinds == {float} and set(map(type, biases)) == {Value}:
         # A first layer on plain numbers: they are the coefficients of the weights.
-        const = DotConst(0, (*x, 1.0), 0.0)  # type: ignore[arg-type]
+        const = DotConst(0, (*x, 1.0), 0.0)
         try:
             return [_row_node((*row, b), const) for row, b in zip(weight_rows, biases, strict=True)]  # type: ignore[arg-type]
         except AttributeError:

@@ -1,17 +1,22 @@
 """``autograd.jit``: trace a function once, replay it compiled by a backend ("the compiler").
 
-:mod:`.tracer` runs the function once with an interceptor plugged in and
-turns what it built into a :class:`~.program.Program`; a backend
-(:mod:`.backends`) compiles the program; :mod:`.jitted` keeps the programs by
-structure of arguments and decisions, and :mod:`.runtime` runs them.
+:mod:`.tracer` runs the function once with an interceptor plugged in (its
+number arguments as :mod:`.traced_number` objects) and turns what it built
+into a :class:`~.program.Program`, refusing what a replay would not repeat; a
+backend (:mod:`.backends`) compiles the program; :mod:`.jitted` keeps the
+programs by structure of arguments and decisions, checks the function's
+globals, closure cells and defaults (:mod:`.guards`) before a replay, and
+:mod:`.runtime` runs them.
 """
 
+from ..core.interceptors import guard_state
 from .backends import Backend, CompiledProgram, backends, register_backend
-from .jitted import MAX_LINES, MAX_TRACES, Jitted, TraceRecord, jit
+from .jitted import MAX_LINES, MAX_STRUCTURES, MAX_TRACES, Eviction, Jitted, TraceRecord, jit
 from .program import Decision, Input, JitError, Program, Step
-from .tracer import is_tracing, per_call
+from .tracer import StateGuard, is_tracing, per_call
 
 __all__ = [
-    "MAX_LINES", "MAX_TRACES", "Backend", "CompiledProgram", "Decision", "Input", "JitError", "Jitted",
-    "Program", "Step", "TraceRecord", "backends", "is_tracing", "jit", "per_call", "register_backend",
+    "MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Backend", "CompiledProgram", "Decision", "Eviction", "Input",
+    "JitError", "Jitted", "Program", "StateGuard", "Step", "TraceRecord", "backends", "guard_state",
+    "is_tracing", "jit", "per_call", "register_backend",
 ]

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.origins import Origin
-from ..core.value import Value
+from ..core.value import RAISED, Value
 from ..rules.op import Op
 
-__all__ = ["Decision", "Diverged", "Input", "JitError", "Program", "Step"]
+__all__ = ["RAISED", "Decision", "Diverged", "Input", "JitError", "Program", "Step", "bits_of", "same_bits"]
 
 InputKind = Literal["argument", "reached", "number", "drawn"]
 
@@ -97,7 +97,17 @@ class Step:
     label: str
 
 
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_COMPARE = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def same_bits(a: float, b: float) -> bool:
+    """Whether two floats are the same number bit for bit (-0.0 is not 0.0; any NaN is any NaN)."""
+    if a != a:
+        return b != b
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,13 +115,19 @@ class Decision:
     """A decision the traced function took on a number.
 
     Attributes:
-        kind: ``"<"``, ``"<="``, ``">"``, ``">="``, ``"bool"``, ``"float"``,
-            ``"int"`` or ``"round"``.
+        kind: A comparison (``"<"``, ``"<="``, ``">"``, ``">="``, ``"=="``,
+            ``"!="``), ``"bool"``, ``"float"`` (a Value's number read as a
+            float, or its ``.data``), ``"exact"`` (a number argument used as
+            its exact number: an index, a dict key, ``str``), ``"int"`` or
+            ``"round"``. ``float``, ``exact`` and a ``round`` to a float hold
+            bit for bit: ``-0.0`` is not ``0.0``, NaN is NaN.
         operand: The slot decided on.
         other: For a comparison, the other side: a slot (``other_is_slot``)
-            or a number; for ``round``, its digits; otherwise None.
+            or a number; for ``round``, its digits; for ``exact``, the number
+            as the function saw it (an int stays an int); otherwise None.
         other_is_slot: Whether ``other`` is a slot.
-        outcome: What the decision gave during the trace.
+        outcome: What the decision gave during the trace; :data:`RAISED` for
+            an ``int`` or ``round`` that raised.
         origin: The user's line that took it.
     """
 
@@ -127,6 +143,11 @@ class Decision:
         if self.kind in _COMPARE:
             other = "a Value" if self.other_is_slot else repr(self.other)
             text = f"a Value {self.kind} {other} was {self.outcome}"
+        elif self.kind == "exact":
+            text = f"a number argument was used as exactly {self.other!r}"
+        elif self.outcome == RAISED:
+            digits = f", {self.other}" if self.kind == "round" else ""
+            text = f"{self.kind}(a Value{digits}) raised"
         elif self.kind == "round":
             text = f"round(a Value, {self.other}) was {self.outcome!r}"
         else:
@@ -141,11 +162,18 @@ class Decision:
             return bool(_COMPARE[self.kind](x, y)) is self.outcome
         if self.kind == "bool":
             return (x != 0.0) is self.outcome
-        if self.kind == "float":
-            return bool(x == self.outcome)
+        if self.kind in ("float", "exact"):
+            return same_bits(x, self.outcome)
+        if self.outcome == RAISED:
+            return not math.isfinite(x)
+        if not math.isfinite(x):
+            return False
         if self.kind == "int":
-            return math.isfinite(x) and int(x) == self.outcome
-        return math.isfinite(x) and round(x, self.other) == self.outcome
+            return bool(int(x) == self.outcome)
+        rounded = round(x, self.other)
+        if type(rounded) is float:
+            return same_bits(rounded, self.outcome)
+        return bool(rounded == self.outcome)
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +187,10 @@ class Program:
         decisions: In the order they were taken.
         output: The slot the call returns.
         aux: The slots whose numbers the call reports beside it (``has_aux``).
+        graph_inputs: The Value inputs (by slot) that the output's graph
+            holds, as the uncompiled function's graph would: a compiled
+            call's node has them as operands, and the others (read only for
+            a decision, or under ``no_grad``) not. None for all of them.
     """
 
     inputs: tuple[Input, ...]
@@ -167,6 +199,7 @@ class Program:
     decisions: tuple[Decision, ...]
     output: int
     aux: tuple[int, ...]
+    graph_inputs: tuple[int, ...] | None = None
 
     @property
     def first_step(self) -> int:
@@ -187,10 +220,10 @@ class Program:
         that changes from call to call (a random draw, a global, a ``.data`` read).
         """
         inputs = tuple(entry.kind for entry in self.inputs)
-        constants = tuple(_bits(number) for number in self.constants)
-        steps = tuple((step.op, step.operands, _bits(step.const), step.gradient) for step in self.steps)
+        constants = tuple(bits_of(number) for number in self.constants)
+        steps = tuple((step.op, step.operands, bits_of(step.const), step.gradient) for step in self.steps)
         decisions = tuple(
-            (d.kind, d.operand, _bits(d.other), d.other_is_slot, _bits(d.outcome)) for d in self.decisions
+            (d.kind, d.operand, bits_of(d.other), d.other_is_slot, bits_of(d.outcome)) for d in self.decisions
         )
         return inputs, constants, steps, decisions, self.output, self.aux
 
@@ -200,10 +233,10 @@ class Program:
         return decisions
 
 
-def _bits(value: Any) -> Any:
+def bits_of(value: Any) -> Any:
     """``value`` with every float replaced by its exact bits (so -0.0, 0.0 and NaNs compare as written)."""
     if type(value) is float:
         return ("float", value.hex())
     if isinstance(value, tuple):
-        return (type(value).__name__, tuple(_bits(item) for item in value))
+        return (type(value).__name__, tuple(bits_of(item) for item in value))
     return value

@@ -2,7 +2,9 @@
 
 A tree is a number, a Value, or a list, tuple or dict of trees; bools,
 strings and None are fixed options (part of the structure, like JAX's static
-arguments). :func:`flatten` walks a tree once, in a fixed order, into a
+arguments), and so is an int too large to be exactly a float (past 2**53).
+Whether a number is an int or a float is part of the structure: a trace
+gives the function the number with its type. :func:`flatten` walks a tree once, in a fixed order, into a
 hashable *structure* (container types, lengths and keys, which leaves are
 Values and which numbers, the fixed options) and its leaves: the numbers,
 and the distinct Values. :func:`unflatten` puts leaves back into a structure,
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.value import Value
+from .traced_number import EXACT_INTEGERS, TracedNumber
 
 __all__ = ["Flat", "bind", "flatten", "number_paths", "refuse", "unflatten"]
 
@@ -68,15 +71,19 @@ def flatten(tree: Any, flat: Flat) -> Any:
         flat.numbers.append(tree)
         return "number"
     if isinstance(tree, Value):
-        position = flat.positions.setdefault(tree, len(flat.values))
-        if position == len(flat.values):
-            flat.values.append(tree)
-        return ("Value", position)
+        return ("Value", _position(tree, flat))
+    if kind is TracedNumber:  # in an aux output: what it stands for, computed at every replay
+        value = tree.__as_value__()
+        return ("Value", _position(value, flat), "int" if isinstance(tree, int) else "float")
     if tree is None or isinstance(tree, (bool, str)):
         return ("fixed", tree)
     if isinstance(tree, numbers.Real):
         if isinstance(tree, numbers.Integral):
+            if abs(int(tree)) > EXACT_INTEGERS:
+                return ("fixed", int(tree))
             flat.integers.append(len(flat.numbers))
+            flat.numbers.append(float(tree))
+            return "int"
         flat.numbers.append(float(tree))
         return "number"
     if isinstance(tree, (list, tuple)):
@@ -87,6 +94,13 @@ def flatten(tree: Any, flat: Flat) -> Any:
             raise TypeError("a dict key that is not a str")
         return ("dict", keys, tuple([flatten(tree[key], flat) for key in keys]))
     raise TypeError(f"a {type(tree).__name__}")
+
+
+def _position(value: Value, flat: Flat) -> int:
+    position = flat.positions.setdefault(value, len(flat.values))
+    if position == len(flat.values):
+        flat.values.append(value)
+    return position
 
 
 def refuse(tree: Any, where: str) -> None:
@@ -122,11 +136,12 @@ def unflatten(structure: Any, numbers_: Iterator[Any], values: Sequence[Any]) ->
     ``values[i]`` stands for the i-th distinct Value: pass the Values
     themselves, or what should replace them (their numbers, for aux outputs).
     """
-    if structure == "number":
+    if structure == "number" or structure == "int":
         return next(numbers_)
     kind = structure[0]
     if kind == "Value":
-        return values[structure[1]]
+        value = values[structure[1]]
+        return int(value) if structure[2:] == ("int",) else value
     if kind == "fixed":
         return structure[1]
     if kind == "dict":
@@ -140,7 +155,7 @@ def unflatten(structure: Any, numbers_: Iterator[Any], values: Sequence[Any]) ->
 
 def number_paths(structure: Any, path: tuple[Any, ...]) -> Iterator[str]:
     """A readable name for each number of ``structure``, in :func:`flatten`'s order (``xs_3_1``)."""
-    if structure == "number":
+    if structure == "number" or structure == "int":
         yield "_".join(map(str, path))
         return
     kind = structure[0]

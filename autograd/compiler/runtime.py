@@ -66,7 +66,8 @@ class CompiledCall:
     Attributes:
         compiled: What ran.
         program: The program it was compiled from.
-        inputs: The input Values of this call (its node's operands).
+        inputs: The Value inputs of this call (its node's operands are those of
+            ``program.graph_inputs``).
         numbers: The plain numbers of this call.
         saved: What the compiled backward reads, or None when the call fell
             back to the engine (``replayed`` then holds its graph).
@@ -91,10 +92,15 @@ class CompiledCall:
             try:
                 gradients = tuple(self.compiled.backward(self.saved))
                 if math.isfinite(math.fsum(gradients)):
-                    return gradients
+                    return self._of_operands(gradients)
             except (ArithmeticError, ValueError):
                 pass
-        return self._engine_gradients()
+        return self._of_operands(self._engine_gradients())
+
+    def _of_operands(self, gradients: tuple[float, ...]) -> tuple[float, ...]:
+        """Of one gradient per Value input, those of the node's operands."""
+        selected = self.program.graph_inputs
+        return gradients if selected is None else tuple(gradients[i] for i in selected)
 
     def _engine_gradients(self) -> tuple[float, ...]:
         if self.replayed is None:
@@ -138,13 +144,16 @@ def run(
     """
     data = [value._data for value in inputs]
     call = CompiledCall(compiled, program, inputs, numbers, None)
+    operands = inputs  # the node's: without the Values read only for a decision or under no_grad
+    if program.graph_inputs is not None:
+        operands = tuple(inputs[i] for i in program.graph_inputs)
     try:
         output, aux, saved = compiled.run(data, numbers)
         if math.isfinite(output):
             call.saved = saved
-            return record(COMPILED, inputs, output, call), aux
+            return record(COMPILED, operands, output, call), aux
     except (ArithmeticError, ValueError):
         pass
     call.replayed = _replayed(program, inputs, numbers)
     replayed, aux_values, _ = call.replayed
-    return record(COMPILED, inputs, replayed._data, call), tuple(value._data for value in aux_values)
+    return record(COMPILED, operands, replayed._data, call), tuple(value._data for value in aux_values)

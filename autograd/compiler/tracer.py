@@ -1,24 +1,33 @@
 """Tracing: run a function once on Values, and turn what it built into a :class:`Program`.
 
 While a trace runs, a :class:`Tracer` is plugged into the engine (an
-interceptor, :mod:`autograd.core.interceptors`). It hears every decision
-taken on a Value's number (a comparison, ``bool``, ``float``, ``int``,
-``round``: each becomes a decision of the program, with the user's line),
-every ``.data`` read (which a replay cannot follow: it is warned about), and
-every node made under ``no_grad`` or by ``detach`` (whose recipe the replay
-recomputes without a gradient). Nodes also remember their origin, for the
-comments of the generated code.
+interceptor, :mod:`autograd.core.interceptors`). What it hears, it either
+records or refuses:
 
-Plain-number arguments are wrapped in Values for the trace, so arithmetic on
-them is recorded rather than folded into constants: they stay inputs of the
-program. An int argument may also index or count (``__index__``), a decision
-checked at replay. Random draws that must change from call to call go through
+* recorded: every decision taken on a Value's number (a comparison, ``bool``,
+  ``float``, ``int``, ``round``, including one that raised), every read of
+  ``.data`` (an exact guard: another number traces again, with a warning,
+  since it defeats the cache), every node made under ``no_grad`` or by
+  ``detach`` (whose recipe the replay recomputes without a gradient), and
+  every library state read through ``guard_state`` (:mod:`autograd.core.interceptors`). Nodes also remember
+  their origin, for the comments of the generated code.
+* refused, with the user's line and what to do instead (a :class:`JitError`
+  raised when the traced call ends, even if the function caught it): an
+  effect that a replay would not repeat. That is a ``backward`` or a ``grad``
+  that does not build a graph, a write of ``.data``, a read or write of
+  ``.grad``, a hook registered, a library's ``side_effect`` (an ``nn``
+  forward hook), an interceptor plugged in
+  (``detect_anomaly``, ``jvp``), and a grad mode left switched at return.
+
+Plain-number arguments are :class:`~.traced_number.TracedNumber` objects for
+the trace: the numbers themselves for Python, with a shadow in the program,
+so arithmetic on them is recorded and every use that depends on them is a
+decision. Random draws that must change from call to call go through
 :func:`per_call`.
 """
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,15 +35,18 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..core.interceptors import Interceptor, plugged, plugged_in
+from ..core.modes import state
 from ..core.origins import Origin, user_origin
 from ..core.sweep import clock
 from ..core.value import Number, Value
 from ..core.walk import depth_first
 from ..rules import table
 from ..rules.op import Op
-from .program import Decision, Input, Program, Step
+from .program import Decision, Input, JitError, Program, Step
+from .traced_number import TracedNumber
 
-__all__ = ["IntArgument", "Tracer", "is_tracing", "per_call", "program_of", "tracing"]
+__all__ = ["StateGuard", "Tracer", "is_tracing", "per_call", "program_of", "tracing"]
+
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,36 @@ class _Taken:
     origin: Origin | None
 
 
+@dataclass(frozen=True, eq=False)
+class StateGuard:
+    """A read of library state that a trace depends on: checked before every replay.
+
+    Attributes:
+        read: Reads the state (no arguments).
+        value: What it gave while tracing.
+        origin: The user's line that depended on it.
+    """
+
+    read: Callable[[], Any]
+    value: Any
+    origin: Origin | None
+
+    def holds(self) -> bool:
+        """Whether ``read()`` still gives ``value`` (the same object, or an equal one of the same type)."""
+        now = self.read()
+        return now is self.value or (type(now) is type(self.value) and bool(now == self.value))
+
+
+def _refusal(what: str, instead: str, detail: str = "") -> JitError:
+    """The error for an effect a replay would not repeat: what, the user's line, what to do instead."""
+    origin = user_origin()
+    where = f" at {origin}" if origin is not None else ""
+    return JitError(
+        f"jit: {what}{where}, inside a function being compiled{detail}; replays run compiled "
+        f"code, not the function, so it would happen only while tracing. {instead}"
+    )
+
+
 @dataclass(eq=False)
 class Tracer(Interceptor):
     """What one traced call recorded (see the module docstring).
@@ -67,18 +109,29 @@ class Tracer(Interceptor):
         decisions: The decisions, in the order they were taken.
         recipes: Nodes made without a graph, with how to recompute them.
         drawn: Leaves made by :func:`per_call`, with the function that draws them.
-        numbers: The Values wrapping plain-number arguments, in argument order.
+        numbers: The shadows of the plain-number arguments, in argument order.
+        state_guards: The library state read through ``guard_state``.
+        refused: The first effect refused, raised when the traced call ends.
     """
 
     needs_every_op = True
     records_origins = True
+    watches_gradients = True
 
     epoch: int = 0
     decisions: list[_Taken] = field(default_factory=list)
     recipes: dict[Value, _Recipe] = field(default_factory=dict)
     drawn: dict[Value, Callable[[], Number]] = field(default_factory=dict)
     numbers: list[Value] = field(default_factory=list)
+    state_guards: list[StateGuard] = field(default_factory=list)
+    refused: JitError | None = None
     _warned: set[Origin | None] = field(default_factory=set)
+
+    def _refuse(self, error: JitError) -> None:
+        """Raise ``error`` now, and again when the call ends (in case the function catches it)."""
+        if self.refused is None:
+            self.refused = error
+        raise error
 
     def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
         self.decisions.append(_Taken(kind, node, other, outcome, user_origin()))
@@ -92,46 +145,83 @@ class Tracer(Interceptor):
         self.recipes[out] = _Recipe(table.MUL_CONST, (source,), 1.0)
 
     def hooked(self, node: Value) -> None:
-        """A hook registered while tracing: refused on a node the trace made."""
-        if node._stamp >= self.epoch and node not in self.numbers:
-            raise ValueError(
-                "jit: a hook was registered on a Value made inside the function being compiled; "
-                "replays make no such node, so the hook would never run. Register hooks on the "
-                "function's inputs or parameters, or call the function without jit"
-            )
+        """A hook registered while tracing: refused (on a node the call made, replays make no
+        such node; on another, the function registers one per call and a replay none)."""
+        made = node._stamp >= self.epoch and node not in self.numbers
+        self._refuse(_refusal(
+            f"a hook was registered on a Value {'made inside the call' if made else 'it was given or reached'}",
+            "Register hooks on the function's inputs or parameters once, outside the compiled "
+            "function, or call the function without jit",
+        ))
 
     def read_data(self, node: Value) -> None:
-        """User code read ``.data``: warn once per line that replays will not follow it."""
+        """User code read ``.data``: an exact guard (another number traces again), and a warning once per line."""
+        self.decisions.append(_Taken("float", node, None, node._data, user_origin()))
         origin = user_origin()
         if origin is None or origin in self._warned:
             return
         self._warned.add(origin)
         warnings.warn(
-            f"jit: .data was read at {origin} while tracing; the number read ({node._data!r}) is "
-            "fixed into the trace and will not follow the Value on later calls. Compute with "
-            "the Value instead (comparisons such as x > 0 are checked on every call).",
+            f"jit: .data was read at {origin} while tracing; the trace holds only for that number "
+            f"({node._data!r}), and every other number traces again. Compute with the Value "
+            "instead (comparisons such as x > 0 are checked on every call, without a new trace).",
             stacklevel=3,
         )
 
-    def wrap_number(self, number: Number) -> Value:
-        """A plain-number argument as a Value, so the trace records what is done with it."""
-        value = IntArgument(number) if isinstance(number, numbers.Integral) else Value(number)
-        self.numbers.append(value)
-        return value
+    def wrote_data(self, node: Value, value: float) -> None:
+        self._refuse(_refusal(
+            ".data was assigned",
+            "Assign .data outside the compiled function (an optimizer step between calls is "
+            "seen by every replay), or call the function without jit",
+        ))
 
+    def read_grad(self, node: Value) -> None:
+        self._refuse(_refusal(
+            ".grad was read",
+            "Read gradients after the compiled call's backward, outside the function, or use "
+            "autograd.grad(..., create_graph=True) inside it, which is traced",
+        ))
 
-class IntArgument(Value):
-    """An int argument while tracing: also usable where Python wants an int.
+    def wrote_grad(self, node: Value, value: Any) -> None:
+        self._refuse(_refusal(
+            ".grad was assigned",
+            "Zero or change gradients outside the compiled function (optimizer.zero_grad() "
+            "between calls)",
+        ))
 
-    ``range(n)``, ``xs[k]`` and other uses through ``__index__`` are decisions
-    on its number, checked at every replay like ``int(n)``: another ``n``
-    traces again. Arithmetic on it is recorded, as on any other argument.
-    """
+    def sweep_started(self, root: Value, create_graph: bool, writes_grad: bool) -> None:
+        if writes_grad:
+            self._refuse(_refusal(
+                "backward() ran",
+                "Return the loss from the function and call .backward() on the compiled call's "
+                "result, outside it",
+            ))
+        if not create_graph:
+            self._refuse(_refusal(
+                "grad() ran without create_graph=True",
+                "Pass create_graph=True, which is traced, or take gradients outside the function",
+                " (its results would be constants of the trace)",
+            ))
 
-    __slots__ = ()
+    def interceptor_plugged(self, interceptor: Interceptor) -> None:
+        self._refuse(_refusal(
+            f"{type(interceptor).__name__} was plugged in",
+            "Use it around the compiled function's call instead (the function then runs "
+            "uncompiled), or call the function without jit",
+            " (detect_anomaly, jvp and other transformations plug in this way)",
+        ))
 
-    def __index__(self) -> int:
-        return self._decided("int", None, int(self._data))
+    def side_effect(self, what: str, instead: str) -> None:
+        self._refuse(_refusal(what, instead))
+
+    def read_state(self, read: Callable[[], Any], value: Any) -> None:
+        self.state_guards.append(StateGuard(read, value, user_origin()))
+
+    def wrap_number(self, number: int | float) -> TracedNumber:
+        """A plain-number argument as a traced number, whose shadow is an input of the program."""
+        shadow = Value(float(number))
+        self.numbers.append(shadow)
+        return TracedNumber(number, shadow, self)
 
 
 def is_tracing() -> bool:
@@ -168,8 +258,21 @@ def tracing(tracer: Tracer) -> Iterator[Tracer]:
     """Trace in this thread until the block ends: everything made meanwhile belongs to the trace."""
     clock.now += 1
     tracer.epoch = clock.now
+    grad_enabled = state.grad_enabled
     with plugged_in(tracer):
         yield tracer
+        if state.grad_enabled != grad_enabled:
+            tracer.refused = tracer.refused or JitError(
+                f"jit: the function returned with grad mode {_mode(state.grad_enabled)}, but it was "
+                f"called with it {_mode(grad_enabled)}; a replay would not switch it. Switch grad "
+                "mode with a with-block (no_grad(), enable_grad()) that ends inside the function"
+            )
+    if tracer.refused is not None:
+        raise tracer.refused
+
+
+def _mode(enabled: bool) -> str:
+    return "on" if enabled else "off"
 
 
 # ---------------------------------------------------------------- the program of a trace
@@ -244,7 +347,18 @@ def program_of(
                  isinstance(taken.other, Value), taken.outcome, taken.origin)
         for taken in tracer.decisions
     )
+    # The Value inputs the output's own graph holds: only they are operands of a
+    # compiled call's node, as only they are in the uncompiled function's graph.
+    def graph_operands(node: Value) -> Sequence[Value]:
+        if node._op is None or node._stamp < epoch or node in boundary:
+            return ()
+        return node._parents
+
+    in_graph = set(depth_first((output,), graph_operands))
+    value_inputs = (*arguments, *reached)
+    graph_inputs = tuple(i for i, node in enumerate(value_inputs) if node in in_graph)
     return Program(
+        graph_inputs=None if len(graph_inputs) == len(value_inputs) else graph_inputs,
         inputs=tuple(inputs),
         constants=tuple(node._data for node in constants),
         steps=tuple(steps),

@@ -5,7 +5,8 @@ The node (:mod:`autograd.core.value`), ``record`` and the sweep
 :class:`Interceptor` is plugged in (:func:`plugged_in`), they tell it what
 happens in its thread: a node made, a decision taken on a number, a read of
 ``.data`` or ``.grad``, a write of ``.data``, a change of grad mode, a sweep
-starting, each node's local derivatives in a sweep, a hook's result. Anomaly
+starting (and whether it writes ``.grad``), each node's local derivatives in
+a sweep, a hook's result, another interceptor plugged in inside it. Anomaly
 mode (:mod:`autograd.anomaly`), forward mode (:mod:`autograd.forward_mode`)
 and the jit's tracer (:mod:`autograd.compiler.tracer`) are interceptors,
 each in its own module.
@@ -35,8 +36,9 @@ if TYPE_CHECKING:
     from ..rules.op import Op
     from .value import Value
 
-__all__ = ["Interceptor", "Plug", "needing_every_op", "plugged", "plugged_in"]
+__all__ = ["Interceptor", "Plug", "guard_state", "needing_every_op", "plugged", "plugged_in", "side_effect"]
 
+_T = TypeVar("_T")
 _I = TypeVar("_I", bound="Interceptor")
 
 
@@ -62,10 +64,14 @@ class Interceptor:
 
     def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
         """A decision was taken on ``node``'s number: a comparison (``<`` ``<=`` ``>`` ``>=``),
-        ``bool``, ``float``, ``int``, ``index`` or ``round``, with the other operand or argument."""
+        ``bool``, ``float``, ``int`` or ``round``, with the other operand or argument.
+
+        ``outcome`` is what it gave, or :data:`~autograd.core.value.RAISED` for an
+        ``int`` or ``round`` that raised (of NaN or inf), told before the error propagates.
+        """
 
     def read_data(self, node: Value) -> None:
-        """User code read ``node.data``."""
+        """User code read ``node.data`` (or its ``repr``, which shows it)."""
 
     def wrote_data(self, node: Value, value: float) -> None:
         """User code is about to assign ``value`` to ``node.data``."""
@@ -79,8 +85,9 @@ class Interceptor:
     def grad_mode(self, enabled: bool) -> None:
         """Grad mode was switched (``no_grad``, ``enable_grad``, or the end of one)."""
 
-    def sweep_started(self, root: Value, create_graph: bool) -> None:
-        """A reverse sweep (``backward`` or ``grad``) starts from ``root``."""
+    def sweep_started(self, root: Value, create_graph: bool, writes_grad: bool) -> None:
+        """A reverse sweep starts from ``root``: it builds Values (``create_graph``), and it
+        writes ``.grad`` (``backward``) or returns the gradients (``grad``)."""
 
     def swept(self, node: Value, grad: Any, local: Sequence[Any]) -> None:
         """The sweep is about to pass ``grad`` × each local derivative to ``node``'s operands."""
@@ -91,8 +98,21 @@ class Interceptor:
     def hooked(self, node: Value) -> None:
         """A gradient hook is being registered on ``node``."""
 
+    def interceptor_plugged(self, interceptor: Interceptor) -> None:
+        """``interceptor`` is being plugged in while this one is (inside it, in this thread)."""
+
+    def side_effect(self, what: str, instead: str) -> None:
+        """Library code has an effect beyond the values it computes (``what``, such as a
+        forward hook running), and says what to do ``instead`` where it cannot be repeated
+        (see :func:`side_effect`)."""
+
+    def read_state(self, read: Callable[[], Any], value: Any) -> None:
+        """Library code read state that a computation depends on: ``read()`` gave ``value``
+        (see :func:`guard_state`)."""
+
     def detached(self, out: Value, source: Value) -> None:
-        """``out`` was made by ``source.detach()``."""
+        """``out`` is a new leaf holding ``source``'s number: made by ``source.detach()``, or
+        by ``Value(x)`` of an object standing for ``source`` (a traced number)."""
 
     def tangent(self, out: Value, op: Op, operands: Sequence[Value], incoming: Sequence[float],
                 local: Sequence[float]) -> None:
@@ -137,6 +157,8 @@ class Plug(ContextDecorator):
 
 def _plug(interceptor: Interceptor) -> tuple[Interceptor, ...]:
     previous = state.interceptors
+    for outer in previous:
+        outer.interceptor_plugged(interceptor)
     state.set_interceptors((*previous, interceptor))
     if type(interceptor).watches_gradients:
         _watch_gradients(+1)
@@ -147,6 +169,45 @@ def _unplug(interceptor: Interceptor, previous: tuple[Interceptor, ...]) -> None
     state.set_interceptors(previous)
     if type(interceptor).watches_gradients:
         _watch_gradients(-1)
+
+
+def guard_state(read: Callable[[], _T]) -> _T:
+    """``read()``, told to the plugged-in interceptors: state that what is computed next depends on.
+
+    For library state that a computation depends on but that is neither an
+    argument nor a Value (a module's training flag, a setting). Outside any
+    transformation it is just ``read()``. Inside a jit trace, every replay
+    first checks that ``read()`` still gives the same value (the same object,
+    or an equal one of the same type), and traces again otherwise; keep
+    ``read`` cheap, it runs before every replay.
+
+    Example:
+        >>> class Settings:
+        ...     training = True
+        >>> settings = Settings()
+        >>> guard_state(lambda: settings.training)
+        True
+    """
+    value = read()
+    for interceptor in state.interceptors:
+        interceptor.read_state(read, value)
+    return value
+
+
+def side_effect(what: str, instead: str) -> None:
+    """Tell the plugged-in interceptors of an effect beyond the values computed (a hook that runs).
+
+    Outside any transformation nothing happens. Inside a jit trace it is
+    refused: a replay runs compiled code, not the library's, so the effect
+    would happen only while tracing; the trace raises ``JitError`` naming the
+    user's line, ``what`` happened and ``instead``.
+
+    Args:
+        what: What happens, as a clause: ``"a forward hook of MLP ran"``.
+        instead: What the user can do instead, as a sentence.
+    """
+    for interceptor in state.interceptors:
+        interceptor.side_effect(what, instead)
 
 
 def plugged(kind: type[_I]) -> list[_I]:

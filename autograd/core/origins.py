@@ -1,9 +1,10 @@
 """Where a node was made: the user's file, line and function, for messages and generated code.
 
 An origin names the first frame outside the library: outside ``autograd``,
-and outside the packages that call :func:`register_library` (``nn`` does), so
-that an error inside ``nn.cross_entropy`` points at the user's line that
-called it. Only interceptors that ask for origins (anomaly mode, the jit's
+outside the packages that call :func:`register_library` (``nn`` does), and
+outside Python's standard library (``contextlib``'s ``__enter__`` is not the
+user's line: the ``with`` that called it is), so that an error inside
+``nn.cross_entropy`` points at the user's line that called it. Only interceptors that ask for origins (anomaly mode, the jit's
 tracer) make nodes remember them; no traceback objects are kept.
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
+from types import TracebackType
 from typing import NamedTuple
 
-__all__ = ["Origin", "register_library", "user_origin"]
+__all__ = ["Origin", "is_library_file", "is_user_file", "origin_of", "register_library", "user_origin"]
 
 
 class Origin(NamedTuple):
@@ -41,13 +44,47 @@ def register_library(directory: str) -> None:
         _LIBRARY.append(path)
 
 
+_STANDARD = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
+_INSTALLED = tuple(
+    os.path.abspath(sysconfig.get_paths()[key]) + os.sep for key in ("purelib", "platlib")
+)
+
+
+def _outside_user_code(filename: str, library: tuple[str, ...]) -> bool:
+    if filename.startswith(library):
+        return True
+    return filename.startswith(_STANDARD) and not filename.startswith(_INSTALLED)
+
+
+def is_library_file(filename: str) -> bool:
+    """Whether ``filename`` is library code (``autograd``, or a package that called :func:`register_library`)."""
+    return filename.startswith(tuple(_LIBRARY))
+
+
+def is_user_file(filename: str) -> bool:
+    """Whether ``filename`` is the user's code: neither library code nor Python's standard library."""
+    return not _outside_user_code(filename, tuple(_LIBRARY))
+
+
 def user_origin() -> Origin | None:
     """The first frame outside the library, as an :class:`Origin`."""
     frame = sys._getframe(1)
     library = tuple(_LIBRARY)
     while frame is not None:
         code = frame.f_code
-        if not code.co_filename.startswith(library):
+        if not _outside_user_code(code.co_filename, library):
             return Origin(code.co_filename, frame.f_lineno, code.co_name)
         frame = frame.f_back  # type: ignore[assignment]
     return None
+
+
+def origin_of(traceback: TracebackType | None) -> Origin | None:
+    """The innermost frame of ``traceback`` in the user's code (where an error came from), if any."""
+    library = tuple(_LIBRARY)
+    found = None
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if not _outside_user_code(code.co_filename, library):
+            found = Origin(code.co_filename, traceback.tb_lineno, code.co_name)
+        traceback = traceback.tb_next
+    return found

@@ -120,7 +120,7 @@ def reverse_sweep(root: Any, seed: Any, into: dict[Any, Any] | None = None, F: A
     """
     interceptors = state.interceptors
     for interceptor in interceptors:
-        interceptor.sweep_started(root, F is not FloatMath)
+        interceptor.sweep_started(root, F is not FloatMath, into is None)
     hooked = hooks.owners() if hooks.live else None  # id -> hooks, for Values that have some
     if root._op is None:  # a leaf: nothing to propagate
         if hooked and id(root) in hooked:

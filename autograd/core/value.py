@@ -32,12 +32,33 @@ from .numbers import as_number, require_number
 from .origins import Origin, user_origin
 from .sweep import clock, order_under, reverse_sweep
 
-__all__ = ["Number", "Value", "record"]
+__all__ = ["RAISED", "Number", "Value", "record", "standing_for"]
 
 Number = int | float
 """A plain number, as arguments take it."""
 
 _T = TypeVar("_T")
+
+RAISED = "raised"
+"""The outcome of a decision whose conversion raised (``int`` or ``round`` of NaN or inf)."""
+
+
+# ---------------------------------------------------------------- objects that stand for a Value
+
+
+def standing_for(obj: object) -> Value | None:
+    """The Value ``obj`` stands for: ``obj`` if it is a Value, what its ``__as_value__()`` gives, else None.
+
+    An object whose class defines ``__as_value__`` stands for a Value in
+    arithmetic and comparisons with Values (the jit's traced numbers do: a
+    plain-number argument while a trace runs). Operators test for it only
+    after the plain-float and plain-int cases, so ordinary arithmetic pays
+    nothing for it.
+    """
+    if isinstance(obj, Value):
+        return obj
+    as_value = getattr(type(obj), "__as_value__", None)
+    return None if as_value is None else cast(Value, as_value(obj))
 
 
 # ---------------------------------------------------------------- decisions on the number
@@ -47,7 +68,15 @@ def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callabl
     """``self (symbol) other`` on the data, as for floats; told to the interceptors."""
 
     def method(self: Value, other: Any) -> bool:
-        y = other._data if isinstance(other, Value) else as_number(other)
+        if isinstance(other, Value):
+            y: float | None = other._data
+        elif type(other) is float or type(other) is int:
+            y = as_number(other)
+        else:
+            stand_in = standing_for(other)
+            if stand_in is not None:
+                return method(self, stand_in)
+            y = as_number(other)
         if y is None:
             return NotImplemented  # type: ignore[no-any-return]  # how operators decline
         outcome = compare(self._data, y)
@@ -64,15 +93,20 @@ def _comparison(symbol: str, compare: Callable[[float, float], bool]) -> Callabl
 
 
 def _operator(
-    with_value: Op | None, with_number: Op, negate: bool = False
+    name: str, with_value: Op | None, with_number: Op, negate: bool = False, stand_ins: bool = True
 ) -> Callable[[Value, Value | Number], Value]:
     """``self (op) other``: ``with_value`` for a Value, else ``with_number`` holding the number.
 
     A reflected operator (``other (op) self``, called only for a non-Value
-    ``other``) has no ``with_value``. This is the hottest code there is.
+    ``other``) has no ``with_value``. This is the hottest code there is. An
+    ``other`` that stands for a Value (:func:`standing_for`) is tested for
+    last, after plain floats and ints; with ``stand_ins`` False it is taken
+    as the number it is (``float(other)``).
     """
     forward = with_value.forward if with_value is not None else None
     number_forward = with_number.forward
+    # For an object standing for a Value on the left: ``stand_in (op) self``, as Values.
+    swapped = getattr(operator, name.replace("__r", "__", 1)) if with_value is None else None
 
     def method(self: Value, other: Value | Number) -> Value:
         x = self._data
@@ -83,7 +117,15 @@ def _operator(
             except (ArithmeticError, ValueError):
                 data = with_value.float_forward((x, y))  # type: ignore[union-attr]
             return record(with_value, (self, other), data)  # type: ignore[arg-type]
-        c = other if type(other) is float else as_number(other)
+        if type(other) is float:
+            c: float | None = other
+        elif type(other) is int:
+            c = as_number(other)
+        else:
+            stand_in = standing_for(other) if stand_ins else None
+            if stand_in is not None:
+                return method(self, stand_in) if swapped is None else cast(Value, swapped(stand_in, self))
+            c = as_number(other)
         if c is None:
             return NotImplemented  # type: ignore[no-any-return]  # how operators decline
         if negate:
@@ -175,7 +217,14 @@ class Value(table.Methods):
     _origin: Origin
 
     def __init__(self, data: Number, label: str = "") -> None:
-        number = as_number(data)
+        source = None
+        if type(data) is float:
+            number: float | None = data
+        elif type(data) is int or getattr(type(data), "__as_value__", None) is None:
+            number = as_number(data)
+        else:  # an object standing for a Value: a new leaf holding its number, as detach() makes
+            source = cast(Any, data).__as_value__()
+            number = source._data
         if number is None:
             hint = "; use .detach() to copy a Value" if isinstance(data, Value) else ""
             raise TypeError(
@@ -191,6 +240,9 @@ class Value(table.Methods):
         self._parents = ()
         self._const = None
         self._stamp = clock.now
+        if source is not None:
+            for interceptor in state.interceptors:
+                interceptor.detached(self, source)
 
     # ------------------------------------------------------------ the number
 
@@ -198,9 +250,10 @@ class Value(table.Methods):
     def data(self) -> float:
         """The number. A leaf's may be assigned (optimizers do); an op node's is its op's result.
 
-        Inside a function compiled by ``autograd.jit``, the number read here is
-        fixed into the trace: later calls do not see it change (a warning
-        says where). Compare Values (``x > 0``) instead: comparisons are checked.
+        Inside a function compiled by ``autograd.jit``, a read is an exact
+        guard: a later call where the number differs traces again (a warning
+        says where). Compare Values (``x > 0``) instead: comparisons are
+        checked without a new trace.
         """
         interceptors = state.interceptors
         if interceptors:
@@ -235,10 +288,20 @@ class Value(table.Methods):
         return self._decided("float", None, self._data)
 
     def __int__(self) -> int:
-        return self._decided("int", None, int(self._data))
+        try:
+            outcome = int(self._data)
+        except (ValueError, OverflowError):  # NaN or inf: a decision too, for a caller that falls back
+            self._decided("int", None, RAISED)
+            raise
+        return self._decided("int", None, outcome)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        return self._decided("round", ndigits, round(self._data, ndigits))
+        try:
+            outcome = round(self._data, ndigits)
+        except (ValueError, OverflowError):
+            self._decided("round", ndigits, RAISED)
+            raise
+        return self._decided("round", ndigits, outcome)
 
     def _decided(self, kind: str, argument: Any, outcome: _T) -> _T:
         for interceptor in state.interceptors:
@@ -279,9 +342,14 @@ class Value(table.Methods):
         """The local derivatives d self / d parent, one per parent, as floats."""
         if self._op is None:
             return ()
+        for interceptor in state.interceptors:  # computed from the numbers: reads of them
+            for node in (*self._parents, self):
+                interceptor.read_data(node)
         return self._op.float_local([p._data for p in self._parents], self._data, self._const)
 
     def __repr__(self) -> str:
+        for interceptor in state.interceptors:  # the text shows the number: a read of it
+            interceptor.read_data(self)
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
 
@@ -370,7 +438,10 @@ class Value(table.Methods):
 def _install_from_table() -> None:
     """Value's operators and methods, made from the table (see the module docstring)."""
     for name, with_value, with_number, negate in table.OPERATORS:
-        setattr(Value, name, _operator(with_value, with_number, negate))
+        # A plain exponent's derivative is 0 at exponent 0, where pow's own rule gives 0 * inf:
+        # an exponent standing for a Value is taken as its number, so the rule is the same.
+        stand_ins = with_value is not table.POW
+        setattr(Value, name, _operator(name, with_value, with_number, negate, stand_ins))
     for op in table.BUILT_IN:
         for name in op.methods:
             setattr(Value, name, _method(op, name))

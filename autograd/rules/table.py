@@ -237,6 +237,10 @@ TABLE = MappingProxyType(_ROWS)
 """
 
 
+version = 0
+"""How many times rows were added or removed: a jit cache keyed by it never replays a changed table."""
+
+
 def add_row(op: Op) -> None:
     """Put ``op`` in the table under its name, replacing an earlier row of that name that is not built in.
 
@@ -245,7 +249,9 @@ def add_row(op: Op) -> None:
     """
     if op.name in _ROWS and _ROWS[op.name] in BUILT_IN:
         raise ValueError(f"{op.name!r} is a built-in op (a row of autograd.TABLE); choose another name")
+    global version
     _ROWS[op.name] = op
+    version += 1
 
 
 def remove_row(name: str) -> None:
@@ -261,4 +267,6 @@ def remove_row(name: str) -> None:
         raise ValueError(f"no op named {name!r} is in the table")
     if op in BUILT_IN:
         raise ValueError(f"{name!r} is a built-in op and stays in the table")
+    global version
     del _ROWS[name]
+    version += 1

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, dot, vsum
-from autograd.extend import is_real
+from autograd.extend import is_real, standing_for
 
 from .._checks import is_int, sequence, short_repr
 from ..modules.functional import logsumexp
@@ -248,8 +248,8 @@ def bce_with_logits(logit: Prediction, target: Target) -> Value:
                 f"got {y!r} at position {index}"
             )
     # Σ softplus(z) - Σ y·z as one dot node whose start is the softplus sum. Targets
-    # that are Values (numbers made inputs by jit) enter it as operands.
-    weights = [-y if isinstance(y, Value) else -float(y) for y in ys]
+    # that are Values, or stand for them (jit's traced numbers), enter it as operands.
+    weights = [-y if standing_for(y) is not None else -float(y) for y in ys]
     total = dot(weights, zs, start=vsum([z.softplus() for z in zs]))
     return _mean(total, len(zs))
 
@@ -264,8 +264,9 @@ def cross_entropy(
     logit (``autograd.vmax``), so no exp overflows and the log never sees 0.
     A target may also be a distribution over the classes (one-hot, or soft
     labels), as in PyTorch: the loss is then ``Σ_k t_k (log Σ_j exp(z_j) - z_k)``.
-    Inside a jit-compiled function, where plain numbers become Values, pass
-    one-hot targets: a class index that is a Value cannot pick a logit.
+    Inside a jit-compiled function a class index picks its logit by its exact
+    number, so another label traces again; pass one-hot targets to replay one
+    program for every label.
 
     Args:
         logits: One example's logits (a list, one per class), or a batch (a
@@ -338,8 +339,11 @@ def hinge(score: Prediction, label: Target) -> Value:
     Args:
         score: Raw scores (no activation): one example or a batch.
         label: -1 or +1 per score (map 0/1 labels with ``2 * y - 1``). A label
-            that is a Value (a number jit made an input) enters the margin
-            arithmetically, ``relu(1 - label·score)``, and is not checked.
+            that is a Value enters the margin arithmetically, ``relu(1 -
+            label·score)``, and is not checked; so does a number argument
+            of a jit-compiled function, checked with ``label * label == 1``
+            (one decision, the same for both labels, so a batch of other
+            labels replays the same program).
 
     Returns:
         A Value: the mean over outputs and examples.
@@ -358,6 +362,12 @@ def hinge(score: Prediction, label: Target) -> Value:
         for s, y in zip(row, labels, strict=True):
             if isinstance(y, Value):
                 margins.append((1.0 - y * s).relu())
+            elif standing_for(y) is not None:  # a traced number: the same bits as the branches below
+                if not y * y == 1:
+                    raise ValueError(
+                        f"hinge expects labels -1 or +1, got {y!r}; map 0/1 labels with 2 * y - 1"
+                    )
+                margins.append((1.0 - y * _as_value(s)).relu())
             elif y == 1:
                 margins.append((1.0 - _as_value(s)).relu())
             elif y == -1:

@@ -6,6 +6,7 @@ import random
 from collections.abc import Sequence
 
 from autograd import Value, is_tracing, per_call
+from autograd.extend import guard_state
 
 from .._checks import probability, sequence
 from .module import Module
@@ -54,10 +55,11 @@ class Dropout(Module):
         return self._hooked(values, out) if self._forward_hooks else out
 
     def _drop(self, values: Sequence[Value]) -> list[Value]:
-        p = self.p
-        if not self.training or p == 0.0:
+        # What decides how it drops: under autograd.jit, checked before every replay.
+        training, p, rng = guard_state(lambda: (self.training, self.p, self._rng))
+        if not training or p == 0.0:
             return list(values)
-        draw = self._rng.random if self._rng is not None else random.random
+        draw = rng.random if rng is not None else random.random
         scale = 1.0 / (1.0 - p)
         if is_tracing():
             # Under autograd.jit each mask is an input that every replay draws

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, dot, linear
+from autograd.extend import guard_state
 
 from .._checks import model_input, positive_int, rng_or_none, seed_or_none, sequence, strict_bool
 from .activations import activation_function
@@ -346,9 +347,11 @@ class MLP(Module):
             ValueError: If ``len(x) != nin``.
         """
         model_input(x, "MLP", self.nin)
-        dropout = self.dropout
-        if dropout is not None and not dropout.training:
-            dropout = None
+        layer_dropout = self.dropout
+        # Under autograd.jit, which dropout and its mode are checked before every replay.
+        dropout = layer_dropout if layer_dropout is not None and guard_state(
+            lambda: (self.dropout is layer_dropout, layer_dropout.training)
+        )[1] else None
         out = self.layers[0]._forward(x)
         for layer in self.layers[1:]:
             if dropout is not None:

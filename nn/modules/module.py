@@ -20,12 +20,11 @@ name, as in PyTorch.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from autograd import Value, is_tracing
-from autograd.extend import register_library
+from autograd import Value
+from autograd.extend import register_library, side_effect
 
 from .._checks import is_finite_real, short_repr, strict_bool
 from .hooks import ForwardHook, HookHandle, register, run_hooks
@@ -114,12 +113,11 @@ class Module:
 
     def _hooked(self, inputs: Any, output: Any) -> Any:
         """``output`` after this module's forward hooks (call only when it has some)."""
-        if is_tracing():
-            warnings.warn(
-                f"a forward hook of {type(self).__name__} runs while autograd.jit traces, but not "
-                "on replays: what it changes in the output is compiled, what it records is not",
-                stacklevel=3,
-            )
+        side_effect(  # refused inside a jit trace: replays run no hooks
+            f"a forward hook of {type(self).__name__} ran",
+            "Remove the hook (its handle's remove()) while calling the compiled function, or "
+            "call the function without jit",
+        )
         return run_hooks(self, self._forward_hooks, inputs, output)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

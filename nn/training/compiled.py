@@ -6,15 +6,17 @@ which the history and the accuracy need. ``jit`` traces it once per batch
 shape (the last, smaller batch gets its own trace) and replays generated
 code after that. Targets enter as inputs of the program: class indices are
 turned into one-hot rows first, because picking a logit by index would be a
-decision on the data.
+decision on the data. Where ``jit`` refuses (a program too large to pay back
+its compile time), the loss runs uncompiled, with one warning.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value, jit
+from autograd import JitError, Value, jit
 
 from ..losses.functions import penalised
 from ..losses.labels import one_hot
@@ -49,4 +51,18 @@ def batch_loss(
         total = penalised(data_loss, l2, parameters)
         return total, (data_loss, outputs)
 
-    return jit(loss_of_batch, has_aux=True)
+    compiled = jit(loss_of_batch, has_aux=True)
+    uncompiled = False
+
+    def batch(xs: list[Sequence[float]], targets: list[Any]) -> tuple[Value, Any]:
+        nonlocal uncompiled
+        if not uncompiled:
+            try:
+                return compiled(xs, targets)
+            except JitError as error:  # too large to pay back its compile time, or refused
+                uncompiled = True
+                warnings.warn(f"fit(jit=True) runs this loss uncompiled: {error}", stacklevel=2)
+        total, (data_loss, outputs) = loss_of_batch(xs, targets)
+        return total, (data_loss.data, [[value.data for value in out] for out in outputs])
+
+    return batch

@@ -48,7 +48,7 @@ class Recorder(Interceptor):
     def grad_mode(self, enabled: bool) -> None:
         self._heard("grad_mode", enabled)
 
-    def sweep_started(self, root: Value, create_graph: bool) -> None:
+    def sweep_started(self, root: Value, create_graph: bool, writes_grad: bool) -> None:
         self._heard("sweep_started", create_graph)
 
     def swept(self, node: Value, grad: Any, local: Sequence[Any]) -> None:

@@ -79,3 +79,43 @@ def test_jit_must_be_a_bool() -> None:
     with pytest.raises(TypeError, match="jit must be a bool"):
         nn.fit(model, X, y, loss="bce", optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=1,
                progress=False, jit="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("loss", ["hinge", "bce", "cross_entropy", "mse"])
+def test_batches_of_other_targets_replay_one_program_per_batch_shape(loss: str) -> None:
+    # Targets are number arguments of the compiled loss: no loss decides on them
+    # batch by batch, so jit never gives up for too many patterns.
+    import warnings
+
+    X, y = nn.spiral(n=99, classes=3, seed=0) if loss == "cross_entropy" else nn.moons(n=33, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _train(True, loss, (X, y), epochs=3, batch_size=8)
+
+
+def test_a_program_over_the_size_limit_falls_back_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.compiler.backends import python as python_backend
+
+    monkeypatch.setattr(python_backend, "MAX_LINES", 100)
+    X, y = nn.moons(n=30, seed=0)
+    plain_history, plain_weights = _train(False, "hinge", (X, y), epochs=2, batch_size=None)
+    with pytest.warns(UserWarning, match=r"runs this loss uncompiled: .*limit is 100") as caught:
+        jit_history, jit_weights = _train(True, "hinge", (X, y), epochs=2, batch_size=None)
+    assert len([w for w in caught if "uncompiled" in str(w.message)]) == 1
+    assert _same(jit_history.train_loss, plain_history.train_loss)
+    assert _same(jit_weights, plain_weights)
+
+
+def test_switching_dropout_between_training_and_evaluation_is_seen_by_every_replay() -> None:
+    from autograd import jit
+
+    def run(compiled: bool) -> list[float]:
+        model = nn.MLP(2, [6, 1], activation="tanh", seed=3, dropout=0.5)
+        step = jit(lambda x: model(x)[0]) if compiled else (lambda x: model(x)[0])
+        results = []
+        for training in (True, True, True, False, False, True, False):
+            model.train() if training else model.eval()
+            results.append(step([0.5, -1.0]).data)
+        return results
+
+    assert run(compiled=True) == run(compiled=False)

@@ -64,13 +64,14 @@ def test_grad_norms_give_each_layers_gradient_size() -> None:
     assert set(nn.grad_norms(neuron)) == {"w.0", "w.1", "b"}
 
 
-def test_a_forward_hook_under_jit_warns_that_it_runs_only_while_tracing() -> None:
-    from autograd import jit
+def test_a_forward_hook_under_jit_is_refused_at_the_users_line_and_runs_once_removed() -> None:
+    from autograd import JitError, jit
 
     model = nn.MLP(2, [2, 1], seed=0)
-    model.register_forward_hook(lambda m, x, out: None)
+    handle = model.register_forward_hook(lambda m, x, out: None)
     step = jit(lambda x: model(x)[0])
-    with pytest.warns(UserWarning, match="runs while autograd.jit traces, but not on replays"):
+    with pytest.raises(JitError, match=r"forward hook of MLP ran at test_module_hooks.py:\d+"):
         step([0.5, 0.5])
-        step([0.5, 0.5])  # the second trace, which checks the first
-    assert isinstance(step([0.5, 0.5]), Value)
+    handle.remove()
+    for _ in range(3):
+        assert isinstance(step([0.5, 0.5]), Value)

@@ -164,7 +164,7 @@ class _Replay:
             if order >= limit:
                 break
             decision = self._decisions[check_index[order]]
-            if round(values[decision.operand], decision.other) != decision.outcome:
+            if not decision.holds(values):
                 raise Diverged(check_index[order])
         if failed >= 0:
             raise Diverged(check_index[failed])

@@ -49,8 +49,14 @@ static int vg_fails(const vg_tape *t, const double *v, int64_t k) {
         case 2: return outcome ? !(x > y) : x > y;
         case 3: return outcome ? !(x >= y) : x >= y;
         case 4: return outcome ? x == 0.0 : x != 0.0;
-        case 5: return x != y;
+        case 5:  /* bit for bit: -0.0 is not 0.0, any NaN is any NaN */
+            if (y != y) return x == x;
+            if (y == 0.0) return x != 0.0 || !signbit(x) != !signbit(y);
+            return x != y;
         case 6: return !isfinite(x) || trunc(x) != y;
+        case 8: return outcome ? !(x == y) : x == y;
+        case 9: return outcome ? !(x != y) : x != y;
+        case 10: return isfinite(x);  /* int() raised during the trace: it raises while x is not finite */
         default: return 0;
     }
 }

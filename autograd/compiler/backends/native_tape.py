@@ -21,15 +21,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...rules.op import VARIADIC, DotConst
-from ..program import Decision, JitError, Program, Step
+from ..program import RAISED, Decision, JitError, Program, Step
 
-__all__ = ["CHECK_KINDS", "MAX_SLOTS", "ShapeKey", "Tape", "encode"]
+__all__ = ["CHECK_KINDS", "MAX_SLOTS", "RAISED_CHECK", "ShapeKey", "Tape", "encode"]
 
 MAX_SLOTS = 2**31 - 1
 """The most slots a tape addresses (its operand slots are 32-bit)."""
 
-CHECK_KINDS: dict[str, int] = {"<": 0, "<=": 1, ">": 2, ">=": 3, "bool": 4, "float": 5, "int": 6, "round": 7}
-"""How the kernel names each kind of decision (``round`` is checked by Python: C has no ``round(x, n)``)."""
+CHECK_KINDS: dict[str, int] = {
+    "<": 0, "<=": 1, ">": 2, ">=": 3, "bool": 4, "float": 5, "exact": 5, "int": 6, "round": 7, "==": 8, "!=": 9,
+}
+"""How the kernel names each kind of decision (``round`` is checked by Python: C has no ``round(x, n)``).
+
+``float`` and ``exact`` hold bit for bit; an ``int`` that raised during the
+trace is checked as its own kind, :data:`RAISED_CHECK` (it holds while the number is not finite).
+"""
+
+RAISED_CHECK = 10
 
 ShapeKey = tuple[Any, ...]
 """What makes two steps one case of the kernel: op, folded number and constant operands, by their bits."""
@@ -109,7 +117,7 @@ def encode(program: Program) -> Tape:
     for slot in (program.output, *program.aux):
         _check_slot(slot, slots, "the output or an aux value")
     checks = _ordered_checks(program, slots)
-    kinds = [CHECK_KINDS[decision.kind] for _, decision in checks]
+    kinds = [_kind_code(decision) for _, decision in checks]
     return Tape(
         shapes=tuple(shapes), case=case, gradient_case=gradient_case, start=start, operands=operands,
         check_after=array("q", [_after(decision, first) for _, decision in checks]),
@@ -169,13 +177,19 @@ def _after(decision: Decision, first: int) -> int:
     return max(slot - first if slot >= first else -1 for slot in needs)
 
 
+def _kind_code(decision: Decision) -> int:
+    if decision.kind == "int" and decision.outcome == RAISED:
+        return RAISED_CHECK
+    return CHECK_KINDS[decision.kind]
+
+
 def _number(decision: Decision) -> float:
     """The number a check compares with (NaN where none compares equal, as an int too large for a float)."""
-    if decision.kind in ("<", "<=", ">", ">="):
+    if decision.kind in ("<", "<=", ">", ">=", "==", "!="):
         return 0.0 if decision.other_is_slot else float(decision.other)
-    if decision.kind == "float":
+    if decision.kind in ("float", "exact"):
         return float(decision.outcome)
-    if decision.kind == "int":
+    if decision.kind == "int" and decision.outcome != RAISED:
         try:
             number = float(decision.outcome)
         except OverflowError:

@@ -19,6 +19,15 @@ What the callables take and give:
 
 Where floats misbehave (Python raises, or a result is not finite) the jit
 falls back to the engine, so a backend need not handle IEEE special cases.
+
+**Text from the user is data, never code.** Labels and input names, op
+names, origins (file names and function names), decisions' descriptions, the
+``title`` and the ``filename`` all come from the user's program and may hold
+anything, newlines and quotes included. A backend that writes source must
+escape such text or refuse it: the Python backend writes it only inside
+comments, through :func:`one_line` (one printable line), and uses a label as
+a variable name only if it is an identifier that is not a keyword, a builtin
+or a name it generates.
 """
 
 from __future__ import annotations
@@ -30,7 +39,17 @@ from typing import Any, Protocol
 from ...core.hooks import Removable
 from ..program import Program
 
-__all__ = ["Backend", "CompiledProgram", "backend_named", "backends", "register_backend"]
+__all__ = ["Backend", "CompiledProgram", "backend_named", "backends", "one_line", "register_backend"]
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: newlines, other control characters and separators escaped (``\\n``).
+
+    What generated source may safely hold in a comment, or a name may show.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 @dataclass(frozen=True, eq=False)

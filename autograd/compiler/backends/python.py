@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import linecache
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ from typing import Any
 from ...rules.op import DotConst
 from ...rules.print_python import NAMESPACE, python_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
-from ..program import Decision, Diverged, JitError, Program, Step
-from .protocol import CompiledProgram, register_backend
+from ..program import RAISED, Decision, Diverged, JitError, Program, Step
+from .protocol import CompiledProgram, one_line, register_backend
 from .python_layout import GRADS, VALUES, Block, Part, lay_out
 
 __all__ = ["MAX_LINES", "Generated", "PythonBackend", "generate"]
@@ -42,7 +43,10 @@ replay would have to run very often to pay back its compile time (RESULTS.md mea
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _GENERATED = re.compile(r"([tpnag]\d+|g_.*)")
 # Names a label may not take: generated code calls these (and Python's builtins, int and round among them).
-_RESERVED = {*NAMESPACE, *dir(builtins), "inputs", "numbers", "saved", VALUES, GRADS, "Diverged", "forward", "backward"}
+_RESERVED = {
+    *NAMESPACE, *dir(builtins), "inputs", "numbers", "saved", VALUES, GRADS, "Diverged", "copysign",
+    "forward", "backward",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,9 @@ class PythonBackend:
         code = compile(generated.source, filename, "exec")
         lines = generated.source.splitlines(keepends=True)
         linecache.cache[filename] = (len(generated.source), None, lines, filename)
-        namespace: dict[str, Any] = {**NAMESPACE, "Diverged": Diverged, "__name__": filename}
+        namespace: dict[str, Any] = {
+            **NAMESPACE, "Diverged": Diverged, "copysign": math.copysign, "__name__": filename,
+        }
         exec(code, namespace)  # our own generated code
         forward, backward = namespace["forward"], namespace["backward"]
         if program.aux:
@@ -105,7 +111,7 @@ def generate(program: Program, title: str) -> Generated:
     defined = set(names.all())
     backward_text = "\n".join(line for _, block in backward.statements for line in block)
     saved = [name for name in dict.fromkeys(_IDENTIFIER.findall(backward_text)) if name in defined]
-    lines = lay_out(f"# {title}", forward, backward, saved)
+    lines = lay_out(f"# {one_line(title)}", forward, backward, saved)
     return Generated("\n".join(lines) + "\n", len(lines))
 
 
@@ -171,7 +177,7 @@ def _tuple(names: list[str]) -> str:
 def _where(step: Step) -> str:
     made = f" at {step.origin}" if step.origin is not None else ""
     detached = " (no_grad)" if not step.gradient else ""
-    return f"# {step.op.name}{detached}{made}"
+    return f"# {one_line(f'{step.op.name}{detached}{made}')}"
 
 
 class _Templates:
@@ -286,7 +292,7 @@ def _emit_checks(
     for index, decision in pending:
         needs = [decision.operand, *([decision.other] if decision.other_is_slot else [])]
         if all(slot in known for slot in needs):
-            line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {decision.describe()}"
+            line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {one_line(decision.describe())}"
             statements.append((None, [line]))
         else:
             waiting.append((index, decision))
@@ -296,7 +302,7 @@ def _emit_checks(
 def _failed(decision: Decision, names: _Names) -> str:
     """A condition that is true when the replay decides differently from the trace."""
     value = python_text(names.expr(decision.operand))
-    if decision.kind in ("<", "<=", ">", ">="):
+    if decision.kind in ("<", "<=", ">", ">=", "==", "!="):
         if decision.other_is_slot:
             other = python_text(names.expr(decision.other))
         else:
@@ -305,11 +311,25 @@ def _failed(decision: Decision, names: _Names) -> str:
         return f"not ({test})" if decision.outcome else test
     if decision.kind == "bool":
         return f"{value} == 0.0" if decision.outcome else f"{value} != 0.0"
-    if decision.kind == "float":
-        return f"{value} != {python_text(Const(decision.outcome))}"
+    if decision.kind in ("float", "exact"):
+        return _differs(value, decision.outcome)
+    if decision.outcome == RAISED:  # x - x is 0.0 for a finite x, NaN for NaN and inf
+        return f"{value} - {value} == 0.0"
     if decision.kind == "int":
         return f"int({value}) != {decision.outcome!r}"
+    if type(decision.outcome) is float:
+        return _differs(f"round({value}, {decision.other!r})", decision.outcome)
     return f"round({value}, {decision.other!r}) != {decision.outcome!r}"
+
+
+def _differs(value: str, number: float) -> str:
+    """A condition true when ``value`` is not ``number`` bit for bit (-0.0 is not 0.0; NaN is NaN)."""
+    if number != number:
+        return f"{value} == {value}"
+    if number == 0.0:
+        sign = "-1.0" if math.copysign(1.0, number) < 0 else "1.0"
+        return f"({value} != 0.0 or copysign(1.0, {value}) != {sign})"
+    return f"{value} != {python_text(Const(number))}"
 
 
 # ---------------------------------------------------------------- backward
