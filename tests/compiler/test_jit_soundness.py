@@ -36,7 +36,18 @@ from autograd import (
     vsum,
 )
 from autograd.compiler import MAX_STRUCTURES, guard_state
+from autograd.compiler.backends import native_available
 from autograd.rules import table
+
+
+@pytest.fixture(autouse=True, params=["python", "native"])
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs on each backend: soundness is the tracer's, whatever compiles the program."""
+    if request.param == "native" and not native_available():
+        pytest.skip("no C compiler: the native backend is not available")
+    monkeypatch.setitem(jit.__kwdefaults__, "backend", request.param)
+    return str(request.param)
+
 
 Make = Callable[[], tuple[Callable[..., Any], list[Value]]]
 """A fresh copy of a function and its parameters: one for the plain run, one for the compiled."""

@@ -29,7 +29,7 @@ from ..program import Diverged, JitError, Program, Step
 from .native_build import CompileFailed, Kernel, NoCompiler, find_compiler, load_kernel
 from .native_kernel import kernel_source
 from .native_tape import Tape, encode
-from .protocol import CompiledProgram, register_backend
+from .protocol import CompiledProgram, one_line, register_backend
 from .python import PythonBackend
 
 __all__ = ["NativeBackend", "NoCompiler", "native_available"]
@@ -180,19 +180,21 @@ def _address(part: array[Any]) -> int:
 def _listing(program: Program, title: str, source: str) -> str:
     """What ``Jitted.source`` shows: the tape op by op with the user's lines, then the kernel."""
     first = program.first_step
-    names = [entry.name or f"p{slot}" for slot, entry in enumerate(program.inputs)]
+    # User text is data here too: a label names a slot only if it is an identifier, and
+    # every other piece of user text is printed as one escaped line.
+    names = [entry.name if entry.name.isidentifier() else f"p{slot}" for slot, entry in enumerate(program.inputs)]
     names += [repr(number) for number in program.constants]
     names += [f"t{slot}" for slot in range(first, first + len(program.steps))]
-    lines = [f"# {title}", f"# native backend: a tape of {len(program.steps):,} steps, then its kernel's C", ""]
+    lines = [f"# {one_line(title)}", f"# native backend: a tape of {len(program.steps):,} steps, then its kernel's C", ""]
     for position, step in enumerate(program.steps):
-        lines.append(f"{names[first + position]} = {step.op.name}({', '.join(names[o] for o in step.operands)})"
+        lines.append(f"{names[first + position]} = {one_line(step.op.name)}({', '.join(names[o] for o in step.operands)})"
                      f"  {_where(step)}")
     lines.append(f"return {names[program.output]}")
     return "\n".join([*lines, "", source])
 
 
 def _where(step: Step) -> str:
-    made = f" at {step.origin}" if step.origin is not None else ""
+    made = f" at {one_line(str(step.origin))}" if step.origin is not None else ""
     return f"#{' (no_grad)' if not step.gradient else ''}{made}"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from ...rules.print_c import C_HELPERS, c_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
 from ..program import Step
+from .protocol import one_line
 
 __all__ = ["kernel_source"]
 
@@ -87,7 +88,7 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
     forward_cases, backward_cases = [], []
     for index, (step, numbers) in enumerate(shapes):
         operands = _operands(numbers)
-        comment = f"/* {step.op.name} */"
+        comment = f"/* {one_line(step.op.name).replace('*/', '* /')} */"  # an op's name is data, even in C
         value = c_text(as_expr(step.op.call_forward(SourceMath, operands, step.const)))
         forward_cases.append(f"        case {index}: out = {value}; break;  {comment}")
         local = step.op.local(SourceMath, operands, _OUT, step.const)
