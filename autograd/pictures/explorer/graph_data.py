@@ -11,7 +11,9 @@ position 0 and every node before its operands:
   / d operand, one per operand, or null where undefined);
 * ``group`` (the innermost group, -1 for none), with ``groups`` listing each
   group's ``name``, ``title``, ``kind``, ``parent``, ``size`` and ``collapsed``
-  (its state when the page opens), parents before children;
+  (its state when the page opens), parents before children: groups by module
+  and example when parameters are named, else (for a graph of more than
+  ``BOX_LIMIT`` nodes) folded from the graph's shape, see ``folding``;
 * ``names`` (parameter positions -> dotted names) and ``origins`` (positions ->
   the user's file, line and function, for graphs built under anomaly mode).
 
@@ -29,6 +31,7 @@ from typing import Any
 from ...core.value import Value
 from ...core.walk import depth_first
 from ..facts import caption, origin_of
+from .folding import BOX_LIMIT, band_crowded, fold_by_structure
 from .grouping import Group, derive_groups
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
@@ -146,7 +149,12 @@ def graph_data(
     names = _parameter_names(params)
     nodes = nodes_under(root)
     position = {node: index for index, node in enumerate(nodes)}
+    parents = [[position[parent] for parent in node.parents] for node in nodes]
     grouping = derive_groups(nodes, names, modules=modules, explicit=groups)
+    if not grouping.groups and len(nodes) > BOX_LIMIT:
+        grouping = fold_by_structure(parents, [node.op for node in nodes])
+    elif len(nodes) > BOX_LIMIT:
+        band_crowded(grouping, parents)
 
     kinds = []
     for node in nodes:
@@ -174,7 +182,7 @@ def graph_data(
         "op": [node.op for node in nodes],
         "text": [caption(node) for node in nodes],
         "kind": kinds,
-        "parents": [[position[parent] for parent in node.parents] for node in nodes],
+        "parents": parents,
         "local": locals_,
         "group": grouping.of_node,
         "names": {str(position[node]): name for node, name in names.items() if node in position},

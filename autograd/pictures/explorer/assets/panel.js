@@ -97,7 +97,7 @@ function buildLegend(parent) {
   const entries = [
     ['#ffd966', 'output'], ['#cfe2ff', 'parameter'], ['#eeeeee', 'leaf'], ['#f7f7f7', 'operation'],
     [GROUP_FILLS.module, 'module'], [GROUP_FILLS.example, 'example / stack'],
-    [GROUP_FILLS.params, 'parameters'], [GROUP_FILLS.loss, 'loss'],
+    [GROUP_FILLS.params, 'parameters / shared'], [GROUP_FILLS.loss, 'loss'], [GROUP_FILLS.band, 'steps of depth'],
   ];
   for (const [colour, name] of entries) {
     const item = element('span', 'vg-legend-item', null, parent);

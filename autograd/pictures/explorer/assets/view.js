@@ -8,7 +8,8 @@ const LINE = 15;
 const PAD = 8;
 const HEADER = 20;
 const FILLS = ['#f7f7f7', '#eeeeee', '#cfe2ff', '#ffd966'];  // op, leaf, parameter, output
-const GROUP_FILLS = { module: '#e3f1e0', example: '#efe6fa', stack: '#efe6fa', params: '#dde8fb', loss: '#fff2cc' };
+const GROUP_FILLS = { module: '#e3f1e0', example: '#efe6fa', stack: '#efe6fa', params: '#dde8fb', loss: '#fff2cc',
+  band: '#e6edf2' };
 
 function svg(name, attributes, parent) {
   const element = document.createElementNS(SVG_NS, name);
@@ -103,6 +104,7 @@ View.prototype.draw = function (view, layout, state) {
   const model = this.model;
   this.scene.textContent = '';
   this.layout = layout;
+  this.outputId = view.rep[0];
   const clusters = svg('g', { class: 'vg-clusters' }, this.scene);
   const sorted = view.clusters.slice().sort((a, b) => model.depth[a] - model.depth[b]);
   for (const g of sorted) {
@@ -215,15 +217,31 @@ View.prototype.apply = function () {
   this.scene.setAttribute('transform', 'translate(' + this.x + ',' + this.y + ') scale(' + this.scale + ')');
 };
 
+// The smallest scale "Fit to screen" goes to: below it a box's text cannot be read.
+const READABLE_SCALE = 0.5;
+
+// Fit the whole drawing to the window; a drawing too big to fit at a readable
+// scale is shown at that scale instead, around the output (drawn on the right).
 View.prototype.fit = function () {
   if (!this.layout) return;
   const rect = this.svg.getBoundingClientRect();
   const margin = 20;
   const scale = Math.min((rect.width - 2 * margin) / Math.max(this.layout.width, 1),
                          (rect.height - 2 * margin) / Math.max(this.layout.height, 1), 1.5);
-  this.scale = Math.max(scale, 0.02);
+  this.scale = Math.max(scale, READABLE_SCALE);
   this.x = (rect.width - this.layout.width * this.scale) / 2;
   this.y = (rect.height - this.layout.height * this.scale) / 2;
+  const output = this.layout.boxes.get(this.outputId);
+  if (output) {
+    if (this.layout.width * this.scale > rect.width - 2 * margin) {
+      // The output's box near the right edge, or the drawing's right end if that is nearer.
+      const right = Math.min(output.x + output.width / 2 + 3 * PAD / this.scale, this.layout.width);
+      this.x = rect.width - margin - right * this.scale;
+    }
+    if (this.layout.height * this.scale > rect.height - 2 * margin) {
+      this.y = rect.height / 2 - output.y * this.scale;
+    }
+  }
   this.apply();
 };
 
