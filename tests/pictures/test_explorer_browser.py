@@ -341,8 +341,11 @@ def test_the_plain_call_on_a_training_step_opens_folded_within_2_s_and_shows_the
     stack = box(browser, '.vg-kind-stack[data-collapsed="true"]')
     assert box(browser, ".vg-kind-stack .vg-title").get_attribute("textContent") == "150 examples"
     assert in_window(browser, output_box(browser))
+    assert box(browser, '.vg-node[data-node="0"] .vg-title').get_attribute("textContent").startswith("loss = ")
     assert click_box(browser, stack) <= SHARED_MACHINE * 1.0
     assert len(boxes(browser, ".vg-kind-example")) == 150
+    lines = [line.get_attribute("textContent") for line in boxes(browser, ".vg-kind-example .vg-line")]
+    assert sum(line.startswith("share of the loss ") for line in lines) == 150, "each example shows its loss"
     assert console_errors(browser) == []
 
 

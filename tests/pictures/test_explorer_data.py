@@ -309,6 +309,40 @@ def test_many_examples_fold_into_stacks_of_stacks() -> None:
     assert shown_at_first(data) <= BOX_LIMIT + 2 * FAN_OUT
 
 
+# ---------------------------------------------------------------- roles
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["by module names", "by shape"])
+def test_a_batch_losss_output_is_the_loss_and_each_example_holds_its_own_loss(named: bool) -> None:
+    model, loss = small_batch(examples=3)
+    if not named:
+        model, loss = None, batch_loss(points=30, penalty=0.0)  # type: ignore[assignment]
+    data = graph_data(loss, model=model)
+    assert data["roles"]["0"] == "loss"
+    examples = groups_of(data, "example")
+    shares = [data["groups"]["share"][g] for g in examples]
+    # bce adds each example's terms up: the mean of the examples' losses is the batch's loss.
+    assert sum(shares) == pytest.approx(loss.data, rel=1e-5)
+    assert [data["groups"]["share"][g] for g in groups_of(data, "stack")] == [None]
+
+
+def test_an_example_that_leaves_by_one_node_has_it_as_its_loss() -> None:
+    terms = [(Value(float(k), label=f"x{k}") * 2.0).tanh() for k in range(BOX_LIMIT)]
+    total = vsum(terms) * (1 / BOX_LIMIT)
+    total.backward()
+    data = graph_data(total)
+    examples = groups_of(data, "example")
+    assert len(examples) == BOX_LIMIT
+    tanh = data["label"].index("x3") - 2  # each term's tanh comes just before its * 2 and x
+    assert data["op"][tanh] == "tanh"
+    assert data["roles"][str(tanh)] == f"loss of {data['groups']['name'][data['group'][tanh]]}"
+    assert data["groups"]["share"][data["group"][tanh]] == pytest.approx(terms[3].data / BOX_LIMIT)
+
+
+def test_without_a_batch_no_node_gets_a_role() -> None:
+    assert graph_data(chain(BOX_LIMIT * 3))["roles"] == {}
+
+
 def test_params_must_be_values_or_named_values() -> None:
     with pytest.raises(TypeError, match="named_parameters"):
         graph_data(Value(1.0) * 2, params=["w"])

@@ -35,6 +35,7 @@ function GraphModel(data) {
     for (let up = groups.parent[g]; up >= 0; up = groups.parent[up]) this.examples[up] += 1;
   }
   this.names = data.names || {};
+  this.roles = data.roles || {};
   this.origins = data.origins || {};
 }
 

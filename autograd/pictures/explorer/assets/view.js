@@ -63,6 +63,8 @@ View.prototype.boxLines = function (id) {
     if (kind === 'stack') title = model.stackCount(g).toLocaleString('en') + ' examples';
     const lines = [title];
     if (groups.title[g]) lines.push(groups.title[g]);
+    const share = groups.share ? groups.share[g] : null;
+    if (share !== null && share !== undefined) lines.push('share of the loss ' + formatNumber(share));
     lines.push(size + ' · click to open');
     return lines;
   }
@@ -72,7 +74,8 @@ View.prototype.boxLines = function (id) {
 
 function nodeTitle(model, i) {
   const data = model.data;
-  const name = data.label[i] || shortName(model.names[i]) || '';
+  // A node's own label first; else its parameter name, or its role (the loss).
+  const name = data.label[i] || shortName(model.names[i]) || model.roles[i] || '';
   let text = data.text[i];
   // A bare symbol (·, Σ, +) is named too: "· dot".
   if (text && !/[A-Za-z0-9]/.test(text)) text += ' ' + data.op[i];
