@@ -107,6 +107,38 @@ def test_clicking_a_node_opens_its_panel_with_its_gradient(browser: Any, tmp_pat
     assert "used by (2)" in panel.text
 
 
+def test_the_panel_shows_what_each_user_adds_to_a_nodes_gradient_and_that_they_sum_to_it(
+    browser: Any, tmp_path: Path
+) -> None:
+    x = Value(3.0, label="x")
+    y = Value(5.0, label="y")
+    out = x * y + x * x  # x is used twice by one user and once by another
+    out.label = "out"
+    out.backward()
+    show(browser, explore(out), tmp_path / "adds.html")
+    click_box(browser, next(e for e in boxes(browser) if e.text.startswith("x\n")))
+    adds = sorted(e.text for e in boxes(browser, ".vg-users .vg-adds"))
+    assert adds == ["adds 5", "adds 6"]  # grad 1 × y, and grad 1 × (x + x)
+    assert box(browser, ".vg-sum").text.endswith("together 11, the grad (11)")
+    assert x.grad == 11
+
+
+def test_reset_groups_also_clears_the_search(browser: Any, tmp_path: Path) -> None:
+    show(browser, explore(ten_nodes()), tmp_path / "reset.html")
+    field = box(browser, "input[type=search]")
+    field.send_keys("tanh")
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}))", field
+    )
+    wait_ready(browser)
+    assert boxes(browser, ".vg-match")
+    box(browser, "#vg-collapse").click()
+    wait_ready(browser)
+    assert boxes(browser, ".vg-match") == []
+    assert field.get_attribute("value") == ""
+    assert box(browser, "#vg-matches").text == ""
+
+
 def test_the_panel_lists_operands_with_local_derivatives_and_they_are_links(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -137,6 +169,18 @@ def test_clicking_a_collapsed_group_expands_it(browser: Any, tmp_path: Path) -> 
     click_box(browser, example)
     opened = box(browser, f'.vg-node[data-group="{group}"]')
     assert opened.get_attribute("data-collapsed") == "false"
+
+
+def test_an_open_stack_shows_its_examples_in_order_down_each_column(browser: Any, tmp_path: Path) -> None:
+    show(browser, batch_page(examples=40), tmp_path / "order.html")
+    click_box(browser, '.vg-kind-stack[data-collapsed="true"]')
+    places = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.vg-kind-example')).map((e) => {"
+        " const r = e.querySelector('rect').getBoundingClientRect();"
+        " return [e.querySelector('.vg-title').textContent, Math.round(r.left + r.width / 2), r.top]; })"
+    )
+    read = [int(name.split()[-1]) for name, _, _ in sorted(places, key=lambda place: (place[1], place[2]))]
+    assert read == list(range(40))
 
 
 def test_search_finds_a_label_inside_a_collapsed_group_and_opens_it(

@@ -220,6 +220,11 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
       const letters = Math.max(1, Math.ceil(headerWidth(g) / (0.556 * headerHeight)));
       lines.push(indent + '  graph [label="' + 'n'.repeat(letters) + '" fontsize=' + headerHeight + ' margin=10];');
       pending.push(['}', indent]);
+      // An open stack's edges meet at its border, drawn from an invisible point
+      // inside it: pulled by them, an example would leave its place in the grid.
+      if (this.data.groups.kind[g] === 'stack') {
+        lines.push(indent + '  a' + g + ' [shape=point style=invis width=0.01 height=0.01 fixedsize=true];');
+      }
       const members = inside.get(g);
       for (let k = members.length - 1; k >= 0; k--) pending.push([members[k], indent + '  ']);
     } else {
@@ -228,7 +233,7 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
         ' height=' + (size.height / inch).toFixed(3) + '];');
     }
   }
-  // An edge to an open stack is drawn to its border (lhead/ltail) from one member.
+  // An edge to an open stack is drawn to its border (lhead/ltail) from its point.
   const members = new Map();
   for (const [id, stack] of view.stackOf) {
     if (!members.has(stack)) members.set(stack, []);
@@ -238,8 +243,8 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
     let from = edge.from;
     let to = edge.to;
     let ends = '';
-    if (members.has(from)) { ends += ' ltail=cluster_' + from.slice(1); from = members.get(from)[0]; }
-    if (members.has(to)) { ends += ' lhead=cluster_' + to.slice(1); to = members.get(to)[0]; }
+    if (members.has(from)) { ends += ' ltail=cluster_' + from.slice(1); from = 'a' + from.slice(1); }
+    if (members.has(to)) { ends += ' lhead=cluster_' + to.slice(1); to = 'a' + to.slice(1); }
     lines.push(from + ' -> ' + to + ' [id=' + dotQuote(edge.id) + ends + '];');
   }
   // The members of an open stack stand in a grid (invisible edges make its

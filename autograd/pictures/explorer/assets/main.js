@@ -179,6 +179,12 @@ Explorer.prototype.installControls = function () {
   });
   document.getElementById('vg-fit').addEventListener('click', () => this.view.fit());
   document.getElementById('vg-collapse').addEventListener('click', () => {
+    // Back to the page as it opened: the search and its highlights go too.
+    field.value = '';
+    clearTimeout(timer);
+    this.state.matches = new Set();
+    this.state.matchGroups = new Set();
+    document.getElementById('vg-matches').textContent = '';
     this.model.collapsed = this.model.data.groups.collapsed.slice();
     this.firstDraw = true;
     this.relayout();
