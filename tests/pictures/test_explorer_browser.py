@@ -218,6 +218,25 @@ def test_local_derivatives_show_on_edges_with_the_toggle(browser: Any, tmp_path:
     assert sorted(e.text for e in boxes(browser, ".vg-edge-label")) == ["3", "3"]
 
 
+def test_local_derivatives_on_a_dense_layer_never_cover_one_another(browser: Any, tmp_path: Path) -> None:
+    model = nn.MLP(4, [8, 8, 1], seed=0)
+    out = model([0.5, -1.0, 0.25, 2.0])[0]
+    out.backward()
+    show(browser, explore(out, model=model, collapse_above=1000), tmp_path / "dense.html")
+    box(browser, "#vg-local").click()
+    wait_ready(browser)
+    rects = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.vg-edge-label'))"
+        ".map((t) => t.getBoundingClientRect().toJSON())"
+    )
+    assert len(rects) >= 20
+    for k, one in enumerate(rects):
+        for other in rects[k + 1 :]:
+            overlap_x = min(one["right"], other["right"]) - max(one["left"], other["left"])
+            overlap_y = min(one["bottom"], other["bottom"]) - max(one["top"], other["top"])
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, (one, other)
+
+
 def test_the_wheel_zooms_a_drag_pans_and_fit_to_screen_brings_it_all_back(
     browser: Any, tmp_path: Path
 ) -> None:

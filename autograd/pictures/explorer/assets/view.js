@@ -126,6 +126,7 @@ View.prototype.draw = function (view, layout, state) {
     svg('title', {}, element).textContent = 'click the title to close ' + model.data.groups.name[g];
   }
   const edges = svg('g', { class: 'vg-edges' }, this.scene);
+  const labels = new LabelPlacer();
   for (const edge of view.edges) {
     const path = layout.edges.get(edge.id);
     if (!path || path.points.length < 2) continue;
@@ -141,13 +142,59 @@ View.prototype.draw = function (view, layout, state) {
     svg('path', { d: d, 'marker-end': 'url(#vg-arrow)',
       'stroke-width': Math.min(1 + Math.log2(edge.count), 4) }, element);
     svg('title', {}, element).textContent = edgeText(model, edge, true);
-    if (state.showLocal) {
-      const middle = p[Math.floor(p.length / 2)];
-      svgText(element, middle[0], middle[1] - 3, edgeText(model, edge, false), 'vg-edge-label');
-    }
+    if (state.showLocal) labels.place(element, p, edgeText(model, edge, false));
   }
   const boxes = svg('g', { class: 'vg-boxes' }, this.scene);
   for (const id of view.boxes) this.drawBox(boxes, id, layout.boxes.get(id), state);
+};
+
+// Edge labels that never cover one another: each goes to the first free spot
+// along its edge (middle first); an edge with no free spot keeps its label in
+// its tooltip only. On a dense layer the labels would otherwise pile up where
+// the edges cross.
+const LABEL_FONT = '10px Helvetica, Arial, sans-serif';
+const LABEL_CELL = 40;
+
+function LabelPlacer() {
+  this.cells = new Map();  // grid cell -> the label rectangles touching it
+}
+
+LabelPlacer.prototype.place = function (parent, points, text) {
+  const width = textWidth(text, LABEL_FONT) + 4;
+  const height = 11;
+  for (const along of [0.5, 0.35, 0.65, 0.2, 0.8]) {
+    const at = points[Math.min(points.length - 1, Math.floor(points.length * along))];
+    const rect = { left: at[0] - width / 2, top: at[1] - 3 - height, right: at[0] + width / 2, bottom: at[1] - 3 };
+    if (this.collides(rect)) continue;
+    this.add(rect);
+    svgText(parent, at[0], at[1] - 3, text, 'vg-edge-label');
+    return true;
+  }
+  return false;
+};
+
+LabelPlacer.prototype.keys = function (rect) {
+  const keys = [];
+  for (let x = Math.floor(rect.left / LABEL_CELL); x <= Math.floor(rect.right / LABEL_CELL); x++) {
+    for (let y = Math.floor(rect.top / LABEL_CELL); y <= Math.floor(rect.bottom / LABEL_CELL); y++) keys.push(x + ',' + y);
+  }
+  return keys;
+};
+
+LabelPlacer.prototype.collides = function (rect) {
+  for (const key of this.keys(rect)) {
+    for (const other of this.cells.get(key) || []) {
+      if (rect.left < other.right && other.left < rect.right && rect.top < other.bottom && other.top < rect.bottom) return true;
+    }
+  }
+  return false;
+};
+
+LabelPlacer.prototype.add = function (rect) {
+  for (const key of this.keys(rect)) {
+    if (!this.cells.has(key)) this.cells.set(key, []);
+    this.cells.get(key).push(rect);
+  }
 };
 
 function edgeText(model, edge, long) {
