@@ -11,6 +11,11 @@ points after ``backward`` (10,240 nodes, 96,602 operand edges). Measured:
   the stack of 150 examples, one example, and one layer inside it.
 
 Targets: ready within 2 s, every expansion within 1 s, the file at most 5 MB.
+
+The plain call, ``explore(loss)`` with no ``model=`` (the graph folded from its
+shape alone), is measured on the same step with an L2 penalty, on a
+10,000-node chain of ``sin``, ``*``, ``+``, ``tanh``, and on a 100,000-node
+chain: ready within 2 s (5 s at 100,000 nodes), a group opened within 1 s.
 ``python -m benchmarks.explorer`` prints a Markdown section;
 ``python -m benchmarks.explorer --write-graph PATH`` writes the graph's edges
 for ``benchmarks/layout_libraries.mjs``, which timed the candidate layout libraries.
@@ -32,9 +37,22 @@ from tests.support.browser import BrowserUnavailable, click_box, open_page, star
 from .report import Section, Target
 from .settings import Settings
 
-__all__ = ["ExplorerTimings", "measure", "report", "run", "training_step_loss", "write_graph"]
+__all__ = [
+    "ExplorerTimings",
+    "PlainTimings",
+    "chain",
+    "measure",
+    "measure_plain",
+    "report",
+    "report_plain",
+    "run",
+    "training_step_loss",
+    "write_graph",
+]
 
 READY_TARGET_S = 2.0
+BIG_READY_TARGET_S = 5.0
+BIG_NODES = 100_000
 EXPAND_TARGET_S = 1.0
 SIZE_TARGET_MB = 5.0
 
@@ -46,6 +64,97 @@ def training_step_loss(points: int = 150) -> tuple[nn.MLP, Value]:
     loss = nn.compute_loss([model(x) for x in X], y, "bce")
     loss.backward()
     return model, loss
+
+
+def chain(length: int) -> Value:
+    """A chain of ``length`` op nodes on one leaf (sin, * 1.01, + 0.1, tanh, over and over), after backward."""
+    x = Value(0.5, label="x")
+    for k in range(length):
+        x = _step(x, k)
+    x.backward()
+    return x
+
+
+def _step(x: Value, k: int) -> Value:
+    """The ``k``-th link of the chain."""
+    if k % 4 == 0:
+        return x.sin()
+    if k % 4 == 1:
+        return x * 1.01
+    if k % 4 == 2:
+        return x + 0.1
+    return x.tanh()
+
+
+class PlainTimings:
+    """The plain call on one graph: its size, and seconds per round."""
+
+    def __init__(self, name: str, nodes: int, ready_target_s: float) -> None:
+        self.name = name
+        self.nodes = nodes
+        self.ready_target_s = ready_target_s
+        self.build_s: list[float] = []
+        self.ready_s: list[float] = []
+        self.open_s: list[float] = []
+        self.boxes = 0
+
+
+def measure_plain(rounds: int = 3, big: bool = True) -> list[PlainTimings]:
+    """``explore(root)`` with no model on the three graphs of the module docstring.
+
+    Raises:
+        BrowserUnavailable: If headless Chromium cannot be started.
+    """
+    model, _ = training_step_loss()
+    X, y = nn.moons(n=150, noise=0.1, seed=0)
+    step = nn.compute_loss([model(x) for x in X], y, "bce") + 1e-3 * nn.l2(model)
+    step.backward()
+    graphs: list[tuple[str, Value, float]] = [
+        ("the training step with an L2 penalty", step, READY_TARGET_S),
+        ("a chain of 10,000 nodes", chain(9_999), READY_TARGET_S),
+    ]
+    if big:
+        graphs.append((f"a chain of {BIG_NODES:,} nodes", chain(BIG_NODES - 1), BIG_READY_TARGET_S))
+    results = []
+    driver = start_chromium()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for name, root, target in graphs:
+                timings = PlainTimings(name, 1 + len(root.ancestors()), target)
+                path = Path(folder) / "plain.html"
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    page = explore(root)
+                    timings.build_s.append(time.perf_counter() - started)
+                    page.save(path)
+                    driver.get("about:blank")
+                    timings.ready_s.append(open_page(driver, path.as_uri(), timeout=60))
+                    timings.boxes = int(driver.execute_script("return document.querySelectorAll('.vg-node').length"))
+                    timings.open_s.append(click_box(driver, '.vg-node[data-collapsed="true"]'))
+                results.append(timings)
+    finally:
+        driver.quit()
+    return results
+
+
+def report_plain(cases: list[PlainTimings]) -> list[str]:
+    """Markdown lines: one table row per graph."""
+    lines = [
+        "",
+        "The plain call, `explore(root)` with no `model=`: the graph folded from its shape alone.",
+        "",
+        "| graph | nodes | build | open to ready | target | | first view | open a group | |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for case in cases:
+        ready = statistics.median(case.ready_s)
+        opened = statistics.median(case.open_s)
+        lines.append(
+            f"| {case.name} | {case.nodes:,} | {statistics.median(case.build_s):.2f} s | {ready:.2f} s "
+            f"| ≤ {case.ready_target_s:g} s | {_met(ready, case.ready_target_s)} | {case.boxes} boxes "
+            f"| {opened:.2f} s | {_met(opened, EXPAND_TARGET_S)} |"
+        )
+    return lines
 
 
 class ExplorerTimings:
@@ -142,7 +251,9 @@ def run(settings: Settings) -> Section:
             section.targets.append(Target("G", goal, "not measured", None))
         section.seconds = time.perf_counter() - started
         return section
+    plain = measure_plain(rounds=3)
     body = report(timings).splitlines()[2:]  # without the "## E" heading
+    body += report_plain(plain)
     section.lines.extend(line.replace("150 points", f"{settings.explorer_points} points") for line in body)
     ready = statistics.median(timings.ready_s)
     slowest = max(statistics.median(seconds) for seconds in timings.expand_s.values())
@@ -155,6 +266,15 @@ def run(settings: Settings) -> Section:
         Target("G", f"the saved file at most {SIZE_TARGET_MB:g} MB", f"{megabytes:.2f} MB",
                megabytes <= SIZE_TARGET_MB),
     ]
+    for case in plain:
+        ready = statistics.median(case.ready_s)
+        opened = statistics.median(case.open_s)
+        section.targets += [
+            Target("G", f"plain call ready within {case.ready_target_s:g} s ({case.name})", f"{ready:.2f} s",
+                   ready <= case.ready_target_s),
+            Target("G", f"plain call: a group opens within {EXPAND_TARGET_S:g} s ({case.name})",
+                   f"{opened:.2f} s", opened <= EXPAND_TARGET_S),
+        ]
     section.seconds = time.perf_counter() - started
     return section
 
@@ -179,10 +299,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         timings = measure()
+        plain = measure_plain()
     except BrowserUnavailable as error:
         print(f"explorer benchmark skipped: {error}", file=sys.stderr)
         return 1
-    print(report(timings))
+    print(report(timings) + "\n".join(report_plain(plain)))
     return 0
 
 

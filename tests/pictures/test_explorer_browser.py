@@ -107,6 +107,38 @@ def test_clicking_a_node_opens_its_panel_with_its_gradient(browser: Any, tmp_pat
     assert "used by (2)" in panel.text
 
 
+def test_the_panel_shows_what_each_user_adds_to_a_nodes_gradient_and_that_they_sum_to_it(
+    browser: Any, tmp_path: Path
+) -> None:
+    x = Value(3.0, label="x")
+    y = Value(5.0, label="y")
+    out = x * y + x * x  # x is used twice by one user and once by another
+    out.label = "out"
+    out.backward()
+    show(browser, explore(out), tmp_path / "adds.html")
+    click_box(browser, next(e for e in boxes(browser) if e.text.startswith("x\n")))
+    adds = sorted(e.text for e in boxes(browser, ".vg-users .vg-adds"))
+    assert adds == ["adds 5", "adds 6"]  # grad 1 × y, and grad 1 × (x + x)
+    assert box(browser, ".vg-sum").text.endswith("together 11, the grad (11)")
+    assert x.grad == 11
+
+
+def test_reset_groups_also_clears_the_search(browser: Any, tmp_path: Path) -> None:
+    show(browser, explore(ten_nodes()), tmp_path / "reset.html")
+    field = box(browser, "input[type=search]")
+    field.send_keys("tanh")
+    browser.execute_script(
+        "arguments[0].dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}))", field
+    )
+    wait_ready(browser)
+    assert boxes(browser, ".vg-match")
+    box(browser, "#vg-collapse").click()
+    wait_ready(browser)
+    assert boxes(browser, ".vg-match") == []
+    assert field.get_attribute("value") == ""
+    assert box(browser, "#vg-matches").text == ""
+
+
 def test_the_panel_lists_operands_with_local_derivatives_and_they_are_links(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -137,6 +169,18 @@ def test_clicking_a_collapsed_group_expands_it(browser: Any, tmp_path: Path) -> 
     click_box(browser, example)
     opened = box(browser, f'.vg-node[data-group="{group}"]')
     assert opened.get_attribute("data-collapsed") == "false"
+
+
+def test_an_open_stack_shows_its_examples_in_order_down_each_column(browser: Any, tmp_path: Path) -> None:
+    show(browser, batch_page(examples=40), tmp_path / "order.html")
+    click_box(browser, '.vg-kind-stack[data-collapsed="true"]')
+    places = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.vg-kind-example')).map((e) => {"
+        " const r = e.querySelector('rect').getBoundingClientRect();"
+        " return [e.querySelector('.vg-title').textContent, Math.round(r.left + r.width / 2), r.top]; })"
+    )
+    read = [int(name.split()[-1]) for name, _, _ in sorted(places, key=lambda place: (place[1], place[2]))]
+    assert read == list(range(40))
 
 
 def test_search_finds_a_label_inside_a_collapsed_group_and_opens_it(
@@ -172,6 +216,25 @@ def test_local_derivatives_show_on_edges_with_the_toggle(browser: Any, tmp_path:
     box(browser, "#vg-local").click()
     wait_ready(browser)
     assert sorted(e.text for e in boxes(browser, ".vg-edge-label")) == ["3", "3"]
+
+
+def test_local_derivatives_on_a_dense_layer_never_cover_one_another(browser: Any, tmp_path: Path) -> None:
+    model = nn.MLP(4, [8, 8, 1], seed=0)
+    out = model([0.5, -1.0, 0.25, 2.0])[0]
+    out.backward()
+    show(browser, explore(out, model=model, collapse_above=1000), tmp_path / "dense.html")
+    box(browser, "#vg-local").click()
+    wait_ready(browser)
+    rects = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.vg-edge-label'))"
+        ".map((t) => t.getBoundingClientRect().toJSON())"
+    )
+    assert len(rects) >= 20
+    for k, one in enumerate(rects):
+        for other in rects[k + 1 :]:
+            overlap_x = min(one["right"], other["right"]) - max(one["left"], other["left"])
+            overlap_y = min(one["bottom"], other["bottom"]) - max(one["top"], other["top"])
+            assert overlap_x <= 0.5 or overlap_y <= 0.5, (one, other)
 
 
 def test_the_wheel_zooms_a_drag_pans_and_fit_to_screen_brings_it_all_back(
@@ -273,3 +336,136 @@ def test_a_training_steps_loss_graph_opens_and_expands_quickly_and_fits_in_5_mb(
     assert timings.ready_s[0] <= 2 * workload.READY_TARGET_S, timings.ready_s
     for what, seconds in timings.expand_s.items():
         assert seconds[0] <= 2 * workload.EXPAND_TARGET_S, (what, seconds)
+
+
+# ---------------------------------------------------------------- any graph, without names
+
+# The page's targets are 2 s to ready (5 s at 100,000 nodes) and 1 s to open a
+# group; the tests allow twice that, as this machine is shared, and
+# benchmarks/explorer.py reports the real figures.
+SHARED_MACHINE = 2
+
+
+def training_step(points: int = 150) -> Value:
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    X, y = nn.moons(n=points, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce") + 1e-3 * nn.l2(model)
+    loss.backward()
+    return loss
+
+
+def chain(length: int) -> Value:
+    """A chain of ``length`` op nodes on one leaf: sin, *, +, tanh over and over."""
+    x = Value(0.5, label="x")
+    steps = [lambda v: v.sin(), lambda v: v * 1.01, lambda v: v + 0.1, lambda v: v.tanh()]
+    for k in range(length):
+        x = steps[k % 4](x)
+    x.backward()
+    return x
+
+
+def open_saved(browser: Any, page: Any, path: Path, timeout: float = 20.0) -> float:
+    page.save(path)
+    browser.get("about:blank")
+    return open_page(browser, path.as_uri(), timeout)
+
+
+def status(browser: Any) -> str:
+    text: str = box(browser, "#vg-status").text
+    return text
+
+
+def output_box(browser: Any) -> dict[str, float]:
+    rect: dict[str, float] = browser.execute_script(
+        "return document.querySelector('.vg-node[data-node=\"0\"] rect').getBoundingClientRect().toJSON()"
+    )
+    return rect
+
+
+def in_window(browser: Any, rect: dict[str, float]) -> bool:
+    stage: dict[str, float] = browser.execute_script(
+        "return document.querySelector('.vg-canvas').getBoundingClientRect().toJSON()"
+    )
+    return bool(
+        rect["left"] >= stage["left"] and rect["right"] <= stage["right"]
+        and rect["top"] >= stage["top"] and rect["bottom"] <= stage["bottom"]
+    )
+
+
+def test_the_plain_call_on_a_training_step_opens_folded_within_2_s_and_shows_the_batch_size(
+    browser: Any, tmp_path: Path
+) -> None:
+    loss = training_step()
+    page = explore(loss)
+    assert page.nodes > 10_000
+    seconds = open_saved(browser, page, tmp_path / "step.html")
+    assert seconds <= SHARED_MACHINE * 2.0, status(browser)
+    assert len(boxes(browser)) < 50
+    stack = box(browser, '.vg-kind-stack[data-collapsed="true"]')
+    assert box(browser, ".vg-kind-stack .vg-title").get_attribute("textContent") == "150 examples"
+    assert in_window(browser, output_box(browser))
+    assert box(browser, '.vg-node[data-node="0"] .vg-title').get_attribute("textContent").startswith("loss = ")
+    assert click_box(browser, stack) <= SHARED_MACHINE * 1.0
+    assert len(boxes(browser, ".vg-kind-example")) == 150
+    lines = [line.get_attribute("textContent") for line in boxes(browser, ".vg-kind-example .vg-line")]
+    assert sum(line.startswith("share of the loss ") for line in lines) == 150, "each example shows its loss"
+    assert console_errors(browser) == []
+
+
+def test_a_batch_loss_with_a_penalty_counts_only_its_examples(browser: Any, tmp_path: Path) -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = nn.moons(n=5, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce") + 1e-3 * nn.l2(model)
+    loss.backward()
+    show(browser, explore(loss, model=model), tmp_path / "penalty.html")
+    assert box(browser, ".vg-kind-stack .vg-title").get_attribute("textContent") == "5 examples"
+
+
+def test_a_6001_node_chain_lays_out_without_failing(browser: Any, tmp_path: Path) -> None:
+    root = chain(6000)
+    assert explore(root).nodes == 6001
+    seconds = open_saved(browser, explore(root), tmp_path / "chain.html")
+    assert seconds <= SHARED_MACHINE * 2.0
+    assert "failed" not in status(browser)
+    assert in_window(browser, output_box(browser))
+    click_box(browser, '.vg-kind-band[data-collapsed="true"]')
+    assert "failed" not in status(browser)
+    assert console_errors(browser) == []
+
+
+def test_fit_to_screen_keeps_a_4001_node_chain_readable(browser: Any, tmp_path: Path) -> None:
+    open_saved(browser, explore(chain(4000)), tmp_path / "fit.html")
+    click_box(browser, '.vg-kind-band[data-collapsed="true"]')
+    box(browser, "#vg-fit").click()
+    heights = browser.execute_script(
+        "const stage = document.querySelector('.vg-canvas').getBoundingClientRect();"
+        "return Array.from(document.querySelectorAll('.vg-node:not(.vg-cluster) > rect'))"
+        ".map((r) => r.getBoundingClientRect())"
+        ".filter((r) => r.right > stage.left && r.left < stage.right && r.bottom > stage.top && r.top < stage.bottom)"
+        ".map((r) => r.height)"
+    )
+    assert len(heights) >= 5, "boxes in view"
+    assert min(heights) >= 20, "tall enough to read their text"
+    assert in_window(browser, output_box(browser)), "the output end is in view"
+
+
+def test_groups_opened_past_what_can_be_laid_out_are_closed_again(browser: Any, tmp_path: Path) -> None:
+    # Every group starts open: the page closes some rather than lay out 3,000 boxes.
+    open_saved(browser, explore(chain(3000), collapse_above=10**6), tmp_path / "open.html")
+    drawn = len(boxes(browser))
+    assert 0 < drawn <= 1500
+    assert in_window(browser, output_box(browser))
+    assert console_errors(browser) == []
+
+
+@pytest.mark.slow
+def test_a_100000_node_graph_is_ready_within_5_s_and_a_group_opens_within_1_s(
+    browser: Any, tmp_path: Path
+) -> None:
+    page = explore(chain(100_000))
+    seconds = open_saved(browser, page, tmp_path / "big.html", timeout=60)
+    assert seconds <= SHARED_MACHINE * 5.0, status(browser)
+    assert "100,001 nodes" in status(browser)
+    assert in_window(browser, output_box(browser))
+    assert click_box(browser, '.vg-kind-band[data-collapsed="true"]') <= SHARED_MACHINE * 1.0
+    assert console_errors(browser) == []

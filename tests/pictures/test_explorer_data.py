@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import nn
-from autograd import Value, detect_anomaly, explore
+from autograd import Value, detect_anomaly, explore, vsum
 from autograd.pictures import ExplorerPage, caption
+from autograd.pictures.explorer.folding import BOX_LIMIT, FAN_OUT, levels
 from autograd.pictures.explorer.graph_data import (
     KIND_LEAF,
     KIND_OP,
@@ -147,6 +148,15 @@ def test_a_batch_folds_into_one_stack_of_examples_each_a_copy_of_the_network() -
     assert data["groups"]["collapsed"][stack] is True
 
 
+def test_a_penalty_on_the_weights_is_not_counted_as_an_example() -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = nn.moons(n=5, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce") + 1e-3 * nn.l2(model)
+    loss.backward()
+    data = graph_data(loss, model=model)
+    assert len(groups_of(data, "example")) == 5
+
+
 def test_a_neuron_box_holds_its_dot_and_its_activation_in_every_example() -> None:
     model, loss = small_batch(examples=2)
     data = graph_data(loss, model=model)
@@ -189,13 +199,148 @@ def test_without_parameters_nothing_is_grouped() -> None:
     assert set(data["group"]) == {-1}
 
 
-def test_a_big_graph_with_nothing_to_group_it_warns_how_to_group_it() -> None:
-    _, loss = small_batch(examples=2)
-    chain = loss
-    for _ in range(2100):
-        chain = chain * 1.0001
-    with pytest.warns(UserWarning, match="named_parameters"):
-        explore(chain)
+# ---------------------------------------------------------------- folding by shape
+
+
+def chain(length: int) -> Value:
+    """A chain of ``length`` op nodes on one leaf: sin, *, +, tanh over and over."""
+    x = Value(0.5, label="x")
+    steps = [lambda v: v.sin(), lambda v: v * 1.01, lambda v: v + 0.1, lambda v: v.tanh()]
+    for k in range(length):
+        x = steps[k % 4](x)
+    return x
+
+
+def batch_loss(points: int, penalty: float = 1e-3) -> Value:
+    model = nn.MLP(2, [4, 1], seed=0)
+    X, y = nn.moons(n=points, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce") + penalty * nn.l2(model)
+    loss.backward()
+    return loss
+
+
+def shown_when_opened(data: dict[str, Any]) -> dict[int, int]:
+    """Per group (-1: the top level), how many boxes it shows directly once opened."""
+    shown: dict[int, int] = {-1: 0}
+    for group in range(len(data["groups"]["name"])):
+        shown.setdefault(group, 0)
+        shown[data["groups"]["parent"][group]] = shown.get(data["groups"]["parent"][group], 0) + 1
+    for group in data["group"]:
+        shown[group] += 1
+    return shown
+
+
+def shown_at_first(data: dict[str, Any]) -> int:
+    """How many boxes the page lays out when it opens."""
+    groups = data["groups"]
+
+    def hidden_by(group: int) -> bool:  # is a collapsed group around (or at) ``group``?
+        while group >= 0:
+            if groups["collapsed"][group]:
+                return True
+            group = groups["parent"][group]
+        return False
+
+    count = sum(1 for group in data["group"] if not hidden_by(group))
+    for group, parent in enumerate(groups["parent"]):
+        if groups["collapsed"][group] and not hidden_by(parent):
+            count += 1
+    return count
+
+
+def test_internal_levels_are_the_longest_distance_from_the_output() -> None:
+    # 0 uses 1 and 2; 1 uses 2: node 2 is two steps down by the longer path.
+    assert levels([[1, 2], [2], []]) == [0, 1, 2]
+
+
+def test_a_small_graph_without_names_is_not_folded() -> None:
+    data = graph_data(chain(BOX_LIMIT - 1))
+    assert data["groups"]["name"] == []
+
+
+def test_a_batch_loss_without_names_folds_its_examples_into_a_stack_of_the_batch_size() -> None:
+    data = graph_data(batch_loss(points=30))
+    (stack,) = groups_of(data, "stack")
+    examples = groups_of(data, "example")
+    assert len(examples) == 30, "the penalty on the weights is no example"
+    assert [data["groups"]["name"][g] for g in examples[:3]] == ["example 0", "example 1", "example 2"]
+    assert len({data["groups"]["size"][g] for g in examples}) == 1
+    assert data["groups"]["collapsed"][stack] is True
+    (shared,) = groups_of(data, "params")
+    inside = [i for i, g in enumerate(data["group"]) if g == shared]
+    assert len(inside) == 4 * 3 + 5, "the weights and biases of MLP(2, [4, 1]), used by every example"
+    assert {data["op"][i] for i in inside} == {""}
+    assert data["group"][0] == -1, "the output is in view"
+
+
+def test_a_long_chain_folds_into_bands_of_depth_and_opens_on_its_output_end() -> None:
+    data = graph_data(chain(6000))
+    assert set(data["groups"]["kind"]) == {"band"}
+    assert max(shown_when_opened(data).values()) <= BOX_LIMIT + FAN_OUT
+    assert shown_at_first(data) <= BOX_LIMIT + 2 * FAN_OUT
+    group = data["group"][0]
+    assert group >= 0
+    while group >= 0:
+        assert data["groups"]["collapsed"][group] is False
+        group = data["groups"]["parent"][group]
+
+
+def test_a_wide_sum_of_leaves_folds_too() -> None:
+    data = graph_data(vsum([Value(float(k)) for k in range(5000)]))
+    assert max(shown_when_opened(data).values()) <= BOX_LIMIT + FAN_OUT
+    assert shown_at_first(data) <= BOX_LIMIT + 2 * FAN_OUT
+
+
+def test_a_crowded_group_of_a_named_model_is_cut_into_bands_too() -> None:
+    model, loss = small_batch(examples=3)
+    for _ in range(3 * BOX_LIMIT):
+        loss = loss * 1.0001
+    data = graph_data(loss, model=model)
+    assert len(groups_of(data, "example")) == 3
+    assert "band" in data["groups"]["kind"]
+    assert max(shown_when_opened(data).values()) <= BOX_LIMIT + FAN_OUT
+
+
+def test_many_examples_fold_into_stacks_of_stacks() -> None:
+    terms = [(Value(float(k)) * 2.0).tanh() for k in range(3 * BOX_LIMIT)]
+    data = graph_data(vsum(terms))
+    assert len(groups_of(data, "example")) == 3 * BOX_LIMIT
+    assert max(shown_when_opened(data).values()) <= BOX_LIMIT + FAN_OUT
+    assert shown_at_first(data) <= BOX_LIMIT + 2 * FAN_OUT
+
+
+# ---------------------------------------------------------------- roles
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["by module names", "by shape"])
+def test_a_batch_losss_output_is_the_loss_and_each_example_holds_its_own_loss(named: bool) -> None:
+    model, loss = small_batch(examples=3)
+    if not named:
+        model, loss = None, batch_loss(points=30, penalty=0.0)  # type: ignore[assignment]
+    data = graph_data(loss, model=model)
+    assert data["roles"]["0"] == "loss"
+    examples = groups_of(data, "example")
+    shares = [data["groups"]["share"][g] for g in examples]
+    # bce adds each example's terms up: the mean of the examples' losses is the batch's loss.
+    assert sum(shares) == pytest.approx(loss.data, rel=1e-5)
+    assert [data["groups"]["share"][g] for g in groups_of(data, "stack")] == [None]
+
+
+def test_an_example_that_leaves_by_one_node_has_it_as_its_loss() -> None:
+    terms = [(Value(float(k), label=f"x{k}") * 2.0).tanh() for k in range(BOX_LIMIT)]
+    total = vsum(terms) * (1 / BOX_LIMIT)
+    total.backward()
+    data = graph_data(total)
+    examples = groups_of(data, "example")
+    assert len(examples) == BOX_LIMIT
+    tanh = data["label"].index("x3") - 2  # each term's tanh comes just before its * 2 and x
+    assert data["op"][tanh] == "tanh"
+    assert data["roles"][str(tanh)] == f"loss of {data['groups']['name'][data['group'][tanh]]}"
+    assert data["groups"]["share"][data["group"][tanh]] == pytest.approx(terms[3].data / BOX_LIMIT)
+
+
+def test_without_a_batch_no_node_gets_a_role() -> None:
+    assert graph_data(chain(BOX_LIMIT * 3))["roles"] == {}
 
 
 def test_params_must_be_values_or_named_values() -> None:

@@ -7,16 +7,16 @@ as ``draw_dot`` does. CHANGELOG.md keeps the measurements it was chosen by.
 
 No library lays out the whole training step interactively, so the page lays
 out only what is visible: a collapsed group is one box and the edges into it
-are merged per pair. The step opens as 5 boxes; opening the stack of
-examples lays out about 150 (in a grid), an example or a layer a few dozen.
-Layout runs in a worker, so the page stays responsive. ``benchmarks/explorer.py``
-measures the page itself: ready in well under 2 s, a group opened in well
-under 1 s.
+are merged per pair. With named parameters the groups are modules and
+examples; without, the graph is folded from its shape (repeated terms of a
+sum, shared nodes, bands of depth; see ``folding``), so every view holds a
+few hundred boxes at most, and the page never lays out more than
+``MAX_BOXES`` at once (it closes groups instead). Layout runs in a worker, so
+the page stays responsive. ``benchmarks/explorer.py`` measures the page itself.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,11 +24,7 @@ from ...core.value import Value
 from .graph_data import graph_data
 from .page import ExplorerPage, build_page
 
-__all__ = ["UNGROUPED_WARNING", "explore"]
-
-# Graphviz lays out about this many boxes within a second or two; past it, an
-# ungrouped graph is slow to open.
-UNGROUPED_WARNING = 2000
+__all__ = ["explore"]
 
 
 def explore(
@@ -54,7 +50,10 @@ def explore(
     program is needed.
 
     Groups are derived from the graph after it was built, from the parameter
-    names; nothing is recorded while it is built.
+    names; nothing is recorded while it is built. Without names, a big graph
+    is folded by its shape alone: the terms of a sum that share one shape
+    (the examples of a batch) into a stack, what they share into one group,
+    long stretches into bands of depth. The page opens on the output end.
 
     Args:
         root: Any Value; call ``backward()`` first to see gradients.
@@ -78,11 +77,6 @@ def explore(
             what is described above.
         ValueError: If ``collapse_above`` is negative or ``height`` not positive.
 
-    Warns:
-        UserWarning: If the graph has more than ``UNGROUPED_WARNING`` nodes and
-            nothing groups them (no ``params`` or ``model``): the page would
-            lay them all out at once, which can take minutes.
-
     Example:
         >>> from autograd import Value
         >>> x = Value(2.0, label="x")
@@ -105,12 +99,4 @@ def explore(
         collapse_above=collapse_above,
         title=title if title is not None else (root.label or "computation graph"),
     )
-    count = len(data["label"])
-    if count > UNGROUPED_WARNING and not data["groups"]["name"]:
-        warnings.warn(
-            f"explore: the graph has {count:,} nodes and nothing groups them, so the page "
-            "lays them all out at once, which can take minutes; pass "
-            "params=model.named_parameters() or model=model to box them by module and example",
-            stacklevel=2,
-        )
-    return ExplorerPage(build_page(data), height=height, nodes=count)
+    return ExplorerPage(build_page(data), height=height, nodes=len(data["label"]))

@@ -10,10 +10,15 @@ position 0 and every node before its operands:
 * ``parents`` (positions, in operand order, repeats kept) and ``local`` (d node
   / d operand, one per operand, or null where undefined);
 * ``group`` (the innermost group, -1 for none), with ``groups`` listing each
-  group's ``name``, ``title``, ``kind``, ``parent``, ``size`` and ``collapsed``
-  (its state when the page opens), parents before children;
+  group's ``name``, ``title``, ``kind``, ``parent``, ``size``, ``collapsed``
+  (its state when the page opens), parents before children: groups by module
+  and example when parameters are named, else (for a graph of more than
+  ``BOX_LIMIT`` nodes) folded from the graph's shape, see ``folding``;
 * ``names`` (parameter positions -> dotted names) and ``origins`` (positions ->
-  the user's file, line and function, for graphs built under anomaly mode).
+  the user's file, line and function, for graphs built under anomaly mode);
+* ``roles`` (positions -> ``loss``, ``loss of example 3``: the title of an
+  unlabelled node), and per group ``share``: an example's share of the loss,
+  null for other groups (see ``roles``).
 
 Non-finite numbers are written as the strings ``"nan"``, ``"inf"`` and
 ``"-inf"``, which JSON has no numbers for. Local derivatives keep 6
@@ -29,7 +34,9 @@ from typing import Any
 from ...core.value import Value
 from ...core.walk import depth_first
 from ..facts import caption, origin_of
+from .folding import BOX_LIMIT, band_crowded, fold_by_structure
 from .grouping import Group, derive_groups
+from .roles import example_losses
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
 
@@ -146,7 +153,12 @@ def graph_data(
     names = _parameter_names(params)
     nodes = nodes_under(root)
     position = {node: index for index, node in enumerate(nodes)}
+    parents = [[position[parent] for parent in node.parents] for node in nodes]
     grouping = derive_groups(nodes, names, modules=modules, explicit=groups)
+    if not grouping.groups and len(nodes) > BOX_LIMIT:
+        grouping = fold_by_structure(parents, [node.op for node in nodes])
+    elif len(nodes) > BOX_LIMIT:
+        band_crowded(grouping, parents)
 
     kinds = []
     for node in nodes:
@@ -158,13 +170,15 @@ def graph_data(
             kinds.append(KIND_PARAMETER)
         else:
             kinds.append(KIND_LEAF)
-    locals_ = [[_short(d) for d in node.local_grads()] for node in nodes]
+    exact = [node.local_grads() for node in nodes]
+    locals_ = [[_short(d) for d in derivatives] for derivatives in exact]
     origins = {}
     for index, node in enumerate(nodes):
         site = origin_of(node)
         if site is not None:
             origins[str(index)] = site
     group_list = grouping.groups
+    losses = example_losses(grouping, nodes, parents, exact)
     return {
         "format": 1,
         "title": title,
@@ -174,11 +188,12 @@ def graph_data(
         "op": [node.op for node in nodes],
         "text": [caption(node) for node in nodes],
         "kind": kinds,
-        "parents": [[position[parent] for parent in node.parents] for node in nodes],
+        "parents": parents,
         "local": locals_,
         "group": grouping.of_node,
         "names": {str(position[node]): name for node, name in names.items() if node in position},
         "origins": origins,
+        "roles": {str(index): role for index, role in losses.roles.items()},
         "groups": {
             "name": [group.name for group in group_list],
             "title": [group.title for group in group_list],
@@ -186,5 +201,6 @@ def graph_data(
             "parent": [group.parent for group in group_list],
             "size": [group.size for group in group_list],
             "collapsed": _collapsed(grouping.groups, grouping.of_node[0], collapse_above),
+            "share": [None if share is None else _short(share) for share in losses.share],
         },
     }

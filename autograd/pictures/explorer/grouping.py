@@ -13,8 +13,10 @@ The rules, in order:
    such a node, and to nothing else, joins it (the neuron's ``relu``).
 3. Examples: the module nodes, with the nodes that feed back into modules
    (dropout, residual sums), fall into connected parts once the shared
-   parameters are set aside; each part is one example of the batch. A loss
-   term computed from one example only (its ``softplus``) joins that example.
+   parameters are set aside; each part of the shape most parts share is one
+   example of the batch (a part of another shape, such as a penalty on the
+   weights, is not). A loss term computed from one example only (its
+   ``softplus``) joins that example.
 4. What is left under the output (the batch mean) is the loss group. The
    groups around the output start open (see ``graph_data``), so it is always in view.
 
@@ -25,6 +27,7 @@ graph for the explorer.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -178,6 +181,19 @@ def _examples(
                 other = position[parent]
                 if inner[other]:
                     parts.join(index, other)
+    # The examples are the parts of the one shape most of them share: a part
+    # of another shape (a penalty on the weights, read straight from the
+    # parameters) is no example, and joins the loss.
+    shapes: dict[int, Counter[str]] = {}
+    for index in range(count):
+        if inner[index]:
+            shapes.setdefault(parts.find(index), Counter())[nodes[index].op] += 1
+    frozen = {part: tuple(sorted(shape.items())) for part, shape in shapes.items()}
+    common = Counter(frozen.values()).most_common(1)
+    if common and common[0][1] >= 2:
+        for index in range(count):
+            if inner[index] and frozen[parts.find(index)] != common[0][0]:
+                inner[index] = False
     numbering: dict[int, int] = {}
     example_of = [-1] * count
     # Examples are numbered as the output's operands list them (breadth-first).

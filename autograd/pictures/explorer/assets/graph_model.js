@@ -28,7 +28,14 @@ function GraphModel(data) {
     const parent = groups.parent[g];
     this.depth[g] = parent < 0 ? 0 : this.depth[parent] + 1;
   }
+  // Examples under each stack, at any depth (a stack may hold stacks of them).
+  this.examples = new Array(this.groupCount).fill(0);
+  for (let g = 0; g < this.groupCount; g++) {
+    if (groups.kind[g] !== 'example') continue;
+    for (let up = groups.parent[g]; up >= 0; up = groups.parent[up]) this.examples[up] += 1;
+  }
   this.names = data.names || {};
+  this.roles = data.roles || {};
   this.origins = data.origins || {};
 }
 
@@ -139,6 +146,32 @@ GraphModel.prototype.visible = function () {
   return { boxes: boxes, clusters: clusters, edges: edges, rep: rep, stackOf: stackOf };
 };
 
+// The page never asks Graphviz for more boxes than this at once: past a few
+// thousand it takes minutes or overflows its stack. Groups are closed instead.
+const MAX_BOXES = 1500;
+
+// What to draw, with at most MAX_BOXES boxes: if the groups now open show more,
+// open groups are closed, the biggest first, except those around the nodes or
+// groups in `keep` (what the user asked to see). Null if even that is too many.
+GraphModel.prototype.visibleWithin = function (keep) {
+  let view = this.visible();
+  if (view.boxes.length <= MAX_BOXES) return view;
+  const kept = new Set();
+  for (const id of keep) {
+    const chain = id[0] === 'n' ? this.groupChain(+id.slice(1)) : this.groupChainOfGroup(+id.slice(1));
+    for (const g of chain) kept.add(g);
+  }
+  const open = [];
+  for (let g = 0; g < this.groupCount; g++) if (!this.collapsed[g] && !kept.has(g)) open.push(g);
+  open.sort((a, b) => this.data.groups.size[b] - this.data.groups.size[a]);
+  // Close in rounds (each round one recount of the view): half of the rest each time.
+  while (open.length > 0 && view.boxes.length > MAX_BOXES) {
+    for (const g of open.splice(0, Math.max(1, Math.ceil(open.length / 2)))) this.collapsed[g] = true;
+    view = this.visible();
+  }
+  return view.boxes.length <= MAX_BOXES ? view : null;
+};
+
 // The box (or cluster) a visible id sits in: its innermost open group, or -1.
 GraphModel.prototype.container = function (id) {
   let g = id[0] === 'n' ? this.data.group[+id.slice(1)] : this.data.groups.parent[+id.slice(1)];
@@ -173,26 +206,34 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
   const natural = new Intl.Collator('en', { numeric: true });
   for (const [, items] of inside) items.sort((a, b) => natural.compare(key(a), key(b))).reverse();
   const inch = 72;
-  const emit = (owner, indent) => {
-    for (const item of inside.get(owner)) {
-      if (item.startsWith('cluster:')) {
-        const g = +item.slice(8);
-        lines.push(indent + 'subgraph cluster_' + g + ' {');
-        // A stand-in label as tall and about as wide as the title bar reserves
-        // room for it (Helvetica's n is 0.556 em wide in Graphviz's metrics).
-        const letters = Math.max(1, Math.ceil(headerWidth(g) / (0.556 * headerHeight)));
-        lines.push(indent + '  graph [label="' + 'n'.repeat(letters) + '" fontsize=' + headerHeight + ' margin=10];');
-        emit(g, indent + '  ');
-        lines.push(indent + '}');
-      } else {
-        const size = sizes.get(item);
-        lines.push(indent + item + ' [width=' + (size.width / inch).toFixed(3) +
-          ' height=' + (size.height / inch).toFixed(3) + '];');
+  // Clusters nest as deep as groups do: written with a stack of pending
+  // items, not by recursion, so no nesting is too deep for the page.
+  const pending = inside.get(-1).slice().reverse().map((item) => [item, '']);
+  while (pending.length > 0) {
+    const [item, indent] = pending.pop();
+    if (item === '}') { lines.push(indent + '}'); continue; }
+    if (item.startsWith('cluster:')) {
+      const g = +item.slice(8);
+      lines.push(indent + 'subgraph cluster_' + g + ' {');
+      // A stand-in label as tall and about as wide as the title bar reserves
+      // room for it (Helvetica's n is 0.556 em wide in Graphviz's metrics).
+      const letters = Math.max(1, Math.ceil(headerWidth(g) / (0.556 * headerHeight)));
+      lines.push(indent + '  graph [label="' + 'n'.repeat(letters) + '" fontsize=' + headerHeight + ' margin=10];');
+      pending.push(['}', indent]);
+      // An open stack's edges meet at its border, drawn from an invisible point
+      // inside it: pulled by them, an example would leave its place in the grid.
+      if (this.data.groups.kind[g] === 'stack') {
+        lines.push(indent + '  a' + g + ' [shape=point style=invis width=0.01 height=0.01 fixedsize=true];');
       }
+      const members = inside.get(g);
+      for (let k = members.length - 1; k >= 0; k--) pending.push([members[k], indent + '  ']);
+    } else {
+      const size = sizes.get(item);
+      lines.push(indent + item + ' [width=' + (size.width / inch).toFixed(3) +
+        ' height=' + (size.height / inch).toFixed(3) + '];');
     }
-  };
-  emit(-1, '');
-  // An edge to an open stack is drawn to its border (lhead/ltail) from one member.
+  }
+  // An edge to an open stack is drawn to its border (lhead/ltail) from its point.
   const members = new Map();
   for (const [id, stack] of view.stackOf) {
     if (!members.has(stack)) members.set(stack, []);
@@ -202,8 +243,8 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
     let from = edge.from;
     let to = edge.to;
     let ends = '';
-    if (members.has(from)) { ends += ' ltail=cluster_' + from.slice(1); from = members.get(from)[0]; }
-    if (members.has(to)) { ends += ' lhead=cluster_' + to.slice(1); to = members.get(to)[0]; }
+    if (members.has(from)) { ends += ' ltail=cluster_' + from.slice(1); from = 'a' + from.slice(1); }
+    if (members.has(to)) { ends += ' lhead=cluster_' + to.slice(1); to = 'a' + to.slice(1); }
     lines.push(from + ' -> ' + to + ' [id=' + dotQuote(edge.id) + ends + '];');
   }
   // The members of an open stack stand in a grid (invisible edges make its

@@ -59,6 +59,7 @@ function Explorer() {
   this.layouter = new Layouter();
   this.generation = 0;
   this.firstDraw = true;
+  this.shownCollapsed = this.model.collapsed.slice();
   document.getElementById('vg-title').textContent = data.title || 'computation graph';
   buildLegend(document.getElementById('vg-legend'));
   this.installControls();
@@ -66,18 +67,26 @@ function Explorer() {
 }
 
 GraphModel.prototype.stackCount = function (g) {
-  let count = 0;
-  const parent = this.data.groups.parent;
-  for (let h = 0; h < this.groupCount; h++) if (parent[h] === g) count += 1;
-  return count;
+  return this.examples[g];
 };
 
-// Lay out and draw what is visible; `then` runs after the drawing (to centre a node).
-Explorer.prototype.relayout = function (then) {
+// Lay out and draw what is visible; `then` runs after the drawing (to centre a
+// node); `keep` lists the ids (n3, g7) the user asked to see, which stay open
+// if too many boxes are open and some groups must be closed.
+Explorer.prototype.relayout = function (then, keep) {
   const generation = ++this.generation;
   document.body.removeAttribute('data-vg-ready');
   const started = performance.now();
-  const view = this.model.visible();
+  const view = this.model.visibleWithin((keep || []).concat(['n0']));
+  if (view === null) {
+    // Even with every other group closed this is too much to lay out: keep the drawing.
+    this.model.collapsed = this.shownCollapsed.slice();
+    this.status.textContent = 'that would lay out more than ' + MAX_BOXES.toLocaleString('en') +
+      ' boxes at once; open a smaller group';
+    document.body.setAttribute('data-vg-ready', '1');
+    return;
+  }
+  this.shownCollapsed = this.model.collapsed.slice();
   const sizes = this.view.measure(view.boxes);
   const dot = this.model.toDot(view, sizes, HEADER, (g) => this.view.headerWidth(g));
   this.status.textContent = 'laying out ' + view.boxes.length.toLocaleString('en') + ' boxes…';
@@ -94,6 +103,7 @@ Explorer.prototype.relayout = function (then) {
     document.body.setAttribute('data-vg-ready', '1');
   }, (error) => {
     this.status.textContent = 'layout failed: ' + error.message;
+    document.body.setAttribute('data-vg-failed', error.message);
     console.warn('layout failed', error);
   });
 };
@@ -117,13 +127,13 @@ Explorer.prototype.select = function (i) {
 Explorer.prototype.goTo = function (i) {
   this.state.selected = i;
   const centre = () => { this.select(i); this.view.centre('n' + i); };
-  if (this.model.reveal(i)) this.relayout(centre); else centre();
+  if (this.model.reveal(i)) this.relayout(centre, ['n' + i]); else centre();
 };
 
 // Open or close group g, and keep it in view.
 Explorer.prototype.toggleGroup = function (g) {
   this.model.collapsed[g] = !this.model.collapsed[g];
-  this.relayout(() => this.view.centre('g' + g));
+  this.relayout(() => this.view.centre('g' + g), ['g' + g]);
 };
 
 Explorer.prototype.runSearch = function (query) {
@@ -139,7 +149,7 @@ Explorer.prototype.runSearch = function (query) {
     : found.length + ' match' + (found.length === 1 ? '' : 'es') + (found.length > limit ? ' (first ' + limit + ' opened)' : '');
   const first = found[0];
   const after = () => { if (first !== undefined) this.view.centre('n' + first); };
-  this.relayout(after);
+  this.relayout(after, Array.from(this.state.matches, (i) => 'n' + i));
   return changed;
 };
 
@@ -169,6 +179,12 @@ Explorer.prototype.installControls = function () {
   });
   document.getElementById('vg-fit').addEventListener('click', () => this.view.fit());
   document.getElementById('vg-collapse').addEventListener('click', () => {
+    // Back to the page as it opened: the search and its highlights go too.
+    field.value = '';
+    clearTimeout(timer);
+    this.state.matches = new Set();
+    this.state.matchGroups = new Set();
+    document.getElementById('vg-matches').textContent = '';
     this.model.collapsed = this.model.data.groups.collapsed.slice();
     this.firstDraw = true;
     this.relayout();

@@ -60,10 +60,36 @@ function showPanel(panel, model, i, go) {
   const users = model.children[i];
   if (users.length) {
     element('h3', null, 'used by (' + users.length + ')', panel);
+    // Each use adds its user's grad times the user's local derivative to this
+    // node's grad: the chain rule, one term per use, shown beside each user.
+    const parts = users.map((u) => contribution(data, u, i));
+    const total = parts.reduce((sum, part) => sum + part, 0);
+    element('p', 'vg-sum', 'each use adds its grad × ∂ user / ∂ this node; together ' +
+      formatNumber(total) + ', the grad (' + formatNumber(data.grad[i]) + ')', panel);
     const list = element('ul', 'vg-users', null, panel);
-    for (const u of users.slice(0, 200)) link(element('li', null, null, list), model, u, go);
+    users.slice(0, 200).forEach((u, k) => {
+      const item = element('li', null, null, list);
+      link(item, model, u, go);
+      element('span', 'vg-adds', ' adds ' + formatNumber(parts[k]), item);
+    });
     if (users.length > 200) element('li', null, '… and ' + (users.length - 200) + ' more', list);
   }
+}
+
+// JSON has no infinities: the data writes them, and nan, as strings.
+function numeric(x) {
+  if (typeof x === 'number') return x;
+  return x === 'inf' ? Infinity : x === '-inf' ? -Infinity : NaN;
+}
+
+// What user u adds to node i's grad: u's grad times d u / d i, for each operand slot i fills.
+function contribution(data, u, i) {
+  const local = data.local[u];
+  let part = 0;
+  data.parents[u].forEach((p, k) => {
+    if (p === i) part += numeric(data.grad[u]) * (local === null ? NaN : numeric(local[k]));
+  });
+  return part;
 }
 
 // A link to node i, followed by where it is (example 3 › layers.0 › neurons.2).
@@ -97,7 +123,7 @@ function buildLegend(parent) {
   const entries = [
     ['#ffd966', 'output'], ['#cfe2ff', 'parameter'], ['#eeeeee', 'leaf'], ['#f7f7f7', 'operation'],
     [GROUP_FILLS.module, 'module'], [GROUP_FILLS.example, 'example / stack'],
-    [GROUP_FILLS.params, 'parameters'], [GROUP_FILLS.loss, 'loss'],
+    [GROUP_FILLS.params, 'parameters / shared'], [GROUP_FILLS.loss, 'loss'], [GROUP_FILLS.band, 'steps of depth'],
   ];
   for (const [colour, name] of entries) {
     const item = element('span', 'vg-legend-item', null, parent);

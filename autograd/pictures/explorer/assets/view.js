@@ -8,7 +8,8 @@ const LINE = 15;
 const PAD = 8;
 const HEADER = 20;
 const FILLS = ['#f7f7f7', '#eeeeee', '#cfe2ff', '#ffd966'];  // op, leaf, parameter, output
-const GROUP_FILLS = { module: '#e3f1e0', example: '#efe6fa', stack: '#efe6fa', params: '#dde8fb', loss: '#fff2cc' };
+const GROUP_FILLS = { module: '#e3f1e0', example: '#efe6fa', stack: '#efe6fa', params: '#dde8fb', loss: '#fff2cc',
+  band: '#e6edf2' };
 
 function svg(name, attributes, parent) {
   const element = document.createElementNS(SVG_NS, name);
@@ -62,6 +63,8 @@ View.prototype.boxLines = function (id) {
     if (kind === 'stack') title = model.stackCount(g).toLocaleString('en') + ' examples';
     const lines = [title];
     if (groups.title[g]) lines.push(groups.title[g]);
+    const share = groups.share ? groups.share[g] : null;
+    if (share !== null && share !== undefined) lines.push('share of the loss ' + formatNumber(share));
     lines.push(size + ' · click to open');
     return lines;
   }
@@ -71,7 +74,8 @@ View.prototype.boxLines = function (id) {
 
 function nodeTitle(model, i) {
   const data = model.data;
-  const name = data.label[i] || shortName(model.names[i]) || '';
+  // A node's own label first; else its parameter name, or its role (the loss).
+  const name = data.label[i] || shortName(model.names[i]) || model.roles[i] || '';
   let text = data.text[i];
   // A bare symbol (·, Σ, +) is named too: "· dot".
   if (text && !/[A-Za-z0-9]/.test(text)) text += ' ' + data.op[i];
@@ -103,6 +107,7 @@ View.prototype.draw = function (view, layout, state) {
   const model = this.model;
   this.scene.textContent = '';
   this.layout = layout;
+  this.outputId = view.rep[0];
   const clusters = svg('g', { class: 'vg-clusters' }, this.scene);
   const sorted = view.clusters.slice().sort((a, b) => model.depth[a] - model.depth[b]);
   for (const g of sorted) {
@@ -121,6 +126,7 @@ View.prototype.draw = function (view, layout, state) {
     svg('title', {}, element).textContent = 'click the title to close ' + model.data.groups.name[g];
   }
   const edges = svg('g', { class: 'vg-edges' }, this.scene);
+  const labels = new LabelPlacer();
   for (const edge of view.edges) {
     const path = layout.edges.get(edge.id);
     if (!path || path.points.length < 2) continue;
@@ -136,13 +142,59 @@ View.prototype.draw = function (view, layout, state) {
     svg('path', { d: d, 'marker-end': 'url(#vg-arrow)',
       'stroke-width': Math.min(1 + Math.log2(edge.count), 4) }, element);
     svg('title', {}, element).textContent = edgeText(model, edge, true);
-    if (state.showLocal) {
-      const middle = p[Math.floor(p.length / 2)];
-      svgText(element, middle[0], middle[1] - 3, edgeText(model, edge, false), 'vg-edge-label');
-    }
+    if (state.showLocal) labels.place(element, p, edgeText(model, edge, false));
   }
   const boxes = svg('g', { class: 'vg-boxes' }, this.scene);
   for (const id of view.boxes) this.drawBox(boxes, id, layout.boxes.get(id), state);
+};
+
+// Edge labels that never cover one another: each goes to the first free spot
+// along its edge (middle first); an edge with no free spot keeps its label in
+// its tooltip only. On a dense layer the labels would otherwise pile up where
+// the edges cross.
+const LABEL_FONT = '10px Helvetica, Arial, sans-serif';
+const LABEL_CELL = 40;
+
+function LabelPlacer() {
+  this.cells = new Map();  // grid cell -> the label rectangles touching it
+}
+
+LabelPlacer.prototype.place = function (parent, points, text) {
+  const width = textWidth(text, LABEL_FONT) + 4;
+  const height = 11;
+  for (const along of [0.5, 0.35, 0.65, 0.2, 0.8]) {
+    const at = points[Math.min(points.length - 1, Math.floor(points.length * along))];
+    const rect = { left: at[0] - width / 2, top: at[1] - 3 - height, right: at[0] + width / 2, bottom: at[1] - 3 };
+    if (this.collides(rect)) continue;
+    this.add(rect);
+    svgText(parent, at[0], at[1] - 3, text, 'vg-edge-label');
+    return true;
+  }
+  return false;
+};
+
+LabelPlacer.prototype.keys = function (rect) {
+  const keys = [];
+  for (let x = Math.floor(rect.left / LABEL_CELL); x <= Math.floor(rect.right / LABEL_CELL); x++) {
+    for (let y = Math.floor(rect.top / LABEL_CELL); y <= Math.floor(rect.bottom / LABEL_CELL); y++) keys.push(x + ',' + y);
+  }
+  return keys;
+};
+
+LabelPlacer.prototype.collides = function (rect) {
+  for (const key of this.keys(rect)) {
+    for (const other of this.cells.get(key) || []) {
+      if (rect.left < other.right && other.left < rect.right && rect.top < other.bottom && other.top < rect.bottom) return true;
+    }
+  }
+  return false;
+};
+
+LabelPlacer.prototype.add = function (rect) {
+  for (const key of this.keys(rect)) {
+    if (!this.cells.has(key)) this.cells.set(key, []);
+    this.cells.get(key).push(rect);
+  }
 };
 
 function edgeText(model, edge, long) {
@@ -215,15 +267,31 @@ View.prototype.apply = function () {
   this.scene.setAttribute('transform', 'translate(' + this.x + ',' + this.y + ') scale(' + this.scale + ')');
 };
 
+// The smallest scale "Fit to screen" goes to: below it a box's text cannot be read.
+const READABLE_SCALE = 0.5;
+
+// Fit the whole drawing to the window; a drawing too big to fit at a readable
+// scale is shown at that scale instead, around the output (drawn on the right).
 View.prototype.fit = function () {
   if (!this.layout) return;
   const rect = this.svg.getBoundingClientRect();
   const margin = 20;
   const scale = Math.min((rect.width - 2 * margin) / Math.max(this.layout.width, 1),
                          (rect.height - 2 * margin) / Math.max(this.layout.height, 1), 1.5);
-  this.scale = Math.max(scale, 0.02);
+  this.scale = Math.max(scale, READABLE_SCALE);
   this.x = (rect.width - this.layout.width * this.scale) / 2;
   this.y = (rect.height - this.layout.height * this.scale) / 2;
+  const output = this.layout.boxes.get(this.outputId);
+  if (output) {
+    if (this.layout.width * this.scale > rect.width - 2 * margin) {
+      // The output's box near the right edge, or the drawing's right end if that is nearer.
+      const right = Math.min(output.x + output.width / 2 + 3 * PAD / this.scale, this.layout.width);
+      this.x = rect.width - margin - right * this.scale;
+    }
+    if (this.layout.height * this.scale > rect.height - 2 * margin) {
+      this.y = rect.height / 2 - output.y * this.scale;
+    }
+  }
   this.apply();
 };
 
