@@ -18,6 +18,7 @@ interceptors of :mod:`autograd.core.interceptors`; this module names none.
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -294,6 +295,31 @@ class Value(table.Methods):
             interceptor.detached(out, self)
         return out
 
+    def __copy__(self) -> Value:
+        """A node with the same data, op, operands and gradient, and its own hooks.
+
+        The copy starts with the hooks this Value has (registered anew, so
+        ``remove()`` on a handle of either Value leaves the other's alone);
+        hooks registered on the copy afterwards run on the copy only.
+        """
+        out: Value = _new_value(Value)
+        for name in _COPIED_SLOTS:
+            if hasattr(self, name):
+                setattr(out, name, getattr(self, name))
+        _copy_hooks(self, out)
+        return out
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """As :meth:`__copy__`, with the operands (the graph under it) copied too; the op is shared."""
+        out: Value = _new_value(Value)
+        memo[id(self)] = out
+        for name in _COPIED_SLOTS:
+            if hasattr(self, name):
+                item = getattr(self, name)
+                setattr(out, name, copy.deepcopy(item, memo) if name in _DEEP_SLOTS else item)
+        _copy_hooks(self, out)
+        return out
+
     def ancestors(self) -> tuple[Value, ...]:
         """Every node this Value depends on, each before its own parents (self excluded).
 
@@ -324,6 +350,12 @@ class Value(table.Methods):
             TypeError: If ``grad`` is not a real number or a Value.
             StaleGraphError: If a Value's ``.data`` was changed after this
                 graph was built from it.
+
+        An exception during the sweep (a hook, a rule of your own, anomaly
+        mode) leaves every ``.grad`` as it was before the call. Only an
+        interruption from outside the sweep (``KeyboardInterrupt``,
+        ``MemoryError``) may leave the gradients of the common float path
+        partly accumulated; zero them before the next step.
         """
         seed = grad._data if isinstance(grad, Value) else require_number(grad, "backward grad")
         reverse_sweep(self, seed)
@@ -365,6 +397,19 @@ class Value(table.Methods):
 
     def __pos__(self) -> Value:
         return self
+
+
+# Every slot but the hooks, which belong to one Value, and the cached order, which the
+# copy makes again when it needs it.
+_COPIED_SLOTS = ("_const", "_data", "_grad", "_op", "_origin", "_parents", "_stamp", "label")
+_DEEP_SLOTS = frozenset({"_const", "_grad", "_parents"})  # the op is a row of the table, shared
+
+
+def _copy_hooks(source: Value, out: Value) -> None:
+    hooks = getattr(source, "_hooks", None)
+    if hooks:
+        for hook in hooks.by_key.values():
+            register(out, hook)
 
 
 def _install_from_table() -> None:

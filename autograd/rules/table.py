@@ -246,6 +246,18 @@ def add_row(op: Op) -> None:
     if op.name in _ROWS and _ROWS[op.name] in BUILT_IN:
         raise ValueError(f"{op.name!r} is a built-in op (a row of autograd.TABLE); choose another name")
     _ROWS[op.name] = op
+    OwnRows.defined = True
+
+
+class OwnRows:
+    """Whether a row not built in was ever added (nodes keep their row after it is removed).
+
+    The built-in rules never raise on floats (each falls back to IEEE 754
+    values), so the float sweep saves gradients before it starts only once
+    a rule of your own, which may raise, could be in a graph.
+    """
+
+    defined = False
 
 
 def remove_row(name: str) -> None:
