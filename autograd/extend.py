@@ -13,6 +13,8 @@ names.
   "a real number" (bools refused, an int too large for a float named as such)
   and the one coercion, shared by the engine and ``nn``.
 * :func:`format_number`: a number as pictures show it (4 significant digits).
+* :func:`write_file`: the one safe way every file is written (a regular
+  file or a new path only, atomic replace, nothing left behind on an error).
 * :class:`Interceptor`, :func:`plugged_in`, :class:`Plug`, :func:`plugged`:
   how a transformation plugs into the engine (anomaly mode, forward mode
   and the jit's tracer are built this way); see :mod:`autograd.core.interceptors`.
@@ -25,8 +27,9 @@ from .core.hooks import Removable
 from .core.interceptors import Interceptor, Plug, plugged, plugged_in
 from .core.numbers import as_number, format_number, is_real, require_number
 from .core.origins import register_library
+from .safe_write import write_file
 
 __all__ = [
     "Interceptor", "Plug", "Removable", "as_number", "format_number", "is_real", "plugged", "plugged_in",
-    "register_library", "require_number",
+    "register_library", "require_number", "write_file",
 ]

@@ -9,14 +9,18 @@ which says how to install it, while ``.source`` stays available.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import graphviz
 
 from ..core.numbers import format_number
+from ..safe_write import write_file
 
 __all__ = [
     "INSTALL_HINT",
@@ -84,17 +88,76 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
     :class:`GraphvizNotFoundError` (a ``RuntimeError``) with installation
     instructions instead of ``graphviz.ExecutableNotFound``. In Jupyter, a
     missing ``dot`` shows the instructions and the DOT source as text instead
-    of a traceback. Everything else is the ordinary ``graphviz.Digraph``.
+    of a traceback. ``save`` and ``render`` write their files as every file of
+    the library is written (:func:`autograd.extend.write_file`): to a regular
+    file or a new path only, atomically; Graphviz itself writes only into a
+    private temporary folder. Everything else is the ordinary ``graphviz.Digraph``.
     """
 
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        """Write the source and the rendered file (see ``graphviz.Digraph.render``).
+    def save(self, filename: Any = None, directory: Any = None, *, skip_existing: bool | None = False) -> str:
+        """Write the DOT source (see ``graphviz.Digraph.save``), atomically, to a regular file or a new path.
+
+        Raises:
+            ValueError: If the path is a device, a FIFO or a socket.
+            OSError: If it cannot be written; it is then left as it was.
+        """
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        path = str(self.filepath)
+        if skip_existing and os.path.exists(path):
+            return path
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        write_file(path, self.source.encode(self.encoding))
+        return path
+
+    def render(self, filename: Any = None, directory: Any = None, view: bool = False,
+               cleanup: bool = False, format: str | None = None, *,
+               outfile: Any = None, raise_if_result_exists: bool = False, quiet_view: bool = False,
+               **kwargs: Any) -> str:
+        """Write the source and the rendered file (see ``graphviz.Digraph.render``), each atomically.
+
+        Graphviz renders into a private temporary folder; the files are then
+        written where ``graphviz`` would have put them, as :meth:`save` writes.
 
         Raises:
             GraphvizNotFoundError: If Graphviz's ``dot`` program is not installed.
+            ValueError: If a destination is a device, a FIFO or a socket.
         """
-        with _explain_missing_graphviz():
-            return str(super().render(*args, **kwargs))
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        source_path = str(self.filepath) if outfile is None or filename is not None else \
+            str(Path(outfile).with_suffix(".gv"))
+        user_filename, user_directory = self.filename, self.directory
+        with tempfile.TemporaryDirectory() as private:
+            inside = os.path.join(private, os.path.basename(source_path))
+            try:
+                with _explain_missing_graphviz():
+                    rendered = str(super().render(
+                        inside, directory=None, view=False, cleanup=cleanup, format=format,
+                        outfile=None if outfile is None else os.path.join(private, Path(outfile).name),
+                        **kwargs,
+                    ))
+            finally:
+                self.filename, self.directory = user_filename, user_directory
+            target = str(outfile) if outfile is not None else \
+                os.path.join(os.path.dirname(source_path), os.path.basename(rendered))
+            if raise_if_result_exists and os.path.exists(target):
+                raise graphviz.FileExistsError(f"output file exists: {target!r}")
+            for path in (source_path, target):  # graphviz makes the folders it writes into
+                if os.path.dirname(path):
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+            write_file(target, Path(rendered).read_bytes())
+            if not cleanup and os.path.exists(inside):
+                write_file(source_path, self.source.encode(self.encoding))
+        if view:
+            graphviz.view(target, quiet=quiet_view)
+        return target
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """The rendered graph as bytes or str (see ``graphviz.Digraph.pipe``).

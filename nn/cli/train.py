@@ -179,7 +179,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     try:
         save(model, out / "model.json", preprocessing=scaler, metadata=metadata)
         write_atomic(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
-    except OSError as error:
+    except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {out / 'model.json'} and {out / 'history.json'}")
