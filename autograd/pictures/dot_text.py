@@ -25,6 +25,7 @@ from ..safe_write import write_file
 __all__ = [
     "INSTALL_HINT",
     "LEAF_FILL",
+    "MAX_LABEL_CHARACTERS",
     "OP_FILL",
     "PARAMETER_FILL",
     "RANKDIRS",
@@ -38,6 +39,7 @@ __all__ = [
     "make_drawing",
     "quote",
     "record_label",
+    "shown",
     "table_label",
 ]
 
@@ -194,15 +196,40 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
 # ---------------------------------------------------------------- text helpers
 
 
+MAX_LABEL_CHARACTERS = 200
+"""Longer texts are shortened, ending in "…": Graphviz lays out, and may refuse, very long labels."""
+
+
+def shown(text: str) -> str:
+    """``text`` as a drawing shows it: control characters (NUL included) as escapes, at most 200 characters.
+
+    Graphviz cannot take a NUL and mangles other control characters, so
+    they are shown as Python writes them (``\\x00``); newlines stay.
+    Every label of every drawing goes through this one function.
+
+    Example:
+        >>> shown("a\\x00b")
+        'a\\\\x00b'
+    """
+    text = "".join(
+        character if character.isprintable() or character == "\n"
+        else repr(character)[1:-1] for character in text
+    )
+    if len(text) > MAX_LABEL_CHARACTERS:
+        text = text[: MAX_LABEL_CHARACTERS - 1] + "…"
+    return text
+
+
 def quote(text: str) -> str:
-    """``text`` as a double-quoted DOT string."""
+    """``text`` as a double-quoted DOT string (as :func:`shown` shows it)."""
+    text = shown(text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _escape_record_field(text: str) -> str:
     # In a record label these characters delimit fields and ports; a backslash
     # makes them literal. Backslashes are doubled first, before any are added.
-    text = text.replace("\\", "\\\\").replace("\n", " ")
+    text = shown(text).replace("\\", "\\\\").replace("\n", " ")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
     return text
@@ -258,7 +285,7 @@ def table_label(rows: Sequence[Sequence[str]], fill: str) -> str:
         for position, text in enumerate(row):
             span = columns - len(row) + 1 if position == len(row) - 1 else 1
             colspan = f' colspan="{span}"' if span > 1 else ""
-            cells.append(f"<td{colspan}>{escape(text)}</td>")
+            cells.append(f"<td{colspan}>{escape(shown(text))}</td>")
         html.append("<tr>" + "".join(cells) + "</tr>")
     html.append("</table>>")
     return "".join(html)
