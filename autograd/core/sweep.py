@@ -153,7 +153,7 @@ def _sweep_floats(root: Any, order: tuple[Any, ...], seed: float) -> None:
     if not OwnRows.defined:
         _accumulate_floats(root, order, seed)
         return
-    written = (root, *order, *_leaves_under(root, order))
+    written = (root, *_operands_under(root, order))
     saved = list(map(_grad_of, written))
     try:
         _accumulate_floats(root, order, seed)
@@ -163,8 +163,8 @@ def _sweep_floats(root: Any, order: tuple[Any, ...], seed: float) -> None:
         raise
 
 
-def _leaves_under(root: Any, order: tuple[Any, ...]) -> Iterable[Any]:
-    """The leaves under ``root`` (op nodes too, which is harmless to save twice)."""
+def _operands_under(root: Any, order: tuple[Any, ...]) -> Iterable[Any]:
+    """Every node under ``root``, each once: the distinct operands of it and of its op nodes."""
     # dict.fromkeys collects the distinct operands in C (a Value hashes by identity).
     return dict.fromkeys(itertools.chain.from_iterable(
         node._parents for node in itertools.chain((root,), order)))

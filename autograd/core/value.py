@@ -282,6 +282,10 @@ class Value(table.Methods):
             return ()
         return self._op.float_local([p._data for p in self._parents], self._data, self._const)
 
+    def item(self) -> float:
+        """The number, as ``.data`` gives it (PyTorch's name for a one-element tensor's number)."""
+        return self.data
+
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self._data!r}, grad={self._grad!r}{label})"
@@ -348,6 +352,8 @@ class Value(table.Methods):
 
         Raises:
             TypeError: If ``grad`` is not a real number or a Value.
+            RuntimeError: If self was computed under ``no_grad``: it has no
+                graph to go back through (PyTorch raises here too).
             StaleGraphError: If a Value's ``.data`` was changed after this
                 graph was built from it.
 
@@ -358,6 +364,12 @@ class Value(table.Methods):
         partly accumulated; zero them before the next step.
         """
         seed = grad._data if isinstance(grad, Value) else require_number(grad, "backward grad")
+        if self._op is None and getattr(self, "_order", None) is _NO_GRAPH:
+            raise RuntimeError(
+                "backward() on a Value computed under no_grad: it records no graph, so there is "
+                "nothing to go back through (in PyTorch: 'does not require grad'); compute it "
+                "outside the no_grad block, or inside enable_grad()"
+            )
         reverse_sweep(self, seed)
 
     def register_hook(self, hook: Hook) -> RemovableHandle:
@@ -429,6 +441,11 @@ _install_from_table()
 
 _new_value = object.__new__
 
+# What a leaf made by an op under no_grad holds in its ``_order`` slot, which a leaf never
+# uses otherwise (only op nodes cache an order): so ``backward`` can tell it from a leaf the
+# user made, without a slot of its own on every Value.
+_NO_GRAPH: tuple[tuple[Value, ...], int] = ((), -1)
+
 
 def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -> Value:
     """The one place a node is built: ``data`` computed by ``op`` from ``parents``.
@@ -450,6 +467,7 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
         out._op = None
         out._parents = ()
         out._const = None
+        out._order = _NO_GRAPH
     else:
         _record_watched(out, recording, op, parents, const)
     return out
@@ -470,5 +488,6 @@ def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ..
         out._op = None
         out._parents = ()
         out._const = None
+        out._order = _NO_GRAPH
     for interceptor in state.interceptors:
         interceptor.made(out, op, parents, const, recorded)

@@ -25,7 +25,7 @@ from typing import Any
 from autograd import Value, dot, vsum
 from autograd.extend import is_real
 
-from .._checks import is_int, sequence, short_repr
+from .._checks import is_int, plain, sequence, short_repr
 from ..modules.functional import log_softmax
 from ..modules.module import Module
 
@@ -77,6 +77,7 @@ def _examples(
     Rows are checked: non-empty, all as wide as the first, Values or real numbers.
     """
     batch = False
+    pred, target = plain(pred), plain(target)
     if _is_scalar(pred):
         rows, targets = [[pred]], [target]
     else:
