@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -218,8 +219,14 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     for path, what in pictures:
         print(f"  {path!s:<{width}}  {what}")
     example = " ".join(f"{value:g}" for value in X_test[0])
-    print(f"try:  python -m nn predict --model {out / 'model.json'} {example}")
+    print(f"try:  {_this_python()} -m nn predict --model {out / 'model.json'} {example}")
     return _no_better_than_chance(test_accuracy, y_test, lr, optimizer_spec.lr, args.optimizer)
+
+
+def _this_python() -> str:
+    """How to run this Python from here: its path when it lives below here (the project's .venv)."""
+    relative = os.path.relpath(sys.executable)
+    return relative if not relative.startswith("..") and not os.path.isabs(relative) else "python"
 
 
 def _no_better_than_chance(

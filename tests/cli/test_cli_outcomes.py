@@ -129,3 +129,17 @@ def test_without_its_dependencies_the_command_says_in_one_line_how_to_get_them(
     assert main(["train"]) == 1
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "needs tqdm" in line and ".venv/bin/python -m nn" in line
+
+
+@pytest.mark.parametrize(("executable", "shown"), [
+    ("{here}/.venv/bin/python", ".venv/bin/python"), ("/usr/bin/python3", "python"),
+])
+def test_the_predict_hint_names_the_python_that_ran_the_training(
+    executable: str, shown: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.executable", executable.format(here=tmp_path))
+    assert main(["train", *QUICK, "--out", str(tmp_path / "run")]) == 0
+    hint = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("try:"))
+    assert hint.startswith(f"try:  {shown} -m nn predict --model ")

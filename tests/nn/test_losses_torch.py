@@ -138,7 +138,8 @@ def test_logsumexp_of_equal_huge_entries_gives_each_half_the_gradient(big: float
     assert [value.grad for value in values] == [0.5, 0.5]
 
 
-@pytest.mark.parametrize("inputs", [[x, y] for x in LARGE + TINY + ORDINARY for y in (0.0, 1e-8)])
+@pytest.mark.parametrize("inputs", [[x, y] for x in LARGE + TINY + ORDINARY + NON_FINITE
+                                    for y in (0.0, 1e-8)])
 def test_mse_and_sse_match_pytorch(inputs: list[float]) -> None:
     targets = [0.5, -0.25]
     target = torch.tensor(targets, dtype=torch.float64)
