@@ -54,8 +54,9 @@ notebooks-run: $(STAMP_DEV)
 	$(PY) -m pytest -p no:cacheprovider --nbmake --overwrite $(NOTEBOOK_RUN)
 
 # The notebooks need the dev extras (scikit-learn's digits, PyTorch) and JupyterLab to open them.
+# Jupyter refuses to start as root unless told: containers and CI machines often run as root.
 lab: $(STAMP_LAB) graphviz
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab notebooks $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
 
 bench: $(STAMP_DEV)
 	$(PY) -m benchmarks
