@@ -10,9 +10,10 @@ PIP    := $(PY) -m pip install -qq --disable-pip-version-check
 
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV  := $(VENV)/.installed-dev
+STAMP_LAB  := $(VENV)/.installed-lab
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench notebooks notebooks-run graphviz chromium compiler clean
+.PHONY: help demo test lint bench notebooks notebooks-run lab graphviz chromium compiler clean
 
 help:
 	@echo "make demo   train the demo model (sets up .venv on first run)"
@@ -20,6 +21,7 @@ help:
 	@echo "make lint   ruff + mypy only"
 	@echo "make bench  run the benchmarks"
 	@echo "make notebooks  re-execute the notebooks and store them with their outputs"
+	@echo "make lab    open the notebooks in JupyterLab (installs it into .venv on first run)"
 	@echo "make clean  remove .venv and caches"
 
 demo: $(STAMP_BASE) graphviz compiler
@@ -50,6 +52,11 @@ notebooks-run: export MPLBACKEND = module://matplotlib_inline.backend_inline
 notebooks-run: $(STAMP_DEV)
 	@rm -rf $(NOTEBOOK_RUN) && mkdir -p $(NOTEBOOK_RUN) && cp -R notebooks/images $(NOTEBOOKS) $(NOTEBOOK_RUN)/
 	$(PY) -m pytest -p no:cacheprovider --nbmake --overwrite $(NOTEBOOK_RUN)
+
+# The notebooks need the dev extras (scikit-learn's digits, PyTorch) and JupyterLab to open them.
+# Jupyter refuses to start as root unless told: containers and CI machines often run as root.
+lab: $(STAMP_LAB) graphviz
+	$(VENV)/bin/jupyter lab notebooks $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
 
 bench: $(STAMP_DEV)
 	$(PY) -m benchmarks
@@ -87,6 +94,11 @@ $(STAMP_BASE): pyproject.toml | $(PY)
 		echo "installing valuegrad into $(VENV)"; \
 		$(PIP) -e . ; \
 	fi
+	@touch $@
+
+$(STAMP_LAB): $(STAMP_DEV)
+	@echo "installing JupyterLab into $(VENV)"
+	@$(PIP) jupyterlab
 	@touch $@
 
 $(STAMP_DEV): pyproject.toml | $(PY)

@@ -43,7 +43,15 @@ from .optim import (
     linear_decay,
     step_decay,
 )
-from .training import History, TrainingDiverged, evaluate, fit, predict, predict_classes
+from .training import (
+    RUNAWAY_FACTOR,
+    History,
+    TrainingDiverged,
+    evaluate,
+    fit,
+    predict,
+    predict_classes,
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -63,6 +71,7 @@ __all__ = [
     "LOSSES",
     "MLP",
     "OPTIMIZERS",
+    "RUNAWAY_FACTOR",
     "SGD",
     "Adam",
     "AdamW",

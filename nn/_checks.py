@@ -35,6 +35,7 @@ __all__ = [
     "ordered_items",
     "pair",
     "paired",
+    "plain",
     "positive_int",
     "positive_real",
     "probability",
@@ -201,6 +202,21 @@ def _why_not_a_sequence(obj: object) -> str | None:
     if isinstance(obj, Set):
         return "a set: it has no order"
     return None
+
+
+def plain(obj: Any) -> Any:
+    """An array-like (a NumPy array, a PyTorch tensor, a pandas object: anything with ``tolist()``)
+    as nested Python lists of Python numbers; anything else as given.
+
+    The one place data from other libraries is accepted: ``fit``, ``evaluate``,
+    ``predict``, the scaler, the splits and the losses' targets all read it.
+    """
+    if isinstance(obj, (list, tuple, str, bytes)):
+        return obj
+    tolist = getattr(obj, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    return obj
 
 
 def sequence(obj: object, message: str) -> Sequence[Any]:

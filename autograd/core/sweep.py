@@ -10,7 +10,10 @@
 
   - **floats**, the common case (``backward`` with no hook anywhere and no
     interceptor plugged in): gradients go straight into ``.grad``, the rule
-    called with the signature of its arity;
+    called with the signature of its arity. The built-in rules never raise
+    there (each falls back to IEEE 754 values); once a rule of your own
+    exists (``define_op``), which may, the ``.grad`` of every node is saved
+    first and put back if the sweep raises;
   - **generic**: gradients gather in a dict, read on floats or on Values
     (``grad(create_graph=True)``), with the hook phases as plain steps
     (op nodes' hooks when the sweep reaches them, leaves' after it) and
@@ -35,6 +38,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..rules.floats import FloatMath
+from ..rules.table import OwnRows
 from . import hooks
 from .modes import state
 from .numbers import as_number, describe
@@ -137,8 +141,36 @@ def reverse_sweep(root: Any, seed: Any, into: dict[Any, Any] | None = None, F: A
         _sweep_generic(root, order, seed, into, F, hooked or {}, interceptors)
 
 
+_grad_of = operator.attrgetter("_grad")
+
+
 def _sweep_floats(root: Any, order: tuple[Any, ...], seed: float) -> None:
-    """The common case: floats, straight into ``.grad``, nothing plugged in."""
+    """The common case: floats, straight into ``.grad``, nothing plugged in.
+
+    An exception raised by a rule of your own puts back the ``.grad`` every
+    node had before, so that no sweep leaves gradients half accumulated.
+    """
+    if not OwnRows.defined:
+        _accumulate_floats(root, order, seed)
+        return
+    written = (root, *_operands_under(root, order))
+    saved = list(map(_grad_of, written))
+    try:
+        _accumulate_floats(root, order, seed)
+    except BaseException:
+        for node, previous in zip(written, saved, strict=True):
+            node._grad = previous
+        raise
+
+
+def _operands_under(root: Any, order: tuple[Any, ...]) -> Iterable[Any]:
+    """Every node under ``root``, each once: the distinct operands of it and of its op nodes."""
+    # dict.fromkeys collects the distinct operands in C (a Value hashes by identity).
+    return dict.fromkeys(itertools.chain.from_iterable(
+        node._parents for node in itertools.chain((root,), order)))
+
+
+def _accumulate_floats(root: Any, order: tuple[Any, ...], seed: float) -> None:
     for node in order:
         node._grad = 0.0
     root._grad = seed

@@ -18,6 +18,7 @@ interceptors of :mod:`autograd.core.interceptors`; this module names none.
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -347,6 +348,10 @@ class Value(table.Methods):
                 interceptor.read_data(node)
         return self._op.float_local([p._data for p in self._parents], self._data, self._const)
 
+    def item(self) -> float:
+        """The number, as ``.data`` gives it (PyTorch's name for a one-element tensor's number)."""
+        return self.data
+
     def __repr__(self) -> str:
         for interceptor in state.interceptors:  # the text shows the number: a read of it
             interceptor.read_data(self)
@@ -360,6 +365,31 @@ class Value(table.Methods):
         out = Value(self._data, self.label)
         for interceptor in state.interceptors:
             interceptor.detached(out, self)
+        return out
+
+    def __copy__(self) -> Value:
+        """A node with the same data, op, operands and gradient, and its own hooks.
+
+        The copy starts with the hooks this Value has (registered anew, so
+        ``remove()`` on a handle of either Value leaves the other's alone);
+        hooks registered on the copy afterwards run on the copy only.
+        """
+        out: Value = _new_value(Value)
+        for name in _COPIED_SLOTS:
+            if hasattr(self, name):
+                setattr(out, name, getattr(self, name))
+        _copy_hooks(self, out)
+        return out
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """As :meth:`__copy__`, with the operands (the graph under it) copied too; the op is shared."""
+        out: Value = _new_value(Value)
+        memo[id(self)] = out
+        for name in _COPIED_SLOTS:
+            if hasattr(self, name):
+                item = getattr(self, name)
+                setattr(out, name, copy.deepcopy(item, memo) if name in _DEEP_SLOTS else item)
+        _copy_hooks(self, out)
         return out
 
     def ancestors(self) -> tuple[Value, ...]:
@@ -390,10 +420,24 @@ class Value(table.Methods):
 
         Raises:
             TypeError: If ``grad`` is not a real number or a Value.
+            RuntimeError: If self was computed under ``no_grad``: it has no
+                graph to go back through (PyTorch raises here too).
             StaleGraphError: If a Value's ``.data`` was changed after this
                 graph was built from it.
+
+        An exception during the sweep (a hook, a rule of your own, anomaly
+        mode) leaves every ``.grad`` as it was before the call. Only an
+        interruption from outside the sweep (``KeyboardInterrupt``,
+        ``MemoryError``) may leave the gradients of the common float path
+        partly accumulated; zero them before the next step.
         """
         seed = grad._data if isinstance(grad, Value) else require_number(grad, "backward grad")
+        if self._op is None and getattr(self, "_order", None) is _NO_GRAPH:
+            raise RuntimeError(
+                "backward() on a Value computed under no_grad: it records no graph, so there is "
+                "nothing to go back through (in PyTorch: 'does not require grad'); compute it "
+                "outside the no_grad block, or inside enable_grad()"
+            )
         reverse_sweep(self, seed)
 
     def register_hook(self, hook: Hook) -> RemovableHandle:
@@ -435,6 +479,19 @@ class Value(table.Methods):
         return self
 
 
+# Every slot but the hooks, which belong to one Value, and the cached order, which the
+# copy makes again when it needs it.
+_COPIED_SLOTS = ("_const", "_data", "_grad", "_op", "_origin", "_parents", "_stamp", "label")
+_DEEP_SLOTS = frozenset({"_const", "_grad", "_parents"})  # the op is a row of the table, shared
+
+
+def _copy_hooks(source: Value, out: Value) -> None:
+    hooks = getattr(source, "_hooks", None)
+    if hooks:
+        for hook in hooks.by_key.values():
+            register(out, hook)
+
+
 def _install_from_table() -> None:
     """Value's operators and methods, made from the table (see the module docstring)."""
     for name, with_value, with_number, negate in table.OPERATORS:
@@ -454,6 +511,11 @@ _install_from_table()
 # ---------------------------------------------------------------- building nodes
 
 _new_value = object.__new__
+
+# What a leaf made by an op under no_grad holds in its ``_order`` slot, which a leaf never
+# uses otherwise (only op nodes cache an order): so ``backward`` can tell it from a leaf the
+# user made, without a slot of its own on every Value.
+_NO_GRAPH: tuple[tuple[Value, ...], int] = ((), -1)
 
 
 def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -> Value:
@@ -476,6 +538,7 @@ def record(op: Op, parents: tuple[Value, ...], data: float, const: Any = None) -
         out._op = None
         out._parents = ()
         out._const = None
+        out._order = _NO_GRAPH
     else:
         _record_watched(out, recording, op, parents, const)
     return out
@@ -496,5 +559,6 @@ def _record_watched(out: Value, recording: int, op: Op, parents: tuple[Value, ..
         out._op = None
         out._parents = ()
         out._const = None
+        out._order = _NO_GRAPH
     for interceptor in state.interceptors:
         interceptor.made(out, op, parents, const, recorded)

@@ -9,18 +9,23 @@ which says how to install it, while ``.source`` stays available.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import graphviz
 
 from ..core.numbers import format_number
+from ..safe_write import write_file
 
 __all__ = [
     "INSTALL_HINT",
     "LEAF_FILL",
+    "MAX_LABEL_CHARACTERS",
     "OP_FILL",
     "PARAMETER_FILL",
     "RANKDIRS",
@@ -34,6 +39,7 @@ __all__ = [
     "make_drawing",
     "quote",
     "record_label",
+    "shown",
     "table_label",
 ]
 
@@ -84,17 +90,76 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
     :class:`GraphvizNotFoundError` (a ``RuntimeError``) with installation
     instructions instead of ``graphviz.ExecutableNotFound``. In Jupyter, a
     missing ``dot`` shows the instructions and the DOT source as text instead
-    of a traceback. Everything else is the ordinary ``graphviz.Digraph``.
+    of a traceback. ``save`` and ``render`` write their files as every file of
+    the library is written (:func:`autograd.extend.write_file`): to a regular
+    file or a new path only, atomically; Graphviz itself writes only into a
+    private temporary folder. Everything else is the ordinary ``graphviz.Digraph``.
     """
 
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        """Write the source and the rendered file (see ``graphviz.Digraph.render``).
+    def save(self, filename: Any = None, directory: Any = None, *, skip_existing: bool | None = False) -> str:
+        """Write the DOT source (see ``graphviz.Digraph.save``), atomically, to a regular file or a new path.
+
+        Raises:
+            ValueError: If the path is a device, a FIFO or a socket.
+            OSError: If it cannot be written; it is then left as it was.
+        """
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        path = str(self.filepath)
+        if skip_existing and os.path.exists(path):
+            return path
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        write_file(path, self.source.encode(self.encoding))
+        return path
+
+    def render(self, filename: Any = None, directory: Any = None, view: bool = False,
+               cleanup: bool = False, format: str | None = None, *,
+               outfile: Any = None, raise_if_result_exists: bool = False, quiet_view: bool = False,
+               **kwargs: Any) -> str:
+        """Write the source and the rendered file (see ``graphviz.Digraph.render``), each atomically.
+
+        Graphviz renders into a private temporary folder; the files are then
+        written where ``graphviz`` would have put them, as :meth:`save` writes.
 
         Raises:
             GraphvizNotFoundError: If Graphviz's ``dot`` program is not installed.
+            ValueError: If a destination is a device, a FIFO or a socket.
         """
-        with _explain_missing_graphviz():
-            return str(super().render(*args, **kwargs))
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        source_path = str(self.filepath) if outfile is None or filename is not None else \
+            str(Path(outfile).with_suffix(".gv"))
+        user_filename, user_directory = self.filename, self.directory
+        with tempfile.TemporaryDirectory() as private:
+            inside = os.path.join(private, os.path.basename(source_path))
+            try:
+                with _explain_missing_graphviz():
+                    rendered = str(super().render(
+                        inside, directory=None, view=False, cleanup=cleanup, format=format,
+                        outfile=None if outfile is None else os.path.join(private, Path(outfile).name),
+                        **kwargs,
+                    ))
+            finally:
+                self.filename, self.directory = user_filename, user_directory
+            target = str(outfile) if outfile is not None else \
+                os.path.join(os.path.dirname(source_path), os.path.basename(rendered))
+            if raise_if_result_exists and os.path.exists(target):
+                raise graphviz.FileExistsError(f"output file exists: {target!r}")
+            for path in (source_path, target):  # graphviz makes the folders it writes into
+                if os.path.dirname(path):
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+            write_file(target, Path(rendered).read_bytes())
+            if not cleanup and os.path.exists(inside):
+                write_file(source_path, self.source.encode(self.encoding))
+        if view:
+            graphviz.view(target, quiet=quiet_view)
+        return target
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """The rendered graph as bytes or str (see ``graphviz.Digraph.pipe``).
@@ -131,15 +196,40 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
 # ---------------------------------------------------------------- text helpers
 
 
+MAX_LABEL_CHARACTERS = 200
+"""Longer texts are shortened, ending in "…": Graphviz lays out, and may refuse, very long labels."""
+
+
+def shown(text: str) -> str:
+    """``text`` as a drawing shows it: control characters (NUL included) as escapes, at most 200 characters.
+
+    Graphviz cannot take a NUL and mangles other control characters, so
+    they are shown as Python writes them (``\\x00``); newlines stay.
+    Every label of every drawing goes through this one function.
+
+    Example:
+        >>> shown("a\\x00b")
+        'a\\\\x00b'
+    """
+    text = "".join(
+        character if character.isprintable() or character == "\n"
+        else repr(character)[1:-1] for character in text
+    )
+    if len(text) > MAX_LABEL_CHARACTERS:
+        text = text[: MAX_LABEL_CHARACTERS - 1] + "…"
+    return text
+
+
 def quote(text: str) -> str:
-    """``text`` as a double-quoted DOT string."""
+    """``text`` as a double-quoted DOT string (as :func:`shown` shows it)."""
+    text = shown(text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _escape_record_field(text: str) -> str:
     # In a record label these characters delimit fields and ports; a backslash
     # makes them literal. Backslashes are doubled first, before any are added.
-    text = text.replace("\\", "\\\\").replace("\n", " ")
+    text = shown(text).replace("\\", "\\\\").replace("\n", " ")
     for special in '{}|<>"':
         text = text.replace(special, "\\" + special)
     return text
@@ -195,7 +285,7 @@ def table_label(rows: Sequence[Sequence[str]], fill: str) -> str:
         for position, text in enumerate(row):
             span = columns - len(row) + 1 if position == len(row) - 1 else 1
             colspan = f' colspan="{span}"' if span > 1 else ""
-            cells.append(f"<td{colspan}>{escape(text)}</td>")
+            cells.append(f"<td{colspan}>{escape(shown(text))}</td>")
         html.append("<tr>" + "".join(cells) + "</tr>")
     html.append("</table>>")
     return "".join(html)

@@ -252,6 +252,18 @@ def add_row(op: Op) -> None:
     global version
     _ROWS[op.name] = op
     version += 1
+    OwnRows.defined = True
+
+
+class OwnRows:
+    """Whether a row not built in was ever added (nodes keep their row after it is removed).
+
+    The built-in rules never raise on floats (each falls back to IEEE 754
+    values), so the float sweep saves gradients before it starts only once
+    a rule of your own, which may raise, could be in a graph.
+    """
+
+    defined = False
 
 
 def remove_row(name: str) -> None:

@@ -22,10 +22,12 @@ With no options, ``train`` is the demo: an MLP [2, 16, 16, 1] on 200 moons point
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..data.registry import DATASETS
 from ..files.serialize import load_with_preprocessing
@@ -58,9 +60,10 @@ from .train import (
     train_command,
 )
 
-__all__ = ["DEFAULT_OUT", "build_parser", "main", "predict_command"]
+__all__ = ["DEFAULT_OUT", "REQUIRED", "build_parser", "main", "predict_command"]
 
 DEFAULT_OUT = "runs/demo"
+REQUIRED = ("tqdm", "matplotlib", "graphviz")  # the command line's dependencies (pyproject.toml)
 # The demo's choices; what each name means, and every list of names, comes from the registries.
 DEFAULT_DATASET = "moons"
 DEFAULT_ACTIVATION = "relu"
@@ -69,6 +72,16 @@ DEFAULT_OPTIMIZER = "adam"
 
 
 # ---------------------------------------------------------------- the parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one short usage line and the error, as git's and pip's."""
+
+    def error(self, message: str) -> NoReturn:
+        usage = " ".join(self.format_usage().split())
+        if len(usage) > 100:  # the full list of options: --help shows it
+            usage = f"usage: {self.prog} [options]"
+        self.exit(2, f"{usage}  ('{self.prog} --help' for more)\n{self.prog}: error: {message}\n")
 
 
 def _choices_text(defaults: dict[str, Any]) -> str:
@@ -101,7 +114,7 @@ def _data_help() -> dict[str, str]:
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m nn`` argument parser (with ``train`` and ``predict`` sub-commands)."""
     formatter = argparse.ArgumentDefaultsHelpFormatter
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m nn",
         description="Train a small neural network on valuegrad's scalar autodiff engine, "
         "then use it.",
@@ -206,6 +219,11 @@ def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     x = list(args.inputs)
     if scaler is not None:
         x = scaler.transform([x])[0]
+        for index, (raw, scaled) in enumerate(zip(args.inputs, x, strict=True)):
+            if not math.isfinite(scaled):
+                parser.error(
+                    f"input {index + 1} ({raw:g}) is too far outside the training data: scaled "
+                    f"with the mean and spread saved with the model it becomes {scaled}")
     output = predict(model, [x])[0]
     loss = metadata.get("loss")
     spec = LOSSES.get(loss) if isinstance(loss, str) else None
@@ -224,11 +242,37 @@ def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 # ---------------------------------------------------------------- entry point
 
 
+def _given(parser: argparse.ArgumentParser, arguments: list[str]) -> set[str]:
+    """The destinations of the options written on the command line (not left at their default).
+
+    Abbreviations resolve as argparse resolves them: a unique prefix of one option.
+    """
+    options = parser._option_string_actions  # argparse's own table of option strings
+    given = set()
+    for token in arguments:
+        if not token.startswith("--"):
+            continue
+        name = token.split("=", 1)[0]
+        matches = [option for option in options if option == name] or \
+            [option for option in options if option.startswith(name)]
+        if len({options[option].dest for option in matches}) == 1:
+            given.add(options[matches[0]].dest)
+    return given
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status.
 
-    With no command, ``train`` runs with its defaults (the demo).
+    With no command, ``train`` runs with its defaults (the demo). Without the
+    packages it needs (a Python other than the project's), it says in one
+    line how to get them, and returns 1.
     """
+    missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"python -m nn needs {', '.join(missing)}, which {sys.executable} lacks: run "
+              "'make demo' once and use .venv/bin/python -m nn (or: pip install -e .)",
+              file=sys.stderr)
+        return 1
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
@@ -236,4 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[0] == "predict":
         arguments = ["predict", *inputs_after_options(arguments[1:], ("--model",))]
     args = parser.parse_args(arguments)
-    return int(args.handler(args, args.command_parser))
+    args.given = _given(args.command_parser, arguments[1:])
+    try:
+        return int(args.handler(args, args.command_parser))
+    except (ValueError, ArithmeticError, OSError) as error:  # what the library documents
+        print(f"{args.command_parser.prog}: error: {error}", file=sys.stderr)
+        return 1

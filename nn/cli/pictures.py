@@ -14,6 +14,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from autograd.extend import write_file
+
+from .._figure_file import write_figure
 from ..data.scaler import Scaler
 from ..inspect.explore import write_loss_graph
 from ..losses.objective import compute_loss
@@ -106,7 +109,7 @@ def _plot_boundary(
                  Line2D([], [], marker="x", linestyle="", color="grey", label="test")],
         loc="best",
     )
-    figure.savefig(path, dpi=120)
+    write_figure(figure, path)
 
 
 def _draw_graph(
@@ -136,8 +139,8 @@ def _draw_graph(
         what = ("the network layer by layer, one training example's activations and "
                 "gradients (weights: blue +, red -)")
     try:
-        path.write_bytes(drawing.pipe(format="svg"))
-    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        write_file(path, drawing.pipe(format="svg"))
+    except (RuntimeError, OSError, ValueError, subprocess.CalledProcessError) as error:
         # The model is already saved: a picture that fails costs only the picture.
         return False, "skipped: Graphviz could not draw graph.svg: " + " ".join(str(error).split())
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -23,6 +24,7 @@ from ..files.serialize import save
 from ..losses.registry import LOSSES, default_loss
 from ..modules.layers import MLP, parameter_count
 from ..optim.registry import OPTIMIZERS
+from ..training.divergence import TrainingDiverged
 from ..training.evaluate import evaluate
 from ..training.fit import fit
 from .arguments import MAX_CLASSES, MAX_PARAMETERS
@@ -90,8 +92,30 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+def _refuse_what_does_not_apply(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """An option written on the command line that this run would ignore is an error, saying why."""
+    given: set[str] = getattr(args, "given", set())
+    spec = DATASETS[args.dataset]
+    data = args.dataset
+    reasons = {
+        "classes": spec.classes is not None
+        and f"{data} has {spec.classes} classes of its own; --classes applies to "
+        + ", ".join(name for name, other in DATASETS.items() if other.classes is None),
+        "n": not spec.sized and f"{data} has a fixed number of points",
+        "noise": spec.noise is None and f"{data} takes no noise",
+        "test_size": not spec.holdout and f"{data} trains and tests on all its points",
+        "activation": not args.hidden and "with --hidden none there is no hidden layer to apply "
+        "an activation to (the output layer is linear)",
+        "dropout": not args.hidden and "with --hidden none there is no hidden layer to drop out of",
+    }
+    for dest, reason in reasons.items():
+        if dest in given and reason:
+            parser.error(f"argument --{dest.replace('_', '-')}: does not apply: {reason}")
+
+
 def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``train``; returns the exit status."""
+    _refuse_what_does_not_apply(args, parser)
     _check_out(args.out, parser)
     try:
         X, y = _load_dataset(args, parser)
@@ -142,7 +166,8 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         f"{len(X_train)} train / {len(X_test)} test")
     print(f"data:  {args.dataset}, {len(X)} points ({split}), {len(X[0])} features, "
           f"{classes} classes, standardized")
-    print(f"model: MLP {sizes}, {args.activation}, {model.num_parameters()} parameters")
+    activation = args.activation if args.hidden else "no hidden layer (a linear model)"
+    print(f"model: MLP {sizes}, {activation}, {model.num_parameters()} parameters")
     print(f"train: {loss} loss, {args.optimizer} lr={lr:g}, {_plural(epochs, 'epoch')}, "
           f"batch size {batch_size or 'full'}" + (f", l2={args.l2:g}" if args.l2 else "")
           + (f", early stopping (patience {args.patience})" if args.patience else "")
@@ -157,7 +182,10 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         _, train_accuracy = evaluate(model, scaler.transform(X_train), y_train, loss=loss)
         _, test_accuracy = evaluate(model, scaler.transform(X_test), y_test, loss=loss)
     except ArithmeticError as error:  # TrainingDiverged, or an overflow measuring the result
-        print(f"error: training diverged: {error}", file=sys.stderr)
+        # The inputs are standardized already: the advice is about the learning rate only.
+        reason = error.reason if isinstance(error, TrainingDiverged) else str(error)
+        print(f"error: training diverged: {reason}; try a smaller --lr (now {lr:g})",
+              file=sys.stderr)
         return 1
     print(f"train accuracy: {_percent(train_accuracy)}   test accuracy: {_percent(test_accuracy)}"
           f"   ({_plural(history.epochs, 'epoch')} in {seconds:.1f} s)")
@@ -173,13 +201,13 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         "options": {
             key: str(value) if isinstance(value, Path) else value
             for key, value in vars(args).items()
-            if key not in ("handler", "command_parser")
+            if key not in ("handler", "command_parser", "given")
         },
     }
     try:
         save(model, out / "model.json", preprocessing=scaler, metadata=metadata)
         write_atomic(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
-    except OSError as error:
+    except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {out / 'model.json'} and {out / 'history.json'}")
@@ -191,5 +219,26 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     for path, what in pictures:
         print(f"  {path!s:<{width}}  {what}")
     example = " ".join(f"{value:g}" for value in X_test[0])
-    print(f"try:  python -m nn predict --model {out / 'model.json'} {example}")
-    return 0
+    print(f"try:  {_this_python()} -m nn predict --model {out / 'model.json'} {example}")
+    return _no_better_than_chance(test_accuracy, y_test, lr, optimizer_spec.lr, args.optimizer)
+
+
+def _this_python() -> str:
+    """How to run this Python from here: its path when it lives below here (the project's .venv)."""
+    relative = os.path.relpath(sys.executable)
+    return relative if not relative.startswith("..") and not os.path.isabs(relative) else "python"
+
+
+def _no_better_than_chance(
+    accuracy: float | None, labels: list[int], lr: float, default_lr: float, optimizer: str,
+) -> int:
+    """1, after one line on stderr, when ``accuracy`` is no better than always answering the commonest class."""
+    chance = max(labels.count(label) for label in set(labels)) / len(labels)
+    if accuracy is None or accuracy > chance:
+        return 0
+    cause = (f"--lr {lr:g} is likely too large for {optimizer} (its default is {default_lr:g})"
+             if lr >= 10 * default_lr else "try more --epochs, a larger --hidden or another --lr")
+    print(f"warning: test accuracy {_percent(accuracy)} is no better than chance "
+          f"({_percent(chance)}, always answering the commonest class), so the saved model is "
+          f"not useful; {cause}", file=sys.stderr)
+    return 1

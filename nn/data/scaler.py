@@ -13,11 +13,12 @@ Example:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._checks import finite_examples, is_finite_real, sequence, short_repr
+from .._checks import finite_examples, is_finite_real, plain, sequence, short_repr
 
 __all__ = ["Scaler", "standardize"]
 
@@ -63,15 +64,18 @@ class Scaler:
             ValueError: If ``X`` is empty or its rows differ in length.
         """
         rows = _matrix(X, "Scaler.fit")
-        count = len(rows)
         width = len(rows[0])
-        mean = [math.fsum(row[j] for row in rows) / count for j in range(width)]
-        std = []
+        mean, std = [], []
         for j in range(width):
-            variance = math.fsum((row[j] - mean[j]) ** 2 for row in rows) / count
-            deviation = math.sqrt(variance)
+            column = [row[j] for row in rows]
+            center = _mean(column)
+            deviation = _spread(column, center, j)
+            mean.append(center)
             # A constant feature (e.g. a digit pixel that is always blank) would divide by 0.
-            std.append(deviation if deviation > 1e-12 else 1.0)
+            # Constant as scikit-learn decides it: a spread within the rounding of the mean,
+            # so that a spread that is tiny but real (values near 1e-15) is still scaled.
+            constant = deviation <= len(column) * sys.float_info.epsilon * abs(center)
+            std.append(1.0 if constant or deviation == 0.0 else deviation)
         return cls(tuple(mean), tuple(std))
 
     @property
@@ -132,6 +136,37 @@ class Scaler:
         )
 
 
+def _mean(column: list[float]) -> float:
+    """The mean, also of numbers whose sum overflows (near 1e308): then computed on a scaled copy."""
+    try:
+        total = math.fsum(column)
+    except OverflowError:  # fsum's intermediate overflow
+        total = math.inf
+    if math.isfinite(total):
+        return total / len(column)
+    largest = max(abs(value) for value in column)
+    return largest * (math.fsum(value / largest for value in column) / len(column))
+
+
+def _spread(column: list[float], center: float, feature: int) -> float:
+    """The population standard deviation, computed on a scaled copy so squares never overflow.
+
+    Raises:
+        ValueError: If the spread itself is too large for a float.
+    """
+    deviations = [value - center for value in column]
+    largest = max(abs(deviation) for deviation in deviations)
+    if largest == 0.0:
+        return 0.0
+    if not math.isfinite(largest):
+        raise ValueError(
+            f"Scaler.fit: feature {feature} spreads from {min(column)!r} to {max(column)!r}, "
+            "wider than a float can hold; rescale it first (divide it by 1e300, say)"
+        )
+    variance = math.fsum((deviation / largest) ** 2 for deviation in deviations) / len(column)
+    return largest * math.sqrt(variance)
+
+
 def _finite_list(values: object, what: str) -> list[float]:
     # ValueError, not TypeError: a Scaler is also rebuilt from a file's contents.
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence):
@@ -143,6 +178,7 @@ def _finite_list(values: object, what: str) -> list[float]:
 
 
 def _matrix(X: Sequence[Sequence[float]], what: str, allow_empty: bool = False) -> Matrix:
+    X = plain(X)
     if allow_empty and len(sequence(X, f"{what} expects a list of examples")) == 0:
         return []
     return [[float(value) for value in row] for row in finite_examples(X, what)]

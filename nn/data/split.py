@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from autograd.extend import is_real
 
-from .._checks import paired, positive_int, seed_or_none, sequence, unit_interval
+from .._checks import paired, plain, positive_int, seed_or_none, sequence, unit_interval
 
 __all__ = ["batches", "train_test_split"]
 
@@ -55,6 +55,7 @@ def train_test_split(
         TypeError: If ``X``/``y`` are not lists or ``test_size`` not a number.
         ValueError: If the lengths differ or a part would be empty.
     """
+    X, y = plain(X), plain(y)
     _check_pair(X, y, "train_test_split")
     total = len(X)
     if not is_real(test_size):
@@ -133,6 +134,7 @@ def batches(
     Raises:
         TypeError, ValueError: For a bad ``batch_size`` or ``X``/``y`` of different lengths.
     """
+    X, y = plain(X), plain(y)
     _check_pair(X, y, "batches")
     batch_size = positive_int(batch_size, "batch_size")
     order = list(range(len(X)))

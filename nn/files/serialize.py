@@ -111,7 +111,8 @@ def save(
             the model's number of inputs, the metadata would not load back as
             it is (the message names the item), the model was changed after
             it was built in a way its config does not record, ``path`` is empty,
-            or the file would exceed :data:`MAX_FILE_BYTES`.
+            the file would exceed :data:`MAX_FILE_BYTES`, or ``path`` exists and is not
+            a regular file (a device such as ``/dev/null``, a FIFO, a socket): it is left as it is.
         OSError: If the file cannot be written (a folder, a missing folder, a
             read-only file); the message names ``path``, which is then untouched.
 

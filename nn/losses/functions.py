@@ -25,8 +25,8 @@ from typing import Any
 from autograd import Value, dot, vsum
 from autograd.extend import is_real, standing_for
 
-from .._checks import is_int, sequence, short_repr
-from ..modules.functional import logsumexp
+from .._checks import is_int, plain, sequence, short_repr
+from ..modules.functional import log_softmax
 from ..modules.module import Module
 
 __all__ = ["bce_with_logits", "cross_entropy", "hinge", "l2", "mse", "penalised", "sse"]
@@ -77,6 +77,7 @@ def _examples(
     Rows are checked: non-empty, all as wide as the first, Values or real numbers.
     """
     batch = False
+    pred, target = plain(pred), plain(target)
     if _is_scalar(pred):
         rows, targets = [[pred]], [target]
     else:
@@ -219,9 +220,12 @@ def sse(pred: Prediction, target: Target) -> Value:
 def bce_with_logits(logit: Prediction, target: Target) -> Value:
     """Binary cross-entropy on logits: mean of softplus(z) - y·z.
 
-    Equal to -[y·log σ(z) + (1 - y)·log(1 - σ(z))], but computed from the
-    logit ``z`` with the engine's overflow-free softplus, so it is finite for
-    any finite ``z`` (no log of 0 when σ saturates).
+    Equal to -[y·log σ(z) + (1 - y)·log(1 - σ(z))], computed per element from
+    the logit ``z`` as ``(1 - y)·softplus(z) + y·softplus(-z)`` with the
+    engine's overflow-free softplus, then summed: every term is at least 0,
+    so it is finite for any finite ``z`` and a large logit never cancels the
+    others' small losses. At an infinite logit it gives the limit (0 when
+    the logit agrees with its label, inf when not).
 
     Args:
         logit: Logits (no sigmoid applied): one example or a batch.
@@ -247,11 +251,16 @@ def bce_with_logits(logit: Prediction, target: Target) -> Value:
                 f"bce_with_logits expects targets in {{0, 1}} (or probabilities in [0, 1]), "
                 f"got {y!r} at position {index}"
             )
-    # Σ softplus(z) - Σ y·z as one dot node whose start is the softplus sum. Targets
-    # that are Values, or stand for them (jit's traced numbers), enter it as operands.
-    weights = [-y if standing_for(y) is not None else -float(y) for y in ys]
-    total = dot(weights, zs, start=vsum([z.softplus() for z in zs]))
-    return _mean(total, len(zs))
+    # Per element (1 - y)·softplus(z) + y·softplus(-z), which is softplus(z) - y·z: terms that are
+    # never negative, so a large logit elsewhere in the batch cannot cancel the small ones. One
+    # form for every label, with no decision on it: a target jit made an input of the program
+    # (a traced number) computes exactly what the plain number does, batch after batch.
+    return _mean(vsum([_binary_cross_entropy(z, y) for z, y in zip(zs, ys, strict=True)]), len(zs))
+
+
+def _binary_cross_entropy(z: Value, y: Any) -> Value:
+    label = y if standing_for(y) is not None else float(y)
+    return (1.0 - label) * z.softplus() + label * (-z).softplus()
 
 
 def cross_entropy(
@@ -260,8 +269,10 @@ def cross_entropy(
 ) -> Value:
     """Softmax cross-entropy: mean of log Σ_j exp(z_j) - z_target, via log-sum-exp.
 
-    Computed as ``m + log Σ_j exp(z_j - m) - z_target`` with ``m`` the largest
-    logit (``autograd.vmax``), so no exp overflows and the log never sees 0.
+    Computed per example as ``log Σ_j exp(z_j - m) + (m - z_target)`` with ``m``
+    the largest logit (``autograd.vmax``): no exp overflows, the log never
+    sees 0, and both terms are at least 0, so nothing cancels (two equal
+    logits of 1e16 give log 2). The mean over examples is taken after.
     A target may also be a distribution over the classes (one-hot, or soft
     labels), as in PyTorch: the loss is then ``Σ_k t_k (log Σ_j exp(z_j) - z_k)``.
     Inside a jit-compiled function a class index picks its logit by its exact
@@ -292,18 +303,24 @@ def cross_entropy(
         raise ValueError(f"cross_entropy expects a non-empty list of logits, got {short_repr(logits)}")
     rows, targets, batch = _examples(logits, target_index, "cross_entropy", _LOGITS)
     count = len(rows)
-    # The mean of the per-example losses, as one dot node: weights and terms.
+    # The mean of the per-example losses, as one dot node: weights and terms. Each loss is
+    # -log_softmax(z)[k] = log Σ_j exp(z_j - m) + (m - z_k), two terms that are never negative,
+    # so equal huge logits give log 2, not the 0 that (m + lse) - z_k rounds to.
     weights: list[Value | float] = []
     terms: list[Value] = []
     for index, (row, target) in enumerate(zip(rows, targets, strict=True)):
         where = f" at example {index}" if batch else ""
-        zs = [_as_value(z) for z in row]
-        log_total = logsumexp(zs)
         if _is_list(target):
-            for t, z in zip(_distribution(target, len(zs), where), zs, strict=True):
-                share = t * (1.0 / count) if isinstance(t, Value) else t / count
-                weights += [share, -share]
-                terms += [log_total, z]
+            distribution = _distribution(target, len(row), where)
+            for t, log_p in zip(distribution, log_softmax(row), strict=True):
+                # A zero share adds nothing, not 0·inf; a share that stands for a Value (a
+                # Value, or a target jit made an input) is arithmetic, never a decision.
+                if standing_for(t) is not None:
+                    weights.append(t * (-1.0 / count))
+                    terms.append(log_p)
+                elif t != 0.0:
+                    weights.append(-t / count)
+                    terms.append(log_p)
             continue
         if not is_int(target):
             raise TypeError(
@@ -315,8 +332,8 @@ def cross_entropy(
                 f"cross_entropy target index must be in [0, {len(row)}) for {len(row)} classes"
                 f"{where}, got {target}"
             )
-        weights += [1.0 / count, -1.0 / count]
-        terms += [log_total, zs[int(target)]]
+        weights.append(-1.0 / count)
+        terms.append(log_softmax(row)[int(target)])
     return dot(weights, terms)
 
 

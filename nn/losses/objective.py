@@ -28,7 +28,7 @@ from typing import Any
 from autograd import Value
 from autograd.extend import is_real
 
-from .._checks import describe, finite_targets, is_int, paired, sequence
+from .._checks import describe, finite_targets, is_int, paired, plain, sequence
 from .labels import one_hot
 from .registry import LOSSES, LossSpec
 
@@ -78,9 +78,14 @@ class Objective:
         )
 
 
+def _whole(label: object) -> bool:
+    """An int, or a float that is one (``1.0``, ``-1.0``): labels as the losses accept them."""
+    return is_int(label) or (is_real(label) and float(label).is_integer())  # type: ignore[arg-type]
+
+
 def _binary_labels(y: Sequence[Any], name: str, allowed: tuple[int, ...]) -> list[int]:
     for index, label in enumerate(y):
-        if not is_int(label) or label not in allowed:
+        if not _whole(label) or label not in allowed:
             raise ValueError(
                 f"loss {name!r} expects labels in {set(allowed)}, got {label!r} at example {index}"
             )
@@ -89,12 +94,25 @@ def _binary_labels(y: Sequence[Any], name: str, allowed: tuple[int, ...]) -> lis
 
 def _class_labels(y: Sequence[Any], name: str, nout: int) -> list[int]:
     for index, label in enumerate(y):
-        if not is_int(label) or not 0 <= label < nout:
+        if not _whole(label) or not 0 <= label < nout:
             raise ValueError(
                 f"loss {name!r} expects class indices in [0, {nout}) for a model with {nout} "
                 f"outputs, got {label!r} at example {index}"
             )
     return [int(label) for label in y]
+
+
+def _probability(label: object) -> bool:
+    return is_real(label) and 0.0 <= label <= 1.0  # type: ignore[operator]
+
+
+def _distribution(label: Sequence[Any], name: str, nout: int, index: int) -> Sequence[Any]:
+    if len(label) != nout or not all(_probability(p) for p in label):
+        raise ValueError(
+            f"loss {name!r} expects a class index or a list of {nout} probabilities per "
+            f"example, got {label!r} at example {index}"
+        )
+    return label
 
 
 def _need_outputs(name: str, nout: int, expected: str, ok: bool) -> None:
@@ -127,11 +145,21 @@ def _bind(name: str, spec: LossSpec, y: Sequence[Any], nout: int) -> Objective:
                          [1 if label == 1 else 0 for label in labels], classify)
     if spec.labels == "0/1":
         _need_outputs(name, nout, f"1 output (a {spec.output})", nout == 1)
+        if not all(_whole(label) for label in y) and all(_probability(label) for label in y):
+            # Soft labels, as bce_with_logits takes them; no class to count as right.
+            return Objective(name, _on_first_column(spec.function), [float(p) for p in y], None,
+                             None)
         labels = _binary_labels(y, name, (0, 1))
         return Objective(name, _on_first_column(spec.function),
                          [float(label) for label in labels], labels, classify)
     if spec.labels == "class index":
         _need_outputs(name, nout, f"at least 2 outputs (one {spec.output} per class)", nout >= 2)
+        if y and all(isinstance(label, (list, tuple)) for label in y):
+            # A distribution per example, as cross_entropy takes them; the class is the likeliest.
+            rows = [[float(p) for p in _distribution(label, name, nout, index)]
+                    for index, label in enumerate(y)]
+            return Objective(name, spec.function, rows, [row.index(max(row)) for row in rows],
+                             classify)
         labels = _class_labels(y, name, nout)
         return Objective(name, spec.function, labels, labels, classify, indices=True)
     # real targets: classification when the labels say so, otherwise regression
@@ -176,6 +204,7 @@ def compute_loss(outputs: Outputs, y: Sequence[Any], loss: str | LossFunction) -
         ValueError: If the labels do not suit the loss or the number of outputs.
         TypeError: If ``outputs`` or ``y`` is not a list.
     """
+    y = plain(y)
     message = "compute_loss expects a non-empty list with one list of outputs per example"
     if len(sequence(outputs, message)) == 0:
         raise ValueError(message)

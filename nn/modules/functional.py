@@ -8,6 +8,7 @@ one helper, :func:`_shifted_log_total`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from autograd import Value, vmax, vsum
@@ -15,6 +16,8 @@ from autograd import Value, vmax, vsum
 from .._checks import sequence
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
+
+_LARGEST_FLOAT = sys.float_info.max
 
 
 def _as_values(values: Sequence[Value | float], what: str) -> list[Value]:
@@ -86,6 +89,10 @@ def log_softmax(values: Sequence[Value | float]) -> list[Value]:
 def logsumexp(values: Sequence[Value | float]) -> Value:
     """log Σ_j exp(x_j), computed stably as m + log Σ_j exp(x_j - m).
 
+    With an infinite largest input ``m`` the result is ``m`` (``inf``, or
+    ``-inf`` when every input is ``-inf``), as in PyTorch, instead of the NaN
+    that ``x_j - m`` would give; its gradient then goes to the largest input.
+
     Args:
         values: Values, or numbers that are wrapped as leaves.
 
@@ -96,5 +103,9 @@ def logsumexp(values: Sequence[Value | float]) -> Value:
         ValueError: If ``values`` is empty.
         TypeError: If ``values`` is not a sequence of Values or numbers.
     """
-    largest, _, log_total = _shifted_log_total(_as_values(values, "logsumexp"))
-    return largest + log_total
+    xs = _as_values(values, "logsumexp")
+    largest = vmax(xs)
+    # Comparisons, not a read of .data: a jit trace checks them on every call.
+    if largest > _LARGEST_FLOAT or largest < -_LARGEST_FLOAT:
+        return largest
+    return largest + vsum([(x - largest).exp() for x in xs]).log()

@@ -180,8 +180,14 @@ class Module:
 
     # ------------------------------------------------------------ training helpers
 
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0 (gradients accumulate across ``backward`` calls)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's ``.grad`` to 0.0 (gradients accumulate across ``backward`` calls).
+
+        Args:
+            set_to_none: Accepted for PyTorch's signature; a Value's gradient is
+                always a number, so it becomes 0.0 either way.
+        """
+        strict_bool(set_to_none, "set_to_none")
         for value in self.parameters():
             value.grad = 0.0
 

@@ -16,7 +16,8 @@ the first update, as in the papers and in PyTorch).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
+from typing import Any
 
 from autograd import Value
 
@@ -24,7 +25,7 @@ from .._checks import non_negative, ordered_items, pair, probability, strict_boo
 from ..modules.module import Module
 from .schedules import Schedule
 
-__all__ = ["SGD", "Adam", "AdamW", "LearningRate", "Optimizer", "RMSprop"]
+__all__ = ["SGD", "Adam", "AdamW", "LearningRate", "Optimizer", "ParamGroup", "RMSprop"]
 
 LearningRate = float | Schedule
 
@@ -109,14 +110,45 @@ class Optimizer:
         except (TypeError, ValueError) as error:
             raise type(error)(f"{error} (schedule {lr!r} at step {self.step_count})") from None
 
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's ``.grad`` to 0.0.
+
+        Args:
+            set_to_none: Accepted for PyTorch's signature; a Value's gradient is
+                always a number, so it becomes 0.0 either way.
+        """
+        strict_bool(set_to_none, "set_to_none")
         for value in self.params:
             value.grad = 0.0
 
+    @property
+    def param_groups(self) -> list[ParamGroup]:
+        """PyTorch's view of the settings: one group, ``[{"params": ..., "lr": ..., ...}]``.
+
+        ``optimizer.param_groups[0]["lr"] = 0.01`` changes the learning rate,
+        as ``optimizer.lr = 0.01`` does; valuegrad's optimizers have one group.
+        """
+        return [ParamGroup(self)]
+
     def step(self) -> None:
-        """Update every parameter once from its ``.grad``."""
-        self._update(self.current_lr)
+        """Update every parameter once from its ``.grad``.
+
+        All or nothing: if the update raises (a schedule that fails, an
+        optimizer of your own that raises, an interrupt), every parameter's
+        ``.data`` and the optimizer's state are put back as they were before
+        the call, and the error is raised again.
+        """
+        lr = self.current_lr
+        weights = [value.data for value in self.params]
+        state = {name: list(item) if isinstance(item, list) else item
+                 for name, item in vars(self).items()}
+        try:
+            self._update(lr)
+        except BaseException:
+            for value, data in zip(self.params, weights, strict=True):
+                value.data = data
+            vars(self).update(state)
+            raise
         self.step_count += 1
 
     def _update(self, lr: float) -> None:
@@ -124,6 +156,43 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self._lr!r})"
+
+
+class ParamGroup(MutableMapping[str, Any]):
+    """An optimizer's settings as PyTorch's ``param_groups[0]`` dict: reads and ``"lr"`` writes go to it."""
+
+    _SETTINGS = ("lr", "momentum", "dampening", "nesterov", "alpha", "betas", "eps", "weight_decay")
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        self._optimizer = optimizer
+
+    def _keys(self) -> list[str]:
+        return ["params", *(name for name in self._SETTINGS if hasattr(self._optimizer, name))]
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys():
+            raise KeyError(key)
+        return getattr(self._optimizer, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key != "lr":
+            raise KeyError(
+                f"param_groups[0][{key!r}] cannot be set: valuegrad's optimizers have one group, "
+                f"and only 'lr' is changed through it; set optimizer.{key} on a new optimizer"
+            )
+        self._optimizer.lr = value
+
+    def __delitem__(self, key: str) -> None:
+        raise KeyError(f"param_groups[0][{key!r}] cannot be removed")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 # ---------------------------------------------------------------- SGD
@@ -213,7 +282,8 @@ class RMSprop(Optimizer):
         params: The parameters to update.
         lr: Learning rate (float >= 0 or schedule).
         alpha: Smoothing constant of the squared-gradient average, in [0, 1).
-        eps: Added to the denominator for stability, >= 0.
+        eps: Added to the denominator for stability, >= 0. With 0, a parameter
+            whose gradients so far were all 0 is not moved (PyTorch writes NaN).
         momentum: Momentum factor, >= 0.
         weight_decay: L2 penalty coefficient added to the gradient, >= 0.
 
@@ -247,7 +317,8 @@ class RMSprop(Optimizer):
         for index, p in enumerate(self.params):
             g = p.grad + decay * p.data
             average = averages[index] = alpha * averages[index] + (1.0 - alpha) * g * g
-            scaled = g / (sqrt(average) + eps)
+            denominator = sqrt(average) + eps
+            scaled = g / denominator if denominator else 0.0  # 0 only with eps = 0, no gradient yet
             if momentum > 0.0:
                 scaled = buffers[index] = momentum * buffers[index] + scaled
             p.data -= lr * scaled
@@ -270,7 +341,9 @@ class Adam(Optimizer):
         params: The parameters to update.
         lr: Learning rate (float >= 0 or schedule).
         betas: Decay rates (beta1, beta2) of the moment estimates, each in [0, 1).
-        eps: Added to the denominator for stability, >= 0.
+        eps: Added to the denominator for stability, >= 0. With 0, a parameter
+            whose gradients so far were all 0 (√v = 0) is not moved (PyTorch
+            writes NaN there).
         weight_decay: L2 penalty coefficient added to the gradient, >= 0.
 
     Attributes:
@@ -309,7 +382,9 @@ class Adam(Optimizer):
             g = p.grad + l2_decay * p.data
             m = ms[index] = beta1 * ms[index] + (1.0 - beta1) * g
             v = vs[index] = beta2 * vs[index] + (1.0 - beta2) * g * g
-            p.data -= step_size * m / (sqrt(v) / root_correction + eps)
+            denominator = sqrt(v) / root_correction + eps
+            if denominator:  # 0 only with eps = 0 and no gradient yet: no move
+                p.data -= step_size * m / denominator
 
 
 class AdamW(Adam):

@@ -1,8 +1,8 @@
 """Training and using a model: ``fit``, its ``History``, the divergence guard, ``evaluate``/``predict``."""
 
-from .divergence import TrainingDiverged
+from .divergence import RUNAWAY_FACTOR, TrainingDiverged
 from .evaluate import evaluate, predict, predict_classes
 from .fit import fit
 from .history import History
 
-__all__ = ["History", "TrainingDiverged", "evaluate", "fit", "predict", "predict_classes"]
+__all__ = ["RUNAWAY_FACTOR", "History", "TrainingDiverged", "evaluate", "fit", "predict", "predict_classes"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd import Value, no_grad
 
-from .._checks import describe, finite_examples, paired, sequence
+from .._checks import describe, finite_examples, paired, plain, sequence
 from ..losses.objective import LossFunction, Objective, objective
 from ..losses.registry import LOSSES
 from ..modules.module import Module
@@ -90,6 +90,7 @@ def evaluate(
         TypeError, ValueError: As :func:`nn.fit`, for bad data or labels.
     """
     check_model(model)
+    X, y = plain(X), plain(y)
     check_examples(X, y, "evaluate")
     previous_mode = model.training
     model.eval()
@@ -140,6 +141,7 @@ def predict(model: Module, X: Sequence[Sequence[float]]) -> list[list[float]]:
         ValueError: If an example holds NaN or inf, or has the wrong length.
     """
     check_model(model)
+    X = plain(X)
     if len(sequence(X, "predict expects a list of examples")) == 0:
         return []
     rows = finite_examples(X, "predict")

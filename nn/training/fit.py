@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .._checks import (
     non_negative,
     optional_positive_int,
     pair,
+    plain,
     positive_int,
     seed_or_none,
     strict_bool,
@@ -104,7 +106,8 @@ def fit(
         early_stopping: Patience: stop when the validation loss has not
             improved for this many epochs, then restore the weights of the
             best epoch (restored also when all epochs ran). Needs ``validation``.
-        progress: Show a tqdm progress bar (a widget in notebooks).
+        progress: Show a tqdm progress bar (a widget in notebooks; on a
+            terminal only, so that a log file gets no carriage-return frames).
         l2: Coefficient λ of an ``λ·Σ p²`` penalty added to the loss, >= 0.
         shuffle: Visit the examples in a new random order every epoch.
         seed: Seed for that order (None: a fresh order each run).
@@ -117,6 +120,9 @@ def fit(
     Returns:
         The :class:`nn.History`.
 
+    Whatever is raised, the model is never left half updated: an error in
+    an optimizer's step puts back the weights that step started from.
+
     Raises:
         TypeError: If the model, data or options have the wrong type, or a
             callable loss does not return a Value.
@@ -125,7 +131,9 @@ def fit(
             ``validation``), if the data hold NaN or inf (the message gives the
             example), or if the optimizer holds none of the model's parameters.
         TrainingDiverged: If a loss (training or validation) or a gradient
-            becomes NaN or inf. The model then holds the weights that gave the
+            becomes NaN or inf, arithmetic raises (an overflow, a division by
+            0), or a batch loss runs away: more than ``nn.RUNAWAY_FACTOR``
+            (1e6) times the lowest loss so far (see :mod:`nn.training.divergence`). The model then holds the weights that gave the
             last finite loss, or the best validation weights with early
             stopping; the error carries the History and says which.
 
@@ -140,6 +148,7 @@ def fit(
         [0, 1, 1, 0]
     """
     check_model(model)
+    X, y = plain(X), plain(y)
     check_examples(X, y, "fit")
     epochs = positive_int(epochs, "epochs")
     size = optional_positive_int(batch_size, "batch_size")
@@ -151,7 +160,9 @@ def fit(
     strict_bool(jit, "jit")
     rng = random.Random(seed_or_none(seed, "fit"))
     if validation is not None:
-        check_examples(*pair(validation, "validation", "(X_val, y_val)"), "fit validation")
+        X_val, y_val = pair(validation, "validation", "(X_val, y_val)")
+        validation = (plain(X_val), plain(y_val))
+        check_examples(*validation, "fit validation")
     if patience is not None and validation is None:
         raise ValueError("early_stopping needs validation=(X_val, y_val) to watch the validation loss")
 
@@ -212,7 +223,8 @@ def _epochs(run: _Run, epochs: int, shuffle: bool, rng: random.Random, progress:
         # (TqdmWarning) even for a bar that is never shown.
         from tqdm import tqdm
 
-    bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not progress)
+    bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch",
+               disable=not progress or not _shows_progress(tqdm))
     try:
         for epoch in bar:
             if shuffle:
@@ -234,6 +246,14 @@ def _epochs(run: _Run, epochs: int, shuffle: bool, rng: random.Random, progress:
     finally:
         bar.close()
     run.guard.restore_best(run.history)
+
+
+def _shows_progress(bar_class: type) -> bool:
+    """Whether a bar would be seen: a notebook's widget, or text on a terminal (not in a log file)."""
+    if any(cls.__module__ == "tqdm.notebook" for cls in getattr(bar_class, "__mro__", ())):
+        return True
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _postfix(prefix: str, losses: list[float], accuracies: list[float]) -> dict[str, str]:
@@ -266,12 +286,14 @@ def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, 
         total, data_loss, outputs = _batch_loss(run, indices)
     if not math.isfinite(total.data):
         run.guard.diverged(f"the loss became {total.data} {where}", run.history)
-    run.guard.remember(epoch, step)
+    run.guard.remember(epoch, step, total.data, run.history)
     run.optimizer.zero_grad()
     with run.guard.overflow(f"the gradients could not be computed {where}", run.history):
         total.backward()
     run.guard.check_gradients(f"at epoch {epoch}, step {step}", run.history)
-    run.optimizer.step()
+    failed = f"the optimizer's step failed {where}"
+    with run.guard.whole_step(), run.guard.overflow(failed, run.history):
+        run.optimizer.step()
     return data_loss, run.objective.correct(outputs, indices)
 
 

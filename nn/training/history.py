@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .._figure_file import write_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -65,7 +68,7 @@ class History:
             stopped_early=bool(data.get("stopped_early", False)),
         )
 
-    def plot(self, path: str | None = None) -> Figure:
+    def plot(self, path: str | os.PathLike[str] | None = None) -> Figure:
         """Loss (and accuracy, when recorded) per epoch, training and validation.
 
         Uses a bare matplotlib ``Figure`` (no pyplot state), so it works
@@ -73,7 +76,8 @@ class History:
 
         Args:
             path: If given, also save the figure there (format from the
-                extension, e.g. ``loss.png``).
+                extension, e.g. ``loss.png``), as every file of the library
+                is written: to a regular file or a new path, atomically.
 
         Returns:
             The matplotlib Figure.
@@ -100,5 +104,5 @@ class History:
             axis.grid(True, alpha=0.3)
             axis.legend()
         if path is not None:
-            figure.savefig(path, dpi=120)
+            write_figure(figure, path)
         return figure

@@ -45,8 +45,8 @@ def _explodes_at_35(step: int) -> float:
 
 @pytest.mark.parametrize(
     ("lr", "loss", "hidden"),
-    [(_explodes_at_35, "bce", [16, 16]), (1e6, "mse", [4])],
-    ids=["lr 1e200 from step 35", "lr 1e6"],
+    [(_explodes_at_35, "bce", [16, 16])],
+    ids=["lr 1e200 from step 35"],
 )
 def test_a_step_that_writes_huge_but_finite_weights_is_undone(
     lr: Any, loss: str, hidden: list[int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import sys
@@ -384,18 +385,26 @@ def test_compute_loss_builds_the_graph_fit_differentiates() -> None:
     assert model.parameters()[0].grad == pytest.approx(-0.25)
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_progress_bar_shows_loss_and_accuracy_only_when_asked(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     model = MLP(2, [1], seed=0)
     for progress in (False, True):
+        terminal = _Terminal()  # the bar shows on a terminal only
+        monkeypatch.setattr(sys, "stderr", terminal)
         fit(model, [[0.0, 1.0], [1.0, 0.0]], [0, 1], loss="bce",
             optimizer=SGD(model.parameters(), lr=0.1), epochs=2, progress=progress)
         captured = capsys.readouterr()
+        assert captured.out == ""
         if progress:
-            assert "loss=" in captured.err and "acc=" in captured.err
+            assert "loss=" in terminal.getvalue() and "acc=" in terminal.getvalue()
         else:
-            assert captured.err == "" and captured.out == ""
+            assert terminal.getvalue() == ""
 
 
 # ---------------------------------------------------------------- History

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...rules.print_c import C_FLAGS
+from ...safe_write import write_file
 
 __all__ = ["FORMAT", "CompileFailed", "Kernel", "NoCompiler", "cache_folder", "find_compiler", "load_kernel"]
 
@@ -157,7 +158,7 @@ def _build(compiler: str, source: str, key: str) -> Kernel:
         work = Path(tempfile.mkdtemp(prefix="valuegrad-"))
     try:
         code, library = work / "kernel.c", work / "kernel.so"
-        code.write_text(source, encoding="utf-8")
+        write_file(code, source)
         try:
             done = subprocess.run(
                 [compiler, *C_FLAGS, "-o", str(library), str(code), "-lm"],
@@ -175,13 +176,16 @@ def _build(compiler: str, source: str, key: str) -> Kernel:
 
 
 def _publish(work: Path, library: Path, folder: Path, key: str) -> None:
-    """Put the kernel and its hash in the cache, each by an atomic rename (best effort)."""
+    """Put the kernel, then its hash, in the cache, each written atomically (best effort).
+
+    A reader checks the kernel's bytes against the hash, so a kernel whose
+    hash is not written yet (or is another build's) is built again, never loaded.
+    """
     try:
-        digest = work / "kernel.sha256"
-        digest.write_text(hashlib.sha256(library.read_bytes()).hexdigest() + "\n", encoding="ascii")
-        os.replace(library, folder / f"{key}.so")
-        os.replace(digest, folder / f"{key}.sha256")
-    except OSError:
+        kernel = library.read_bytes()
+        write_file(folder / f"{key}.so", kernel)
+        write_file(folder / f"{key}.sha256", hashlib.sha256(kernel).hexdigest() + "\n")
+    except (OSError, ValueError):
         pass  # a cache that cannot be written costs a compile next time, nothing else
 
 

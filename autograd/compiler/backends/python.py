@@ -24,6 +24,7 @@ import linecache
 import math
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,34 +270,32 @@ def _forward(program: Program, names: _Names) -> Part:
     starts = [(names[slot], "unpack inputs") for slot in range(gradients)]
     starts += [(names[slot], "unpack numbers") for slot in range(gradients, len(program.inputs))]
     statements: list[Block] = []
-    known = set(range(program.first_step))
-    pending = _emit_checks(list(enumerate(program.decisions)), known, names, statements)
+    # Each check is written as soon as the numbers it reads are known: after the step that
+    # makes the last of them (or before the first step, if it reads inputs only), in index order.
+    ready_after: dict[int, list[tuple[int, Decision]]] = {}
+    for index, decision in enumerate(program.decisions):
+        needs = [decision.operand, *([decision.other] if decision.other_is_slot else [])]
+        ready_after.setdefault(max([-1, *(slot for slot in needs if slot >= program.first_step)]),
+                               []).append((index, decision))
+    _emit_checks(ready_after.get(-1, ()), names, statements)
     templates = _Templates(names)
     for position, step in enumerate(program.steps):
         slot = program.first_step + position
         name = names[slot]
         statements.append((name, [f"    {name} = {templates.forward(step)}  {_where(step)}"]))
-        known.add(slot)
-        pending = _emit_checks(pending, known, names, statements)
+        if slot in ready_after:
+            _emit_checks(ready_after[slot], names, statements)
     result = python_text(names.expr(program.output))  # a name, or the number of a constant output
     if program.aux:  # the numbers wanted beside the result come between it and the saved values
         result += f", ({_tuple([python_text(names.expr(slot)) for slot in program.aux])})"
     return Part(statements, starts, result)
 
 
-def _emit_checks(
-    pending: list[tuple[int, Decision]], known: set[int], names: _Names, statements: list[Block]
-) -> list[tuple[int, Decision]]:
-    """Write the checks whose numbers are all known now; return the others."""
-    waiting = []
-    for index, decision in pending:
-        needs = [decision.operand, *([decision.other] if decision.other_is_slot else [])]
-        if all(slot in known for slot in needs):
-            line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {one_line(decision.describe())}"
-            statements.append((None, [line]))
-        else:
-            waiting.append((index, decision))
-    return waiting
+def _emit_checks(checks: Iterable[tuple[int, Decision]], names: _Names, statements: list[Block]) -> None:
+    """Write these checks (their numbers are all known now)."""
+    for index, decision in checks:
+        line = f"    if {_failed(decision, names)}: raise Diverged({index})  # {one_line(decision.describe())}"
+        statements.append((None, [line]))
 
 
 def _failed(decision: Decision, names: _Names) -> str:

@@ -28,6 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ...safe_write import write_file
+
 __all__ = ["ExplorerPage", "build_page", "script_json"]
 
 _APP_SCRIPTS = ("graph_model.js", "view.js", "panel.js", "main.js")
@@ -131,14 +133,18 @@ class ExplorerPage:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` (UTF-8): it opens from ``file://``, offline.
 
+        Written as every file of the library is (:func:`autograd.extend.write_file`):
+        to a regular file or a new path only, atomically.
+
         Returns:
             The path written.
+
+        Raises:
+            ValueError: If ``path`` is a device, a FIFO or a socket.
+            OSError: If the page cannot be written; ``path`` is then left as it was.
         """
-        target = Path(path)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(self.html, encoding="utf-8")
-        os.replace(temporary, target)
-        return target
+        write_file(path, self.html)
+        return Path(path)
 
     def iframe(self) -> str:
         """The page as a sandboxed ``<iframe srcdoc=...>``: what Jupyter shows."""
