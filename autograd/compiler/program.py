@@ -30,9 +30,9 @@ from typing import Any, Literal
 
 from ..core.origins import Origin
 from ..core.value import RAISED, Value
-from ..rules.op import Op
+from ..rules.op import DotConst, Op
 
-__all__ = ["RAISED", "Decision", "Diverged", "Input", "JitError", "Program", "Step", "bits_of", "same_bits"]
+__all__ = ["RAISED", "Decision", "Diverged", "Input", "JitError", "Program", "Step", "bits_of", "exact_key", "same_bits"]
 
 InputKind = Literal["argument", "reached", "number", "drawn"]
 
@@ -240,3 +240,22 @@ def bits_of(value: Any) -> Any:
     if isinstance(value, tuple):
         return (type(value).__name__, tuple(bits_of(item) for item in value))
     return value
+
+
+def exact_key(value: Any) -> Any:
+    """``value`` as a dict key that tells numbers apart by their bits (0.0 from -0.0, 2 from 2.0; NaNs alike).
+
+    What backends group steps by (op, folded number, constant operands). Cheaper
+    than :func:`bits_of` where it can be: a float other than a zero or a NaN is its own key.
+    """
+    kind = type(value)
+    if kind is float:
+        return value.hex() if value == 0.0 or value != value else value
+    if kind is DotConst:
+        coefficients = value.coefficients
+        if 0.0 in coefficients or any(number != number for number in coefficients):
+            coefficients = tuple([exact_key(number) for number in coefficients])
+        return (value.pairs, coefficients, exact_key(value.start))
+    if isinstance(value, tuple):
+        return tuple([exact_key(item) for item in value])
+    return (kind, value)

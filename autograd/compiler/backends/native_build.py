@@ -169,13 +169,13 @@ def _build(compiler: str, source: str, key: str) -> Kernel:
         if done.returncode != 0 or not library.exists():
             raise CompileFailed(f"{compiler} could not compile the kernel:\n{done.stderr.strip()[-2000:]}")
         kernel = _opened(library, key, built=True)  # loaded before it moves: the mapping stays valid
-        _publish(work, library, folder, key)
+        _publish(library, folder, key)
         return kernel
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _publish(work: Path, library: Path, folder: Path, key: str) -> None:
+def _publish(library: Path, folder: Path, key: str) -> None:
     """Put the kernel, then its hash, in the cache, each written atomically (best effort).
 
     A reader checks the kernel's bytes against the hash, so a kernel whose

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...rules.op import VARIADIC, DotConst
-from ..program import RAISED, Decision, JitError, Program, Step
+from ..program import RAISED, Decision, JitError, Program, Step, exact_key
 
 __all__ = ["CHECK_KINDS", "MAX_SLOTS", "RAISED_CHECK", "ShapeKey", "Tape", "encode"]
 
@@ -102,7 +102,7 @@ def encode(program: Program) -> Tape:
         slot = first + position
         _check_operands(step, slot)
         numbers = tuple(constants.get(operand) for operand in step.operands)
-        key = (id(step.op), _exactly(step.const), tuple(None if n is None else _exactly(n) for n in numbers))
+        key = (id(step.op), exact_key(step.const), tuple(None if n is None else exact_key(n) for n in numbers))
         index = keys.get(key)
         if index is None:
             index = keys[key] = len(shapes)
@@ -198,13 +198,3 @@ def _number(decision: Decision) -> float:
     return 0.0
 
 
-def _exactly(value: Any) -> Any:
-    """``value`` as a key that tells numbers apart by their bits (0.0 from -0.0, 2 from 2.0, NaNs alike)."""
-    kind = type(value)
-    if kind is float:
-        return ("float", value.hex())
-    if kind is DotConst:
-        return ("dot", value.pairs, tuple(_exactly(number) for number in value.coefficients), _exactly(value.start))
-    if isinstance(value, tuple):
-        return (kind.__name__, tuple(_exactly(item) for item in value))
-    return (kind.__name__, value)

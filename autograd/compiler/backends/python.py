@@ -28,10 +28,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ...rules.op import DotConst
 from ...rules.print_python import NAMESPACE, python_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
-from ..program import RAISED, Decision, Diverged, JitError, Program, Step
+from ..program import RAISED, Decision, Diverged, JitError, Program, Step, exact_key
 from .protocol import CompiledProgram, one_line, register_backend
 from .python_layout import GRADS, VALUES, Block, Part, lay_out
 
@@ -195,14 +194,14 @@ class _Templates:
         self._names = names
         # Per slot: its name, or None for a constant; and the constant's exact bits, or None.
         self._name = {slot: names[slot] for slot in names.slots()}
-        self._kind = {slot: (None if slot in self._name else _exactly(names.expr(slot).value))
+        self._kind = {slot: (None if slot in self._name else exact_key(names.expr(slot).value))
                       for slot in range(names.size)}
         self._forward: dict[Any, str] = {}
         self._backward: dict[Any, tuple[str | float, ...]] = {}
 
     def _key(self, step: Step) -> tuple[Any, ...]:
         kind = self._kind
-        return (id(step.op), _exactly(step.const), tuple([kind[slot] for slot in step.operands]))
+        return (id(step.op), exact_key(step.const), tuple([kind[slot] for slot in step.operands]))
 
     def _filled(self, step: Step) -> list[str]:
         name = self._name
@@ -232,7 +231,7 @@ class _Templates:
     def backward(self, step: Step, out: str, grad: Expr) -> tuple[str | float, ...]:
         """Per operand, what the step passes it: Python text, or a number when it folds to one."""
         filled = self._filled(step)
-        key = (*self._key(step), _exactly(grad.value) if type(grad) is Const else None)
+        key = (*self._key(step), exact_key(grad.value) if type(grad) is Const else None)
         terms = self._backward.get(key)
         if terms is None:
             operands = self._placeholders(step)
@@ -245,21 +244,6 @@ class _Templates:
             )
         names = (*filled, out, grad.name if type(grad) is Name else "")
         return tuple([term.format(*names) if isinstance(term, str) else term for term in terms])
-
-
-def _exactly(value: Any) -> Any:
-    """``value`` as a key that tells numbers apart by their bits (0.0 from -0.0, 2 from 2.0)."""
-    kind = type(value)
-    if kind is float:
-        return value.hex() if value == 0.0 else value
-    if kind is DotConst:
-        coefficients = value.coefficients
-        if 0.0 in coefficients:
-            coefficients = tuple([_exactly(number) for number in coefficients])
-        return (value.pairs, coefficients, _exactly(value.start))
-    if isinstance(value, tuple):
-        return tuple([_exactly(item) for item in value])
-    return (kind, value)
 
 
 # ---------------------------------------------------------------- forward
