@@ -14,7 +14,8 @@ names.
   and the one coercion, shared by the engine and ``nn``.
 * :func:`format_number`: a number as pictures show it (4 significant digits).
 * :func:`write_file`: the one safe way every file is written (a regular
-  file or a new path only, atomic replace, nothing left behind on an error).
+  file or a new path only, atomic replace, nothing left behind on an error);
+  :func:`read_file`: its counterpart, an ordinary file of at most a given size.
 * :class:`Interceptor`, :func:`plugged_in`, :class:`Plug`, :func:`plugged`:
   how a transformation plugs into the engine (anomaly mode, forward mode
   and the jit's tracer are built this way); see :mod:`autograd.core.interceptors`.
@@ -35,9 +36,9 @@ from .core.interceptors import Interceptor, Plug, guard_state, plugged, plugged_
 from .core.numbers import as_number, format_number, is_real, require_number
 from .core.origins import register_library
 from .core.value import standing_for
-from .safe_write import write_file
+from .safe_write import read_file, write_file
 
 __all__ = [
     "Interceptor", "Plug", "Removable", "as_number", "format_number", "guard_state", "is_real", "plugged",
-    "plugged_in", "register_library", "require_number", "side_effect", "standing_for", "write_file",
+    "plugged_in", "read_file", "register_library", "require_number", "side_effect", "standing_for", "write_file",
 ]

@@ -1,4 +1,4 @@
-"""The one way the library writes a file: never half written, never over something that is not a file.
+"""The one way the library writes a file (never half written, never over something that is not a file), and reads one back.
 
 Every file autograd and ``nn`` write (model files, explorer pages, drawings,
 pictures of training, histories) goes through :func:`write_file`:
@@ -15,6 +15,10 @@ pictures of training, histories) goes through :func:`write_file`:
   refuses a read-only file, and leaves no temporary file behind on any
   error, an interrupt included;
 * every error names the user's path, never the temporary file.
+
+:func:`read_file` is its counterpart for files the library loads: it reads
+only ordinary files, and at most a given number of bytes, so ``/dev/zero``,
+a FIFO or a huge file are refused instead of read until memory runs out.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_file"]
+__all__ = ["read_file", "write_file"]
 
 PathLike = str | os.PathLike[str]
 
@@ -112,7 +116,40 @@ def _existing(destination: Path, name: str) -> os.stat_result | None:
     return info
 
 
+def read_file(path: PathLike, limit: int) -> bytes:
+    """The bytes of the ordinary file ``path``, if it has at most ``limit`` of them.
+
+    Raises:
+        FileNotFoundError, PermissionError: If the file cannot be opened.
+        ValueError: If ``path`` is empty, not an ordinary file (a folder, a
+            device such as ``/dev/zero``, a FIFO), or larger than ``limit``;
+            the message starts with ``path``.
+    """
+    name = os.fspath(path)
+    if name == "":
+        raise ValueError("cannot read an empty path; give a file name such as model.json")
+    # O_NONBLOCK: opening a FIFO must not wait for a writer before it can be refused.
+    descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{name}: not an ordinary file ({_kind(info.st_mode)})")
+        if info.st_size > limit:
+            raise ValueError(f"{name}: {info.st_size:,} bytes, more than the {limit:,} allowed")
+        # Sized by the file, not the limit: read(limit) would allocate the limit at once.
+        data = os.read(descriptor, info.st_size + 1)
+        while len(data) <= limit and (more := os.read(descriptor, 2**16)):
+            data += more  # the file grew, or the system returned it in parts
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise ValueError(f"{name}: more than the {limit:,} bytes allowed")
+    return data
+
+
 def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISFIFO(mode):

@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from autograd.extend import write_file
+
 from ..data.registry import DATASETS
 from ..data.scaler import standardize
 from ..data.split import train_test_split
-from ..files._atomic import write_atomic
 from ..files.serialize import save
 from ..losses.registry import LOSSES, default_loss
 from ..modules.layers import MLP, parameter_count
@@ -206,7 +207,7 @@ def train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     }
     try:
         save(model, out / "model.json", preprocessing=scaler, metadata=metadata)
-        write_atomic(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
+        write_file(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -18,7 +18,7 @@ computes bit-identical outputs.
 
 Saving checks the text it is about to write by loading it back in memory, so
 whatever ``save`` accepts, ``load`` rebuilds as it was; the file itself is
-written atomically (see :mod:`nn.files._atomic`). Loading only reads, at most
+written atomically (see ``autograd.extend.write_file``). Loading only reads, at most
 :data:`MAX_FILE_BYTES`, and checks the architecture against the parameters
 actually present before it builds anything, so a damaged or hostile file is
 refused with a ValueError naming the file, quickly and in little memory.
@@ -32,12 +32,13 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from autograd.extend import read_file, write_file
+
 from .._checks import positive_int, sequence, strict_bool
 from ..data.scaler import Scaler
 from ..modules.layers import MLP, Layer, Neuron, parameter_count
 from ..modules.module import Module
 from . import _strict_json
-from ._atomic import read_limited, write_atomic
 
 __all__ = ["FORMAT", "MAX_FILE_BYTES", "VERSION", "LoadedModel", "load", "load_with_preprocessing",
            "save"]
@@ -131,7 +132,7 @@ def save(
             "activation, a bias, a list of weights) in a way its config() does not record, so "
             "it would load back different; build the model you want with the constructor"
         )
-    write_atomic(path, text)
+    write_file(path, text)
 
 
 def _document_text(
@@ -231,7 +232,7 @@ def load_with_preprocessing(path: PathLike) -> LoadedModel:
         FileNotFoundError, ValueError: As :func:`load`.
     """
     name = os.fspath(path)
-    raw = read_limited(path, MAX_FILE_BYTES)  # read-only: loading never changes the file
+    raw = read_file(path, MAX_FILE_BYTES)  # read-only: loading never changes the file
 
     def problem(message: str) -> ValueError:
         return ValueError(f"{name}: {message}")

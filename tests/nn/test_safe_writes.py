@@ -13,7 +13,7 @@ import pytest
 
 import nn
 from autograd import Value, draw_dot, explore
-from autograd.extend import write_file
+from autograd.extend import read_file, write_file
 
 
 def _model_file(path: Path) -> None:
@@ -149,3 +149,20 @@ def _has_dot() -> bool:
     import shutil
 
     return shutil.which("dot") is not None
+
+
+@pytest.mark.parametrize("special", ["folder", "/dev/zero", "fifo"])
+def test_read_file_refuses_what_is_not_an_ordinary_file(tmp_path: Path, special: str) -> None:
+    path = {"folder": str(tmp_path), "/dev/zero": "/dev/zero", "fifo": str(tmp_path / "pipe")}[special]
+    if special == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(ValueError, match="not an ordinary file"):
+        read_file(path, 1_000)
+
+
+def test_read_file_reads_at_most_its_limit(tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    write_file(path, b"x" * 100)
+    assert read_file(path, 100) == b"x" * 100
+    with pytest.raises(ValueError, match="100 bytes, more than the 99 allowed"):
+        read_file(path, 99)
