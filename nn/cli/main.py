@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -282,7 +283,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     args.given = _given(args.command_parser, arguments[1:])
     try:
-        return int(args.handler(args, args.command_parser))
+        status = int(args.handler(args, args.command_parser))
+        sys.stdout.flush()  # here, not at exit, so that a reader that left is handled below
+        return status
+    except BrokenPipeError:
+        # The reader left (`python -m nn predict ... | head`): stop quietly, as Unix tools do.
+        # Python would otherwise report the broken pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the status a shell shows for a tool stopped this way
     except (ValueError, ArithmeticError, OSError) as error:  # what the library documents
         print(f"{args.command_parser.prog}: error: {error}", file=sys.stderr)
         return 1

@@ -299,3 +299,19 @@ def test_python_dash_m_nn_runs_as_a_program() -> None:
                             capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0
     assert "train" in helped.stdout and "predict" in helped.stdout
+
+
+def test_a_reader_that_leaves_early_stops_predict_quietly(tiny_run: tuple[Path, str]) -> None:
+    out, _ = tiny_run
+    # The reading end is closed before predict writes: as `python -m nn predict ... | head -0`.
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "nn", "predict", "--model", str(out / "model.json"), "0.5", "-0.2"],
+            stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 141
