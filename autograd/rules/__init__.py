@@ -4,7 +4,8 @@
 * :mod:`.op`: :class:`Op`, one row, and the plain numbers a ``dot`` folds (:class:`DotConst`);
 * :mod:`.table`: every row, the Value operators made from them, and :data:`TABLE`;
 * the readings of a rule: :mod:`.floats` (floats and IEEE results), :mod:`.source`
-  (an expression tree) with its printer :mod:`.print_python`; on Values, ``autograd.value_math``.
+  (an expression tree) with its printers :mod:`.print_python`, :mod:`.print_c` and
+  :mod:`.print_javascript` (the explorer page runs graphs with it); on Values, ``autograd.value_math``.
 """
 
 from .op import VARIADIC, DotConst, Op, Reading, TestSpec

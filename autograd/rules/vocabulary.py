@@ -153,7 +153,7 @@ class Function:
         ieee: The same with IEEE 754 results instead of exceptions.
         doc: One line on what it computes.
         spellings: How printers of other languages call it, by language
-            (``{"c": "exp"}``); a printer falls back to ``name``.
+            (``{"c": "exp", "javascript": "Math.exp"}``); a printer falls back to ``name``.
     """
 
     name: str
@@ -166,8 +166,10 @@ class Function:
 
 
 def _elementary(name: str, floats: Callable[[float], float], doc: str,
-                ieee: Callable[[float], float] | None = None, c: str | None = None) -> Function:
-    spellings = {"c": c if c is not None else name}
+                ieee: Callable[[float], float] | None = None, c: str | None = None,
+                javascript: str | None = None) -> Function:
+    spellings = {"c": c if c is not None else name,
+                 "javascript": javascript if javascript is not None else f"Math.{name}"}
     return Function(name, 1, "elementary", floats, ieee if ieee is not None else floats, doc, spellings)
 
 
@@ -178,15 +180,18 @@ VOCABULARY: tuple[Function, ...] = (
     _elementary("tanh", math.tanh, "hyperbolic tangent"),
     _elementary("sin", math.sin, "sine", _periodic(math.sin)),
     _elementary("cos", math.cos, "cosine", _periodic(math.cos)),
-    _elementary("sigmoid", stable_sigmoid, "1 / (1 + e ** -x), without overflow", c="vg_sigmoid"),
-    _elementary("softplus", stable_softplus, "log(1 + e ** x), without overflow", c="vg_softplus"),
-    Function("pow", 2, "special", math.pow, ieee_pow, "x ** y over the reals", {"c": "pow"}),
+    _elementary("sigmoid", stable_sigmoid, "1 / (1 + e ** -x), without overflow", c="vg_sigmoid",
+                javascript="vg_sigmoid"),
+    _elementary("softplus", stable_softplus, "log(1 + e ** x), without overflow", c="vg_softplus",
+                javascript="vg_softplus"),
+    Function("pow", 2, "special", math.pow, ieee_pow, "x ** y over the reals",
+             {"c": "pow", "javascript": "vg_pow"}),
     Function("select", 3, "decision", select, select,
              "select(x, positive, other): positive where x > 0, other where x <= 0, NaN at NaN",
-             {"c": "vg_select"}),
-    Function("sign", 1, "decision", sign, sign, "1, -1, or 0 at 0; NaN at NaN", {"c": "vg_sign"}),
+             {"c": "vg_select", "javascript": "vg_select"}),
+    Function("sign", 1, "decision", sign, sign, "1, -1, or 0 at 0; NaN at NaN", {"c": "vg_sign", "javascript": "vg_sign"}),
     Function("maximum", VARIADIC, "special", maximum, maximum, "the largest of a list; NaN if one is",
-             {"c": "vg_maximum"}),
+             {"c": "vg_maximum", "javascript": "vg_maximum"}),
 )
 """Every function a rule may call, in one place."""
 
