@@ -118,8 +118,9 @@ def test_the_panel_shows_what_each_user_adds_to_a_nodes_gradient_and_that_they_s
     show(browser, explore(out), tmp_path / "adds.html")
     click_box(browser, next(e for e in boxes(browser) if e.text.startswith("x\n")))
     adds = sorted(e.text for e in boxes(browser, ".vg-users .vg-adds"))
-    assert adds == ["adds 5", "adds 6"]  # grad 1 × y, and grad 1 × (x + x)
-    assert box(browser, ".vg-sum").text.endswith("together 11, the grad (11)")
+    # local derivative × the user's grad: y × 1, and (x + x) × 1
+    assert adds == ["adds 5 × 1 = 5", "adds 6 × 1 = 6"]
+    assert box(browser, ".vg-sum").text.endswith("the parts sum to 11, this node's grad (11)")
     assert x.grad == 11
 
 

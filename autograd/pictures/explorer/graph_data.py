@@ -18,7 +18,11 @@ position 0 and every node before its operands:
   the user's file, line and function, for graphs built under anomaly mode);
 * ``roles`` (positions -> ``loss``, ``loss of example 3``: the title of an
   unlabelled node), and per group ``share``: an example's share of the loss,
-  null for other groups (see ``roles``).
+  null for other groups (see ``roles``);
+* ``const``: the plain number folded into each op node (``2.0`` for
+  ``x * 2.0``), a dot's ``{pairs, coefficients, start}``, or null;
+* ``program``: per node its kernel, the sweep's order and the frozen nodes,
+  with ``script`` the JavaScript that runs the graph (see ``program``).
 
 Non-finite numbers are written as the strings ``"nan"``, ``"inf"`` and
 ``"-inf"``, which JSON has no numbers for. Local derivatives keep 6
@@ -33,9 +37,11 @@ from typing import Any
 
 from ...core.value import Value
 from ...core.walk import depth_first
+from ...rules.op import DotConst
 from ..facts import caption, origin_of
 from .folding import BOX_LIMIT, band_crowded, fold_by_structure
 from .grouping import Group, derive_groups
+from .program import graph_program
 from .roles import example_losses
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
@@ -62,6 +68,19 @@ def _number(x: float) -> float | str:
 
 def _short(x: float) -> float | str:
     return _number(float(f"{x:.6g}")) if math.isfinite(x) else _number(x)
+
+
+def _constant(const: Any) -> Any:
+    """The folded constant as JSON: a number, a dot's parts, or None for anything else."""
+    if isinstance(const, DotConst):
+        return {
+            "pairs": const.pairs,
+            "coefficients": [_number(float(c)) for c in const.coefficients],
+            "start": _number(float(const.start)),
+        }
+    if isinstance(const, (int, float)) and not isinstance(const, bool):
+        return _number(float(const))
+    return None
 
 
 def _parameter_names(params: Iterable[Any] | Mapping[str, Value] | None) -> dict[Value, str]:
@@ -179,6 +198,7 @@ def graph_data(
             origins[str(index)] = site
     group_list = grouping.groups
     losses = example_losses(grouping, nodes, parents, exact)
+    program = graph_program(root, nodes, position)
     return {
         "format": 1,
         "title": title,
@@ -194,6 +214,9 @@ def graph_data(
         "names": {str(position[node]): name for node, name in names.items() if node in position},
         "origins": origins,
         "roles": {str(index): role for index, role in losses.roles.items()},
+        "const": [_constant(node.const) for node in nodes],
+        "program": program.as_data(),
+        "script": program.script,
         "groups": {
             "name": [group.name for group in group_list],
             "title": [group.title for group in group_list],

@@ -32,13 +32,13 @@ from ...safe_write import write_file
 
 __all__ = ["ExplorerPage", "build_page", "script_json"]
 
-_APP_SCRIPTS = ("graph_model.js", "view.js", "panel.js", "main.js")
+_APP_SCRIPTS = ("graph_model.js", "runtime.js", "view.js", "panel.js", "stepper.js", "main.js")
 _LIBRARY = "graphviz/index.js"
 # The library is an ES module ending in ``export{It as Graphviz,...};``: it is
 # turned into a classic script (usable inline and in a worker made from its
 # text) by making that export list a global object instead.
 _EXPORTS = re.compile(r"export\s*\{([^{}]*)\};?\s*(//# sourceMappingURL=\S*\s*)?$")
-_PLACEHOLDER = re.compile(r"@(CSP|TITLE|STYLE|DATA|LIBRARY|WORKER|APP)@")
+_PLACEHOLDER = re.compile(r"@(CSP|TITLE|STYLE|DATA|LIBRARY|WORKER|PROGRAM|APP)@")
 
 
 def _asset(name: str) -> str:
@@ -93,12 +93,18 @@ def _hash(script: str) -> str:
 
 
 def build_page(data: dict[str, Any]) -> str:
-    """The complete HTML of an explorer page for ``graph_data``'s output."""
+    """The complete HTML of an explorer page for ``graph_data``'s output.
+
+    ``data["script"]``, the graph's program (printed from the derivative
+    table, see ``program``), becomes a script of its own, allowed by its hash.
+    """
+    data = dict(data)
+    program = str(data.pop("script", "globalThis.vgProgram = null;\n"))
     library = _library()
     app = _app()
     policy = (
         "default-src 'none'; "
-        f"script-src {_hash(library)} {_hash(app)} 'wasm-unsafe-eval'; "
+        f"script-src {_hash(library)} {_hash(program)} {_hash(app)} 'wasm-unsafe-eval'; "
         "worker-src blob:; style-src 'unsafe-inline'; img-src data:; "
         "base-uri 'none'; form-action 'none'"
     )
@@ -110,6 +116,7 @@ def build_page(data: dict[str, Any]) -> str:
         "DATA": script_json(data),
         "LIBRARY": library,
         "WORKER": _asset("layout_worker.js"),
+        "PROGRAM": program,
         "APP": app,
     }
     # One pass over the template: inserted text is never searched again.

@@ -41,6 +41,14 @@ function GraphModel(data) {
 
 GraphModel.prototype.nodeId = function (i) { return 'n' + i; };
 
+// The numbers node i shows: the stepper's (null: not computed yet) while stepping, else the data's.
+GraphModel.prototype.shownData = function (i) {
+  return this.stepper ? this.stepper.dataOf(i) : this.data.data[i];
+};
+GraphModel.prototype.shownGrad = function (i) {
+  return this.stepper ? this.stepper.gradOf(i) : this.data.grad[i];
+};
+
 // A group's name inside its enclosing module: neurons.3 inside layers.0.
 GraphModel.prototype.shortGroupName = function (g) {
   const groups = this.data.groups;

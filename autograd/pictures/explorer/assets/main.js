@@ -52,6 +52,10 @@ Layouter.prototype.layout = function (dot) {
 function Explorer() {
   const data = readGraph();
   this.model = new GraphModel(data);
+  this.runtime = new Runtime(data, globalThis.vgProgram || null);
+  this.stepper = new Stepper(this.runtime);
+  this.model.runtime = this.runtime;
+  this.model.stepper = this.stepper;
   this.state = { selected: null, matches: new Set(), matchGroups: new Set(), showLocal: false };
   this.status = document.getElementById('vg-status');
   this.panel = document.getElementById('vg-panel');
@@ -63,6 +67,8 @@ function Explorer() {
   document.getElementById('vg-title').textContent = data.title || 'computation graph';
   buildLegend(document.getElementById('vg-legend'));
   this.installControls();
+  this.installStepping();
+  window.valuegrad = new PageAPI(this);
   this.relayout();
 }
 
@@ -94,6 +100,7 @@ Explorer.prototype.relayout = function (then, keep) {
     if (generation !== this.generation) return;  // a newer layout was asked for
     const layout = readLayout(text);
     this.view.draw(view, layout, this.state);
+    this.view.refresh(this.state);
     if (this.firstDraw) { this.view.fit(); this.firstDraw = false; } else this.view.apply();
     if (then) then();
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -110,7 +117,7 @@ Explorer.prototype.relayout = function (then, keep) {
 
 Explorer.prototype.select = function (i) {
   this.state.selected = i;
-  showPanel(this.panel, this.model, i, (target) => this.goTo(target));
+  showPanel(this.panel, this.model, i, (target) => this.goTo(target), (leaf, x) => this.setLeaf(leaf, x));
   for (const old of document.querySelectorAll('.vg-selected')) old.classList.remove('vg-selected');
   const box = document.querySelector('.vg-node[data-node="' + i + '"]');
   if (!box) return;
@@ -201,6 +208,131 @@ Explorer.prototype.installControls = function () {
     if (event.key === '/') { event.preventDefault(); field.focus(); }
     if (event.key === 'Escape') this.panel.hidden = true;
   });
+};
+
+// Set leaf i to x: every value and gradient is recomputed in the page, and redrawn.
+Explorer.prototype.setLeaf = function (i, x) {
+  const started = performance.now();
+  this.runtime.set(i, x);
+  const seconds = (performance.now() - started) / 1000;
+  if (this.stepper.active) this.stepper.seek(this.stepper.position); else this.redrawNumbers();
+  this.status.textContent = 'recomputed ' + this.model.count.toLocaleString('en') + ' values and gradients in ' +
+    (seconds * 1000).toFixed(1) + ' ms';
+  return seconds;
+};
+
+// New numbers into the drawing and the open panel, without a new layout.
+Explorer.prototype.redrawNumbers = function () {
+  if (this.view.layout) this.view.refresh(this.state);
+  if (this.state.selected !== null && !this.panel.hidden) {
+    const focused = document.activeElement;
+    const editing = focused && focused.classList && focused.classList.contains('vg-edit');
+    if (!editing) showPanel(this.panel, this.model, this.state.selected, (t) => this.goTo(t), (leaf, x) => this.setLeaf(leaf, x));
+  }
+};
+
+// The step bar: play, pause, step, scrub; and the keys Space, ←, →, Home, End.
+Explorer.prototype.installStepping = function () {
+  const stepper = this.stepper;
+  const bar = document.getElementById('vg-steps');
+  const scrub = document.getElementById('vg-scrub');
+  const play = document.getElementById('vg-play');
+  const text = document.getElementById('vg-step-text');
+  scrub.max = String(stepper.total);
+  scrub.value = String(stepper.total);
+  const rate = document.getElementById('vg-rate');
+  stepper.onChange = () => {
+    scrub.value = String(stepper.position);
+    play.textContent = stepper.playing() ? '⏸ pause' : '▶ play';
+    bar.classList.toggle('vg-stepping', stepper.active);
+    this.state.current = stepper.active && stepper.last ? stepper.last.node : null;
+    text.textContent = stepText(this.model, stepper);
+    this.redrawNumbers();
+  };
+  document.getElementById('vg-first').addEventListener('click', () => { stepper.pause(); stepper.seek(0); });
+  document.getElementById('vg-back').addEventListener('click', () => { stepper.pause(); stepper.back(); });
+  document.getElementById('vg-step').addEventListener('click', () => { stepper.pause(); stepper.step(); });
+  document.getElementById('vg-last').addEventListener('click', () => stepper.stop());
+  play.addEventListener('click', () => { if (stepper.playing()) stepper.pause(); else stepper.play(Number(rate.value)); });
+  rate.addEventListener('change', () => { if (stepper.playing()) stepper.play(Number(rate.value)); });
+  scrub.addEventListener('input', () => { stepper.pause(); stepper.seek(Number(scrub.value)); });
+  window.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT') && target.type !== 'range') return;
+    if (event.key === ' ') { event.preventDefault(); play.click(); }
+    else if (event.key === 'ArrowRight') { event.preventDefault(); stepper.pause(); stepper.step(); }
+    else if (event.key === 'ArrowLeft') { event.preventDefault(); stepper.pause(); stepper.back(); }
+    else if (event.key === 'Home') { event.preventDefault(); stepper.pause(); stepper.seek(0); }
+    else if (event.key === 'End') { event.preventDefault(); stepper.stop(); }
+  });
+  text.textContent = stepText(this.model, stepper);
+};
+
+// One line on what the latest step did: a value computed, or the gradient passed on.
+function stepText(model, stepper) {
+  const now = stepper.current();
+  const where = now.position + ' / ' + now.total;
+  if (!stepper.active) return 'step through backprop: ▶ or → (' + now.total + ' steps: forward, then backward)';
+  if (now.node === null) return where + ' · start: only the leaves have values';
+  const i = now.node;
+  const title = nodeTitle(model, i);
+  const parents = model.data.parents[i];
+  if (now.phase === 'forward') {
+    const operands = parents.map((p) => formatNumber(model.runtime.values[p])).join(', ');
+    return where + ' · forward: ' + title + ' = ' + formatNumber(model.runtime.values[i]) + ' from (' + operands + ')';
+  }
+  const last = stepper.last;
+  const users = model.children[i];
+  let text = where + ' · backward: ' + title + ', grad ' + formatNumber(last.grad);
+  if (users.length > 1) text += ' (the sum of its ' + users.length + ' users\' parts)';
+  if (last.parts.length === 0) return text + ': 0, passes nothing on';
+  const shown = last.parts.slice(0, 4).map((part, k) => formatNumber(last.local[k]) + ' × ' + formatNumber(last.grad) +
+    ' = ' + formatNumber(part) + ' to ' + nodeTitle(model, parents[k]));
+  return text + '; passes ' + shown.join(', ') + (last.parts.length > 4 ? ', …' : '');
+}
+
+// The page's JavaScript API, window.valuegrad (see docs/explorer.md).
+function PageAPI(explorer) {
+  this.explorer = explorer;
+}
+
+// The ids of the nodes labelled `label` (or whose parameter name it is), in id order.
+PageAPI.prototype.find = function (label) {
+  const model = this.explorer.model;
+  const found = [];
+  for (let i = 0; i < model.count; i++) {
+    if (model.data.label[i] === label || model.names[i] === label) found.push(i);
+  }
+  return found;
+};
+
+// {data, grad} of node id, as the page computes them now.
+PageAPI.prototype.get = function (id) {
+  const runtime = this.explorer.runtime;
+  if (!Number.isInteger(id) || id < 0 || id >= runtime.count) throw new RangeError('valuegrad.get: no node ' + id);
+  return { data: runtime.values[id], grad: runtime.grads[id] };
+};
+
+// Every node's {data, grad} at once (for tests: one call instead of thousands).
+PageAPI.prototype.all = function () {
+  const runtime = this.explorer.runtime;
+  return { data: Array.from(runtime.values), grad: Array.from(runtime.grads) };
+};
+
+// Set leaf id to x and recompute every value and gradient; returns the seconds it took.
+PageAPI.prototype.set = function (id, x) { return this.explorer.setLeaf(id, x); };
+PageAPI.prototype.steps = function () { return this.explorer.stepper.total; };
+PageAPI.prototype.step = function () { return this.explorer.stepper.step(); };
+PageAPI.prototype.back = function () { return this.explorer.stepper.back(); };
+PageAPI.prototype.seek = function (position) { return this.explorer.stepper.seek(position); };
+PageAPI.prototype.play = function (stepsPerSecond) { this.explorer.stepper.play(stepsPerSecond); };
+PageAPI.prototype.pause = function () { this.explorer.stepper.pause(); };
+PageAPI.prototype.stop = function () { this.explorer.stepper.stop(); };
+PageAPI.prototype.current = function () { return this.explorer.stepper.current(); };
+// What node id shows now: {data, grad}, null for what the stepping has not computed yet.
+PageAPI.prototype.shown = function (id) {
+  const model = this.explorer.model;
+  return { data: model.shownData(id), grad: model.shownGrad(id) };
 };
 
 window.addEventListener('DOMContentLoaded', () => { window.vgExplorer = new Explorer(); });

@@ -10,11 +10,29 @@ function element(tag, className, text, parent) {
 }
 
 function fullNumber(x) {
+  if (x === null) return '? (not computed yet)';
+  if (typeof x === 'number' && !Number.isFinite(x)) return formatNumber(x);
   return typeof x === 'string' ? x : String(x);
 }
 
-// Show node i in the panel; `go` is called with a node index when a link is clicked.
-function showPanel(panel, model, i, go) {
+// The plain numbers folded into node i (x * 2.0 keeps 2.0; a dot keeps its inputs' numbers).
+function constantText(model, i) {
+  const c = model.data.const ? model.data.const[i] : null;
+  if (c === null || c === undefined) return null;
+  if (typeof c !== 'object') return fullNumber(c);
+  const parts = [];
+  if (c.pairs) parts.push(c.pairs + ' products of two operands');
+  if (c.coefficients.length) {
+    const shown = c.coefficients.slice(0, 12).map(formatNumber).join(', ');
+    parts.push('operands ' + (2 * c.pairs) + '… times the numbers ' + shown + (c.coefficients.length > 12 ? ', …' : ''));
+  }
+  if (numeric(c.start) !== 0) parts.push('plus ' + formatNumber(c.start));
+  return parts.join('; ') || '0';
+}
+
+// Show node i in the panel; `go` is called with a node index when a link is
+// clicked, `edit` with (index, number) when a leaf's value is edited.
+function showPanel(panel, model, i, go, edit) {
   const data = model.data;
   panel.textContent = '';
   panel.hidden = false;
@@ -25,15 +43,34 @@ function showPanel(panel, model, i, go) {
   const facts = element('dl', 'vg-facts', null, panel);
   const fact = (term, value) => {
     element('dt', null, term, facts);
-    element('dd', null, value, facts);
+    return element('dd', null, value, facts);
   };
   const kinds = ['operation', 'leaf', 'parameter', 'output'];
   fact('kind', kinds[data.kind[i]] + (data.kind[i] === 3 && data.op[i] ? ' (' + data.op[i] + ')' : ''));
+  if (model.roles[i]) fact('role', model.roles[i]);
   if (data.label[i]) fact('label', data.label[i]);
   if (model.names[i]) fact('parameter', model.names[i]);
-  fact('data', fullNumber(data.data[i]));
-  fact('grad', fullNumber(data.grad[i]));
+  const leaf = data.parents[i].length === 0;
+  if (leaf && edit && model.runtime && model.runtime.runnable) {
+    const cell = fact('data', null);
+    const field = element('input', 'vg-edit', null, cell);
+    field.type = 'number';
+    field.step = 'any';
+    field.value = String(model.runtime.values[i]);
+    field.dataset.node = String(i);
+    field.title = 'change this value: every value and gradient is recomputed in the page';
+    field.setAttribute('aria-label', 'value of ' + nodeTitle(model, i));
+    field.addEventListener('change', () => {
+      const x = Number(field.value);
+      if (field.value.trim() !== '' && Number.isFinite(x)) edit(i, x);
+    });
+  } else {
+    fact('data', fullNumber(model.shownData(i)));
+  }
+  fact('grad', fullNumber(model.shownGrad(i)) + (data.kind[i] === 3 ? '  (d output / d output)' : ''));
   if (data.op[i]) fact('op', data.op[i] + (data.text[i] && data.text[i] !== data.op[i] ? '   (' + data.text[i] + ')' : ''));
+  const constant = constantText(model, i);
+  if (constant !== null) fact('numbers folded in', constant);
   const chain = model.groupChain(i).map((g) => data.groups.name[g]);
   if (chain.length) fact('in', chain.join(' › '));
   const origin = model.origins[i];
@@ -48,13 +85,13 @@ function showPanel(panel, model, i, go) {
     const head = element('tr', null, null, element('thead', null, null, table));
     for (const title of ['#', 'operand', 'data', '∂ / ∂ operand']) element('th', null, title, head);
     const body = element('tbody', null, null, table);
-    const local = data.local[i];
+    const local = localOf(model, i);
     parents.forEach((p, k) => {
       const row = element('tr', null, null, body);
       element('td', null, String(k), row);
       link(element('td', null, null, row), model, p, go);
-      element('td', null, formatNumber(data.data[p]), row);
-      element('td', null, local === null ? 'undefined' : fullNumber(local[k]), row);
+      element('td', null, shownNumber(model.shownData(p)), row);
+      element('td', null, fullNumber(local[k]), row);
     });
   }
   const users = model.children[i];
@@ -62,33 +99,47 @@ function showPanel(panel, model, i, go) {
     element('h3', null, 'used by (' + users.length + ')', panel);
     // Each use adds its user's grad times the user's local derivative to this
     // node's grad: the chain rule, one term per use, shown beside each user.
-    const parts = users.map((u) => contribution(data, u, i));
+    const parts = users.map((u) => contribution(model, u, i));
     const total = parts.reduce((sum, part) => sum + part, 0);
-    element('p', 'vg-sum', 'each use adds its grad × ∂ user / ∂ this node; together ' +
-      formatNumber(total) + ', the grad (' + formatNumber(data.grad[i]) + ')', panel);
+    element('p', 'vg-sum', 'each user adds ∂ user / ∂ this node × the user\'s grad; the parts sum to ' +
+      formatNumber(total) + ', this node\'s grad (' + formatNumber(model.shownGrad(i) === null ? NaN : model.shownGrad(i)) + ')', panel);
     const list = element('ul', 'vg-users', null, panel);
     users.slice(0, 200).forEach((u, k) => {
       const item = element('li', null, null, list);
       link(item, model, u, go);
-      element('span', 'vg-adds', ' adds ' + formatNumber(parts[k]), item);
+      element('span', 'vg-adds', ' adds ' + formatNumber(localPart(model, u, i)) + ' × ' +
+        formatNumber(numericGrad(model, u)) + ' = ' + formatNumber(parts[k]), item);
     });
     if (users.length > 200) element('li', null, '… and ' + (users.length - 200) + ' more', list);
   }
 }
 
-// JSON has no infinities: the data writes them, and nan, as strings.
-function numeric(x) {
-  if (typeof x === 'number') return x;
-  return x === 'inf' ? Infinity : x === '-inf' ? -Infinity : NaN;
+function numericGrad(model, u) {
+  const grad = model.shownGrad(u);
+  return grad === null ? NaN : numeric(grad);
+}
+
+// Node u's local derivatives, exact when the page can compute them.
+function localOf(model, u) {
+  if (model.runtime) return model.runtime.localOf(u);
+  const local = model.data.local[u];
+  return local === null ? model.data.parents[u].map(() => NaN) : local.map(numeric);
+}
+
+// ∂ u / ∂ i, summed over the operand slots i fills in u.
+function localPart(model, u, i) {
+  const local = localOf(model, u);
+  let part = 0;
+  model.data.parents[u].forEach((p, k) => { if (p === i) part += numeric(local[k]); });
+  return part;
 }
 
 // What user u adds to node i's grad: u's grad times d u / d i, for each operand slot i fills.
-function contribution(data, u, i) {
-  const local = data.local[u];
+function contribution(model, u, i) {
+  const local = localOf(model, u);
+  const grad = numericGrad(model, u);
   let part = 0;
-  data.parents[u].forEach((p, k) => {
-    if (p === i) part += numeric(data.grad[u]) * (local === null ? NaN : numeric(local[k]));
-  });
+  model.data.parents[u].forEach((p, k) => { if (p === i) part += grad * numeric(local[k]); });
   return part;
 }
 

@@ -27,10 +27,12 @@ function svgText(parent, x, y, text, className) {
 function formatNumber(x) {
   if (typeof x === 'string') return x;
   if (x === 0) return '0';
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   const text = Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4);
   return text.replace(/\.?0+(e|$)/, '$1');
 }
 
+const WIDEST_NUMBER_LINE = 'grad -8.888e+188';
 const measureCanvas = document.createElement('canvas').getContext('2d');
 function textWidth(text, font) {
   measureCanvas.font = font;
@@ -69,7 +71,33 @@ View.prototype.boxLines = function (id) {
     return lines;
   }
   const i = +id.slice(1);
-  return [nodeTitle(model, i), 'data ' + formatNumber(data.data[i]), 'grad ' + formatNumber(data.grad[i])];
+  return [nodeTitle(model, i), 'data ' + shownNumber(model.shownData(i)), 'grad ' + shownNumber(model.shownGrad(i))];
+};
+
+// A number as a box shows it; null (not computed yet, while stepping) is "?".
+function shownNumber(x) {
+  return x === null ? '?' : formatNumber(x);
+}
+
+// The numbers now in the drawn boxes, without a new layout (after a set, or a step).
+View.prototype.refresh = function (state) {
+  for (const element of this.scene.querySelectorAll('.vg-value')) {
+    const id = 'n' + element.getAttribute('data-node');
+    const lines = this.boxLines(id);
+    const box = this.layout.boxes.get(id);
+    const texts = element.querySelectorAll('text');
+    for (let k = 0; k < texts.length && k < lines.length; k++) {
+      texts[k].textContent = lines[k];
+      if (box) clip(texts[k], lines[k], box.width - 2 * PAD, k === 0 ? BOLD_FONT : FONT);
+    }
+  }
+  for (const old of this.scene.querySelectorAll('.vg-current')) old.classList.remove('vg-current');
+  for (const old of this.scene.querySelectorAll('.vg-edge-current')) old.classList.remove('vg-edge-current');
+  if (state.current === null || state.current === undefined) return;
+  const shown = this.model.representative(state.current);
+  const box = this.scene.querySelector('.vg-node[data-node="' + (shown[0] === 'n' ? shown.slice(1) : shown) + '"]');
+  if (box) box.classList.add('vg-current');
+  for (const edge of this.scene.querySelectorAll('.vg-edge[data-to="' + shown + '"]')) edge.classList.add('vg-edge-current');
 };
 
 function nodeTitle(model, i) {
@@ -96,6 +124,8 @@ View.prototype.measure = function (boxes) {
     const lines = this.boxLines(id);
     let width = 0;
     lines.forEach((line, k) => { width = Math.max(width, textWidth(line, k === 0 ? BOLD_FONT : FONT)); });
+    // A value's numbers change (a set, a step): its box has room for any of them.
+    if (id[0] === 'n') width = Math.max(width, textWidth(WIDEST_NUMBER_LINE, FONT));
     const stacked = id[0] === 'g' && this.model.data.groups.kind[+id.slice(1)] === 'stack' ? 8 : 0;
     sizes.set(id, { width: Math.ceil(Math.min(width, 360) + 2 * PAD + stacked),
                     height: lines.length * LINE + 2 * PAD - 4 + stacked });
