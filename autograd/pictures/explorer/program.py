@@ -68,6 +68,8 @@ def _kernel_text(node: Value) -> tuple[str, str]:
     """The node's forward and local derivatives as JavaScript function texts."""
     operands = [Name(f"v[p[{k}]]") for k in range(len(node.parents))]
     op = node._op
+    if op is None:
+        raise ValueError("a leaf has no kernel")
     forward = javascript_text(as_expr(op.call_forward(SourceMath, operands, node.const)))
     local = op.local(SourceMath, operands, Name("o"), node.const)
     if len(local) != len(operands):
