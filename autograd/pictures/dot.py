@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ..core.value import Value
 from ..core.walk import breadth_first
@@ -54,8 +55,9 @@ def _local_texts(node: Value) -> list[str]:
 
 
 def _check_arguments(
-    root: object, rankdir: object, max_nodes: object, params: object
-) -> set[Value] | None:
+    root: object, rankdir: object, max_nodes: object, params: object, model: object = None
+) -> dict[Value, str] | None:
+    """The parameters to colour, each with its name ("" for none), or None to colour labelled leaves."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot expects a Value as root, got {type(root).__name__}: {root!r}")
     if rankdir not in RANKDIRS:
@@ -64,19 +66,35 @@ def _check_arguments(
         not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1
     ):
         raise ValueError(f"draw_dot max_nodes must be an int >= 1 or None, got {max_nodes!r}")
+    if params is None and model is not None:
+        named = getattr(model, "named_parameters", None)
+        if not callable(named):
+            raise TypeError(
+                f"draw_dot model must have named_parameters() (an nn.Module), got {type(model).__name__}"
+            )
+        params = named()
     if params is None:
         return None
+    if isinstance(params, Mapping):
+        params = list(params.items())
     if not isinstance(params, Iterable):
         raise TypeError(
-            f"draw_dot params must be an iterable of Values, got {type(params).__name__}"
+            f"draw_dot params must be an iterable of Values or (name, Value) pairs, got {type(params).__name__}"
         )
-    chosen = set()
+    chosen: dict[Value, str] = {}
     for index, param in enumerate(params):
-        if not isinstance(param, Value):
+        if isinstance(param, Value):
+            chosen.setdefault(param, "")
+        elif (
+            isinstance(param, tuple) and len(param) == 2
+            and isinstance(param[0], str) and isinstance(param[1], Value)
+        ):
+            chosen[param[1]] = param[0]
+        else:
             raise TypeError(
-                f"draw_dot params must contain Values, got {type(param).__name__} at index {index}"
+                "draw_dot params must contain Values or (name, Value) pairs such as "
+                f"model.named_parameters() gives, got {type(param).__name__} at index {index}"
             )
-        chosen.add(param)
     return chosen
 
 
@@ -87,7 +105,8 @@ def draw_dot(
     show_grad: bool = True,
     show_local: bool = False,
     max_nodes: int | None = 400,
-    params: Iterable[Value] | None = None,
+    params: Iterable[Value] | Iterable[tuple[str, Value]] | Mapping[str, Value] | None = None,
+    model: Any = None,
 ) -> Drawing:
     """Draw the computation graph under ``root``.
 
@@ -110,9 +129,13 @@ def draw_dot(
             replaced by summary nodes ("… 3,412 more nodes"), one per connected
             part of what is hidden; together they count every hidden Value
             exactly once. None draws everything.
-        params: The Values to draw as parameters. By default, a leaf with a
-            label is drawn as a parameter; pass ``model.parameters()`` to mark
-            exactly a model's weights.
+        params: The Values to draw as parameters, or (name, Value) pairs
+            (``model.named_parameters()``): a parameter without a label is
+            then titled by its name (its module path, ``layers.0.neurons.3.w.1``).
+            By default, a leaf with a label is drawn as a parameter.
+        model: A module (anything with ``named_parameters()``): its parameters
+            are drawn as such, titled by their module paths, when ``params``
+            is not given.
 
     Returns:
         A :class:`Drawing` (a ``graphviz.Digraph``): displayed inline in
@@ -120,7 +143,8 @@ def draw_dot(
         for the DOT text.
 
     Raises:
-        TypeError: If ``root`` is not a Value or ``params`` holds a non-Value.
+        TypeError: If ``root`` is not a Value, ``params`` holds what is not a
+            Value or a (name, Value) pair, or ``model`` has no ``named_parameters()``.
         ValueError: If ``rankdir`` or ``max_nodes`` is invalid.
 
     Example:
@@ -131,7 +155,7 @@ def draw_dot(
         digraph {
         ...
     """
-    param_set = _check_arguments(root, rankdir, max_nodes, params)
+    param_set = _check_arguments(root, rankdir, max_nodes, params, model)
     show_grad = bool(show_grad)
     show_local = bool(show_local)
     # The nodes nearest the root, breadth-first: their index is their id and the drawing order.
@@ -238,9 +262,10 @@ def _group_hidden(
 
 
 def _value_line(
-    node: Value, index: int, root: Value, param_set: set[Value] | None, show_grad: bool
+    node: Value, index: int, root: Value, param_set: dict[Value, str] | None, show_grad: bool
 ) -> str:
-    fields = [node.label] if node.label else []
+    title = node.label or (param_set.get(node, "") if param_set is not None else "")
+    fields = [title] if title else []
     fields.append(f"data {format_number(node.data)}")
     if show_grad:
         fields.append(f"grad {format_number(node.grad)}")

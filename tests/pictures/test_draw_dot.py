@@ -285,6 +285,23 @@ def test_draw_dot_merges_the_hidden_part_of_a_network_into_one_summary() -> None
     assert len({tail for tail, _, _ in edges(source) if tail.startswith("s")}) == 1
 
 
+def test_draw_dot_with_a_model_titles_its_parameters_by_their_module_paths() -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    loss = nn.mse([model([0.5, -1.0])], [[1.0]])
+    loss.backward()
+    by_model = draw_dot(loss, model=model, max_nodes=None).source
+    by_names = draw_dot(loss, params=model.named_parameters(), max_nodes=None).source
+    assert by_model == by_names
+    for name, _ in model.named_parameters():
+        assert name in by_model, name  # layers.0.neurons.1.w.0 and the like
+    assert by_model.count(PARAMETER_FILL) == len(list(model.parameters()))
+
+
+def test_draw_dot_refuses_a_model_without_named_parameters() -> None:
+    with pytest.raises(TypeError, match="named_parameters"):
+        draw_dot(Value(1.0), model=object())
+
+
 @given(program=expressions(max_inputs=3, max_steps=12), max_nodes=st.integers(1, 12))
 def test_draw_dot_summaries_count_every_hidden_node_exactly_once(
     program: Expression, max_nodes: int
@@ -322,7 +339,7 @@ def test_draw_dot_without_limit_draws_every_operand_edge(program: Expression) ->
         ({"max_nodes": 0}, ValueError, "max_nodes must be an int >= 1 or None, got 0"),
         ({"max_nodes": 2.5}, ValueError, "got 2.5"),
         ({"params": [1.0]}, TypeError, "got float at index 0"),
-        ({"params": 3}, TypeError, "iterable of Values, got int"),
+        ({"params": 3}, TypeError, "iterable of Values or (name, Value) pairs, got int"),
     ],
 )
 def test_draw_dot_rejects_bad_arguments_with_a_clear_message(
