@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.browser import BrowserUnavailable, console_errors, open_page, start_chromium
+from support.browser import BrowserUnavailable, click_box, console_errors, open_page, start_chromium
 
+import nn
 from autograd import Value, explore, vsum
 from autograd.testing import Graph, graphs
 
@@ -169,3 +170,28 @@ def test_the_keyboard_steps_and_plays(browser: Any, tmp_path: Path) -> None:
     assert browser.execute_script("return valuegrad.current().phase;") == "done"
     text = browser.execute_script("return document.getElementById('vg-step-text').textContent;")
     assert "8 steps" in text
+
+
+def test_a_collapsed_group_steps_as_one_unit_and_opening_it_steps_inside(browser: Any, tmp_path: Path) -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = nn.moons(n=4, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce")
+    loss.backward()
+    path = tmp_path / "units.html"
+    explore(loss, model=model, collapse_above=4).save(path)  # each example starts collapsed
+    open_page(browser, path.as_uri())
+    first = browser.execute_script("valuegrad.seek(0); return valuegrad.step();")
+    assert first["nodes"] > 10  # the whole stack of examples, forward, in one step
+    text = browser.execute_script("return document.getElementById('vg-step-text').textContent;")
+    assert "stepped as one" in text
+    click_box(browser, '.vg-kind-stack[data-collapsed="true"]')
+    inside = browser.execute_script("valuegrad.seek(0); return valuegrad.step();")
+    assert 1 < inside["nodes"] < first["nodes"]  # now one example at a time
+    # Stepping by units reaches the same finished numbers as the engine.
+    while browser.execute_script("return valuegrad.current().position < valuegrad.steps();"):
+        browser.execute_script("valuegrad.step();")
+    [w] = browser.execute_script("return valuegrad.find('layers.0.neurons.0.w.0');")
+    weight = dict(model.named_parameters())["layers.0.neurons.0.w.0"]
+    assert browser.execute_script("return valuegrad.shown(arguments[0]).grad;", w) == pytest.approx(
+        weight.grad, rel=1e-12
+    )

@@ -238,6 +238,7 @@ Explorer.prototype.installStepping = function () {
   const scrub = document.getElementById('vg-scrub');
   const play = document.getElementById('vg-play');
   const text = document.getElementById('vg-step-text');
+  stepper.unitOf = (node) => this.model.representative(node);
   scrub.max = String(stepper.total);
   scrub.value = String(stepper.total);
   const rate = document.getElementById('vg-rate');
@@ -276,9 +277,16 @@ function stepText(model, stepper) {
   if (now.node === null) return where + ' · start: only the leaves have values';
   const i = now.node;
   const title = nodeTitle(model, i);
+  const shown = model.representative(i);
+  if (shown[0] === 'g' && now.nodes > 1) {
+    const g = +shown.slice(1);
+    return where + ' · ' + now.phase + ': ' + model.shortGroupName(g) + ', ' + now.nodes.toLocaleString('en') +
+      ' nodes stepped as one (open the group to step inside it)';
+  }
   const parents = model.data.parents[i];
   if (now.phase === 'forward') {
-    const operands = parents.map((p) => formatNumber(model.runtime.values[p])).join(', ');
+    const operands = parents.slice(0, 6).map((p) => formatNumber(model.runtime.values[p])).join(', ') +
+      (parents.length > 6 ? ', … ' + parents.length + ' operands' : '');
     return where + ' · forward: ' + title + ' = ' + formatNumber(model.runtime.values[i]) + ' from (' + operands + ')';
   }
   const last = stepper.last;
@@ -286,9 +294,9 @@ function stepText(model, stepper) {
   let text = where + ' · backward: ' + title + ', grad ' + formatNumber(last.grad);
   if (users.length > 1) text += ' (the sum of its ' + users.length + ' users\' parts)';
   if (last.parts.length === 0) return text + ': 0, passes nothing on';
-  const shown = last.parts.slice(0, 4).map((part, k) => formatNumber(last.local[k]) + ' × ' + formatNumber(last.grad) +
+  const passed = last.parts.slice(0, 4).map((part, k) => formatNumber(last.local[k]) + ' × ' + formatNumber(last.grad) +
     ' = ' + formatNumber(part) + ' to ' + nodeTitle(model, parents[k]));
-  return text + '; passes ' + shown.join(', ') + (last.parts.length > 4 ? ', …' : '');
+  return text + '; passes ' + passed.join(', ') + (last.parts.length > 4 ? ', …' : '');
 }
 
 // The page's JavaScript API, window.valuegrad (see docs/explorer.md).

@@ -16,6 +16,8 @@ function Stepper(runtime) {
   this.last = null;             // what the latest step did, for the step bar
   this.timer = null;
   this.onChange = null;
+  this.unitOf = null;           // node -> the id of the box that shows it (set by the page)
+  this.unit = 1;                // how many nodes the latest step took
 }
 
 // Step k (0-based) as { phase, node }.
@@ -49,28 +51,64 @@ Stepper.prototype.apply = function (k) {
 };
 
 // Go to position s (0 ... total): replayed from the start, or one step on.
-Stepper.prototype.seek = function (s) {
+Stepper.prototype.seek = function (s, unit) {
   s = Math.max(0, Math.min(this.total, Math.round(Number(s)) || 0));
   const runtime = this.runtime;
   this.active = true;
-  if (!(this.started && s === this.position + 1)) {
+  let from = this.position;
+  if (!(this.started && s >= this.position)) {
     this.known.fill(0);
     for (let i = 0; i < runtime.count; i++) if (runtime.isLeaf(i)) this.known[i] = 1;
     this.grads.fill(0);
     if (runtime.count > 0) this.grads[0] = 1;
     this.last = null;
-    for (let k = 0; k < s; k++) this.last = this.apply(k);
-  } else {
-    this.last = this.apply(s - 1);
+    from = 0;
   }
+  for (let k = from; k < s; k++) this.last = this.apply(k);
+  this.unit = unit || 1;
   this.started = true;
   this.position = s;
   if (this.onChange) this.onChange();
   return this.current();
 };
 
-Stepper.prototype.step = function () { return this.seek((this.active ? this.position : 0) + 1); };
-Stepper.prototype.back = function () { return this.seek((this.active ? this.position : this.total) - 1); };
+// One step on: one node, or a whole collapsed group (its nodes step as a unit;
+// open the group to step inside it). `unitOf(node)` names what shows a node.
+Stepper.prototype.step = function () {
+  const start = this.active ? this.position : 0;
+  let end = Math.min(this.total, start + 1);
+  if (this.unitOf && end > start) {
+    const unit = this.unitOf(this.stepAt(start).node);
+    const phase = this.stepAt(start).phase;
+    if (unit[0] === 'g') {
+      while (end < this.total && this.stepAt(end).phase === phase && this.unitOf(this.stepAt(end).node) === unit) end++;
+    }
+  }
+  this.seek(end, end - start);
+  return this.current();
+};
+
+// One step back: one node, or a whole collapsed group.
+Stepper.prototype.back = function () {
+  const start = this.active ? this.position : this.total;
+  let end = Math.max(0, start - 1);
+  if (this.unitOf && start > 0) {
+    const unit = this.unitOf(this.stepAt(start - 1).node);
+    const phase = this.stepAt(start - 1).phase;
+    if (unit[0] === 'g') {
+      while (end > 0 && this.stepAt(end - 1).phase === phase && this.unitOf(this.stepAt(end - 1).node) === unit) end--;
+    }
+  }
+  // The unit that ends where we now are, as the step bar describes it.
+  let unit = 1;
+  if (this.unitOf && end > 0 && this.unitOf(this.stepAt(end - 1).node)[0] === 'g') {
+    const shown = this.unitOf(this.stepAt(end - 1).node);
+    const phase = this.stepAt(end - 1).phase;
+    while (end - unit > 0 && this.stepAt(end - unit - 1).phase === phase && this.unitOf(this.stepAt(end - unit - 1).node) === shown) unit++;
+  }
+  this.seek(end, unit);
+  return this.current();
+};
 
 Stepper.prototype.play = function (stepsPerSecond) {
   this.pause();
@@ -107,6 +145,7 @@ Stepper.prototype.current = function () {
     total: this.total,
     phase: last ? last.phase : (this.active ? 'start' : 'done'),
     node: last ? last.node : null,
+    nodes: this.unit,
     parts: last && last.parts ? last.parts.slice() : [],
   };
 };
