@@ -49,6 +49,12 @@ def explore(
     their boxes. Layout is Graphviz's, run in the browser: no ``dot``
     program is needed.
 
+    The page also runs the graph: its forward and backward are printed as
+    JavaScript from the derivative table, so editing a leaf's value in the
+    panel recomputes every value and gradient, and a step bar plays the
+    forward and backward passes node by node (see docs/explorer.md for the
+    page's ``window.valuegrad`` API).
+
     Groups are derived from the graph after it was built, from the parameter
     names; nothing is recorded while it is built. Without names, a big graph
     is folded by its shape alone: the terms of a sum that share one shape

@@ -2,10 +2,11 @@
 
 The page carries everything it needs: the graph as JSON in a
 ``<script type="application/json">`` element, the Graphviz layout library
-(WebAssembly inside its script), the page's script and style. It loads nothing
-and sends nothing: its Content-Security-Policy allows no network source at
-all, only its own two inline scripts (by hash), WebAssembly, and a worker made
-from a ``blob:`` URL.
+(WebAssembly inside its script), the graph's program (its forward and backward,
+printed from the derivative table, see ``program``), the page's script and
+style. It loads nothing and sends nothing: its Content-Security-Policy allows no
+network source at all, only its own three inline scripts (by hash),
+WebAssembly, and a worker made from a ``blob:`` URL.
 
 Labels are user data. In the page they are read with ``JSON.parse`` and shown
 with ``textContent``, never as markup; in the JSON, ``<``, ``>`` and ``&`` are
