@@ -238,6 +238,21 @@ def test_local_derivatives_on_a_dense_layer_never_cover_one_another(browser: Any
             assert overlap_x <= 0.5 or overlap_y <= 0.5, (one, other)
 
 
+def test_edge_labels_show_only_at_a_scale_they_can_be_read(browser: Any, tmp_path: Path) -> None:
+    x = Value(3.0, label="x")
+    out = x * x
+    out.backward()
+    show(browser, explore(out), tmp_path / "scale.html")
+    box(browser, "#vg-local").click()
+    wait_ready(browser)
+    shown = "return Array.from(document.querySelectorAll('.vg-edge-label')).filter((t) => t.getBBox && t.getClientRects().length > 0).length"
+    assert browser.execute_script(shown) == 2
+    browser.execute_script("window.vgExplorer.view.zoomAt(0.2, 10, 10)")
+    assert browser.execute_script(shown) == 0
+    browser.execute_script("window.vgExplorer.view.fit()")
+    assert browser.execute_script(shown) == 2
+
+
 def test_the_wheel_zooms_a_drag_pans_and_fit_to_screen_brings_it_all_back(
     browser: Any, tmp_path: Path
 ) -> None:

@@ -124,6 +124,8 @@ def test_editing_a_leaf_in_the_panel_recomputes_every_number_shown(browser: Any,
     assert browser.execute_script("return valuegrad.get(0).data;") == pytest.approx(out2.data, rel=1e-12)
     texts = " | ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".vg-value"))
     assert "data 1.005" in texts  # the output's box shows its new value
+    panel = browser.find_element(By.CSS_SELECTOR, "#vg-panel").text.splitlines()
+    assert float(panel[panel.index("grad") + 1]) == pytest.approx(a2.grad, rel=1e-12)  # the panel too
 
 
 def test_set_refuses_what_is_not_a_leaf_with_a_clear_error(browser: Any, tmp_path: Path) -> None:

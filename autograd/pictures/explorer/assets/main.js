@@ -225,9 +225,27 @@ Explorer.prototype.setLeaf = function (i, x) {
 Explorer.prototype.redrawNumbers = function () {
   if (this.view.layout) this.view.refresh(this.state);
   if (this.state.selected !== null && !this.panel.hidden) {
+    // The panel is drawn again with the new numbers; a field being edited keeps the focus.
     const focused = document.activeElement;
-    const editing = focused && focused.classList && focused.classList.contains('vg-edit');
-    if (!editing) showPanel(this.panel, this.model, this.state.selected, (t) => this.goTo(t), (leaf, x) => this.setLeaf(leaf, x));
+    const editing = focused && focused.classList && focused.classList.contains('vg-edit') ? focused.dataset.node : null;
+    showPanel(this.panel, this.model, this.state.selected, (t) => this.goTo(t), (leaf, x) => this.setLeaf(leaf, x));
+    if (editing !== null) {
+      const field = this.panel.querySelector('.vg-edit[data-node="' + editing + '"]');
+      if (field) field.focus();
+    }
+  }
+};
+
+// While stepping, keep the current node's box in view.
+Explorer.prototype.followCurrent = function () {
+  if (this.state.current === null || this.state.current === undefined) return;
+  const shown = this.model.representative(this.state.current);
+  const box = this.view.scene.querySelector('.vg-node[data-node="' + (shown[0] === 'n' ? shown.slice(1) : shown) + '"]');
+  if (!box) return;
+  const at = box.getBoundingClientRect();
+  const stage = this.view.svg.getBoundingClientRect();
+  if (at.right < stage.left || at.left > stage.right || at.bottom < stage.top || at.top > stage.bottom) {
+    this.view.centre(shown);
   }
 };
 
@@ -249,6 +267,7 @@ Explorer.prototype.installStepping = function () {
     this.state.current = stepper.active && stepper.last ? stepper.last.node : null;
     text.textContent = stepText(this.model, stepper);
     this.redrawNumbers();
+    this.followCurrent();
   };
   document.getElementById('vg-first').addEventListener('click', () => { stepper.pause(); stepper.seek(0); });
   document.getElementById('vg-back').addEventListener('click', () => { stepper.pause(); stepper.back(); });

@@ -293,8 +293,12 @@ View.prototype.headerWidth = function (g) {
 
 // ---------------------------------------------------------------- pan and zoom
 
+// Below this scale an edge's 10px label is a smudge: edge labels are hidden until zoomed in.
+const LABEL_SCALE = 0.7;
+
 View.prototype.apply = function () {
   this.scene.setAttribute('transform', 'translate(' + this.x + ',' + this.y + ') scale(' + this.scale + ')');
+  this.svg.classList.toggle('vg-zoomed-out', this.scale < LABEL_SCALE);
 };
 
 // The smallest scale "Fit to screen" goes to: below it a box's text cannot be read.
