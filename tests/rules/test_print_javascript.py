@@ -95,3 +95,13 @@ def test_pow_and_maximum_follow_python_at_their_edges() -> None:
         " String(vg_maximum([1, NaN, 3])), vg_maximum([2, 5, 5])]));"
     )
     assert _run(script) == [1, 1, 1, "NaN", 5]
+
+
+def test_a_sum_of_many_terms_prints_left_to_right_with_the_parentheses_it_needs() -> None:
+    x, y, z = Name("x"), Name("y"), Name("z")
+    assert javascript_text(Binary("*", Binary("+", x, y), z)) == "(x + y) * z"
+    assert javascript_text(Binary("*", Binary("+", Binary("*", Binary("+", x, y), z), x), y)) == "((x + y) * z + x) * y"
+    terms: Any = x
+    for _ in range(100_000):
+        terms = Binary("+", terms, y)
+    assert javascript_text(terms) == "x" + " + y" * 100_000
