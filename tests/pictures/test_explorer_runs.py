@@ -197,3 +197,16 @@ def test_a_collapsed_group_steps_as_one_unit_and_opening_it_steps_inside(browser
     assert browser.execute_script("return valuegrad.shown(arguments[0]).grad;", w) == pytest.approx(
         weight.grad, rel=1e-12
     )
+
+
+def test_a_sum_of_100000_leaves_opens_and_recomputes_in_the_page(browser: Any, tmp_path: Path) -> None:
+    xs = [Value(0.001 * i) for i in range(100_000)]
+    total = vsum(xs)
+    total.backward()
+    path = tmp_path / "wide.html"
+    explore(total).save(path)
+    open_page(browser, path.as_uri(), timeout=60)
+    assert browser.execute_script("return document.body.getAttribute('data-vg-failed');") is None
+    browser.execute_script("valuegrad.set(1, arguments[0]);", xs[0].data + 1.0)  # position 1 is the first term
+    assert browser.execute_script("return valuegrad.get(0).data;") == pytest.approx(total.data + 1.0, rel=1e-12)
+    assert console_errors(browser) == []
