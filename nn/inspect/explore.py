@@ -19,6 +19,7 @@ from typing import Any
 from autograd import Value, enable_grad, vsum
 from autograd.extend import is_real
 from autograd.pictures import ExplorerPage, explore
+from autograd.pictures.explorer import TrainingView
 
 from ..losses.objective import compute_loss
 from ..modules.layers import MLP, Layer, Neuron
@@ -126,19 +127,36 @@ def explore_model(
     model: MLP | Layer | Neuron,
     example: Sequence[float] | None = None,
     *,
+    data: tuple[Sequence[Sequence[float]], Sequence[Any]] | None = None,
+    loss: str = "bce",
+    lr: float = 0.1,
+    momentum: float = 0.0,
     title: str | None = None,
     height: int = 640,
 ) -> ExplorerPage:
-    """The network on one input in the explorer: layers of neurons, as ``draw_model`` draws it.
+    """The network in the explorer: on one input, or training on 2-D data in the page.
 
-    Inputs are leaves ``x0``, ``x1``… and each layer and neuron is a box
-    (big ones start collapsed: click to open). Every value shows its
-    gradient: the derivative of the output (of the sum of the outputs, for
-    several) with respect to it.
+    On one input (``example``), inputs are leaves ``x0``, ``x1``… and each
+    layer and neuron is a box (big ones start collapsed: click to open).
+    Every value shows its gradient: the derivative of the output (of the sum
+    of the outputs, for several) with respect to it.
+
+    With ``data=(X, y)`` the page shows the loss graph of the whole batch and
+    a training view: gradient descent runs in the page (play, pause, one
+    step, the learning rate, steps per second), as ``nn.fit`` with
+    ``nn.SGD(model.parameters(), lr, momentum)``, ``batch_size=None`` and
+    ``shuffle=False`` would run it, with the decision boundary, the loss curve
+    and the graph's numbers updating live; every step is kept, and a slider
+    goes back to any of them. The model itself is not changed.
 
     Args:
         model: An ``nn.MLP``, ``nn.Layer`` or ``nn.Neuron``.
         example: One input vector; None uses zeros.
+        data: ``(X, y)``: 2-D points and their classes, 0 or 1 (a model with
+            two inputs and one output).
+        loss: With ``data``: ``"bce"`` or ``"hinge"`` (class 1 where the output is > 0).
+        lr: With ``data``: the learning rate of the in-page gradient descent.
+        momentum: With ``data``: its momentum, as ``nn.SGD``'s.
         title: The page's title.
         height: The inline view's height in Jupyter, in pixels.
 
@@ -147,10 +165,13 @@ def explore_model(
 
     Raises:
         TypeError: If ``model`` is not an MLP, Layer or Neuron, or the example
-            holds something other than numbers.
-        ValueError: If the example does not have one number per input.
+            or data hold something other than numbers.
+        ValueError: If the example does not have one number per input, or
+            ``data`` does not fit a 2-input, 1-output model and ``loss``.
     """
     nin = _layers(model)[0][0][1].nin
+    if data is not None:
+        return _training_page(model, data, loss, lr, momentum, title, height)
     values = [0.0] * nin if example is None else example
     (row,) = _check_rows([values], nin, "example")
     inputs = [Value(x.data if isinstance(x, Value) else x, label=f"x{i}") for i, x in enumerate(row)]
@@ -164,6 +185,61 @@ def explore_model(
         model,
         out,
         lambda: explore(out, model=model, groups=made_by, title=shown, height=height),
+    )
+
+
+_TRAINED_LOSSES = ("bce", "hinge")
+
+
+def _training_page(
+    model: MLP | Layer | Neuron,
+    data: tuple[Sequence[Sequence[float]], Sequence[Any]],
+    loss: str,
+    lr: float,
+    momentum: float,
+    title: str | None,
+    height: int,
+) -> ExplorerPage:
+    """``explore_model(model, data=(X, y))``: the batch's loss graph with a training view."""
+    if not isinstance(data, tuple) or len(data) != 2:
+        raise TypeError(f"explore_model data must be a pair (X, y), got {type(data).__name__}")
+    X, y = data
+    if loss not in _TRAINED_LOSSES:
+        raise ValueError(f"explore_model trains with loss 'bce' or 'hinge' (one output), got {loss!r}")
+    nin = _layers(model)[0][0][1].nin
+    if nin != 2:
+        raise ValueError(f"explore_model's training view draws 2-D data: the model has {nin} inputs, not 2")
+    rows = _check_rows(X, nin, "data X")
+    if isinstance(y, (str, bytes)) or not isinstance(y, Sequence) or len(y) != len(rows):
+        raise ValueError(f"explore_model data needs one label per point: {len(rows)} points, y {y!r:.60}")
+    labels = []
+    for index, label in enumerate(y):
+        if label not in (0, 1) or isinstance(label, bool):
+            raise ValueError(f"explore_model data labels must be 0 or 1, got {label!r} at index {index}")
+        labels.append(int(label))
+    outputs, made_by = trace_batch(model, rows)
+    if any(len(out) != 1 for out in outputs):
+        raise ValueError(f"explore_model's training view needs one output, the model gives {len(outputs[0])}")
+    probe_inputs = (Value(0.0, label="x0"), Value(0.0, label="x1"))
+    ((probe_output,),), _ = trace_batch(model, [list(probe_inputs)])
+    with enable_grad():
+        value = compute_loss(outputs, labels, loss)
+    value.label = value.label or "loss"
+    view = TrainingView(
+        parameters=model.named_parameters(),
+        points=[[float(x.data if isinstance(x, Value) else x) for x in row] for row in rows],
+        labels=labels,
+        outputs=[out[0] for out in outputs],
+        probe_inputs=probe_inputs,
+        probe_output=probe_output,
+        lr=lr,
+        momentum=momentum,
+    )
+    shown = title or f"training {type(model).__name__} on {len(rows)} points ({loss})"
+    return _with_gradients(
+        model,
+        value,
+        lambda: explore(value, model=model, groups=made_by, title=shown, height=height, training=view),
     )
 
 

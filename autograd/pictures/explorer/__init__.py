@@ -2,5 +2,6 @@
 
 from .api import explore
 from .page import ExplorerPage
+from .training import TrainingView
 
-__all__ = ["ExplorerPage", "explore"]
+__all__ = ["ExplorerPage", "TrainingView", "explore"]

@@ -23,8 +23,9 @@ from typing import Any
 from ...core.value import Value
 from .graph_data import graph_data
 from .page import ExplorerPage, build_page
+from .training import TrainingView
 
-__all__ = ["explore"]
+__all__ = ["TrainingView", "explore"]
 
 
 def explore(
@@ -36,6 +37,7 @@ def explore(
     title: str | None = None,
     collapse_above: int = 20,
     height: int = 640,
+    training: TrainingView | None = None,
 ) -> ExplorerPage:
     """An interactive, self-contained page of the computation graph under ``root``.
 
@@ -73,6 +75,9 @@ def explore(
         title: The page's title; defaults to the root's label.
         collapse_above: Boxes holding more nodes than this start collapsed.
         height: The height of the inline view in Jupyter, in pixels.
+        training: A :class:`TrainingView`: the page then trains the graph by
+            gradient descent and draws the decision boundary
+            (``nn.explore_model(model, data=(X, y))`` makes one).
 
     Returns:
         An :class:`ExplorerPage`: ``.save("step.html")`` writes one file that
@@ -104,5 +109,6 @@ def explore(
         groups=groups,
         collapse_above=collapse_above,
         title=title if title is not None else (root.label or "computation graph"),
+        training=training,
     )
     return ExplorerPage(build_page(data), height=height, nodes=len(data["label"]))

@@ -22,7 +22,8 @@ position 0 and every node before its operands:
 * ``const``: the plain number folded into each op node (``2.0`` for
   ``x * 2.0``), a dot's ``{pairs, coefficients, start}``, or null;
 * ``program``: per node its kernel, the sweep's order and the frozen nodes,
-  with ``script`` the JavaScript that runs the graph (see ``program``).
+  with ``script`` the JavaScript that runs the graph (see ``program``);
+* ``training``: null, or what the page needs to train the graph (see ``training``).
 
 Non-finite numbers are written as the strings ``"nan"``, ``"inf"`` and
 ``"-inf"``, which JSON has no numbers for. Local derivatives keep 6
@@ -43,6 +44,7 @@ from .folding import BOX_LIMIT, band_crowded, fold_by_structure
 from .grouping import Group, derive_groups
 from .program import graph_program
 from .roles import example_losses
+from .training import TrainingView, training_data
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
 
@@ -144,6 +146,7 @@ def graph_data(
     groups: Mapping[Value, str] | None = None,
     collapse_above: int = 20,
     title: str = "",
+    training: TrainingView | None = None,
 ) -> dict[str, Any]:
     """The graph under ``root`` as JSON-able columns (see the module docstring).
 
@@ -157,6 +160,7 @@ def graph_data(
         collapse_above: Groups holding more nodes than this start collapsed;
             the stack of examples always does.
         title: Shown in the page's header.
+        training: What the page needs to train the graph (see ``training``), or None.
     """
     modules: dict[str, str] | None = None
     if model is not None:
@@ -199,6 +203,11 @@ def graph_data(
     group_list = grouping.groups
     losses = example_losses(grouping, nodes, parents, exact)
     program = graph_program(root, nodes, position)
+    script = program.script
+    trained = None
+    if training is not None:
+        trained, probe = training_data(training, position)
+        script += probe.script
     return {
         "format": 1,
         "title": title,
@@ -216,7 +225,8 @@ def graph_data(
         "roles": {str(index): role for index, role in losses.roles.items()},
         "const": [_constant(node.const) for node in nodes],
         "program": program.as_data(),
-        "script": program.script,
+        "script": script,
+        "training": trained,
         "groups": {
             "name": [group.name for group in group_list],
             "title": [group.title for group in group_list],

@@ -33,7 +33,7 @@ from ...safe_write import write_file
 
 __all__ = ["ExplorerPage", "build_page", "script_json"]
 
-_APP_SCRIPTS = ("graph_model.js", "runtime.js", "view.js", "panel.js", "stepper.js", "main.js")
+_APP_SCRIPTS = ("graph_model.js", "runtime.js", "view.js", "panel.js", "stepper.js", "training.js", "main.js")
 _LIBRARY = "graphviz/index.js"
 # The library is an ES module ending in ``export{It as Graphviz,...};``: it is
 # turned into a classic script (usable inline and in a worker made from its

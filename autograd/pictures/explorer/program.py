@@ -39,7 +39,8 @@ class GraphProgram:
     """The page's program: its script, and per node the kernel it runs (-1: none).
 
     Attributes:
-        script: JavaScript defining ``globalThis.vgProgram = {forward, local}``.
+        script: JavaScript defining ``globalThis.vgProgram = {forward, local}``
+            (or ``vgProbe``).
         kernel: Per node (by position), the index of its kernel, -1 for a leaf
             or a node without one.
         sweep: The positions of the op nodes in the engine's backward order,
@@ -78,14 +79,23 @@ def _kernel_text(node: Value) -> tuple[str, str]:
     return f"function (v, p) {{ return {forward}; }}", f"function (v, p, o) {{ return [{locals_}]; }}"
 
 
-def graph_program(root: Value, nodes: Sequence[Value], position: Mapping[Value, int]) -> GraphProgram:
+_NAMES = frozenset({"vgProgram", "vgProbe"})
+
+
+def graph_program(
+    root: Value, nodes: Sequence[Value], position: Mapping[Value, int], name: str = "vgProgram"
+) -> GraphProgram:
     """The forward and backward of the graph under ``root`` (listed as ``nodes``) as a page program.
 
     Args:
         root: The output, ``nodes[0]``.
         nodes: Every node, each before its operands.
         position: Node -> its index in ``nodes``.
+        name: The global the script defines: ``vgProgram`` (the graph shown)
+            or ``vgProbe`` (a training view's one-input graph).
     """
+    if name not in _NAMES:
+        raise ValueError(f"graph_program name must be one of {sorted(_NAMES)}, got {name!r}")
     kernels: dict[tuple[int, int, str], int] = {}
     forwards: list[str] = []
     locals_: list[str] = []
@@ -110,7 +120,7 @@ def graph_program(root: Value, nodes: Sequence[Value], position: Mapping[Value, 
     sweep = [0] if root._op is not None else []
     sweep += [position[node] for node in order_under(root)] if root._op is not None else []
     script = (
-        "globalThis.vgProgram = (function () {\n'use strict';\n" + JAVASCRIPT_HELPERS
+        f"globalThis.{name} = (function () {{\n'use strict';\n" + JAVASCRIPT_HELPERS
         + "const forward = [\n" + ",\n".join(forwards) + "\n];\n"
         + "const local = [\n" + ",\n".join(locals_) + "\n];\n"
         + "return { forward: forward, local: local };\n})();\n"

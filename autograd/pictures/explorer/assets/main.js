@@ -68,6 +68,8 @@ function Explorer() {
   buildLegend(document.getElementById('vg-legend'));
   this.installControls();
   this.installStepping();
+  this.trainer = null;
+  if (data.training && globalThis.vgProbe && this.runtime.runnable) this.installTraining(data.training);
   window.valuegrad = new PageAPI(this);
   this.relayout();
 }
@@ -318,6 +320,49 @@ function stepText(model, stepper) {
   return text + '; passes ' + passed.join(', ') + (last.parts.length > 4 ? ', …' : '');
 }
 
+// The training view: gradient descent in the page, the boundary, the loss curve, the recorded run.
+Explorer.prototype.installTraining = function (spec) {
+  const trainer = this.trainer = new Trainer(this.runtime, spec, globalThis.vgProbe);
+  const section = document.getElementById('vg-train');
+  section.hidden = false;
+  const picture = this.trainingView = new TrainingView(section, trainer);
+  const play = document.getElementById('vg-train-play');
+  const rate = document.getElementById('vg-train-rate');
+  const lr = document.getElementById('vg-lr');
+  const history = document.getElementById('vg-history');
+  const text = document.getElementById('vg-train-text');
+  lr.value = String(trainer.lr);
+  let drawn = 0;
+  const show = () => {
+    history.max = String(trainer.snapshots.length - 1);
+    history.value = String(trainer.steps);
+    play.textContent = trainer.playing() ? '⏸ pause' : '▶ train';
+    const loss = trainer.steps > 0 && trainer.steps <= trainer.losses.length ? trainer.losses[trainer.steps - 1] : this.runtime.values[0];
+    text.textContent = 'step ' + trainer.steps + ' · loss ' + formatNumber(this.runtime.values[0]) +
+      ' · accuracy ' + (100 * trainer.accuracy()).toFixed(1) + '%' + (trainer.steps > 0 ? ' (step ' + trainer.steps + ' started at ' + formatNumber(loss) + ')' : '');
+    const now = performance.now();
+    if (!trainer.playing() || now - drawn > 100) { picture.draw(); drawn = now; }
+    if (this.stepper.active) this.stepper.seek(this.stepper.position); else this.redrawNumbers();
+  };
+  trainer.onChange = show;
+  play.addEventListener('click', () => {
+    if (trainer.playing()) trainer.pause(); else trainer.play(Number(rate.value), show);
+  });
+  rate.addEventListener('change', () => { if (trainer.playing()) trainer.play(Number(rate.value), show); });
+  document.getElementById('vg-train-step').addEventListener('click', () => { trainer.pause(); trainer.step(); trainer.settle(); show(); });
+  lr.addEventListener('change', () => {
+    const value = Number(lr.value);
+    if (lr.value.trim() !== '' && Number.isFinite(value) && value > 0) trainer.lr = value; else lr.value = String(trainer.lr);
+  });
+  history.addEventListener('input', () => { trainer.pause(); trainer.rewind(Number(history.value)); });
+  window.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT') && target.type !== 'range') return;
+    if (event.key === 't') play.click();
+  });
+  show();
+};
+
 // The page's JavaScript API, window.valuegrad (see docs/explorer.md).
 function PageAPI(explorer) {
   this.explorer = explorer;
@@ -349,6 +394,40 @@ PageAPI.prototype.all = function () {
 // Set leaf id to x and recompute every value and gradient; returns the seconds it took.
 PageAPI.prototype.set = function (id, x) { return this.explorer.setLeaf(id, x); };
 PageAPI.prototype.steps = function () { return this.explorer.stepper.total; };
+
+// Training (pages made with a training view): n steps of gradient descent at once.
+PageAPI.prototype.trainer = function () {
+  if (this.explorer.trainer === null) throw new Error('valuegrad: this page has no training view (nn.explore_model(model, data=(X, y)) makes one)');
+  return this.explorer.trainer;
+};
+PageAPI.prototype.train = function (n) {
+  const trainer = this.trainer();
+  const count = n === undefined ? 1 : n;
+  if (!Number.isInteger(count) || count < 0) throw new TypeError('valuegrad.train: expected a whole number of steps, got ' + n);
+  for (let k = 0; k < count; k++) trainer.step();
+  trainer.settle();
+  if (trainer.onChange) trainer.onChange();
+  return this.training();
+};
+PageAPI.prototype.training = function () {
+  const trainer = this.trainer();
+  return { step: trainer.steps, loss: this.explorer.runtime.values[0], accuracy: trainer.accuracy(), losses: trainer.losses.slice(0, trainer.steps) };
+};
+PageAPI.prototype.parameters = function () {
+  const trainer = this.trainer();
+  const named = {};
+  trainer.spec.names.forEach((name, k) => { named[name] = this.explorer.runtime.values[trainer.parameters[k]]; });
+  return named;
+};
+PageAPI.prototype.rewind = function (k) { this.trainer().rewind(k); return this.training(); };
+PageAPI.prototype.trainPlay = function (stepsPerSecond) { const t = this.trainer(); t.play(stepsPerSecond, t.onChange); };
+PageAPI.prototype.trainPause = function () { this.trainer().pause(); };
+PageAPI.prototype.setLearningRate = function (lr) {
+  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) throw new TypeError('valuegrad.setLearningRate: expected a number > 0, got ' + lr);
+  this.trainer().lr = lr;
+  document.getElementById('vg-lr').value = String(lr);
+};
+PageAPI.prototype.predict = function (x, y) { return this.trainer().predict(x, y); };
 PageAPI.prototype.step = function () { return this.explorer.stepper.step(); };
 PageAPI.prototype.back = function () { return this.explorer.stepper.back(); };
 PageAPI.prototype.seek = function (position) { return this.explorer.stepper.seek(position); };
