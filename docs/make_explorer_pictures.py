@@ -4,7 +4,10 @@ Needs headless Chromium (``scripts/ensure_chromium.sh``). Trains the demo's
 network (MLP [2, 16, 16, 1], relu, on two moons) for a few epochs, writes the
 loss graph of one batch of 32 as ``make demo`` would, and takes two
 screenshots: the page as it opens (docs/explorer.png) and with one
-example's first layer open (docs/explorer-layer.png).
+example's first layer open (docs/explorer-layer.png). Then two of the page
+running the graph: backprop stepped half-way through a small graph, the
+panel open on a node used twice (docs/explorer-steps.png), and the training
+view after 60 steps of gradient descent on the moons (docs/explorer-training.png).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import nn
+from autograd import Value, explore
 from nn.inspect import write_loss_graph
 from tests.support.browser import click_box, open_page, start_chromium
 
@@ -40,8 +44,43 @@ def main() -> None:
             )
             click_box(driver, f'.vg-node[data-group="{first_layer}"]')
             driver.save_screenshot(str(DOCS / "explorer-layer.png"))
+            _steps(driver, Path(folder))
+            _training(driver, Path(folder))
     finally:
         driver.quit()
+
+
+def _steps(driver: object, folder: Path) -> None:
+    """A small graph stepped into its backward pass, the panel on ``a`` (used twice)."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    loss = (d * a).tanh() + a
+    loss.label = "L"
+    loss.backward()
+    path = folder / "steps.html"
+    explore(loss).save(path)
+    open_page(driver, path.as_uri())
+    driver.execute_script(  # type: ignore[attr-defined]
+        "const a = valuegrad.find('a')[0]; window.vgExplorer.select(a);"
+        "valuegrad.seek(valuegrad.steps() - 2);"
+    )
+    driver.save_screenshot(str(DOCS / "explorer-steps.png"))  # type: ignore[attr-defined]
+
+
+def _training(driver: object, folder: Path) -> None:
+    """The training view after 60 steps on 100 moons points."""
+    X, y = nn.moons(n=100, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    path = folder / "training.html"
+    nn.explore_model(model, data=(X, y), lr=0.1, momentum=0.9).save(path)
+    open_page(driver, path.as_uri())
+    driver.execute_script("valuegrad.train(60);")  # type: ignore[attr-defined]
+    driver.save_screenshot(str(DOCS / "explorer-training.png"))  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
