@@ -433,3 +433,28 @@ def test_write_loss_graph_writes_the_loss_of_one_batch(tmp_path: Path) -> None:
     assert "4 examples" in data["title"]
     assert data["groups"]["kind"].count("example") == 4
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_the_graphs_program_is_printed_from_the_rules_and_numbers_only() -> None:
+    # Labels, op names and file names are data: the program's text holds none of them,
+    # only the printer's own words, the vocabulary's spellings and numbers.
+    from autograd.rules.print_javascript import JAVASCRIPT_SPELLINGS
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    X, y = nn.moons(n=6, noise=0.1, seed=0)
+    leaves = [Value(1.0, label=label) for label in HOSTILE]
+    loss = nn.compute_loss([model(x) for x in X], y, "bce") + vsum(leaves).tanh() * leaves[0]
+    loss.backward()
+    script = graph_data(loss, model=model)["script"]
+    for label in HOSTILE:
+        assert label not in script
+    code = re.sub(r"//[^\n]*", "", script)
+    words = set(re.findall(r"[A-Za-z_][A-Za-z_0-9.]*", code))
+    allowed = {
+        "globalThis.vgProgram", "function", "return", "const", "let", "if", "for", "use", "strict",
+        "forward", "local", "v", "p", "o", "x", "y", "xs", "i", "positive", "other", "largest", "expX",
+        "xs.length", "Infinity", "NaN", "e", "Math.pow", "Math.log1p", "Math.exp", "Math.abs",
+        *JAVASCRIPT_SPELLINGS.values(),
+    }
+    assert words - allowed == set()
+    assert re.search(r"\d", code)  # the folded numbers are there, as numbers

@@ -210,3 +210,17 @@ def test_a_sum_of_100000_leaves_opens_and_recomputes_in_the_page(browser: Any, t
     browser.execute_script("valuegrad.set(1, arguments[0]);", xs[0].data + 1.0)  # position 1 is the first term
     assert browser.execute_script("return valuegrad.get(0).data;") == pytest.approx(total.data + 1.0, rel=1e-12)
     assert console_errors(browser) == []
+
+
+def test_keys_typed_into_a_field_are_not_shortcuts(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _small(tmp_path, browser)
+    [a] = browser.execute_script("return valuegrad.find('a');")
+    browser.find_element(By.CSS_SELECTOR, f'.vg-node[data-node="{a}"]').click()
+    field = browser.find_element(By.CSS_SELECTOR, ".vg-edit")
+    scale = browser.execute_script("return window.vgExplorer.view.scale;")
+    field.send_keys(Keys.END, "0", Keys.ARROW_LEFT, " ", "-")
+    assert browser.execute_script("return valuegrad.current().phase;") == "done"  # no step, no play
+    assert browser.execute_script("return window.vgExplorer.view.scale;") == scale  # no zoom, no fit

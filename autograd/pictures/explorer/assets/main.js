@@ -201,7 +201,7 @@ Explorer.prototype.installControls = function () {
   const local = document.getElementById('vg-local');
   local.addEventListener('change', () => { this.state.showLocal = local.checked; this.relayout(); });
   window.addEventListener('keydown', (event) => {
-    if (event.target === field) return;
+    if (typingIn(event)) return;
     if (event.key === '0' || event.key === 'f') this.view.fit();
     if (event.key === '+' || event.key === '=' || event.key === '-') {
       const rect = this.view.svg.getBoundingClientRect();
@@ -279,8 +279,7 @@ Explorer.prototype.installStepping = function () {
   rate.addEventListener('change', () => { if (stepper.playing()) stepper.play(Number(rate.value)); });
   scrub.addEventListener('input', () => { stepper.pause(); stepper.seek(Number(scrub.value)); });
   window.addEventListener('keydown', (event) => {
-    const target = event.target;
-    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT') && target.type !== 'range') return;
+    if (typingIn(event)) return;
     if (event.key === ' ') { event.preventDefault(); play.click(); }
     else if (event.key === 'ArrowRight') { event.preventDefault(); stepper.pause(); stepper.step(); }
     else if (event.key === 'ArrowLeft') { event.preventDefault(); stepper.pause(); stepper.back(); }
@@ -289,6 +288,15 @@ Explorer.prototype.installStepping = function () {
   });
   text.textContent = stepText(this.model, stepper);
 };
+
+// Whether a key belongs to what has the focus: a field, a slider, a list, or a
+// button's own Space (which clicks it), rather than to the page's shortcuts.
+function typingIn(event) {
+  const target = event.target;
+  if (!target || !target.tagName) return false;
+  if (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') return true;
+  return target.tagName === 'BUTTON' && (event.key === ' ' || event.key === 'Enter');
+}
 
 // One line on what the latest step did: a value computed, or the gradient passed on.
 function stepText(model, stepper) {
@@ -356,9 +364,7 @@ Explorer.prototype.installTraining = function (spec) {
   });
   history.addEventListener('input', () => { trainer.pause(); trainer.rewind(Number(history.value)); });
   window.addEventListener('keydown', (event) => {
-    const target = event.target;
-    if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT') && target.type !== 'range') return;
-    if (event.key === 't') play.click();
+    if (!typingIn(event) && event.key === 't') play.click();
   });
   show();
 };
