@@ -485,3 +485,24 @@ def test_a_100000_node_graph_is_ready_within_5_s_and_a_group_opens_within_1_s(
     assert in_window(browser, output_box(browser))
     assert click_box(browser, '.vg-kind-band[data-collapsed="true"]') <= SHARED_MACHINE * 1.0
     assert console_errors(browser) == []
+
+
+def test_a_jitted_calls_node_shows_its_generated_code_in_the_panel(browser: Any, tmp_path: Path) -> None:
+    from autograd import jit
+
+    @jit
+    def f(x: Value, y: Value) -> Value:
+        return (x * y).tanh() + x
+
+    for k in range(3):  # trusted after a second matching trace
+        x, y = Value(1.0 + k, label="x"), Value(2.0, label="y")
+        out = f(x, y)
+    assert out.op == "jit"
+    out.label = "f"
+    out.backward()
+    show(browser, explore(out), tmp_path / "jit.html")
+    click_box(browser, next(e for e in boxes(browser) if e.text.startswith("f")))
+    code = box(browser, "#vg-panel .vg-code").text
+    assert "def forward(inputs, numbers):" in code and "tanh(t0)" in code
+    assert "frozen" in box(browser, "#vg-panel").text  # the page does not run a jitted call
+    assert console_errors(browser) == []

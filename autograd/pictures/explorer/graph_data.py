@@ -23,7 +23,9 @@ position 0 and every node before its operands:
   ``x * 2.0``), a dot's ``{pairs, coefficients, start}``, or null;
 * ``program``: per node its kernel, the sweep's order and the frozen nodes,
   with ``script`` the JavaScript that runs the graph (see ``program``);
-* ``training``: null, or what the page needs to train the graph (see ``training``).
+* ``training``: null, or what the page needs to train the graph (see ``training``);
+* ``code``: positions -> the generated code of a jitted call's node (the
+  Python the jit wrote, at most ``CODE_LIMIT`` characters), shown in its panel.
 
 Non-finite numbers are written as the strings ``"nan"``, ``"inf"`` and
 ``"-inf"``, which JSON has no numbers for. Local derivatives keep 6
@@ -49,6 +51,15 @@ from .training import TrainingView, training_data
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
 
 KIND_OP, KIND_LEAF, KIND_PARAMETER, KIND_OUTPUT = 0, 1, 2, 3
+CODE_LIMIT = 20_000
+
+
+def _generated_code(node: Value) -> str | None:
+    """The source a jitted call ran, for its node (found by shape: the engine names no backend here)."""
+    source = getattr(getattr(node.const, "compiled", None), "source", None)
+    if not isinstance(source, str):
+        return None
+    return source if len(source) <= CODE_LIMIT else source[:CODE_LIMIT] + "\n# … (cut)"
 
 
 def nodes_under(root: Value) -> list[Value]:
@@ -227,6 +238,11 @@ def graph_data(
         "program": program.as_data(),
         "script": script,
         "training": trained,
+        "code": {
+            str(index): code
+            for index, code in ((index, _generated_code(node)) for index, node in enumerate(nodes) if node._op)
+            if code is not None
+        },
         "groups": {
             "name": [group.name for group in group_list],
             "title": [group.title for group in group_list],

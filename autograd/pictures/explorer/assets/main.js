@@ -313,6 +313,9 @@ function stepText(model, stepper) {
       ' nodes stepped as one (open the group to step inside it)';
   }
   const parents = model.data.parents[i];
+  if (model.data.code && model.data.code[i] !== undefined) {
+    return where + ' · ' + now.phase + ': ' + title + ', a jitted call: one step (its generated code is in the panel)';
+  }
   if (now.phase === 'forward') {
     const operands = parents.slice(0, 6).map((p) => formatNumber(model.runtime.values[p])).join(', ') +
       (parents.length > 6 ? ', … ' + parents.length + ' operands' : '');

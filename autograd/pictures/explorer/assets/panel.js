@@ -69,6 +69,9 @@ function showPanel(panel, model, i, go, edit) {
   }
   fact('grad', fullNumber(model.shownGrad(i)) + (data.kind[i] === 3 ? '  (d output / d output)' : ''));
   if (data.op[i]) fact('op', data.op[i] + (data.text[i] && data.text[i] !== data.op[i] ? '   (' + data.text[i] + ')' : ''));
+  if (model.runtime && model.runtime.frozen.has(i)) {
+    fact('in the page', 'frozen: its value and local derivatives stay as recorded when a leaf is changed');
+  }
   const constant = constantText(model, i);
   if (constant !== null) fact('numbers folded in', constant);
   const chain = model.groupChain(i).map((g) => data.groups.name[g]);
@@ -77,6 +80,12 @@ function showPanel(panel, model, i, go, edit) {
   if (origin) {
     fact('made at', origin.file + (origin.line !== null && origin.line !== undefined ? ':' + origin.line : '') +
       (origin.function ? ' in ' + origin.function : ''));
+  }
+  const code = data.code ? data.code[i] : undefined;
+  if (code !== undefined) {
+    // A jitted call is one node: the code the jit generated for it, as text.
+    element('h3', null, 'generated code (jit)', panel);
+    element('pre', 'vg-code', code, panel);
   }
   const parents = data.parents[i];
   if (parents.length) {
