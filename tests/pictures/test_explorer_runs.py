@@ -224,3 +224,36 @@ def test_keys_typed_into_a_field_are_not_shortcuts(browser: Any, tmp_path: Path)
     field.send_keys(Keys.END, "0", Keys.ARROW_LEFT, " ", "-")
     assert browser.execute_script("return valuegrad.current().phase;") == "done"  # no step, no play
     assert browser.execute_script("return window.vgExplorer.view.scale;") == scale  # no zoom, no fit
+
+
+def test_each_examples_share_of_the_loss_follows_a_change_of_a_weight(browser: Any, tmp_path: Path) -> None:
+    from autograd.pictures.explorer.graph_data import graph_data
+
+    def loss_of(model: nn.MLP) -> Value:
+        X, y = nn.moons(n=4, noise=0.1, seed=0)
+        loss = nn.compute_loss([model(x) for x in X], y, "bce")
+        loss.backward()
+        return loss
+
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    path = tmp_path / "shares.html"
+    explore(loss_of(model), model=model).save(path)
+    open_page(browser, path.as_uri())
+    [w] = browser.execute_script("return valuegrad.find('layers.0.neurons.1.w.0');")
+    browser.execute_script("valuegrad.set(arguments[0], 1.5);", w)
+    page = browser.execute_script("return window.vgExplorer.model.data.groups.share;")
+    moved = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    dict(moved.named_parameters())["layers.0.neurons.1.w.0"].data = 1.5
+    python = graph_data(loss_of(moved), model=moved)["groups"]["share"]
+    assert [s is None for s in page] == [s is None for s in python]
+    assert [s for s in page if s is not None] == pytest.approx([s for s in python if s is not None], rel=1e-5)
+    click_box(browser, '.vg-kind-stack[data-collapsed="true"]')
+    shown = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.vg-kind-example')).map((e) => e.textContent);"
+    )
+    expected = browser.execute_script(
+        "const shares = window.vgExplorer.model.data.groups.share;"
+        "return shares.filter((s) => s !== null).map((s) => 'share of the loss ' + formatShare(s));"
+        .replace("formatShare(s)", "String(Number(s.toPrecision(4)))")
+    )
+    assert sorted(expected) == sorted(line for text in shown for line in expected if line in text)

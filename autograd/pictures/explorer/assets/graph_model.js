@@ -41,6 +41,35 @@ function GraphModel(data) {
 
 GraphModel.prototype.nodeId = function (i) { return 'n' + i; };
 
+// Each example's share of the loss again, from the current numbers (after a set or a
+// training step): Σ over the edges by which the example leaves its box of the user's
+// grad × the local derivative × the operand's value, as the Python side computes it.
+GraphModel.prototype.recomputeShares = function (runtime) {
+  const groups = this.data.groups;
+  if (!groups.share) return;
+  const ofGroup = new Array(this.groupCount).fill(-1);
+  for (let g = 0; g < this.groupCount; g++) {
+    ofGroup[g] = groups.kind[g] === 'example' ? g : groups.parent[g] >= 0 ? ofGroup[groups.parent[g]] : -1;
+  }
+  const example = (i) => (this.data.group[i] >= 0 ? ofGroup[this.data.group[i]] : -1);
+  const shares = new Array(this.groupCount).fill(0);
+  for (let u = 0; u < this.count; u++) {
+    const parents = this.data.parents[u];
+    if (parents.length === 0) continue;
+    const home = example(u);
+    let local = null;
+    for (let k = 0; k < parents.length; k++) {
+      const from = example(parents[k]);
+      if (from < 0 || from === home) continue;
+      if (local === null) local = runtime.localOf(u);
+      shares[from] += runtime.grads[u] * local[k] * runtime.values[parents[k]];
+    }
+  }
+  for (let g = 0; g < this.groupCount; g++) {
+    if (groups.share[g] !== null && groups.share[g] !== undefined) groups.share[g] = Number.isFinite(shares[g]) ? shares[g] : null;
+  }
+};
+
 // The numbers node i shows: the stepper's (null: not computed yet) while stepping, else the data's.
 GraphModel.prototype.shownData = function (i) {
   return this.stepper ? this.stepper.dataOf(i) : this.data.data[i];

@@ -55,6 +55,7 @@ function Explorer() {
   this.runtime = new Runtime(data, globalThis.vgProgram || null);
   this.stepper = new Stepper(this.runtime);
   this.model.runtime = this.runtime;
+  this.runtime.onPublish = () => this.model.recomputeShares(this.runtime);
   this.model.stepper = this.stepper;
   this.state = { selected: null, matches: new Set(), matchGroups: new Set(), showLocal: false };
   this.status = document.getElementById('vg-status');

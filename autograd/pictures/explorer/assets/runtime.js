@@ -75,6 +75,7 @@ Runtime.prototype.run = function () {
 // The runtime's numbers into the data's columns, which the drawing and the panel read.
 Runtime.prototype.publish = function () {
   const data = this.data;
+  if (this.onPublish) this.onPublish();
   for (let i = 0; i < this.count; i++) {
     data.data[i] = this.values[i];
     data.grad[i] = this.grads[i];

@@ -33,6 +33,7 @@ function formatNumber(x) {
 }
 
 const WIDEST_NUMBER_LINE = 'grad -8.888e+188';
+const WIDEST_SHARE_LINE = 'share of the loss -8.888e+188';
 const measureCanvas = document.createElement('canvas').getContext('2d');
 function textWidth(text, font) {
   measureCanvas.font = font;
@@ -81,6 +82,26 @@ function shownNumber(x) {
 
 // The numbers now in the drawn boxes, without a new layout (after a set, or a step).
 View.prototype.refresh = function (state) {
+  for (const element of this.scene.querySelectorAll('.vg-cluster')) {
+    const g = +element.getAttribute('data-group');
+    const header = element.querySelector('.vg-header-text');
+    const box = this.layout.clusters.get(g);
+    if (!header || !box) continue;
+    const title = this.headerText(g);
+    header.textContent = title;
+    clip(header, title, box.width - 12, BOLD_FONT);
+  }
+  for (const element of this.scene.querySelectorAll('.vg-group')) {
+    const id = element.getAttribute('data-node');
+    const lines = this.boxLines(id);
+    const box = this.layout.boxes.get(id);
+    const texts = element.querySelectorAll('text');
+    const offset = this.model.data.groups.kind[+id.slice(1)] === 'stack' ? 8 : 0;
+    for (let k = 0; k < texts.length && k < lines.length; k++) {
+      texts[k].textContent = lines[k];
+      if (box) clip(texts[k], lines[k], box.width - 2 * PAD - offset, k === 0 ? BOLD_FONT : FONT);
+    }
+  }
   for (const element of this.scene.querySelectorAll('.vg-value')) {
     const id = 'n' + element.getAttribute('data-node');
     const lines = this.boxLines(id);
@@ -126,6 +147,7 @@ View.prototype.measure = function (boxes) {
     lines.forEach((line, k) => { width = Math.max(width, textWidth(line, k === 0 ? BOLD_FONT : FONT)); });
     // A value's numbers change (a set, a step): its box has room for any of them.
     if (id[0] === 'n') width = Math.max(width, textWidth(WIDEST_NUMBER_LINE, FONT));
+    else if (lines.some((line) => line.startsWith('share of the loss'))) width = Math.max(width, textWidth(WIDEST_SHARE_LINE, FONT));
     const stacked = id[0] === 'g' && this.model.data.groups.kind[+id.slice(1)] === 'stack' ? 8 : 0;
     sizes.set(id, { width: Math.ceil(Math.min(width, 360) + 2 * PAD + stacked),
                     height: lines.length * LINE + 2 * PAD - 4 + stacked });
@@ -283,8 +305,11 @@ View.prototype.drawBox = function (parent, id, box, state) {
 };
 
 View.prototype.headerText = function (g) {
-  const title = this.model.data.groups.title[g];
-  return '▾ ' + this.model.shortGroupName(g) + (title ? '  ' + title : '');
+  const groups = this.model.data.groups;
+  const title = groups.title[g];
+  const share = groups.share ? groups.share[g] : null;
+  return '▾ ' + this.model.shortGroupName(g) + (title ? '  ' + title : '') +
+    (share !== null && share !== undefined ? '  · share of the loss ' + formatNumber(share) : '');
 };
 
 View.prototype.headerWidth = function (g) {
