@@ -31,7 +31,8 @@ ROOMS: dict[str, set[str]] = {
     "package": {"rules", "core", "functions", "compiler", "pictures"},  # autograd/__init__, __main__
 }
 # What ``nn`` may use of the engine: its public names and its documented extension API.
-ENGINE_API_FOR_NN = {"autograd", "autograd.extend", "autograd.pictures", "autograd.pictures.dot_text"}
+ENGINE_API_FOR_NN = {"autograd", "autograd.extend", "autograd.pictures", "autograd.pictures.dot_text",
+                     "autograd.testing"}  # check_gradients, for the exercises' checks
 # Engine modules that may import more than the standard library, and what.
 THIRD_PARTY = {
     "autograd.pictures.dot_text": {"graphviz"},
@@ -194,6 +195,7 @@ NN_ROOMS: dict[str, set[str]] = {
     "training": {"base", "modules", "losses"},  # fit, History, the guard, evaluate
     "files": {"base", "modules", "data"},  # save and load
     "inspect": {"base", "modules", "losses"},  # draw_model, the explorer, grad norms, torch bridge
+    "exercises": {"base", "optim"},  # the notebooks' exercises and their checks; `import nn` leaves it out
     "cli": {"base", "modules", "losses", "optim", "data", "training", "files", "inspect"},
     "package": {"base", "modules", "losses", "optim", "data", "training", "files", "inspect", "cli"},
 }

@@ -1,0 +1,147 @@
+"""The notebooks' exercises: each solution passes its check, each wrong answer fails with a hint, stubs are "not done".
+
+The solutions live in ``notebooks/solutions/`` (one file per notebook), apart
+from the notebooks, whose exercise cells start as stubs. Every exercise a
+notebook checks is one ``nn.exercises`` knows and a solution file answers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from autograd import Value
+from nn.exercises import EXERCISES, ExerciseFailed, check
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "notebooks" / "solutions"
+CHECK_CALL = re.compile(r"""check\(\s*["'](\w+)["']""")
+
+
+def _solutions(notebook: str) -> ModuleType:
+    path = SOLUTIONS / f"{notebook}.py"
+    spec = importlib.util.spec_from_file_location(f"solutions_{notebook}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _solution(name: str) -> Any:
+    return _solutions(EXERCISES[name].notebook).ANSWERS[name]
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def _unstable_cross_entropy(logits: list[Value], target: int) -> Value:
+    return sum((z.exp() for z in logits), Value(0.0)).log() - logits[target]
+
+
+# For each exercise: a wrong answer, and words the message must contain (what is wrong, and the hint).
+WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "tanh_derivative": (lambda x: 1 - x * x, ("finite differences", "input x", "output of tanh")),
+    "chain_rule_prediction": ((-3.0, 2.0, 1.0), ("not right", "local derivatives", "dL/dq")),
+    "accumulation_prediction": (6.0, ("not x.grad", "more than one path")),
+    "backward_by_hand": (
+        lambda w1, w2: ((w2 * _sigmoid(2 * w1) - 0.5) * w2 * _sigmoid(2 * w1) * (1 - _sigmoid(2 * w1)),
+                        (w2 * _sigmoid(2 * w1) - 0.5) * _sigmoid(2 * w1)),
+        ("dL/dw1 disagrees with finite differences", "dz/dw1"),
+    ),
+    "softmax_cross_entropy": (_unstable_cross_entropy, ("1000", "overflows", "subtract")),
+    "learning_rate": (1.2, ("loss grows", "1 − 2η")),
+    "momentum_step": (lambda theta, grad, velocity, lr, mu: (theta - lr * grad, mu * velocity + grad),
+                      ("plain SGD", "velocity")),
+    "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
+}
+
+
+def test_every_exercise_has_a_wrong_answer_here_and_a_solution() -> None:
+    assert set(WRONG) == set(EXERCISES)
+    for name, exercise in EXERCISES.items():
+        assert name in _solutions(exercise.notebook).ANSWERS
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_the_solution_is_right(name: str) -> None:
+    outcome = check(name, _solution(name), strict=True)
+    assert outcome.status == "right" and bool(outcome)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_a_wrong_answer_fails_with_what_is_wrong_and_a_hint_not_the_answer(name: str) -> None:
+    answer, words = WRONG[name]
+    outcome = check(name, answer)
+    assert outcome.status == "wrong" and not outcome
+    for word in words:
+        assert word in outcome.message, outcome.message
+    solution = _solution(name)
+    if isinstance(solution, float):
+        assert f"{solution:g}" not in outcome.message
+    with pytest.raises(ExerciseFailed, match="not yet right"):
+        check(name, answer, strict=True)
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_an_untouched_stub_is_not_done_and_does_not_raise(name: str) -> None:
+    def stub(*args: Any) -> Any:
+        raise NotImplementedError
+
+    stubs = (None, ..., stub) if callable(_solution(name)) else (None, ...)  # a number's stub is None
+    for answer in stubs:
+        outcome = check(name, answer)
+        assert outcome.status == "not done", outcome
+        assert EXERCISES[name].task in outcome.message
+    with pytest.raises(ExerciseFailed, match="not done yet"):
+        check(name, None, strict=True)
+
+
+def test_an_answer_of_the_wrong_kind_or_that_raises_is_wrong_with_a_message() -> None:
+    assert "plain number" in check("accumulation_prediction", Value(7.0)).message
+    assert "should be a function" in check("tanh_derivative", 0.5).message
+
+    def broken(x: float) -> float:
+        return 1 / 0
+
+    outcome = check("tanh_derivative", broken)
+    assert outcome.status == "wrong" and "ZeroDivisionError" in outcome.message
+
+
+def test_a_softmax_cross_entropy_that_cuts_the_graph_is_caught_by_the_gradient_check() -> None:
+    def through_data(logits: list[Value], target: int) -> Value:
+        return Value(math.log(sum(math.exp(z.data) for z in logits))) - logits[target]
+
+    outcome = check("softmax_cross_entropy", through_data)
+    assert outcome.status == "wrong" and "cuts the graph" in outcome.message
+
+
+def test_every_learning_rate_that_works_is_accepted_not_only_the_solution() -> None:
+    assert all(check("learning_rate", lr) for lr in (0.15, 0.3, 0.45, 0.5))
+    assert "too timid" in check("learning_rate", 0.05).message
+    assert "overshoots" in check("learning_rate", 0.7).message
+
+
+def test_an_unknown_exercise_is_refused_with_the_known_names() -> None:
+    with pytest.raises(ValueError, match="unknown exercise 'tanh'; expected one of tanh_derivative"):
+        check("tanh", None)
+
+
+@pytest.mark.parametrize("notebook", sorted({exercise.notebook for exercise in EXERCISES.values()}))
+def test_each_notebook_checks_exactly_its_exercises_and_stores_them_not_done(notebook: str) -> None:
+    cells = json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
+    checked = [name for cell in cells if cell["cell_type"] == "code" for name in CHECK_CALL.findall("".join(cell["source"]))]
+    assert checked == [name for name, exercise in EXERCISES.items() if exercise.notebook == notebook]
+    shown = "".join(
+        "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+        for cell in cells if cell["cell_type"] == "code" for output in cell.get("outputs", [])
+    )
+    for name in checked:
+        assert f"{name}: … not done yet" in shown
