@@ -7,6 +7,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 # -qq: errors only; this machine's pip config otherwise warns once per package about local indexes.
 PIP    := $(PY) -m pip install -qq --disable-pip-version-check
+# pyproject.toml asks for lower bounds (torch>=2.4); constraints.txt holds the exact versions these
+# machines need (the local CPU build of PyTorch), for every pip install that make runs.
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_DEV  := $(VENV)/.installed-dev
@@ -98,7 +101,7 @@ $(STAMP_BASE): pyproject.toml | $(PY)
 
 $(STAMP_LAB): $(STAMP_DEV)
 	@echo "installing JupyterLab into $(VENV)"
-	@$(PIP) jupyterlab
+	@$(PIP) -e '.[dev,notebooks]'
 	@touch $@
 
 $(STAMP_DEV): pyproject.toml | $(PY)
