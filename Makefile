@@ -16,12 +16,13 @@ STAMP_DEV  := $(VENV)/.installed-dev
 STAMP_LAB  := $(VENV)/.installed-lab
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint bench notebooks notebooks-run lab graphviz chromium compiler clean
+.PHONY: help demo test lint docs bench notebooks notebooks-run lab graphviz chromium compiler clean
 
 help:
 	@echo "make demo   train the demo model (sets up .venv on first run)"
 	@echo "make test   lint, type-check, run tests and notebooks"
 	@echo "make lint   ruff + mypy only"
+	@echo "make docs   build the documentation site into build/site (offline, strict)"
 	@echo "make bench  run the benchmarks"
 	@echo "make notebooks  re-execute the notebooks and store them with their outputs"
 	@echo "make lab    open the notebooks in JupyterLab (installs it into .venv on first run)"
@@ -60,6 +61,13 @@ notebooks-run: $(STAMP_DEV)
 # Jupyter refuses to start as root unless told: containers and CI machines often run as root.
 lab: $(STAMP_LAB) graphviz
 	$(VENV)/bin/jupyter lab notebooks $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
+
+# The site is built from the repository alone, offline; strict: a warning fails the build.
+# Open build/site/index.html from the file system (search works there too).
+docs: export NO_MKDOCS_2_WARNING = 1
+docs: $(STAMP_DEV)
+	$(PY) -m mkdocs build --strict --site-dir build/site
+	@echo "open build/site/index.html"
 
 bench: $(STAMP_DEV)
 	$(PY) -m benchmarks

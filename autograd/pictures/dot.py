@@ -123,7 +123,7 @@ def draw_dot(
         TypeError: If ``root`` is not a Value or ``params`` holds a non-Value.
         ValueError: If ``rankdir`` or ``max_nodes`` is invalid.
 
-    Example:
+    Examples:
         >>> x = Value(2.0, label="x")
         >>> y = x * x
         >>> y.backward()

@@ -106,7 +106,7 @@ def test_the_sdist_holds_the_source_and_builds_the_wheel(dist: Path) -> None:
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for path in ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "constraints.txt",
-                 "autograd/_version.py", "tests/project/test_wheel.py", "PKG-INFO"):
+                 "mkdocs.yml", "autograd/_version.py", "tests/project/test_wheel.py", "PKG-INFO"):
         assert path in names, path
     assert not [name for name in names if name.startswith((".venv", "build/", ".git/"))]
 

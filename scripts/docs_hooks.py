@@ -1,0 +1,73 @@
+"""mkdocs hooks for valuegrad's documentation site (mkdocs.yml names this file under ``hooks:``).
+
+Three jobs, each small:
+
+* the API reference is generated: one page per package, one ``::: name`` entry for every
+  name in its ``__all__``, so a public name can never be missing from the reference
+  (``tests/project/test_docs.py`` checks the built pages against ``__all__``);
+* pages that other parts of the project add (``OPTIONAL_PAGES``) enter the navigation only
+  once their file exists, so the navigation never names a page that is not there;
+* the site opens from ``file://``: Material's offline plugin writes the search index as a
+  script, and ``docs/assets/iframe-worker.js`` (a local shim, not the CDN one the plugin
+  would add) runs the search worker in a hidden frame, since browsers refuse a Worker there.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+__all__ = ["OPTIONAL_PAGES", "on_config", "on_files", "reference_page"]
+
+PACKAGES = {
+    "autograd": "The engine: `Value`, the transformations (`grad`, `jvp`, `jit`...), the pictures.",
+    "nn": "The neural-network package: modules, losses, optimizers, data, training, files.",
+}
+
+# (section title in the nav, page title, file under docs/, the page it follows)
+OPTIONAL_PAGES = [
+    ("Tutorial", "Backends in depth", "jit-backends.md", "jit.md"),
+    ("Tutorial", "The live explorer", "explorer.md", "pictures.md"),
+    ("Tutorial", "The tiny GPT", "gpt.md", None),
+]
+
+
+def reference_page(package: str) -> str:
+    """The Markdown of one package's reference page: every name of its ``__all__``."""
+    module = importlib.import_module(package)
+    lines = [f"# `{package}`", "", PACKAGES[package], ""]
+    for name in module.__all__:
+        obj = getattr(module, name)
+        # A name the package imports lazily (draw_dot, draw_model) is documented where it lives.
+        target = (
+            f"{package}.{name}" if name in vars(module) else f"{obj.__module__}.{obj.__qualname__}"
+        )
+        lines += [f"::: {target}", "    options:", f"      heading: {name}", ""]
+    return "\n".join(lines)
+
+
+def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
+    docs = Path(config.docs_dir)
+    nav: list[Any] = config.nav or []
+    for section, title, page, after in OPTIONAL_PAGES:
+        if not (docs / page).is_file():
+            continue
+        for entry in nav:
+            if isinstance(entry, dict) and section in entry:
+                items = entry[section]
+                files = [next(iter(item.values())) if isinstance(item, dict) else item for item in items]
+                at = files.index(after) + 1 if after in files else len(items)
+                items.insert(at, {title: page})
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
+    for package in PACKAGES:
+        files.append(
+            File.generated(config, f"reference/{package}.md", content=reference_page(package))
+        )
+    return files
