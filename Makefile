@@ -16,11 +16,12 @@ STAMP_DEV  := $(VENV)/.installed-dev
 STAMP_LAB  := $(VENV)/.installed-lab
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint docs bench notebooks notebooks-run lab graphviz chromium compiler clean
+.PHONY: help demo test test-versions lint docs bench notebooks notebooks-run lab graphviz chromium compiler clean
 
 help:
 	@echo "make demo   train the demo model (sets up .venv on first run)"
 	@echo "make test   lint, type-check, run tests and notebooks"
+	@echo "make test-versions  the version-independent tests on Python 3.10, 3.12 and 3.13 too"
 	@echo "make lint   ruff + mypy only"
 	@echo "make docs   build the documentation site into build/site (offline, strict)"
 	@echo "make bench  run the benchmarks"
@@ -42,6 +43,17 @@ test: lint graphviz chromium compiler
 	$(PY) -m pytest tests
 	@$(MAKE) --no-print-directory notebooks-run
 	$(PY) scripts/notebooks.py check $(NOTEBOOK_RUN)
+	@$(MAKE) --no-print-directory test-versions
+
+# The package claims Python 3.10 to 3.13. `make test` runs the whole suite on $(PYTHON) (3.11
+# here) and then, on each version in TEST_VERSIONS, every test that needs neither PyTorch, a
+# browser, the notebooks nor the docs, in .venv-3.X (scripts/test_version.sh). Interpreters come
+# from pyenv (pyenv install 3.10 3.12 3.13) or python3.X on PATH; a missing one is skipped with
+# a message. TEST_VERSIONS= (empty) skips the matrix.
+TEST_VERSIONS ?= $(filter-out $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),3.10 3.11 3.12 3.13)
+
+test-versions: graphviz compiler
+	@for version in $(TEST_VERSIONS); do bash scripts/test_version.sh $$version || exit 1; done
 
 # Re-execute the notebooks and store them, outputs included (NOTEBOOKS=notebooks/06_digits.ipynb for one).
 notebooks: $(STAMP_DEV) graphviz
@@ -84,7 +96,7 @@ chromium:
 	@bash scripts/ensure_chromium.sh
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # ---------------------------------------------------------------- environment
