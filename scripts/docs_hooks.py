@@ -6,7 +6,9 @@ Three jobs, each small:
   name in its ``__all__``, so a public name can never be missing from the reference
   (``tests/project/test_docs.py`` checks the built pages against ``__all__``);
 * pages that other parts of the project add (``OPTIONAL_PAGES``) enter the navigation only
-  once their file exists, so the navigation never names a page that is not there;
+  once their file exists, so the navigation never names a page that is not there; any other
+  page under docs/ that the navigation does not name goes under "More", and the notebooks'
+  section lists every ``notebooks/*.ipynb``, so a new page or notebook needs no edit here;
 * the site opens from ``file://``: Material's offline plugin writes the search index as a
   script, and ``docs/assets/iframe-worker.js`` (a local shim, not the CDN one the plugin
   would add) runs the search worker in a hidden frame, since browsers refuse a Worker there.
@@ -50,9 +52,22 @@ def reference_page(package: str) -> str:
     return "\n".join(lines)
 
 
+def _files_named(items: list[Any]) -> list[str]:
+    named = []
+    for item in items:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        named += _files_named(value) if isinstance(value, list) else [value]
+    return named
+
+
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     docs = Path(config.docs_dir)
     nav: list[Any] = config.nav or []
+    for entry in nav:
+        if isinstance(entry, dict) and "Notebooks" in entry:
+            overview = [item for item in entry["Notebooks"] if not str(item).endswith(".ipynb")]
+            notebooks = sorted(f"notebooks/{path.name}" for path in (docs / "notebooks").glob("*.ipynb"))
+            entry["Notebooks"] = overview + notebooks
     for section, title, page, after in OPTIONAL_PAGES:
         if not (docs / page).is_file():
             continue
@@ -62,6 +77,10 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
                 files = [next(iter(item.values())) if isinstance(item, dict) else item for item in items]
                 at = files.index(after) + 1 if after in files else len(items)
                 items.insert(at, {title: page})
+    named = set(_files_named(nav))
+    more = sorted(path.name for path in docs.glob("*.md") if path.name not in named)
+    if more:
+        nav.append({"More": more})
     return config
 
 
