@@ -9,6 +9,8 @@ Three jobs, each small:
   once their file exists, so the navigation never names a page that is not there; any other
   page under docs/ that the navigation does not name goes under "More", and the notebooks'
   section lists every ``notebooks/*.ipynb``, so a new page or notebook needs no edit here;
+* the notebooks' pages typeset their TeX with the vendored MathJax (``docs/assets/mathjax``),
+  added to those pages only;
 * the site opens from ``file://``: Material's offline plugin writes the search index as a
   script, and ``docs/assets/iframe-worker.js`` (a local shim, not the CDN one the plugin
   would add) runs the search worker in a hidden frame, since browsers refuse a Worker there.
@@ -22,8 +24,12 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
-__all__ = ["OPTIONAL_PAGES", "on_config", "on_files", "reference_page"]
+__all__ = ["OPTIONAL_PAGES", "on_config", "on_files", "on_post_page", "reference_page"]
+
+MATH_SCRIPTS = ("assets/mathjax-config.js", "assets/mathjax/tex-svg.js")
 
 PACKAGES = {
     "autograd": "The engine: `Value`, the transformations (`grad`, `jvp`, `jit`...), the pictures.",
@@ -90,3 +96,13 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
             File.generated(config, f"reference/{package}.md", content=reference_page(package))
         )
     return files
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig, **_: Any) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    tags = "".join(
+        f'<script src="{get_relative_url(script, page.url)}"></script>' for script in MATH_SCRIPTS
+    )
+    head, body_end, tail = output.rpartition("</body>")
+    return head + tags + body_end + tail

@@ -95,8 +95,8 @@ PAGES = [
     "jit.html",
     "reference/autograd.html",
     "reference/nn.html",
-    "notebooks/00_backprop_from_scratch.html",
     "results.html",
+    *(f"notebooks/{path.stem}.html" for path in sorted((ROOT / "notebooks").glob("*.ipynb"))),
 ]
 
 
@@ -126,6 +126,21 @@ def test_each_page_renders_offline_and_requests_only_files(site: Path, driver: A
     assert width > 300, "the article is laid out"
     remote = [url for url in resources(driver) if not url.startswith("file://")]
     assert remote == []
+    assert console_errors(driver) == []
+
+
+def test_a_notebooks_formulas_are_typeset_offline(site: Path, driver: Any) -> None:
+    console_errors(driver)
+    driver.get((site / "notebooks" / "02_backprop_by_hand.html").as_uri())
+    deadline = time.monotonic() + 20
+    typeset = 0
+    while time.monotonic() < deadline and not typeset:
+        typeset = driver.execute_script("return document.querySelectorAll('mjx-container svg').length")
+        time.sleep(0.1)
+    assert typeset > 10
+    text = driver.execute_script("return document.querySelector('.jp-MarkdownOutput').textContent")
+    assert "$" not in text, "a formula is left as TeX"
+    assert [url for url in resources(driver) if not url.startswith("file://")] == []
     assert console_errors(driver) == []
 
 
