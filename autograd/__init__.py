@@ -6,6 +6,7 @@ The import name ``autograd`` is shared with the unrelated PyPI package
 
 from typing import Any
 
+from ._version import __version__ as __version__
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .compiler import JitError, is_tracing, jit, per_call
 from .core.hooks import RemovableHandle

@@ -70,7 +70,7 @@ class detect_anomaly(Plug):  # named like torch.autograd.detect_anomaly
     :class:`~autograd.core.origins.Origin` (see ``Value.origin``). A training
     step runs slower inside it (benchmarks/RESULTS.md measures how much).
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> with detect_anomaly():
         ...     Value(0.0).log()  # doctest: +ELLIPSIS

@@ -46,7 +46,7 @@ def apply(op: Op, operands: Sequence[Value], const: Any = None) -> Value:
         TypeError: If ``op`` is not an Op or an operand is not a Value.
         ValueError: If the number of operands does not match the op's arity.
 
-    Example:
+    Examples:
         >>> from autograd import TABLE, Value
         >>> apply(TABLE["mul_const"], [Value(3.0)], 2.0).data
         6.0
@@ -181,7 +181,7 @@ def define_op(
             function that is not in ``F`` (``math.exp`` instead of ``F.exp``),
             or returns the wrong number of derivatives.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> smooth_clamp = define_op(
         ...     "smooth_clamp",

@@ -55,7 +55,7 @@ def grad(
         StaleGraphError: If a Value's ``.data`` was changed after the graph
             was built from it.
 
-    Example:
+    Examples:
         >>> x = Value(2.0)
         >>> (dy,) = grad(x ** 4, [x], create_graph=True)
         >>> (d2y,) = grad(dy, [x], create_graph=True)
@@ -166,7 +166,7 @@ def jvp(f: VectorFunction, primals: Sequence[Number | Value], tangents: Sequence
         ValueError: If there are not as many tangents as primals.
         RuntimeError: If called inside another ``jvp``'s ``f``.
 
-    Example:
+    Examples:
         >>> jvp(lambda v: v[0] * v[1].sin(), [2.0, 0.0], [0.0, 1.0])  # d/dy of x·sin y
         (0.0, 2.0)
     """
@@ -212,7 +212,7 @@ def jacobian(
         TypeError: If a coordinate is not a number, or ``f`` does not return a
             Value or a sequence of Values.
 
-    Example:
+    Examples:
         >>> jacobian(lambda v: [v[0] * v[1], v[0] + 3 * v[1]], [2.0, 5.0], mode="forward")
         [[5.0, 2.0], [1.0, 3.0]]
     """

@@ -239,7 +239,7 @@ def linear(
             not as many biases as rows.
         TypeError: If an input, weight or bias is neither a Value nor a real number.
 
-    Example:
+    Examples:
         >>> w = [[Value(1.0), Value(2.0)], [Value(-1.0), Value(0.5)]]
         >>> [out.data for out in linear([3.0, 4.0], w, [0.0, 1.0])]
         [11.0, 0.0]

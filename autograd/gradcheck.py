@@ -66,7 +66,7 @@ def gradcheck(
         ValueError: If ``order`` is not 1 or 2, or ``eps`` is not positive.
         TypeError: If ``f`` does not return a Value or an input is not a number.
 
-    Example:
+    Examples:
         >>> gradcheck(lambda v: (v[0] * v[1]).tanh(), [0.3, -1.2], order=2)
         True
     """

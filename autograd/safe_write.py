@@ -50,7 +50,7 @@ def write_file(path: PathLike, content: str | bytes) -> Path:
         OSError: If writing or renaming fails; ``path`` is then left as it was
             and no temporary file remains.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> write_file(folder / "notes.txt", "hello\\n").read_text()

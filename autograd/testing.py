@@ -91,7 +91,7 @@ def points(
         ValueError: If ``n`` is negative, ``low >= high``, or ``avoid`` and
             ``margin`` leave nothing to draw from.
 
-    Example:
+    Examples:
         >>> from hypothesis import given
         >>> @given(points(2, 0.1, 5.0))
         ... def test_log_of_a_product(point): ...
@@ -260,7 +260,7 @@ def check_gradients(
         GradcheckError: An ``AssertionError`` whose message is the table of
             every derivative, three ways, with the output it is about.
 
-    Example:
+    Examples:
         >>> check_gradients(lambda v: [v[0] * v[1], v[0].exp()], [0.5, -1.0])
     """
     outputs = f([Value(x.data if isinstance(x, Value) else x) for x in point])

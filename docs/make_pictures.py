@@ -1,4 +1,4 @@
-"""Regenerate the README's pictures: ``.venv/bin/python docs/make_pictures.py``.
+"""Regenerate the docs' pictures: ``.venv/bin/python docs/make_pictures.py``.
 
 Needs Graphviz's ``dot`` program. Writes docs/graph.svg, docs/graph.png and
 docs/mlp.svg; the output is deterministic, so an unchanged drawing gives an

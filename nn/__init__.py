@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from autograd import __version__ as __version__
+
 from .data import (
     DATASETS,
     Scaler,

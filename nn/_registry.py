@@ -26,7 +26,7 @@ class Registry(Mapping[str, Entry], Generic[Entry]):
     Args:
         kind: What a name names, for messages ("loss", "optimizer", "data set").
 
-    Example:
+    Examples:
         >>> sizes = Registry[int]("size")
         >>> sizes.register("small", 1)
         1

@@ -485,7 +485,7 @@ def jit(
         JitError: At a call that traces, if the function has an effect that a
             replay would not repeat (the message names the line and what to do).
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> w = Value(0.5, label="w")
         >>> step = jit(lambda x: (w * x).tanh())

@@ -239,7 +239,7 @@ def per_call(draw: Callable[[], Number]) -> Value | float:
     a random number drawn while tracing would be replayed forever; jit
     detects that and refuses.
 
-    Example:
+    Examples:
         >>> import random
         >>> rng = random.Random(0)
         >>> keep = per_call(lambda: 1.0 if rng.random() >= 0.5 else 0.0)

@@ -181,7 +181,7 @@ def guard_state(read: Callable[[], _T]) -> _T:
     or an equal one of the same type), and traces again otherwise; keep
     ``read`` cheap, it runs before every replay.
 
-    Example:
+    Examples:
         >>> class Settings:
         ...     training = True
         >>> settings = Settings()

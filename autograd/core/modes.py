@@ -83,7 +83,7 @@ class no_grad(Switch):  # named like torch.no_grad
     A context manager and a decorator; it nests, and it is thread-local (other
     threads keep recording), also when one instance is shared between threads.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> x = Value(2.0)
         >>> with no_grad():

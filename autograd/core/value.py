@@ -187,7 +187,7 @@ class Value(table.Methods):
     set members and dict keys; ``< <= > >=``, ``bool``, ``float``, ``int`` and
     ``round`` read ``data``, as they do for a one-element tensor in PyTorch.
 
-    Example:
+    Examples:
         >>> x = Value(2.0, label="x")
         >>> y = (x * x + x.exp()).tanh()
         >>> y.backward()
@@ -463,7 +463,7 @@ class Value(table.Methods):
             ValueError: If this Value was made inside a function being traced
                 by ``autograd.jit`` (replays make no such node to run it on).
 
-        Example:
+        Examples:
             >>> w = Value(3.0)
             >>> handle = w.register_hook(lambda g: max(-1.0, min(1.0, g)))  # clip
             >>> (w * w).backward()

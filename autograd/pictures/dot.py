@@ -147,7 +147,7 @@ def draw_dot(
             Value or a (name, Value) pair, or ``model`` has no ``named_parameters()``.
         ValueError: If ``rankdir`` or ``max_nodes`` is invalid.
 
-    Example:
+    Examples:
         >>> x = Value(2.0, label="x")
         >>> y = x * x
         >>> y.backward()

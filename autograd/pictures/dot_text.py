@@ -207,7 +207,7 @@ def shown(text: str) -> str:
     they are shown as Python writes them (``\\x00``); newlines stay.
     Every label of every drawing goes through this one function.
 
-    Example:
+    Examples:
         >>> shown("a\\x00b")
         'a\\\\x00b'
     """
@@ -248,7 +248,7 @@ def record_label(*fields: str | tuple[str, ...], flip: bool = False) -> str:
     Returns:
         The label, ready to be used as ``label=...`` in a DOT statement.
 
-    Example:
+    Examples:
         >>> record_label("x", ("a|b", "c"))
         '"x | { a\\\\|b | c }"'
     """

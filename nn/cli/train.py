@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 # On by default: with trace and compile time included, --jit trains faster on
-# every built-in data set (the README gives the measured times).
+# every built-in data set (docs/jit.md gives the measured times).
 JIT_DEFAULT = True
 
 VALIDATION_FRACTION = 0.2  # of the training part, held out when --patience is set

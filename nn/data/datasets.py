@@ -146,7 +146,7 @@ def spiral(
     Raises:
         TypeError, ValueError: For ``n`` < ``classes``, ``classes`` < 2 or ``noise`` < 0.
 
-    Example:
+    Examples:
         >>> X, y = spiral(n=300, classes=3)  # 100 points per arm
         >>> len(X), y.count(0)
         (300, 100)

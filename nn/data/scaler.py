@@ -4,7 +4,7 @@ A scaler is fitted on training data only and applied unchanged to everything
 later (test points, user inputs), and is saved with a model as its
 ``preprocessing``.
 
-Example:
+Examples:
     >>> X_train, X_test, scaler = standardize([[0.0, 10.0], [2.0, 30.0]], [[1.0, 20.0]])
     >>> X_test
     [[0.0, 0.0]]

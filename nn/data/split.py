@@ -1,6 +1,6 @@
 """Splitting a data set into train and test parts, and cutting it into mini-batches.
 
-Example:
+Examples:
     >>> X, y = moons(n=100, noise=0.1, seed=0)
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
     >>> len(X_train), len(X_test)

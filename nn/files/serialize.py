@@ -117,7 +117,7 @@ def save(
         OSError: If the file cannot be written (a folder, a missing folder, a
             read-only file); the message names ``path``, which is then untouched.
 
-    Example:
+    Examples:
         >>> model = MLP(2, [4, 1], seed=0)
         >>> save(model, "model.json", metadata={"data": "moons"})  # doctest: +SKIP
         >>> load("model.json").state_dict() == model.state_dict()  # doctest: +SKIP

@@ -162,7 +162,7 @@ def draw_model(
         ValueError: If ``example`` does not have one number per input, or
             ``rankdir`` is unknown.
 
-    Example:
+    Examples:
         >>> model = MLP(2, [3, 1], seed=0)
         >>> drawing = draw_model(model, example=[0.5, -1.0])
         >>> drawing.source.count("subgraph cluster_")

@@ -23,7 +23,7 @@ def grad_norms(model: _Parts) -> dict[str, float]:
     for an MLP; ``neurons.0``… for a Layer) and its own parameters (``w.0``,
     ``b`` for a Neuron), named as in ``named_parameters``.
 
-    Example:
+    Examples:
         >>> import nn
         >>> model = nn.MLP(2, [3, 1], seed=0)
         >>> model([1.0, -1.0])[0].backward()

@@ -72,7 +72,7 @@ def to_torch(mlp: MLP) -> torch.nn.Sequential:
         TypeError: If ``mlp`` is not an :class:`nn.MLP`.
         ImportError: If PyTorch is not installed.
 
-    Example:
+    Examples:
         >>> seq = to_torch(MLP(2, [16, 1], activation="relu", seed=0))  # doctest: +SKIP
         >>> seq                                                            # doctest: +SKIP
         Sequential(

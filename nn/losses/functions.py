@@ -179,7 +179,7 @@ def mse(pred: Prediction, target: Target) -> Value:
         ValueError: If the shapes of ``pred`` and ``target`` do not match.
         TypeError: If an element is not a Value or a real number.
 
-    Example:
+    Examples:
         >>> mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
         5.0
     """
@@ -205,7 +205,7 @@ def sse(pred: Prediction, target: Target) -> Value:
         ValueError: If the shapes of ``pred`` and ``target`` do not match.
         TypeError: If an element is not a Value or a real number.
 
-    Example:
+    Examples:
         >>> sse([Value(1.0), Value(3.0)], [0.0, 0.0]).data
         5.0
     """
@@ -238,7 +238,7 @@ def bce_with_logits(logit: Prediction, target: Target) -> Value:
         ValueError: If shapes do not match or a target is outside [0, 1].
         TypeError: If an element is not a Value or a real number.
 
-    Example:
+    Examples:
         >>> round(bce_with_logits(Value(0.0), 1).data, 4)
         0.6931
     """
@@ -295,7 +295,7 @@ def cross_entropy(
             has the wrong length or a number outside [0, 1].
         TypeError: If a target is neither an int nor a list, or a logit not a Value/number.
 
-    Example:
+    Examples:
         >>> round(cross_entropy([Value(1000.0), Value(1000.0)], 0).data, 4)
         0.6931
     """
@@ -369,7 +369,7 @@ def hinge(score: Prediction, label: Target) -> Value:
         ValueError: If shapes do not match or a label is not -1 or +1.
         TypeError: If an element is not a Value or a real number.
 
-    Example:
+    Examples:
         >>> hinge([Value(0.5), Value(-2.0)], [1, -1]).data
         0.25
     """
@@ -411,7 +411,7 @@ def l2(parameters: Iterable[Value] | Module) -> Value:
     Raises:
         TypeError: If an item is not a Value or a real number.
 
-    Example:
+    Examples:
         >>> l2([Value(3.0), Value(4.0)]).data
         25.0
     """

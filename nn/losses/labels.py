@@ -10,7 +10,7 @@ __all__ = ["argmax", "one_hot"]
 def one_hot(labels: Iterable[int], classes: int) -> list[list[float]]:
     """One row per label: 1.0 at the label's index, 0.0 at the other ``classes - 1``.
 
-    Example:
+    Examples:
         >>> one_hot([2, 0], 3)
         [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
@@ -20,7 +20,7 @@ def one_hot(labels: Iterable[int], classes: int) -> list[list[float]]:
 def argmax(outputs: Sequence[float]) -> int:
     """The index of the largest output (the first one, on a tie).
 
-    Example:
+    Examples:
         >>> argmax([0.1, 2.0, -1.0])
         1
     """

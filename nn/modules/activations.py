@@ -81,7 +81,7 @@ def activate(value: Value, name: str) -> Value:
     Raises:
         ValueError: If ``name`` is not one of :data:`ACTIVATIONS`.
 
-    Example:
+    Examples:
         >>> activate(Value(-2.0), "relu").data
         0.0
     """

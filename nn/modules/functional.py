@@ -51,7 +51,7 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
         ValueError: If ``values`` is empty.
         TypeError: If ``values`` is not a sequence of Values or numbers.
 
-    Example:
+    Examples:
         >>> [round(p.data, 4) for p in softmax([1000.0, 1001.0])]
         [0.2689, 0.7311]
     """
@@ -78,7 +78,7 @@ def log_softmax(values: Sequence[Value | float]) -> list[Value]:
         ValueError: If ``values`` is empty.
         TypeError: If ``values`` is not a sequence of Values or numbers.
 
-    Example:
+    Examples:
         >>> [round(p.data, 4) for p in log_softmax([0.0, 0.0])]
         [-0.6931, -0.6931]
     """

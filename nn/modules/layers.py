@@ -51,7 +51,7 @@ class Neuron(Module):
         TypeError: If ``nin`` is not an int or ``bias`` not a bool.
         ValueError: If ``nin`` < 1 or ``activation``/``init`` is unknown.
 
-    Example:
+    Examples:
         >>> n = Neuron(2, activation="linear", rng=random.Random(0))
         >>> n([1.0, 2.0]).op
         'dot'
@@ -147,7 +147,7 @@ class Layer(Module):
     Raises:
         TypeError, ValueError: As :class:`Neuron`, and if ``nout`` < 1.
 
-    Example:
+    Examples:
         >>> layer = Layer(3, 1, rng=random.Random(0))
         >>> type(layer([1.0, 2.0, 3.0])).__name__
         'list'
@@ -263,7 +263,7 @@ class MLP(Module):
         TypeError: If a size is not an int, or ``nouts`` not a sequence.
         ValueError: If a size is < 1, ``nouts`` is empty, or a name is unknown.
 
-    Example:
+    Examples:
         >>> model = MLP(2, [4, 1], activation="relu", seed=0)
         >>> model
         MLP(

@@ -65,7 +65,7 @@ class Module:
         training: True in training mode (the default), False after ``eval()``.
             Only modes matter to modules that behave differently (Dropout).
 
-    Example:
+    Examples:
         >>> class Affine(Module):
         ...     def __init__(self) -> None:
         ...         super().__init__()
@@ -95,7 +95,7 @@ class Module:
         Returns:
             A handle whose ``remove()`` unregisters the hook (also a context manager).
 
-        Example:
+        Examples:
             >>> import nn
             >>> layer = nn.Layer(2, 2)
             >>> seen = []

@@ -84,7 +84,7 @@ def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     Returns:
         ``schedule(step) = lr * gamma ** (step // step_size)``.
 
-    Example:
+    Examples:
         >>> schedule = step_decay(0.1, step_size=10, gamma=0.5)
         >>> schedule(0), schedule(10), schedule(25)
         (0.1, 0.05, 0.025)

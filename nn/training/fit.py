@@ -137,7 +137,7 @@ def fit(
             last finite loss, or the best validation weights with early
             stopping; the error carries the History and says which.
 
-    Example:
+    Examples:
         >>> import nn
         >>> X, y = nn.xor()
         >>> model = nn.MLP(2, [8, 1], activation="tanh", seed=1)

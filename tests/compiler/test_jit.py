@@ -5,23 +5,16 @@ from __future__ import annotations
 import linecache
 import math
 import random
-import sys
 from typing import Any
 
 import pytest
 
+# Python 3.12 made the built-in sum() of floats compensated (tests/support/additions.py).
+from support.additions import equal as _equal
+
 import nn
 from autograd import JitError, Value, detect_anomaly, grad, jit, no_grad, per_call
 from autograd.rules.print_python import NAMESPACE
-
-# Python 3.12 made the built-in sum() of floats compensated: the engine adds a neuron's terms
-# with sum(), generated code adds them left to right, so from 3.12 on they may differ in the
-# last bit (the promise is 1e-12 relative); before 3.12 they are the same additions.
-SAME_ADDITIONS = sys.version_info < (3, 12)
-
-
-def _equal(a: float, b: float) -> bool:
-    return a == b if SAME_ADDITIONS else math.isclose(a, b, rel_tol=1e-12)
 
 
 def _twins(seed: int = 0) -> tuple[nn.MLP, nn.MLP]:

@@ -2,7 +2,7 @@
 
 Every case is written twice, on Values and on PyTorch tensors, and run under
 each library's anomaly mode. ``python tests/functions/test_anomaly.py`` prints what
-each one reports, side by side: the README's table, which
+each one reports, side by side: the table of docs/debugging.md, which
 ``test_readme.py`` keeps up to date.
 """
 
@@ -261,7 +261,7 @@ def test_anomaly_mode_is_per_thread() -> None:
 
 
 def side_by_side_table() -> str:
-    """The README's table: each case's report from both libraries, trimmed."""
+    """The table of docs/debugging.md: each case's report from both libraries, trimmed."""
     rows = [
         "| case | valuegrad `detect_anomaly` | PyTorch 2.13 `torch.autograd.detect_anomaly` |",
         "|---|---|---|",
@@ -276,10 +276,10 @@ def side_by_side_table() -> str:
     return "\n".join(rows)
 
 
-def test_the_readmes_anomaly_table_is_what_both_libraries_report_now() -> None:
+def test_the_docs_anomaly_table_is_what_both_libraries_report_now() -> None:
     pytest.importorskip("torch")
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert side_by_side_table() in readme
+    page = (Path(__file__).resolve().parents[2] / "docs" / "debugging.md").read_text(encoding="utf-8")
+    assert side_by_side_table() in page
 
 
 if __name__ == "__main__":

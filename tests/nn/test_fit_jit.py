@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import pytest
+from support.additions import equal
 
 import nn
 
@@ -118,4 +119,6 @@ def test_switching_dropout_between_training_and_evaluation_is_seen_by_every_repl
             results.append(step([0.5, -1.0]).data)
         return results
 
-    assert run(compiled=True) == run(compiled=False)
+    compiled, plain = run(compiled=True), run(compiled=False)
+    # Bit for bit before Python 3.12; within the promised tolerance from 3.12 on (its sum()).
+    assert all(equal(a, b) for a, b in zip(compiled, plain, strict=True))

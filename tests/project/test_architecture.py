@@ -4,7 +4,7 @@ These read the source with ``ast``, so an import inside a function counts as
 much as one at the top of a file: a cycle through a function-level import is
 still a cycle, only a later one. Imports under ``if TYPE_CHECKING:`` are
 annotations only and are left out. The rules are between rooms (the folders
-the README's layout section names), not per file, so moving a function
+docs/architecture.md names), not per file, so moving a function
 within a room never breaks a test.
 """
 

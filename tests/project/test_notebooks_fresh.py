@@ -130,9 +130,8 @@ def test_each_stored_notebook_is_executed_clean_and_of_modest_size(path: Path) -
     assert nb == tool.normalise(nbformat.read(path, as_version=4)), f"{path.name} is not stored normalised"
 
 
-def test_the_readme_lists_every_notebook_once_with_what_it_teaches() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Notebooks", 1)[1].split("\n## ", 1)[0]
+def test_the_docs_list_every_notebook_once_with_what_it_teaches() -> None:
+    section = (ROOT / "docs" / "notebooks.md").read_text(encoding="utf-8")
     listed = re.findall(r"^- \[([^\]]+)\]\(notebooks/([^)]+)\.ipynb\) — \S", section, flags=re.MULTILINE)
     assert sorted(stem for _, stem in listed) == [path.stem for path in NOTEBOOKS]
     assert all(name == stem for name, stem in listed)

@@ -27,7 +27,7 @@ from autograd.rules.print_python import python_text
 from autograd.rules.source import Name, SourceMath
 from autograd.testing import graphs
 
-# The README's example: c · tanh(x / c) follows x near 0 and levels off at ±c.
+# The docs' example (docs/debugging.md): c · tanh(x / c) follows x near 0 and levels off at ±c.
 smooth_clamp = define_op(
     "smooth_clamp",
     lambda F, x, c: c * F.tanh(x / c),

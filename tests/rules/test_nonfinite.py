@@ -1,7 +1,7 @@
 """One policy for numbers out of range: IEEE 754 results everywhere, anomaly mode to stop at them.
 
 Checked two ways: every op of the table at special inputs against PyTorch
-(float64), and the README's policy table, row by row.
+(float64), and the policy table of docs/engine.md, row by row.
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ def test_every_op_at_special_inputs_gives_what_pytorch_gives(name: str) -> None:
 
 
 def _policy_rows() -> list[tuple[str, float, float, float]]:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    table = readme.split("<!-- non-finite policy -->")[1].split("<!-- end -->")[0]
+    page = (Path(__file__).resolve().parents[2] / "docs" / "engine.md").read_text(encoding="utf-8")
+    table = page.split("<!-- non-finite policy -->")[1].split("<!-- end -->")[0]
     rows = []
     for line in table.splitlines():
         cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
@@ -113,7 +113,7 @@ def test_the_readme_has_a_policy_table() -> None:
 @pytest.mark.parametrize(("expression", "x", "result", "gradient"), ROWS, ids=[row[0] + " " + str(row[1]) for row in ROWS])
 def test_the_readme_policy_table_row_by_row(expression: str, x: float, result: float, gradient: float) -> None:
     variable = Value(x)
-    out = eval(expression, {"x": variable})  # the README's own expressions
+    out = eval(expression, {"x": variable})  # the page's own expressions
     out.backward()
     assert _same(out.data, result) and _same(variable.grad, gradient)
     if not (math.isfinite(out.data) and math.isfinite(variable.grad)) and math.isfinite(x):

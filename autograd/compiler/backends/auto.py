@@ -7,7 +7,7 @@ process says so, the first time a program would have gone native). The
 threshold is where the native replay's fixed cost per call (filling its
 arrays, one ctypes call each way) stops outweighing what it saves per step,
 and where its kernel build is small next to the Python backend's compile
-(README, "Backends", has the measurements).
+(docs/jit.md, "Backends", has the measurements).
 """
 
 from __future__ import annotations

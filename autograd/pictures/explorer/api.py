@@ -88,7 +88,7 @@ def explore(
             what is described above.
         ValueError: If ``collapse_above`` is negative or ``height`` not positive.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> x = Value(2.0, label="x")
         >>> y = (x * x).tanh()
