@@ -60,7 +60,7 @@ def _page_numbers(browser: Any) -> tuple[list[float], list[float]]:
 
 
 def _python_numbers(root: Value) -> tuple[list[float], list[float]]:
-    from autograd.pictures.explorer.graph_data import nodes_under
+    from autograd.pictures.explorer.order import nodes_under
 
     nodes = nodes_under(root)
     return [node.data for node in nodes], [node.grad for node in nodes]

@@ -39,16 +39,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...core.value import Value
-from ...core.walk import depth_first
 from ...rules.op import DotConst
 from ..facts import caption, origin_of
 from .folding import BOX_LIMIT, band_crowded, fold_by_structure
 from .grouping import Group, derive_groups
+from .order import nodes_under
 from .program import graph_program
 from .roles import example_losses
 from .training import TrainingView, training_data
 
-__all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data", "nodes_under"]
+__all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data"]
 
 KIND_OP, KIND_LEAF, KIND_PARAMETER, KIND_OUTPUT = 0, 1, 2, 3
 CODE_LIMIT = 20_000
@@ -60,17 +60,6 @@ def _generated_code(node: Value) -> str | None:
     if not isinstance(source, str):
         return None
     return source if len(source) <= CODE_LIMIT else source[:CODE_LIMIT] + "\n# … (cut)"
-
-
-def nodes_under(root: Value) -> list[Value]:
-    """``root`` and every node under it, each before its operands.
-
-    The walk takes operands last to first, so that in the reversed finishing
-    order the first operand's nodes come before the second's: x0 before x1.
-    """
-    finished = depth_first((root,), lambda node: node._parents[::-1])
-    finished.reverse()
-    return finished
 
 
 def _number(x: float) -> float | str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.value import Value
+from .order import nodes_under
 from .program import GraphProgram, graph_program
 
 __all__ = ["TrainingView", "training_data"]
@@ -88,7 +89,6 @@ def training_data(view: TrainingView, position: Mapping[Value, int]) -> tuple[di
         ValueError: If its numbers or nodes do not fit the graph.
     """
     _check(view, position)
-    from .graph_data import nodes_under  # the one walk the page's data uses
 
     probe_nodes = nodes_under(view.probe_output)
     probe_position = {node: index for index, node in enumerate(probe_nodes)}
