@@ -8,7 +8,7 @@ DOT-text helpers that drawings built on these use (``nn.draw_model`` does).
 
 from typing import Any
 
-from .explorer import ExplorerPage, explore
+from .explorer import ExplorerPage, TrainingView, explore
 from .facts import caption
 
 
@@ -22,4 +22,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'autograd.pictures' has no attribute {name!r}")
 
 
-__all__ = ["Drawing", "ExplorerPage", "GraphvizNotFoundError", "caption", "draw_dot", "explore"]
+__all__ = [
+    "Drawing", "ExplorerPage", "GraphvizNotFoundError", "TrainingView", "caption", "draw_dot", "explore",
+]

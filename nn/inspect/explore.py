@@ -18,8 +18,7 @@ from typing import Any
 
 from autograd import Value, enable_grad, vsum
 from autograd.extend import is_real
-from autograd.pictures import ExplorerPage, explore
-from autograd.pictures.explorer import TrainingView
+from autograd.pictures import ExplorerPage, TrainingView, explore
 
 from ..losses.objective import compute_loss
 from ..modules.layers import MLP, Layer, Neuron
