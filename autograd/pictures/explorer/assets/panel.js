@@ -19,7 +19,7 @@ function fullNumber(x) {
 function constantText(model, i) {
   const c = model.data.const ? model.data.const[i] : null;
   if (c === null || c === undefined) return null;
-  if (typeof c !== 'object') return fullNumber(c);
+  if (typeof c !== 'object') return c === 0 ? null : fullNumber(c);  // a sum's start of 0 says nothing
   // A dot adds up products of two operands, then operands times plain numbers (an
   // input given as a number, a bias's 1), then a plain start.
   const parents = model.data.parents[i];
