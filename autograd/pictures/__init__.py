@@ -22,4 +22,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'autograd.pictures' has no attribute {name!r}")
 
 
-__all__ = ["Drawing", "ExplorerPage", "GraphvizNotFoundError", "TrainingView", "caption", "draw_dot", "explore"]
+__all__ = [
+    "Drawing", "ExplorerPage", "GraphvizNotFoundError", "TrainingView", "caption", "draw_dot", "explore",
+]

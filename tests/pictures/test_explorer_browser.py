@@ -506,3 +506,26 @@ def test_a_jitted_calls_node_shows_its_generated_code_in_the_panel(browser: Any,
     assert "def forward(inputs, numbers):" in code and "tanh(t0)" in code
     assert "frozen" in box(browser, "#vg-panel").text  # the page does not run a jitted call
     assert console_errors(browser) == []
+
+
+def test_the_inputs_folded_into_a_neurons_dot_appear_in_its_panel(browser: Any, tmp_path: Path) -> None:
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    X, y = nn.moons(n=4, noise=0.1, seed=0)
+    loss = nn.compute_loss([model(x) for x in X], y, "bce")
+    loss.backward()
+    show(browser, explore(loss, model=model), tmp_path / "folded.html")
+    first = browser.execute_script(
+        "const data = window.vgExplorer.model.data;"
+        "for (let i = 0; i < data.const.length; i++) {"
+        "  const c = data.const[i];"
+        "  if (c && typeof c === 'object' && c.coefficients.length === 3) return i;"
+        "} return -1;"
+    )
+    browser.execute_script("window.vgExplorer.goTo(arguments[0]);", first)
+    wait_ready(browser)
+    facts = box(browser, "#vg-panel").text.splitlines()
+    folded = facts[facts.index("numbers folded in") + 1]
+    x0, x1 = (f"{x:.4g}" for x in X[0])
+    assert folded == f"w.0 × {x0}; w.1 × {x1}; b × 1"  # example 0's input, and the bias's 1
+    where = facts[facts.index("in") + 1]
+    assert where == "examples › example 0 › layers.0 › neurons.0"  # named as the boxes are

@@ -139,3 +139,14 @@ def test_explore_model_with_data_refuses_what_it_cannot_train(
 def test_the_training_view_needs_a_two_input_model() -> None:
     with pytest.raises(ValueError, match="3 inputs, not 2"):
         nn.explore_model(nn.MLP(3, [2, 1], seed=0), data=([[0.0, 0.0, 0.0]], [1]))
+
+
+def test_hinge_trains_in_the_page_as_fit_trains_it(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "hinge.html"
+    nn.explore_model(nn.MLP(2, [4, 1], seed=0), data=(X, Y), loss="hinge", lr=0.05).save(path)
+    open_page(browser, path.as_uri())
+    page = browser.execute_script("valuegrad.train(3); return valuegrad.parameters();")
+    model = nn.MLP(2, [4, 1], seed=0)
+    nn.fit(model, X, Y, loss="hinge", optimizer=nn.SGD(model.parameters(), lr=0.05), epochs=3,
+           shuffle=False, progress=False)
+    _assert_parameters_equal(page, model)

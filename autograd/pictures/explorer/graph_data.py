@@ -206,7 +206,7 @@ def graph_data(
     script = program.script
     trained = None
     if training is not None:
-        trained, probe = training_data(training, position)
+        trained, probe = training_data(training, position, nodes_under)
         script += probe.script
     return {
         "format": 1,

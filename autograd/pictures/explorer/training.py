@@ -16,12 +16,11 @@ Nothing here knows of ``nn``: ``nn.explore_model(model, data=(X, y))`` builds a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ...core.value import Value
-from .order import nodes_under
 from .program import GraphProgram, graph_program
 
 __all__ = ["TrainingView", "training_data"]
@@ -77,20 +76,23 @@ def _check(view: TrainingView, position: Mapping[Value, int]) -> None:
             raise ValueError("explore training: an output is not a node of the graph shown")
 
 
-def training_data(view: TrainingView, position: Mapping[Value, int]) -> tuple[dict[str, Any], GraphProgram]:
+def training_data(
+    view: TrainingView, position: Mapping[Value, int], walk: Callable[[Value], list[Value]]
+) -> tuple[dict[str, Any], GraphProgram]:
     """The training view as the page's JSON, and the program of its one-input graph.
 
     Args:
         view: What to train and draw.
         position: Node -> position in the graph the page shows.
+        walk: Lists the nodes under a Value, each before its operands (the
+            walk the page's data uses, ``graph_data.nodes_under``).
 
     Raises:
         TypeError: If ``view`` is not a TrainingView.
         ValueError: If its numbers or nodes do not fit the graph.
     """
     _check(view, position)
-
-    probe_nodes = nodes_under(view.probe_output)
+    probe_nodes = walk(view.probe_output)
     probe_position = {node: index for index, node in enumerate(probe_nodes)}
     for leaf in view.probe_inputs:
         if leaf not in probe_position:

@@ -326,7 +326,7 @@ function stepText(model, stepper) {
   const users = model.children[i];
   let text = where + ' · backward: ' + title + ', grad ' + formatNumber(last.grad);
   if (users.length > 1) text += ' (the sum of its ' + users.length + ' users\' parts)';
-  if (last.parts.length === 0) return text + ': 0, passes nothing on';
+  if (last.parts.length === 0) return text + '; it passes nothing on (the sweep skips a gradient of 0)';
   const passed = last.parts.slice(0, 4).map((part, k) => formatNumber(last.local[k]) + ' × ' + formatNumber(last.grad) +
     ' = ' + formatNumber(part) + ' to ' + nodeTitle(model, parents[k]));
   return text + '; passes ' + passed.join(', ') + (last.parts.length > 4 ? ', …' : '');

@@ -19,14 +19,17 @@ function fullNumber(x) {
 function constantText(model, i) {
   const c = model.data.const ? model.data.const[i] : null;
   if (c === null || c === undefined) return null;
-  if (typeof c !== 'object') return fullNumber(c);
+  if (typeof c !== 'object') return c === 0 ? null : fullNumber(c);  // a sum's start of 0 says nothing
+  // A dot adds up products of two operands, then operands times plain numbers (an
+  // input given as a number, a bias's 1), then a plain start.
+  const parents = model.data.parents[i];
   const parts = [];
-  if (c.pairs) parts.push(c.pairs + ' products of two operands');
-  if (c.coefficients.length) {
-    const shown = c.coefficients.slice(0, 12).map(formatNumber).join(', ');
-    parts.push('operands ' + (2 * c.pairs) + '… times the numbers ' + shown + (c.coefficients.length > 12 ? ', …' : ''));
-  }
-  if (numeric(c.start) !== 0) parts.push('plus ' + formatNumber(c.start));
+  if (c.pairs) parts.push(c.pairs + (c.pairs === 1 ? ' product' : ' products') + ' of two operands');
+  c.coefficients.slice(0, 12).forEach((number, j) => {
+    parts.push(nodeTitle(model, parents[2 * c.pairs + j]) + ' × ' + formatNumber(number));
+  });
+  if (c.coefficients.length > 12) parts.push('… ' + (c.coefficients.length - 12) + ' more');
+  if (numeric(c.start) !== 0) parts.push('+ ' + formatNumber(c.start));
   return parts.join('; ') || '0';
 }
 
@@ -74,7 +77,7 @@ function showPanel(panel, model, i, go, edit) {
   }
   const constant = constantText(model, i);
   if (constant !== null) fact('numbers folded in', constant);
-  const chain = model.groupChain(i).map((g) => data.groups.name[g]);
+  const chain = model.groupChain(i).map((g) => model.shortGroupName(g));  // as the boxes name them
   if (chain.length) fact('in', chain.join(' › '));
   const origin = model.origins[i];
   if (origin) {
