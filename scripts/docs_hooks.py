@@ -19,6 +19,7 @@ Three jobs, each small:
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-__all__ = ["OPTIONAL_PAGES", "on_config", "on_files", "on_post_page", "reference_page"]
+__all__ = ["OPTIONAL_PAGES", "notebook_title", "on_config", "on_files", "on_post_page", "reference_page"]
 
 MATH_SCRIPTS = ("assets/mathjax-config.js", "assets/mathjax/tex-svg.js")
 
@@ -58,6 +59,16 @@ def reference_page(package: str) -> str:
     return "\n".join(lines)
 
 
+def notebook_title(path: Path) -> str:
+    """A notebook's first Markdown heading as plain text (the nav shows no code spans), or its name."""
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].replace("`", "").strip()
+    return path.stem
+
+
 def _files_named(items: list[Any]) -> list[str]:
     named = []
     for item in items:
@@ -72,7 +83,10 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     for entry in nav:
         if isinstance(entry, dict) and "Notebooks" in entry:
             overview = [item for item in entry["Notebooks"] if not str(item).endswith(".ipynb")]
-            notebooks = sorted(f"notebooks/{path.name}" for path in (docs / "notebooks").glob("*.ipynb"))
+            notebooks = [
+                {notebook_title(path): f"notebooks/{path.name}"}
+                for path in sorted((docs / "notebooks").glob("*.ipynb"))
+            ]
             entry["Notebooks"] = overview + notebooks
     for section, title, page, after in OPTIONAL_PAGES:
         if not (docs / page).is_file():
