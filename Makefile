@@ -66,7 +66,7 @@ NOTEBOOK_RUN := build/notebooks-run
 # Figures go inline (the Agg backend that tests set would swallow them).
 notebooks-run: export MPLBACKEND = module://matplotlib_inline.backend_inline
 notebooks-run: $(STAMP_DEV)
-	@rm -rf $(NOTEBOOK_RUN) && mkdir -p $(NOTEBOOK_RUN) && cp -R notebooks/images $(NOTEBOOKS) $(NOTEBOOK_RUN)/
+	@rm -rf $(NOTEBOOK_RUN) && mkdir -p $(NOTEBOOK_RUN) && cp -R notebooks/images notebooks/data $(NOTEBOOKS) $(NOTEBOOK_RUN)/
 	$(PY) -m pytest -p no:cacheprovider --nbmake --overwrite $(NOTEBOOK_RUN)
 
 # The notebooks need the dev extras (scikit-learn's digits, PyTorch) and JupyterLab to open them.
