@@ -9,6 +9,8 @@ from support.strategies import Expression, expressions
 
 from autograd import Value, jit
 
+pytestmark = pytest.mark.usefixtures("each_backend")
+
 
 def _run(function: object, point: list[float]) -> tuple[float, list[float]]:
     xs = [Value(x) for x in point]

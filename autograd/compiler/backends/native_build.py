@@ -36,7 +36,7 @@ from ...safe_write import write_file
 
 __all__ = ["FORMAT", "CompileFailed", "Kernel", "NoCompiler", "cache_folder", "find_compiler", "load_kernel"]
 
-FORMAT = "valuegrad-native-1"
+FORMAT = "valuegrad-native-2"
 """Part of every cache key: a new layout of the kernel's interface makes every old file stale."""
 
 _LOCK = threading.Lock()
