@@ -33,7 +33,11 @@ LOOPS_FROM_STEPS = 500
 
 def worth_looping(program: Program, segments: Sequence[Segment]) -> bool:
     """Whether the loop form writes at most half the steps the straight-line form writes."""
-    return len(program.steps) >= LOOPS_FROM_STEPS and 2 * sum(s.length for s in segments) <= len(program.steps)
+    steps = len(program.steps)
+    return (
+        steps >= LOOPS_FROM_STEPS and sum(s.steps for s in segments) == steps
+        and 2 * sum(s.length for s in segments) <= steps
+    )
 
 
 class _Templates:
