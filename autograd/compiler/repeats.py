@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import operator
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,14 +68,25 @@ class Segment:
         return self.count > 1
 
 
-def gradient_needs(program: Program) -> set[int]:
-    """The Value inputs, and every slot that reaches one through steps that pass gradients."""
+def gradient_needs(program: Program) -> frozenset[int]:
+    """The Value inputs, and every slot that reaches one through steps that pass gradients.
+
+    Kept per program (the backends and the search all ask for it).
+    """
+    known = _NEEDS.get(program)
+    if known is not None:
+        return known
     needs: set[int] = set(range(program.gradient_inputs))
-    first = program.first_step
-    for position, step in enumerate(program.steps):
-        if step.gradient and any(operand in needs for operand in step.operands):
-            needs.add(first + position)
-    return needs
+    add = needs.add
+    isdisjoint = needs.isdisjoint
+    for slot, step in enumerate(program.steps, start=program.first_step):
+        if step.gradient and not isdisjoint(step.operands):
+            add(slot)
+    frozen = _NEEDS[program] = frozenset(needs)
+    return frozen
+
+
+_NEEDS: weakref.WeakKeyDictionary[Program, frozenset[int]] = weakref.WeakKeyDictionary()
 
 
 def checks_after(program: Program) -> dict[int, list[int]]:
@@ -113,14 +125,16 @@ def find_repeats(program: Program) -> tuple[Segment, ...]:
     kinds: list[int] = []  # per step, a number naming everything but the slots it reads
     flat: list[int] = []  # every step's references, one after another
     begins: list[int] = []  # per step, where its references begin in flat (one more at the end)
+    first = program.first_step
+    no_checks: list[int] = []
     for position, step in enumerate(steps):
-        checks = after.get(position, [])
-        passes = step.gradient and any(operand in needs for operand in step.operands)
+        checks = after.get(position, no_checks)
         operand_kinds = tuple([
             ("constant", operand) if operand in constants else operand in needs for operand in step.operands
         ])
-        check_kinds = tuple([_check_kind(program, index) for index in checks])
-        kind = (id(step.op), exact_key(step.const), step.gradient, passes, operand_kinds, check_kinds)
+        check_kinds = tuple([_check_kind(program, index) for index in checks]) if checks else ()
+        kind = (id(step.op), exact_key(step.const), step.gradient, first + position in needs, operand_kinds,
+                check_kinds)
         kinds.append(ids.setdefault(kind, len(ids)))
         begins.append(len(flat))
         flat.extend(step_references(program, position, checks))
