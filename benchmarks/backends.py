@@ -88,6 +88,34 @@ def compile_costs(batches: tuple[int, ...], cold: bool = True) -> list[list[str]
     return rows
 
 
+def optimizer_steps(rounds: int, parameters: int = 2_778) -> dict[str, list[float]]:
+    """CPU seconds per Adam step on digits' parameter count: Python, C with marshalling, C on resident buffers."""
+    from nn.optim.native import FlatUpdate, step_natively
+
+    values = {name: [Value(0.01 * (k % 17) - 0.08) for k in range(parameters)]
+              for name in ("python", "native, through Values", "native, flat buffers")}
+    for group in values.values():
+        for k, value in enumerate(group):
+            value.grad = 0.001 * (k % 13) - 0.006
+    optimizers = {name: nn.Adam(group, lr=0.0) for name, group in values.items()}
+    flat = FlatUpdate(optimizers["native, flat buffers"])
+    cases = {
+        "python": optimizers["python"].step,
+        "native, through Values": lambda: step_natively(optimizers["native, through Values"]),
+        "native, flat buffers": flat.step,
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    names = list(cases)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+            gc.collect()
+            start = time.process_time()
+            for _ in range(20):
+                cases[name]()
+            times[name].append((time.process_time() - start) / 20)
+    return times
+
+
 def run(settings: Settings) -> Section:
     """Measure both backends' compile cost against batch size, and A's steady step."""
     start = time.perf_counter()
@@ -121,6 +149,18 @@ def run(settings: Settings) -> Section:
         )
         section.lines.append("")
         section.lines.extend(table(["case", "per step", "÷ torch vectorized f64"], rows))
+        updates = optimizer_steps(rounds)
+        rows = []
+        for name, values in updates.items():
+            ratios = [value / other for value, other in zip(values, updates["python"], strict=True)]
+            rows.append([name, f"{statistics.median(values) * 1e6:,.0f} µs", f"{statistics.median(ratios):.3f}x"])
+        section.lines.append("")
+        section.lines.append(
+            "One Adam step over 2,778 parameters (digits' 64-32-16-10 network), CPU time, "
+            f"{rounds} interleaved rounds of 20 steps, medians of paired ratios (`nn.optim.native`):"
+        )
+        section.lines.append("")
+        section.lines.extend(table(["update", "per step", "÷ Python"], rows))
         native_ratio = statistics.median(
             [value / other for value, other in zip(times["jit native"], base, strict=True)]
         )
