@@ -23,11 +23,11 @@ import math
 from array import array
 from typing import Any
 
-from autograd.compiler import load_c_functions
+from autograd.compiler import CompileFailed, NoCompiler, load_c_functions
 
-from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
+from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop, register_flat_update
 
-__all__ = ["FlatUpdate", "step_natively"]
+__all__ = ["FlatUpdate", "native_update", "step_natively"]
 
 _SOURCE = r"""
 #include <math.h>
@@ -171,11 +171,28 @@ class FlatUpdate:
             )
         optimizer.step_count += 1
 
+    def step_values(self) -> None:
+        """One step from the parameters' ``.data`` and ``.grad``, written back to ``.data``; the state stays here.
+
+        What ``fit`` calls per batch: the optimizer's state lists are brought
+        up to date by :meth:`write_state` where Python looks at them.
+        """
+        params = self.optimizer.params
+        self.data[:] = array("d", [p.data for p in params])
+        self.grads[:] = array("d", [p.grad for p in params])
+        self.step()
+        for value, number in zip(params, self.data.tolist(), strict=True):
+            value.data = number
+
     def write_back(self) -> None:
         """Put the numbers into the parameters' ``.data`` and the state into the optimizer's lists."""
-        optimizer = self.optimizer
-        for value, number in zip(optimizer.params, self.data, strict=True):
+        for value, number in zip(self.optimizer.params, self.data, strict=True):
             value.data = number
+        self.write_state()
+
+    def write_state(self) -> None:
+        """Put the state (momentum buffers, moment estimates) into the optimizer's lists."""
+        optimizer = self.optimizer
         if isinstance(optimizer, SGD):
             if optimizer.momentum > 0.0 and not self._first:
                 optimizer.momentum_buffers[:] = self._state[0].tolist()
@@ -188,6 +205,16 @@ class FlatUpdate:
             optimizer.second_moments[:] = self._state[1].tolist()
 
 
+def native_update(optimizer: Any) -> FlatUpdate | None:
+    """A :class:`FlatUpdate` of ``optimizer``, or None where there is none (another kind, or no C compiler)."""
+    if type(optimizer) not in (SGD, RMSprop, Adam, AdamW):
+        return None
+    try:
+        return FlatUpdate(optimizer)
+    except (NoCompiler, CompileFailed):
+        return None
+
+
 def step_natively(optimizer: Optimizer) -> None:
     """``optimizer.step()``, computed in C on flat copies: the same ``.data`` and state, bit for bit.
 
@@ -198,3 +225,6 @@ def step_natively(optimizer: Optimizer) -> None:
     update = FlatUpdate(optimizer)
     update.step()
     update.write_back()
+
+
+register_flat_update(native_update)
