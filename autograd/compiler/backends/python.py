@@ -11,6 +11,11 @@ computed for plain numbers or for values that reach no input. Each line says
 which op it is and where the user's code made it, so the source reads as
 backprop written out, and a traceback through it points at the user's line.
 
+A large program in which :func:`~autograd.compiler.repeats.find_repeats`
+finds loops (a batch of examples) is written in the loop form of
+:mod:`.python_loops` instead, one loop body per repeated run, so its source
+is the size of the model rather than of the batch.
+
 Decisions the trace took are checked as soon as the numbers they read are
 known; a different decision raises :class:`Diverged` with the decision's
 index, and the jit traces again.
