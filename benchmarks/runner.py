@@ -10,6 +10,7 @@ from dataclasses import replace
 import torch
 
 from . import (
+    backends,
     chain,
     compiled,
     digits,
@@ -32,6 +33,7 @@ WORKLOADS: dict[str, Callable[[Settings], Section]] = {
     "E": digits.run,
     "F": compiled.run,
     "G": explorer.run,
+    "H": backends.run,
 }
 
 

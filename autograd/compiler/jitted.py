@@ -127,7 +127,7 @@ class Jitted(Generic[_P, _R]):
 
     def __init__(
         self, function: Callable[_P, Any], max_traces: int = MAX_TRACES, has_aux: bool = False,
-        backend: str = "python",
+        backend: str = "auto",
     ) -> None:
         if not callable(function):
             raise TypeError(f"jit expects a function, got {type(function).__name__}")
@@ -443,13 +443,13 @@ def jit(
 
 def jit(
     function: Callable[_P, Any], *, max_traces: int = MAX_TRACES, has_aux: bool = False,
-    backend: str = "python",
+    backend: str = "auto",
 ) -> Jitted[_P, Any]:
-    """Compile ``function`` (which builds a graph and returns a Value): by default into straight-line Python.
+    """Compile ``function`` (which builds a graph and returns a Value) into a replay of its forward and backward.
 
     Nothing happens until the first call. A call with a new structure of
     arguments (list lengths, nesting, which are Values) traces the function
-    and generates Python for its forward and backward passes; later calls
+    and compiles its forward and backward passes; later calls
     replay that code. Plain-number arguments are inputs (they may change),
     and the function sees them as the numbers they are: every use that
     depends on one is recorded as a decision or an exact guard. Value
@@ -472,8 +472,10 @@ def jit(
             result, such as a model's outputs for its accuracy; the call then
             returns ``(value, aux)`` with those Values replaced by floats.
         backend: The name of the backend that compiles the traced program
-            (see :mod:`autograd.compiler.backends`); ``"python"`` generates
-            straight-line Python.
+            (see :mod:`autograd.compiler.backends`): ``"python"`` generates
+            Python, ``"native"`` runs a C tape interpreter (it needs a C
+            compiler), and ``"auto"``, the default, picks native for a program
+            large enough to gain from it when a C compiler is there, else Python.
 
     Returns:
         A :class:`Jitted` function: call it like ``function``; ``.source``

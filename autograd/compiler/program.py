@@ -222,15 +222,13 @@ class Program:
         inputs = tuple(entry.kind for entry in self.inputs)
         constants = tuple(bits_of(number) for number in self.constants)
         steps = tuple((step.op, step.operands, bits_of(step.const), step.gradient) for step in self.steps)
-        decisions = tuple(
-            (d.kind, d.operand, bits_of(d.other), d.other_is_slot, bits_of(d.outcome)) for d in self.decisions
-        )
-        return inputs, constants, steps, decisions, self.output, self.aux
+        return inputs, constants, steps, self.decision_outcomes(), self.output, self.aux
 
     def decision_outcomes(self) -> tuple[Any, ...]:
         """The decisions alone, as :meth:`structure` compares them: which traces share a pattern."""
-        decisions: tuple[Any, ...] = self.structure()[3]
-        return decisions
+        return tuple(
+            (d.kind, d.operand, bits_of(d.other), d.other_is_slot, bits_of(d.outcome)) for d in self.decisions
+        )
 
 
 def bits_of(value: Any) -> Any:

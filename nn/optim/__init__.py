@@ -1,5 +1,6 @@
 """Optimizers (SGD, RMSprop, Adam, AdamW), the optimizers by name, and learning-rate schedules."""
 
+from . import native as _native  # noqa: F401  # registers the optimizers' updates in C
 from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
 from .registry import OPTIMIZERS, OptimizerSpec
 from .schedules import cosine, linear_decay, step_decay

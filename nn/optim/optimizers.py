@@ -16,7 +16,7 @@ the first update, as in the papers and in PyTorch).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import Any
 
 from autograd import Value
@@ -25,7 +25,9 @@ from .._checks import non_negative, ordered_items, pair, probability, strict_boo
 from ..modules.module import Module
 from .schedules import Schedule
 
-__all__ = ["SGD", "Adam", "AdamW", "LearningRate", "Optimizer", "ParamGroup", "RMSprop"]
+__all__ = [
+    "SGD", "Adam", "AdamW", "LearningRate", "Optimizer", "ParamGroup", "RMSprop", "register_flat_update",
+]
 
 LearningRate = float | Schedule
 
@@ -66,6 +68,13 @@ def _check_params(params: object, owner: str) -> list[Value]:
 
 
 # ---------------------------------------------------------------- base class
+
+_FLAT_UPDATE: list[Callable[[Optimizer], Any]] = []  # set by nn.optim.native, which builds on this module
+
+
+def register_flat_update(factory: Callable[[Optimizer], Any]) -> None:
+    """Make ``factory(optimizer)`` (a flat update, or None) what :meth:`Optimizer.flat_update` returns."""
+    _FLAT_UPDATE[:] = [factory]
 
 
 class Optimizer:
@@ -153,6 +162,14 @@ class Optimizer:
 
     def _update(self, lr: float) -> None:
         raise NotImplementedError(f"{type(self).__name__} must implement _update")
+
+    def flat_update(self) -> Any:
+        """This optimizer's update in C on flat buffers (:class:`nn.optim.native.FlatUpdate`), or None.
+
+        None for an optimizer of another kind (a subclass may change the
+        update) or without a C compiler. ``fit(jit=True)`` steps through it.
+        """
+        return _FLAT_UPDATE[0](self) if _FLAT_UPDATE else None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self._lr!r})"

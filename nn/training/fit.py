@@ -64,6 +64,7 @@ class _Run:
     penalised: list[Value]  # the model's parameters, for the l2 penalty
     compiled: BatchLoss | None = None  # the batch loss compiled by autograd.jit, with jit=True
     targets: list[Any] = field(default_factory=list)  # what ``compiled`` takes as targets
+    native: Any = None  # the optimizer's update in C (a FlatUpdate), with jit=True where it has one
     history: History = field(default_factory=History)
     since_best: int = 0
 
@@ -115,7 +116,10 @@ def fit(
             per batch shape (twice, to check it), then replayed as generated
             Python, several times faster on networks of many small batches.
             Losses, accuracies and weights are those of ``jit=False`` (to
-            rounding). The validation pass is compiled too.
+            rounding). The validation pass is compiled too. With a C
+            compiler, the update of an ``nn.SGD``, ``RMSprop``, ``Adam`` or
+            ``AdamW`` runs in C (:mod:`nn.optim.native`, the same numbers),
+            its state kept in flat buffers until ``fit`` returns.
 
     Returns:
         The :class:`nn.History`.
@@ -180,11 +184,15 @@ def fit(
     if jit:
         run.compiled = batch_loss(forward, bound, l2, run.penalised)
         run.targets = jit_targets(bound, nout)
+        flat_update = getattr(optimizer, "flat_update", None)
+        run.native = flat_update() if callable(flat_update) else None
     previous_mode = model.training
     try:
         _epochs(run, epochs, shuffle, rng, progress)
     finally:
         model.train(previous_mode)
+        if run.native is not None:  # the optimizer's state, as its own steps would have left it
+            run.native.write_state()
     return run.history
 
 
@@ -293,7 +301,10 @@ def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, 
     run.guard.check_gradients(f"at epoch {epoch}, step {step}", run.history)
     failed = f"the optimizer's step failed {where}"
     with run.guard.whole_step(), run.guard.overflow(failed, run.history):
-        run.optimizer.step()
+        if run.native is not None:
+            run.native.step_values()
+        else:
+            run.optimizer.step()
     return data_loss, run.objective.correct(outputs, indices)
 
 

@@ -105,3 +105,7 @@ def test_an_unknown_backend_is_named_with_the_registered_ones() -> None:
 def test_a_backend_without_a_name_or_compile_is_refused() -> None:
     with pytest.raises(TypeError, match="register_backend expects"):
         register_backend(object())  # type: ignore[arg-type]
+
+
+def test_the_default_backend_is_auto() -> None:
+    assert jit(lambda x: x * 2.0).backend == "auto"

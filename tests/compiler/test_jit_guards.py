@@ -14,6 +14,8 @@ from support.guard_suite import SUITE, Function
 
 from autograd import Value, jit
 
+pytestmark = pytest.mark.usefixtures("each_backend")
+
 
 def _value_and_gradients(function: Function, a: float, b: float) -> tuple[float, float, float]:
     x, y = Value(a), Value(b)

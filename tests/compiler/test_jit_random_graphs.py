@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from support.additions import approx
 from support.strategies import Expression, expressions
 
 from autograd import Value, jit
+
+pytestmark = pytest.mark.usefixtures("each_backend")
 
 
 def _run(function: object, point: list[float]) -> tuple[float, list[float]]:

@@ -37,17 +37,9 @@ from autograd import (
     vsum,
 )
 from autograd.compiler import MAX_STRUCTURES, guard_state
-from autograd.compiler.backends import native_available
 from autograd.rules import table
 
-
-@pytest.fixture(autouse=True, params=["python", "native"])
-def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test runs on each backend: soundness is the tracer's, whatever compiles the program."""
-    if request.param == "native" and not native_available():
-        pytest.skip("no C compiler: the native backend is not available")
-    monkeypatch.setitem(jit.__kwdefaults__, "backend", request.param)
-    return str(request.param)
+pytestmark = pytest.mark.usefixtures("each_backend")  # soundness is the tracer's, whatever compiles the program
 
 
 Make = Callable[[], tuple[Callable[..., Any], list[Value]]]

@@ -364,3 +364,15 @@ def test_auto_without_a_compiler_uses_python_with_one_warning() -> None:
     assert done.returncode == 0, done.stderr
     counted, message = done.stdout.splitlines()
     assert counted == "1 True" and "needs a C compiler" in message
+
+
+def test_a_librarys_own_c_is_built_with_the_kernels_flags_and_a_missing_function_is_named() -> None:
+    import ctypes
+
+    from autograd.compiler import CompileFailed, load_c_functions
+
+    source = "double twice(double x) { return 2.0 * x; }\n"
+    functions = load_c_functions(source, {"twice": ([ctypes.c_double], ctypes.c_double)})
+    assert functions["twice"](0.1) == 0.2
+    with pytest.raises(CompileFailed, match="no function 'thrice'"):
+        load_c_functions(source, {"thrice": ([ctypes.c_double], ctypes.c_double)})

@@ -122,3 +122,30 @@ def test_switching_dropout_between_training_and_evaluation_is_seen_by_every_repl
     compiled, plain = run(compiled=True), run(compiled=False)
     # Bit for bit before Python 3.12; within the promised tolerance from 3.12 on (its sum()).
     assert all(equal(a, b) for a, b in zip(compiled, plain, strict=True))
+
+
+OPTIMIZERS: dict[str, Any] = {
+    "sgd with nesterov": lambda ps: nn.SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
+    "rmsprop": lambda ps: nn.RMSprop(ps, lr=0.01, momentum=0.3),
+    "adam": lambda ps: nn.Adam(ps, lr=0.05),
+    "adamw": lambda ps: nn.AdamW(ps, lr=0.05, weight_decay=0.1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_each_optimizer_leaves_the_same_weights_and_state_with_jit(name: str) -> None:
+    X, y = nn.moons(n=30, seed=3)
+    results = []
+    for jit in (False, True):
+        model = nn.MLP(2, [6, 1], activation="relu", seed=5)
+        optimizer = OPTIMIZERS[name](model.parameters())
+        history = nn.fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=3, batch_size=8,
+                         progress=False, seed=1, jit=jit)
+        state = {key: list(value) for key, value in vars(optimizer).items() if isinstance(value, list)
+                 and key != "params"}
+        results.append((history.train_loss, [p.data for p in model.parameters()], state, optimizer.step_count))
+    (plain_loss, plain_weights, plain_state, plain_steps), (loss, weights, state, steps) = results
+    assert _same(loss, plain_loss) and _same(weights, plain_weights) and steps == plain_steps
+    assert state.keys() == plain_state.keys()
+    for key in state:
+        assert _same(state[key], plain_state[key]), key

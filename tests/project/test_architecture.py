@@ -31,8 +31,12 @@ ROOMS: dict[str, set[str]] = {
     "package": {"rules", "core", "functions", "compiler", "pictures"},  # autograd/__init__, __main__
 }
 # What ``nn`` may use of the engine: its public names and its documented extension API.
-ENGINE_API_FOR_NN = {"autograd", "autograd.extend", "autograd.pictures", "autograd.pictures.dot_text",
-                     "autograd.testing"}  # check_gradients, for the exercises' checks
+# autograd.compiler is the extension API of the jit (backends, programs, C built with its compiler);
+# autograd.testing gives check_gradients to the exercises' checks.
+ENGINE_API_FOR_NN = {
+    "autograd", "autograd.extend", "autograd.compiler", "autograd.pictures", "autograd.pictures.dot_text",
+    "autograd.testing",
+}
 # Engine modules that may import more than the standard library, and what.
 THIRD_PARTY = {
     "autograd.pictures.dot_text": {"graphviz"},

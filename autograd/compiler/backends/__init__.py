@@ -4,7 +4,7 @@ A backend is a small protocol (:class:`Backend`, in :mod:`.protocol`): given
 a :class:`~autograd.compiler.program.Program`, return a
 :class:`CompiledProgram` with its forward, its backward and their source.
 ``autograd.jit(fn, backend=name)`` picks one by name. Built in: :mod:`.python`
-(generated straight-line Python), :mod:`.native` (a C tape interpreter, when
+(generated Python, with loops for repeated runs), :mod:`.native` (a C tape interpreter, when
 a C compiler is there) and :mod:`.auto`, which picks one of the two per
 program. Another package adds a backend by calling
 :func:`register_backend`.

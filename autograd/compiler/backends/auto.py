@@ -1,4 +1,4 @@
-"""The ``"auto"`` backend: native for programs large enough to pay, else Python.
+"""The ``"auto"`` backend, ``jit``'s default: native for programs large enough to pay, else Python.
 
 A program of at least :data:`NATIVE_FROM_STEPS` steps goes to the native
 backend when a C compiler is there; a smaller one, or any program without a
@@ -6,8 +6,10 @@ compiler, goes to the Python backend (without a compiler, one warning per
 process says so, the first time a program would have gone native). The
 threshold is where the native replay's fixed cost per call (filling its
 arrays, one ctypes call each way) stops outweighing what it saves per step,
-and where its kernel build is small next to the Python backend's compile
-(docs/jit.md, "Backends", has the measurements).
+and where a kernel built anew (once per set of step shapes, then cached on
+disk) is paid back within a few thousand calls (docs/jit-backends.md has the
+measurements). A native build or load that fails falls back to the Python
+backend with a warning (:class:`.native.NativeBackend`).
 """
 
 from __future__ import annotations

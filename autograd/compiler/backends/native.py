@@ -44,10 +44,12 @@ class _TapeStruct(ctypes.Structure):
     _fields_ = [
         ("first_step", ctypes.c_int64), ("steps", ctypes.c_int64), ("checks", ctypes.c_int64),
         ("case_of", ctypes.c_void_p), ("gradient_case", ctypes.c_void_p), ("start", ctypes.c_void_p),
-        ("operand", ctypes.c_void_p), ("check_after", ctypes.c_void_p), ("check_kind", ctypes.c_void_p),
-        ("check_operand", ctypes.c_void_p), ("check_other", ctypes.c_void_p),
+        ("operand", ctypes.c_void_p), ("stride", ctypes.c_void_p), ("check_after", ctypes.c_void_p),
+        ("check_kind", ctypes.c_void_p), ("check_operand", ctypes.c_void_p), ("check_other", ctypes.c_void_p),
         ("check_outcome", ctypes.c_void_p), ("check_number", ctypes.c_void_p),
-        ("output", ctypes.c_int64), ("shapes", ctypes.c_int64),
+        ("output", ctypes.c_int64), ("shapes", ctypes.c_int64), ("segments", ctypes.c_int64),
+        ("entries", ctypes.c_int64), ("segment_body", ctypes.c_void_p), ("segment_length", ctypes.c_void_p),
+        ("segment_count", ctypes.c_void_p),
     ]
 
 
@@ -93,7 +95,7 @@ def _compiled(
     program: Program, tape: Tape, kernel: Kernel, source: str, title: str, written: float
 ) -> CompiledProgram:
     replay = _Replay(program, tape, kernel)
-    return CompiledProgram(replay.run, replay.backward, _listing(program, title, source), len(program.steps), written)
+    return CompiledProgram(replay.run, replay.backward, _listing(program, tape, title, source), len(tape.case), written)
 
 
 class _Replay:
@@ -118,10 +120,11 @@ class _Replay:
         self._struct = _TapeStruct(
             program.first_step, len(program.steps), len(tape.check_index),
             *(_address(part) for part in (
-                tape.case, tape.gradient_case, tape.start, tape.operands, tape.check_after, tape.check_kind,
-                tape.check_operand, tape.check_other, tape.check_outcome, tape.check_number,
+                tape.case, tape.gradient_case, tape.start, tape.operands, tape.strides, tape.check_after,
+                tape.check_kind, tape.check_operand, tape.check_other, tape.check_outcome, tape.check_number,
             )),
-            program.output, len(tape.shapes),
+            program.output, len(tape.shapes), len(tape.segment_body), len(tape.case),
+            *(_address(part) for part in (tape.segment_body, tape.segment_length, tape.segment_count)),
         )
         self._tape_address = ctypes.addressof(self._struct)
         problem = kernel.validate(self._tape_address, tape.slots)
@@ -177,19 +180,39 @@ def _address(part: array[Any]) -> int:
     return address
 
 
-def _listing(program: Program, title: str, source: str) -> str:
-    """What ``Jitted.source`` shows: the tape op by op with the user's lines, then the kernel."""
+def _listing(program: Program, tape: Tape, title: str, source: str) -> str:
+    """What ``Jitted.source`` shows: the tape entry by entry with the user's lines (loops as loops), then the kernel."""
     first = program.first_step
     # User text is data here too: a label names a slot only if it is an identifier, and
     # every other piece of user text is printed as one escaped line.
     names = [entry.name if entry.name.isidentifier() else f"p{slot}" for slot, entry in enumerate(program.inputs)]
     names += [repr(number) for number in program.constants]
-    names += [f"t{slot}" for slot in range(first, first + len(program.steps))]
-    lines = [f"# {one_line(title)}", f"# native backend: a tape of {len(program.steps):,} steps, then its kernel's C", ""]
-    for position, step in enumerate(program.steps):
-        lines.append(f"{names[first + position]} = {one_line(step.op.name)}({', '.join(names[o] for o in step.operands)})"
-                     f"  {_where(step)}")
-    lines.append(f"return {names[program.output]}")
+
+    def name(slot: int, stride: int) -> str:
+        if stride:
+            return f"v[{slot} + {stride} * k]"
+        return names[slot] if slot < first else f"t{slot}"
+
+    lines = [
+        f"# {one_line(title)}",
+        f"# native backend: a tape of {len(tape.case):,} entries for {len(program.steps):,} steps, then its kernel's C",
+        "",
+    ]
+    position = 0
+    for body, length, count in zip(tape.segment_body, tape.segment_length, tape.segment_count, strict=True):
+        indent = "    " if count > 1 else ""
+        if count > 1:
+            lines.append(f"for k in range({count}):  # slots {first + position} to {first + position + length * count - 1}")
+        for offset in range(length):
+            entry = body + offset
+            step = program.steps[position + offset]
+            operands = ", ".join(
+                name(tape.operands[j], tape.strides[j]) for j in range(tape.start[entry], tape.start[entry + 1])
+            )
+            target = name(first + position + offset, length if count > 1 else 0)
+            lines.append(f"{indent}{target} = {one_line(step.op.name)}({operands})  {_where(step)}")
+        position += length * count
+    lines.append(f"return {name(program.output, 0)}")
     return "\n".join([*lines, "", source])
 
 

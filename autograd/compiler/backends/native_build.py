@@ -27,20 +27,24 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ...rules.print_c import C_FLAGS
 from ...safe_write import write_file
 
-__all__ = ["FORMAT", "CompileFailed", "Kernel", "NoCompiler", "cache_folder", "find_compiler", "load_kernel"]
+__all__ = [
+    "FORMAT", "CompileFailed", "Kernel", "NoCompiler", "cache_folder", "find_compiler", "load_functions", "load_kernel",
+]
 
-FORMAT = "valuegrad-native-1"
+FORMAT = "valuegrad-native-2"
 """Part of every cache key: a new layout of the kernel's interface makes every old file stale."""
 
 _LOCK = threading.Lock()
-_LOADED: dict[str, Kernel] = {}
+_LOADED: dict[str, tuple[ctypes.CDLL, bool]] = {}  # per key: the library, and whether this process built it
+_KERNELS: dict[str, Kernel] = {}
 _IDENTITIES: dict[str, str] = {}
 
 
@@ -126,17 +130,53 @@ def load_kernel(source: str) -> Kernel:
         NoCompiler: If no compiler is found.
         CompileFailed: If it does not compile or does not load.
     """
+    library, key, built = _library(source)
+    kernel = _KERNELS.get(key)
+    if kernel is None:
+        kernel = _KERNELS[key] = _kernel(library, key, built=built)
+    return kernel
+
+
+def load_functions(source: str, signatures: Mapping[str, tuple[Sequence[Any], Any]]) -> dict[str, Any]:
+    """C functions compiled from ``source`` by the system's compiler, built once and cached as kernels are.
+
+    Args:
+        source: A C translation unit (compiled with the flags that keep Python's float bits).
+        signatures: Per function name, its ctypes argument types and result type.
+
+    Returns:
+        The functions by name, callable from Python (ctypes releases the GIL during a call).
+
+    Raises:
+        NoCompiler: If no compiler is found.
+        CompileFailed: If it does not compile, does not load, or lacks a function named.
+    """
+    library, key, _ = _library(source)
+    functions = {}
+    for name, (arguments, result) in signatures.items():
+        try:
+            function = getattr(library, name)
+        except AttributeError as error:
+            raise CompileFailed(f"the compiled library {key} has no function {name!r}") from error
+        function.argtypes = list(arguments)
+        function.restype = result
+        functions[name] = function
+    return functions
+
+
+def _library(source: str) -> tuple[ctypes.CDLL, str, bool]:
+    """The shared library built from ``source``, its cache key, and whether this process built it."""
     compiler = find_compiler()
     identity = "\n".join([FORMAT, _identity(compiler), platform.machine(), " ".join(C_FLAGS)])
     key = hashlib.sha256(f"{identity}\n{source}".encode()).hexdigest()[:32]
     with _LOCK:
-        kernel = _LOADED.get(key)
-        if kernel is None:
-            kernel = _LOADED[key] = _cached(key) or _build(compiler, source, key)
-        return kernel
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            loaded = _LOADED[key] = _cached(key) or _build(compiler, source, key)
+        return loaded[0], key, loaded[1]
 
 
-def _cached(key: str) -> Kernel | None:
+def _cached(key: str) -> tuple[ctypes.CDLL, bool] | None:
     """The cached kernel if its file is whole and still hashes to what was written, else None."""
     folder = cache_folder()
     library, digest = folder / f"{key}.so", folder / f"{key}.sha256"
@@ -144,12 +184,12 @@ def _cached(key: str) -> Kernel | None:
         written = digest.read_text(encoding="ascii").strip()
         if hashlib.sha256(library.read_bytes()).hexdigest() != written:
             return None
-        return _opened(library, key, built=False)
+        return _opened(library), False
     except (OSError, UnicodeDecodeError, CompileFailed):
         return None
 
 
-def _build(compiler: str, source: str, key: str) -> Kernel:
+def _build(compiler: str, source: str, key: str) -> tuple[ctypes.CDLL, bool]:
     folder = cache_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -168,9 +208,9 @@ def _build(compiler: str, source: str, key: str) -> Kernel:
             raise CompileFailed(f"the C compiler {compiler} did not run: {error}") from error
         if done.returncode != 0 or not library.exists():
             raise CompileFailed(f"{compiler} could not compile the kernel:\n{done.stderr.strip()[-2000:]}")
-        kernel = _opened(library, key, built=True)  # loaded before it moves: the mapping stays valid
+        loaded = _opened(library)  # loaded before it moves: the mapping stays valid
         _publish(library, folder, key)
-        return kernel
+        return loaded, True
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -189,12 +229,18 @@ def _publish(library: Path, folder: Path, key: str) -> None:
         pass  # a cache that cannot be written costs a compile next time, nothing else
 
 
-def _opened(library: Path, key: str, *, built: bool) -> Kernel:
+def _opened(library: Path) -> ctypes.CDLL:
     try:
-        loaded = ctypes.CDLL(str(library))
+        return ctypes.CDLL(str(library))
+    except OSError as error:
+        raise CompileFailed(f"the compiled library {library} did not load: {error}") from error
+
+
+def _kernel(loaded: ctypes.CDLL, key: str, *, built: bool) -> Kernel:
+    try:
         forward, backward, validate = loaded.vg_forward, loaded.vg_backward, loaded.vg_validate
-    except (OSError, AttributeError) as error:
-        raise CompileFailed(f"the compiled kernel {library} did not load: {error}") from error
+    except AttributeError as error:
+        raise CompileFailed(f"the compiled kernel {key} lacks a function: {error}") from error
     forward.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
     forward.restype = ctypes.c_int64
     backward.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]

@@ -6,6 +6,9 @@ prints the same step as Python: the same tree, folded the same way, with the
 program's constants written in as numbers. So no derivative is written here,
 and the C adds in the order the generated Python adds.
 
+The tape comes in segments: a loop's body is walked once per iteration ``k``,
+each operand read at ``o[j] + k * d[j]`` (its slot in the first iteration
+plus ``k`` times its stride), so one example's entries serve a whole batch.
 ``vg_forward(tape, v)`` fills the slots of ``v`` after the inputs and constants,
 checking each decision as soon as its numbers are known, and returns -1, or
 the order of the first check that failed. ``vg_backward(tape, v, g)`` seeds
@@ -32,11 +35,12 @@ typedef struct {
     int64_t first_step, steps, checks;
     const int32_t *case_of, *gradient_case;
     const int64_t *start;
-    const int32_t *operand;
+    const int32_t *operand, *stride;
     const int64_t *check_after;
     const int32_t *check_kind, *check_operand, *check_other, *check_outcome;
     const double *check_number;
-    int64_t output, shapes;
+    int64_t output, shapes, segments, entries;
+    const int64_t *segment_body, *segment_length, *segment_count;
 } vg_tape;
 
 /* Whether check k decides differently from the trace (round is Python's to check). */
@@ -62,16 +66,34 @@ static int vg_fails(const vg_tape *t, const double *v, int64_t k) {
     }
 }
 
+/* Whether the entry b's operands, in the iteration k of a loop whose step is the global step i, read earlier slots. */
+static int vg_reads_before(const vg_tape *t, int64_t b, int64_t k, int64_t i) {
+    for (int64_t j = t->start[b]; j < t->start[b + 1]; j++) {
+        const int64_t slot = (int64_t)t->operand[j] + k * (int64_t)t->stride[j];
+        if (slot < 0 || slot >= t->first_step + i) return 0;
+    }
+    return 1;
+}
+
 int64_t vg_validate(const vg_tape *t, int64_t slots) {
     if (t->first_step < 0 || t->steps < 0 || t->first_step + t->steps != slots) return 1;
-    if (t->output < 0 || t->output >= slots || t->start[0] != 0) return 2;
-    for (int64_t i = 0; i < t->steps; i++) {
-        if (t->case_of[i] < 0 || t->case_of[i] >= t->shapes) return 3;
-        if (t->gradient_case[i] != -1 && t->gradient_case[i] != t->case_of[i]) return 4;
-        if (t->start[i + 1] < t->start[i]) return 5;
-        for (int64_t j = t->start[i]; j < t->start[i + 1]; j++)
-            if (t->operand[j] < 0 || t->operand[j] >= t->first_step + i) return 6;
+    if (t->output < 0 || t->output >= slots || t->start[0] != 0 || t->entries < 0 || t->segments < 0) return 2;
+    for (int64_t b = 0; b < t->entries; b++) {
+        if (t->case_of[b] < 0 || t->case_of[b] >= t->shapes) return 3;
+        if (t->gradient_case[b] != -1 && t->gradient_case[b] != t->case_of[b]) return 4;
+        if (t->start[b + 1] < t->start[b]) return 5;
     }
+    int64_t i = 0;  /* the global step of the segment's first entry */
+    for (int64_t s = 0; s < t->segments; s++) {
+        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];
+        if (body < 0 || length < 1 || count < 1 || length > t->entries || body > t->entries - length) return 11;
+        if (count > (t->steps - i) / length) return 12;
+        for (int64_t r = 0; r < length; r++)  /* a slot moves linearly: the first and last iterations bound it */
+            if (!vg_reads_before(t, body + r, 0, i + r)
+                || !vg_reads_before(t, body + r, count - 1, i + (count - 1) * length + r)) return 6;
+        i += length * count;
+    }
+    if (i != t->steps) return 13;
     for (int64_t k = 0; k < t->checks; k++) {
         if (t->check_operand[k] < 0 || t->check_operand[k] >= slots) return 7;
         if (t->check_other[k] < -1 || t->check_other[k] >= slots) return 8;
@@ -90,47 +112,64 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
         operands = _operands(numbers)
         comment = f"/* {one_line(step.op.name).replace('*/', '* /')} */"  # an op's name is data, even in C
         value = c_text(as_expr(step.op.call_forward(SourceMath, operands, step.const)))
-        forward_cases.append(f"        case {index}: out = {value}; break;  {comment}")
+        forward_cases.append(f"                case {index}: out = {value}; break;  {comment}")
         local = step.op.local(SourceMath, operands, _OUT, step.const)
         lines = [
-            f"            g[o[{position}]] += {c_text(_GRAD * as_expr(derivative))};"
+            f"                    g[o[{position}] + k * d[{position}]] += {c_text(_GRAD * as_expr(derivative))};"
             for position, derivative in enumerate(local) if numbers[position] is None
         ]
-        backward_cases.append("\n".join([f"        case {index}: {{  {comment}", *lines, "        } break;"]))
+        backward_cases.append("\n".join([f"                case {index}: {{  {comment}", *lines, "                } break;"]))
     return "\n".join([
         "/* valuegrad native kernel: a tape interpreter with one case per shape of step. */",
         C_HELPERS, _TAPE,
         "int64_t vg_forward(const vg_tape *t, double *v) {",
         "    const int64_t first = t->first_step;",
-        "    int64_t next = 0;",
+        "    int64_t next = 0, i = 0;",
         "    for (; next < t->checks && t->check_after[next] < 0; next++)",
         "        if (vg_fails(t, v, next)) return next;",
-        "    for (int64_t i = 0; i < t->steps; i++) {",
-        "        const int32_t *o = t->operand + t->start[i];",
-        "        double out;",
-        "        switch (t->case_of[i]) {",
+        "    for (int64_t s = 0; s < t->segments; s++) {",
+        "        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];",
+        "        for (int64_t k = 0; k < count; k++) {",
+        "            for (int64_t r = 0; r < length; r++, i++) {",
+        "                const int64_t b = body + r;",
+        "                const int32_t *o = t->operand + t->start[b];",
+        "                const int32_t *d = t->stride + t->start[b];",
+        "                double out;",
+        "                (void)d;",
+        "                switch (t->case_of[b]) {",
         *forward_cases,
-        "        default: return -2;",
+        "                default: return -2;",
+        "                }",
+        "                v[first + i] = out;",
+        "                for (; next < t->checks && t->check_after[next] == i; next++)",
+        "                    if (vg_fails(t, v, next)) return next;",
+        "            }",
         "        }",
-        "        v[first + i] = out;",
-        "        for (; next < t->checks && t->check_after[next] == i; next++)",
-        "            if (vg_fails(t, v, next)) return next;",
         "    }",
         "    return -1;",
         "}",
         "",
         "void vg_backward(const vg_tape *t, const double *v, double *g) {",
         "    const int64_t first = t->first_step;",
+        "    int64_t i = t->steps;",
         "    g[t->output] = 1.0;",
-        "    for (int64_t i = t->steps - 1; i >= 0; i--) {",
-        "        const double grad = g[first + i];",
-        "        if (t->gradient_case[i] < 0 || grad == 0.0) continue;",
-        "        const int32_t *o = t->operand + t->start[i];",
-        "        const double out = v[first + i];",
-        "        (void)out;",
-        "        switch (t->gradient_case[i]) {",
+        "    for (int64_t s = t->segments - 1; s >= 0; s--) {",
+        "        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];",
+        "        for (int64_t k = count - 1; k >= 0; k--) {",
+        "            for (int64_t r = length - 1; r >= 0; r--) {",
+        "                i--;",
+        "                const int64_t b = body + r;",
+        "                const double grad = g[first + i];",
+        "                if (t->gradient_case[b] < 0 || grad == 0.0) continue;",
+        "                const int32_t *o = t->operand + t->start[b];",
+        "                const int32_t *d = t->stride + t->start[b];",
+        "                const double out = v[first + i];",
+        "                (void)out; (void)d;",
+        "                switch (t->gradient_case[b]) {",
         *backward_cases,
-        "        default: return;",
+        "                default: return;",
+        "                }",
+        "            }",
         "        }",
         "    }",
         "}",
@@ -140,4 +179,4 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
 
 def _operands(numbers: tuple[float | None, ...]) -> list[Expr]:
     """Each operand as the kernel reads it: its slot through the tape, or the constant's number."""
-    return [Name(f"v[o[{position}]]") if number is None else Const(number) for position, number in enumerate(numbers)]
+    return [Name(f"v[o[{position}] + k * d[{position}]]") if number is None else Const(number) for position, number in enumerate(numbers)]

@@ -7,21 +7,30 @@ kernel (:mod:`.native_kernel`) computes one case per shape, printed from the
 op's row. Per decision, it holds what the check reads and after which step
 the Python backend checks it, so a replay raises the same decision first.
 
+Steps come in *segments* (:func:`~autograd.compiler.repeats.find_repeats`): a
+loop's body is written once, each operand with the stride it moves by per
+iteration, so the tape of a batch is the size of one example's program; a
+straight segment is its steps, each once.
+
 Every index the native code will read is checked here, before any call: a
 program that would make the kernel read or write outside its arrays is
 refused with a :class:`~autograd.compiler.program.JitError` saying what is
-wrong. The kernel checks the same once more when the tape is loaded.
+wrong; for a loop, the first and the last iteration's slots are checked (a
+slot moves by a constant per iteration, so every iteration between reads
+within them). The kernel checks the same once more when the tape is loaded.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ...rules.op import VARIADIC, DotConst
 from ..program import RAISED, Decision, JitError, Program, Step, exact_key
+from ..repeats import Segment, find_repeats, gradient_needs
 
 __all__ = ["CHECK_KINDS", "MAX_SLOTS", "RAISED_CHECK", "ShapeKey", "Tape", "encode"]
 
@@ -50,11 +59,14 @@ class Tape:
     Attributes:
         shapes: One representative step per case, with the numbers of its constant operands
             (None for an operand read from a slot).
-        case: Per step, its case in ``shapes``.
-        gradient_case: Per step, its case, or -1 where the backward skips it
+        case: Per body entry (a step, or a loop's step read once for all its iterations), its case in ``shapes``.
+        gradient_case: Per body entry, its case, or -1 where the backward skips it
             (made under ``no_grad``, or reaching no Value input).
-        start: Per step, where its operands begin in ``operands`` (one more entry at the end).
-        operands: The slots the steps read, step after step.
+        start: Per body entry, where its operands begin in ``operands`` (one more entry at the end).
+        operands: The slots the entries read, entry after entry (a loop's: in its first iteration).
+        strides: Per operand in ``operands``, how far it moves per iteration of its loop (0 outside loops).
+        segment_body, segment_length, segment_count: Per segment (:mod:`..repeats`), in order: its
+            first body entry, its entries per iteration and its iterations.
         check_after: Per check, in the order the Python backend checks them: the step after
             which it is checked (-1: before the first step).
         check_kind, check_operand, check_other, check_outcome: Per check: its kind
@@ -71,6 +83,10 @@ class Tape:
     gradient_case: array[int]
     start: array[int]
     operands: array[int]
+    strides: array[int]
+    segment_body: array[int]
+    segment_length: array[int]
+    segment_count: array[int]
     check_after: array[int]
     check_kind: array[int]
     check_operand: array[int]
@@ -82,7 +98,7 @@ class Tape:
     slots: int
 
 
-def encode(program: Program) -> Tape:
+def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
     """``program`` as a :class:`Tape`, every index checked.
 
     Raises:
@@ -94,32 +110,56 @@ def encode(program: Program) -> Tape:
     if slots > MAX_SLOTS:
         raise JitError(f"native backend: a program of {slots:,} slots is more than a tape addresses ({MAX_SLOTS:,})")
     constants = {len(program.inputs) + position: number for position, number in enumerate(program.constants)}
-    needs = set(range(program.gradient_inputs))
+    needs = gradient_needs(program)
     keys: dict[ShapeKey, int] = {}
     shapes: list[tuple[Step, tuple[float | None, ...]]] = []
     case, gradient_case, start, operands = array("i"), array("i"), array("q", [0]), array("i")
-    for position, step in enumerate(program.steps):
-        slot = first + position
-        _check_operands(step, slot)
-        numbers = tuple(constants.get(operand) for operand in step.operands)
-        key = (id(step.op), exact_key(step.const), tuple(None if n is None else exact_key(n) for n in numbers))
-        index = keys.get(key)
-        if index is None:
-            index = keys[key] = len(shapes)
-            shapes.append((step, numbers))
-        case.append(index)
-        passes = step.gradient and any(operand in needs for operand in step.operands)
-        if passes:
-            needs.add(slot)
-        gradient_case.append(index if passes else -1)
-        operands.extend(step.operands)
-        start.append(len(operands))
+    strides = array("i")
+    segment_body, segment_length, segment_count = array("q"), array("q"), array("q")
+    covered = 0
+    for segment in find_repeats(program) if segments is None else segments:
+        if segment.first != covered or segment.length < 1 or segment.count < 1:
+            raise JitError(f"native backend: a segment starts at step {segment.first}, after {covered} steps")
+        covered += segment.steps
+        if covered > len(program.steps):
+            raise JitError(f"native backend: segments cover {covered} steps; the program has {len(program.steps)}")
+        segment_body.append(len(case))
+        segment_length.append(segment.length)
+        segment_count.append(segment.count)
+        for offset in range(segment.length):
+            position = segment.first + offset
+            step = program.steps[position]
+            slot = first + position
+            _check_operands(step, slot)
+            moves = segment.strides[offset][: len(step.operands)] if segment.is_loop else (0,) * len(step.operands)
+            if segment.is_loop:  # the last iteration reads what the program's own step reads, in range
+                last = position + (segment.count - 1) * segment.length
+                _check_operands(program.steps[last], first + last)
+                if tuple(o + (segment.count - 1) * d for o, d in zip(step.operands, moves, strict=True)) != (
+                    program.steps[last].operands
+                ):
+                    raise JitError(f"native backend: a loop's step {last} does not read what its body says")
+            numbers = tuple(constants.get(operand) for operand in step.operands)
+            key = (id(step.op), exact_key(step.const), tuple(None if n is None else exact_key(n) for n in numbers))
+            index = keys.get(key)
+            if index is None:
+                index = keys[key] = len(shapes)
+                shapes.append((step, numbers))
+            case.append(index)
+            passes = step.gradient and slot in needs
+            gradient_case.append(index if passes else -1)
+            operands.extend(step.operands)
+            strides.extend(moves)
+            start.append(len(operands))
+    if covered != len(program.steps):
+        raise JitError(f"native backend: segments cover {covered} steps; the program has {len(program.steps)}")
     for slot in (program.output, *program.aux):
         _check_slot(slot, slots, "the output or an aux value")
     checks = _ordered_checks(program, slots)
     kinds = [_kind_code(decision) for _, decision in checks]
     return Tape(
         shapes=tuple(shapes), case=case, gradient_case=gradient_case, start=start, operands=operands,
+        strides=strides, segment_body=segment_body, segment_length=segment_length, segment_count=segment_count,
         check_after=array("q", [_after(decision, first) for _, decision in checks]),
         check_kind=array("i", kinds),
         check_operand=array("i", [decision.operand for _, decision in checks]),

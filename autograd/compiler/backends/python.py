@@ -11,6 +11,11 @@ computed for plain numbers or for values that reach no input. Each line says
 which op it is and where the user's code made it, so the source reads as
 backprop written out, and a traceback through it points at the user's line.
 
+A large program in which :func:`~autograd.compiler.repeats.find_repeats`
+finds loops (a batch of examples) is written in the loop form of
+:mod:`.python_loops` instead, one loop body per repeated run, so its source
+is the size of the model rather than of the batch.
+
 Decisions the trace took are checked as soon as the numbers they read are
 known; a different decision raises :class:`Diverged` with the decision's
 index, and the jit traces again.
@@ -30,9 +35,12 @@ from typing import Any
 
 from ...rules.print_python import NAMESPACE, python_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
-from ..program import RAISED, Decision, Diverged, JitError, Program, Step, exact_key
+from ..program import Decision, Diverged, JitError, Program, Step, exact_key
+from ..repeats import find_repeats
 from .protocol import CompiledProgram, one_line, register_backend
+from .python_checks import failed_condition
 from .python_layout import GRADS, VALUES, Block, Part, lay_out
+from .python_loops import LOOPS_FROM_STEPS, generate_loops, worth_looping
 
 __all__ = ["MAX_LINES", "Generated", "PythonBackend", "generate"]
 
@@ -72,7 +80,13 @@ class PythonBackend:
     def compile(self, program: Program, *, name: str, title: str, filename: str) -> CompiledProgram:
         """Generate ``program``'s source and compile it, registered so tracebacks show its lines."""
         start = time.perf_counter()
-        generated = generate(program, title)
+        rest: list[float] = []
+        segments = find_repeats(program) if len(program.steps) >= LOOPS_FROM_STEPS else ()
+        if worth_looping(program, segments):
+            source, rest = generate_loops(program, segments, title)
+            generated = Generated(source, source.count("\n"))
+        else:
+            generated = generate(program, title)
         written = time.perf_counter() - start
         if generated.lines > MAX_LINES:
             raise JitError(
@@ -85,7 +99,7 @@ class PythonBackend:
         lines = generated.source.splitlines(keepends=True)
         linecache.cache[filename] = (len(generated.source), None, lines, filename)
         namespace: dict[str, Any] = {
-            **NAMESPACE, "Diverged": Diverged, "copysign": math.copysign, "__name__": filename,
+            **NAMESPACE, "Diverged": Diverged, "copysign": math.copysign, "__name__": filename, "_REST": rest,
         }
         exec(code, namespace)  # our own generated code
         forward, backward = namespace["forward"], namespace["backward"]
@@ -284,35 +298,8 @@ def _emit_checks(checks: Iterable[tuple[int, Decision]], names: _Names, statemen
 
 def _failed(decision: Decision, names: _Names) -> str:
     """A condition that is true when the replay decides differently from the trace."""
-    value = python_text(names.expr(decision.operand))
-    if decision.kind in ("<", "<=", ">", ">=", "==", "!="):
-        if decision.other_is_slot:
-            other = python_text(names.expr(decision.other))
-        else:
-            other = repr(float(decision.other))
-        test = f"{value} {decision.kind} {other}"
-        return f"not ({test})" if decision.outcome else test
-    if decision.kind == "bool":
-        return f"{value} == 0.0" if decision.outcome else f"{value} != 0.0"
-    if decision.kind in ("float", "exact"):
-        return _differs(value, decision.outcome)
-    if decision.outcome == RAISED:  # x - x is 0.0 for a finite x, NaN for NaN and inf
-        return f"{value} - {value} == 0.0"
-    if decision.kind == "int":
-        return f"int({value}) != {decision.outcome!r}"
-    if type(decision.outcome) is float:
-        return _differs(f"round({value}, {decision.other!r})", decision.outcome)
-    return f"round({value}, {decision.other!r}) != {decision.outcome!r}"
-
-
-def _differs(value: str, number: float) -> str:
-    """A condition true when ``value`` is not ``number`` bit for bit (-0.0 is not 0.0; NaN is NaN)."""
-    if number != number:
-        return f"{value} == {value}"
-    if number == 0.0:
-        sign = "-1.0" if math.copysign(1.0, number) < 0 else "1.0"
-        return f"({value} != 0.0 or copysign(1.0, {value}) != {sign})"
-    return f"{value} != {python_text(Const(number))}"
+    other = python_text(names.expr(decision.other)) if decision.other_is_slot else None
+    return failed_condition(decision, python_text(names.expr(decision.operand)), other)
 
 
 # ---------------------------------------------------------------- backward

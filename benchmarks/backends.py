@@ -1,0 +1,188 @@
+"""Workload H: the jit's two backends, compile cost against batch size, and A's step against torch.
+
+``python -m benchmarks --only H`` (part of ``make bench``), or
+``python -m benchmarks.backends`` to print the section alone.
+
+Compile cost: for each batch size, a fresh ``nn.MLP(2, [16, 16, 1])`` and its
+hinge + 1e-4·Σp² loss, jitted with each backend; the first call (trace and
+compile) is timed in wall time (the C compiler runs in a child process), one
+run per case, the backends interleaved, ``gc.collect()`` before each; the
+native kernel is timed with its cache emptied (built by gcc) and with it
+loaded (a second model of the same batch). Program size is the backend's own
+unit: generated lines of Python, tape entries for native. Steady step:
+``benchmarks.native.steady`` (interleaved rounds, CPU time, medians of
+per-round ratios to torch vectorized float64).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from typing import Any
+
+import nn
+from autograd import Value, jit
+from autograd.compiler.backends import native_available, native_build
+
+from .native import steady
+from .problem import make_problem
+from .report import Section, Target, table
+from .settings import Settings
+
+BATCHES = (1, 32, 100, 1_000)
+TINY_BATCHES = (1, 32)
+
+
+def _first_call(points: int, backend: str) -> tuple[float, Any]:
+    """Wall seconds of a fresh model's first call, and its trace record."""
+    problem = make_problem(points=points)
+    model = problem.model()
+    params = model.parameters()
+
+    def loss(X: list[list[float]], labels: list[float]) -> Value:
+        return nn.hinge([model(x) for x in X], labels) + problem.l2 * nn.l2(params)
+
+    step = jit(loss, backend=backend)
+    gc.collect()
+    start = time.perf_counter()
+    step(problem.X, problem.labels)
+    seconds = time.perf_counter() - start
+    return seconds, step.traces[0]
+
+
+def compile_costs(batches: tuple[int, ...], cold: bool = True) -> list[list[str]]:
+    """One row per batch size: nodes, then per backend its size and first call (``cold``: kernels built anew)."""
+    rows = []
+    native = native_available()
+    saved = os.environ.get("VALUEGRAD_CACHE")
+    try:
+        for points in batches:
+            python_seconds, python_record = _first_call(points, "python")
+            row = [f"{points:,}", f"{python_record.nodes:,}", f"{python_record.lines:,} lines",
+                   f"{python_seconds * 1e3:,.0f} ms"]
+            if native:
+                if cold:
+                    with tempfile.TemporaryDirectory() as cache:
+                        os.environ["VALUEGRAD_CACHE"] = cache
+                        native_build._LOADED.clear()  # a benchmark's own reset: the kernel is built anew
+                        built, record = _first_call(points, "native")
+                        warm, _ = _first_call(points, "native")
+                else:
+                    warm, record = _first_call(points, "native")
+                    built = math.nan
+                shown = "not measured" if math.isnan(built) else f"{built * 1e3:,.0f} ms"
+                row += [f"{record.lines:,} entries", shown, f"{warm * 1e3:,.0f} ms"]
+            else:
+                row += ["no C compiler", "", ""]
+            rows.append(row)
+    finally:
+        if saved is None:
+            os.environ.pop("VALUEGRAD_CACHE", None)
+        else:
+            os.environ["VALUEGRAD_CACHE"] = saved
+    return rows
+
+
+def optimizer_steps(rounds: int, parameters: int = 2_778) -> dict[str, list[float]]:
+    """CPU seconds per Adam step on digits' parameter count: Python, C with marshalling, C on resident buffers."""
+    from nn.optim.native import FlatUpdate, step_natively
+
+    values = {name: [Value(0.01 * (k % 17) - 0.08) for k in range(parameters)]
+              for name in ("python", "native, through Values", "native, flat buffers")}
+    for group in values.values():
+        for k, value in enumerate(group):
+            value.grad = 0.001 * (k % 13) - 0.006
+    optimizers = {name: nn.Adam(group, lr=0.0) for name, group in values.items()}
+    flat = FlatUpdate(optimizers["native, flat buffers"])
+    cases = {
+        "python": optimizers["python"].step,
+        "native, through Values": lambda: step_natively(optimizers["native, through Values"]),
+        "native, flat buffers": flat.step,
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    names = list(cases)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+            gc.collect()
+            start = time.process_time()
+            for _ in range(20):
+                cases[name]()
+            times[name].append((time.process_time() - start) / 20)
+    return times
+
+
+def run(settings: Settings) -> Section:
+    """Measure both backends' compile cost against batch size, and A's steady step."""
+    start = time.perf_counter()
+    section = Section("H", "autograd.jit's backends: compile cost against batch size, A's step against torch")
+    tiny = settings.mode == "tiny"
+    section.lines.append(
+        "First call (trace + compile, wall time, one run each) of `nn.MLP(2, [16, 16, 1])`'s "
+        "hinge + 1e-4·Σp² loss at each batch size. A batch traced as one example's steps "
+        "repeated compiles to a loop over one example's body, so the program's size stays "
+        "that of the model; native 'built' empties the kernel cache first (gcc runs), "
+        "'cached' is a second model loading that kernel."
+    )
+    section.lines.append("")
+    section.lines.extend(table(
+        ["batch", "nodes", "python: program", "python: first call", "native: program",
+         "native: first call, built", "native: first call, cached"],
+        compile_costs(TINY_BATCHES, cold=False) if tiny else compile_costs(BATCHES),
+    ))
+    if native_available():
+        rounds = 3 if tiny else 9
+        times = steady(rounds)
+        base = times["torch vectorized f64"]
+        rows = []
+        for name, values in times.items():
+            ratios = [value / other for value, other in zip(values, base, strict=True)]
+            rows.append([name, f"{statistics.median(values) * 1e6:,.0f} µs", f"{statistics.median(ratios):.2f}x"])
+        section.lines.append("")
+        section.lines.append(
+            f"Steady step of workload A (100 points) through the public API (`step(X, y)`, "
+            f"`backward()`, `opt.step()`), CPU time, {rounds} interleaved rounds, medians of paired ratios:"
+        )
+        section.lines.append("")
+        section.lines.extend(table(["case", "per step", "÷ torch vectorized f64"], rows))
+        updates = optimizer_steps(rounds)
+        rows = []
+        for name, values in updates.items():
+            ratios = [value / other for value, other in zip(values, updates["python"], strict=True)]
+            rows.append([name, f"{statistics.median(values) * 1e6:,.0f} µs", f"{statistics.median(ratios):.3f}x"])
+        section.lines.append("")
+        section.lines.append(
+            "One Adam step over 2,778 parameters (digits' 64-32-16-10 network), CPU time, "
+            f"{rounds} interleaved rounds of 20 steps, medians of paired ratios (`nn.optim.native`):"
+        )
+        section.lines.append("")
+        section.lines.extend(table(["update", "per step", "÷ Python"], rows))
+        native_ratio = statistics.median(
+            [value / other for value, other in zip(times["jit native"], base, strict=True)]
+        )
+        section.targets.append(Target(
+            "H", "A's steady step with the native backend ≤ 0.8x torch vectorized f64",
+            f"{native_ratio:.2f}x", native_ratio <= 0.8,
+            limit="the Python around the kernel: flattening 337 parameters, the engine's backward "
+            "over the compiled node, SGD on Values",
+        ))
+    section.seconds = time.perf_counter() - start
+    return section
+
+
+def main() -> None:
+    from .settings import FULL, TINY
+
+    section = run(TINY if "--tiny" in sys.argv else FULL)
+    print(f"## {section.key}: {section.title}\n")
+    print("\n".join(section.lines))
+    for target in section.targets:
+        print(f"- {target.goal}: {target.measured} ({'met' if target.met else 'not met'})")
+
+
+if __name__ == "__main__":
+    main()
