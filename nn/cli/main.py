@@ -34,6 +34,7 @@ from ..data.registry import DATASETS
 from ..files.serialize import load_with_preprocessing
 from ..losses.registry import LOSSES, default_loss
 from ..modules.activations import ACTIVATIONS
+from ..modules.gpt import GPT
 from ..modules.init import INITS
 from ..optim.registry import OPTIMIZERS
 from ..training.evaluate import predict
@@ -214,6 +215,8 @@ def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         parser.error(f"no model at {args.model}; train one with: python -m nn train --out DIR")
     except (OSError, ValueError) as error:
         parser.error(str(error))
+    if isinstance(model, GPT):
+        parser.error(f"{args.model} holds a GPT, which generates text; use: python -m nn sample {args.model}")
     if len(args.inputs) != model.nin:
         parser.error(f"the model takes {model.nin} inputs, got {len(args.inputs)}: "
                      f"{' '.join(f'{x:g}' for x in args.inputs)}")
