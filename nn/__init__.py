@@ -6,6 +6,7 @@ from autograd import __version__ as __version__
 
 from .data import (
     DATASETS,
+    TEXT_DATASETS,
     CharTokenizer,
     Scaler,
     batches,
@@ -87,6 +88,7 @@ __all__ = [
     "OPTIMIZERS",
     "RUNAWAY_FACTOR",
     "SGD",
+    "TEXT_DATASETS",
     "Adam",
     "AdamW",
     "CausalSelfAttention",
