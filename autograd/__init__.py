@@ -15,7 +15,7 @@ from .core.sweep import StaleGraphError
 from .core.value import Value
 from .custom import DefinedOp, apply, define_op
 from .functional import grad, hessian, jacobian, jvp
-from .fused import dot, linear, vmax, vsum
+from .fused import dot, linear, take, vmax, vsum
 from .gradcheck import GradcheckError, gradcheck
 from .pictures.explorer import explore
 from .rules.op import VARIADIC, Op, TestSpec
@@ -63,6 +63,7 @@ __all__ = [
     "linear",
     "no_grad",
     "per_call",
+    "take",
     "vmax",
     "vsum",
 ]

@@ -1,9 +1,11 @@
-"""Fused reductions: ``vsum``, ``dot`` and ``linear`` build one node for many operands.
+"""Fused reductions: ``vsum``, ``dot``, ``linear`` and ``take`` build one node for many operands.
 
 ``sum(values)`` builds one ``add`` node per operand; ``vsum`` builds one
 ``sum`` node. A neuron's weighted sum plus bias is one ``dot`` node, and
 ``linear`` gives a whole layer's weighted sums, one ``dot`` node per row of
 weights. Fewer nodes make graphs smaller, faster to sort and to sweep.
+``take(values, index)`` is ``values[index]`` as a node whose index is an
+operand, so that a jit-compiled function replays one program for every index.
 
 Plain numbers are folded into the node's constant (a :class:`DotConst` for
 ``dot``), so a node's operands are only Values. An object that stands for a
@@ -14,7 +16,8 @@ jit trace runs) is an operand, as the Value it stands for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, cast
 
 from .core.numbers import require_number
 from .core.value import Number, Value, record, standing_for
@@ -23,7 +26,7 @@ from .rules.floats import FloatMath
 from .rules.op import DotConst
 from .rules.vocabulary import maximum
 
-__all__ = ["dot", "linear", "vmax", "vsum"]
+__all__ = ["dot", "linear", "take", "vmax", "vsum"]
 
 _dot_forward = ops.DOT.forward
 
@@ -82,6 +85,84 @@ def vmax(values: Iterable[Value | Number]) -> Value:
     if not operands:
         raise ValueError("vmax expects at least one value, got none")
     return record(ops.MAX, operands, maximum([operand._data for operand in operands]))
+
+
+def take(values: Iterable[Value | Number], index: Value | Number) -> Value:
+    """``values[index]`` as ONE node, with the index an operand of it (its gradient is 0).
+
+    Indexing a list with ``values[index]`` is a decision on the index: inside
+    a function compiled by ``autograd.jit``, an int argument used so is an
+    exact guard, and every other index traces again. With ``take`` the index
+    is part of the program instead: one trace serves every index, and a
+    replay checks only that the index is in range (one outside it raises
+    here, as without jit). The gradient goes to the item taken, as indexing
+    would give it.
+
+    Args:
+        values: Values and/or plain numbers (numbers are wrapped as leaves).
+        index: An int, or a float or Value holding a whole number. As in
+            Python, a negative index counts from the end: ``-1`` is the last.
+
+    Returns:
+        A Value whose number is ``values[index]``'s.
+
+    Raises:
+        TypeError: If ``index`` is not a number or a Value (a bool is
+            refused), or an item is neither a Value nor a real number.
+        ValueError: If ``index`` is not a whole number, or ``values`` is empty.
+        IndexError: If ``index`` is out of range (below ``-len(values)`` or
+            at least ``len(values)``).
+
+    Examples:
+        >>> logprobs = [Value(-0.5), Value(-1.5), Value(-2.0)]
+        >>> take(logprobs, 1).data, take(logprobs, -1).data
+        (-1.5, -2.0)
+    """
+    items = tuple(values)
+    operands: tuple[Value, ...] = (
+        cast(tuple[Value, ...], items) if set(map(type, items)) == {Value}
+        else tuple(_as_operand(v, "take") for v in items)
+    )
+    count = len(operands)
+    if not count:
+        raise ValueError(f"take expects at least one value to take from, got none (index {index!r})")
+    if not isinstance(index, Value) and isinstance(index, int) and standing_for(index) is not None:
+        # An int argument of a function being traced: the Value standing for it is the operand,
+        # and only its range is decided (two comparisons, checked at every replay), not its number.
+        shadow = cast(Value, standing_for(index))
+        from_start = shadow >= -count
+        before_end = shadow < count
+        number = int(shadow._data)
+        if not (from_start and before_end):
+            raise IndexError(_out_of_range(number, count))
+        return record(ops.TAKE, (*operands, shadow), operands[number]._data)
+    number = _whole_number(index)
+    if not -count <= number < count:
+        raise IndexError(_out_of_range(number, count))
+    index_operand = index if isinstance(index, Value) else Value(float(number))
+    return record(ops.TAKE, (*operands, index_operand), operands[number]._data)
+
+
+def _whole_number(index: Any) -> int:
+    """``index`` as the whole number it holds, or the TypeError or ValueError that says why not."""
+    if isinstance(index, Integral) and not isinstance(index, bool):
+        return int(index)
+    if isinstance(index, bool) or not (isinstance(index, (Value, Real)) or standing_for(index) is not None):
+        raise TypeError(
+            f"take expects an int index (or a float or Value holding a whole number), "
+            f"got {type(index).__name__}: {index!r}"
+        )
+    number = float(index)  # a Value's (or a traced float's) number: a decision on it, exact under jit
+    if not number.is_integer():
+        raise ValueError(f"take expects a whole-number index, got {number!r}")
+    return int(number)
+
+
+def _out_of_range(number: int, count: int) -> str:
+    return (
+        f"take: index {number} is out of range for {count} values "
+        f"(expected an int from {-count} to {count - 1})"
+    )
 
 
 def _as_operand(value: Any, what: str) -> Value:

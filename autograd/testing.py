@@ -115,10 +115,18 @@ def op_cases(draw: st.DrawFn, op: Op) -> tuple[list[float], Any]:
     spec = op.test
     arity = spec.arity if op.arity == VARIADIC else op.arity
     const = draw(st.sampled_from(spec.consts))
-    point = draw(points(arity, spec.low, spec.high, avoid=spec.avoid))
+    items = arity - 1 if spec.indexed else arity
+    point = draw(points(items, spec.low, spec.high, avoid=spec.avoid))
     gaps = [abs(a - b) for i, a in enumerate(point) for b in point[i + 1 :]]
     assume(not gaps or min(gaps) > spec.apart)  # e.g. max: its derivative jumps where operands tie
+    if spec.indexed:  # take: the last operand names one of the others
+        point.append(float(draw(_indices(items))))
     return point, const
+
+
+def _indices(count: int) -> st.SearchStrategy[int]:
+    """The whole numbers that name one of ``count`` items, negative ones (from the end) too."""
+    return st.integers(-count, count - 1)
 
 
 # ---------------------------------------------------------------- random graphs
@@ -135,12 +143,15 @@ class GraphNode:
         squash: Per operand, None, or the interval ``(a, b)`` it is mapped into
             by ``a + (b - a) · sigmoid(node)`` because its value left the row's
             sampling interval (or came near a point it avoids).
+        index: For a row whose last operand is an index (``TestSpec.indexed``),
+            that index, a constant operand after ``operands``; else None.
     """
 
     op: Op
     operands: tuple[int, ...]
     const: Any
     squash: tuple[Interval | None, ...]
+    index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +170,8 @@ class Graph:
         nodes = list(xs)
         for step in self.steps:
             operands = [_squashed(nodes[i], interval) for i, interval in zip(step.operands, step.squash, strict=True)]
+            if step.index is not None:
+                operands.append(Value(float(step.index)))
             nodes.append(apply(step.op, operands, step.const))
         return vsum(nodes)
 
@@ -170,6 +183,8 @@ class Graph:
                 for i, interval in zip(step.operands, step.squash, strict=True)
             ]
             const = "" if step.const is None else f", c={step.const!r}"
+            if step.index is not None:
+                names.append(f"index {step.index}")
             lines.append(f"    t{index} = {step.op.name}({', '.join(names)}{const})")
         return "\n".join(lines) + "\n)"
 
@@ -217,6 +232,8 @@ def graphs(
     for _ in range(draw(st.integers(1, max_steps))):
         op = draw(st.sampled_from(rows))
         arity = op.test.arity if op.arity == VARIADIC else op.arity
+        if op.test.indexed:
+            arity -= 1  # the items; the index is a constant operand after them
         latest = st.just(len(data) - 1)
         operands = tuple(draw(st.one_of(latest, st.integers(0, len(data) - 1))) for _ in range(arity))
         squash = tuple(_squash_for(data[i], op.test) for i in operands)
@@ -225,8 +242,9 @@ def graphs(
         gaps = [abs(a - b) for i, a in enumerate(inputs) for b in inputs[i + 1 :]]
         if gaps and min(gaps) <= op.test.apart:
             continue  # operands too close for this row (max's derivative jumps at a tie)
-        data.append(op.float_forward(inputs, const))
-        steps.append(GraphNode(op, operands, const, squash))
+        index = draw(_indices(arity)) if op.test.indexed else None
+        data.append(op.float_forward([*inputs, *([] if index is None else [float(index)])], const))
+        steps.append(GraphNode(op, operands, const, squash, index))
     return Graph(point, tuple(steps))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from .core.value import Value
 from .fused import vmax
 from .rules.floats import IEEE_MATH
-from .rules.vocabulary import VOCABULARY, Function, ieee_pow, reading
+from .rules.vocabulary import VOCABULARY, Function, ieee_pow, position, reading
 
 __all__ = ["ValueMath"]
 
@@ -49,7 +49,13 @@ def _pow(x: Any, y: Any) -> Any:
     return ieee_pow(float(x), float(y))
 
 
-_SPECIAL: dict[str, Callable[..., Any]] = {"pow": _pow, "maximum": vmax}
+def _pick(items: Any, index: Any) -> Any:
+    # The item itself (a Value stays in the graph); which one is decided on the index's number.
+    found = position(_data_of(index), len(items))
+    return float("nan") if found is None else items[found]
+
+
+_SPECIAL: dict[str, Callable[..., Any]] = {"pow": _pow, "maximum": vmax, "pick": _pick}
 
 
 def _on_values(function: Function) -> Callable[..., Any]:

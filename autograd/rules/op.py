@@ -85,6 +85,10 @@ class TestSpec:
         arity: Number of operands to use for a variadic op.
         apart: Smallest distance between two operands (for ``max``, whose
             derivative jumps where two operands tie).
+        indexed: The last operand is an index into the others (``take``):
+            drawn as a whole number naming one of them (negative ones too),
+            never from ``low``..``high``. Its row must read a nudged index
+            as the nearest whole number, so finite differences leave it alone.
     """
 
     __test__ = False  # not a pytest test class, although test files import it by this name
@@ -95,6 +99,7 @@ class TestSpec:
     consts: tuple[Any, ...] = (None,)
     arity: int = 1
     apart: float = 0.0
+    indexed: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Select
+from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Pick, Select
 from .vocabulary import VOCABULARY
 
 __all__ = ["C_FLAGS", "C_HELPERS", "C_SPELLINGS", "c_text"]
@@ -82,6 +82,26 @@ static inline double vg_maximum(int64_t count, const double *xs) {
     if (largest == largest)
         for (int64_t i = 0; i < count; i++) if (xs[i] != xs[i]) return xs[i];
     return largest;
+}
+
+/* The position index names among count items, or -1: the nearest whole number (ties to even, as
+   Python's round), a negative one counting from the end. Range first: no cast of NaN or a huge number. */
+static inline int64_t vg_position(double index, int64_t count) {
+    if (!(index > -(double)count - 1.0 && index < (double)count + 1.0)) return -1;
+    int64_t position = (int64_t)nearbyint(index);
+    if (position < 0) position += count;
+    return position >= 0 && position < count ? position : -1;
+}
+
+/* The item index names (NaN if it names none): never a read outside xs. */
+static inline double vg_pick(int64_t count, const double *xs, double index) {
+    const int64_t position = vg_position(index, count);
+    return position < 0 ? NAN : xs[position];
+}
+
+/* 1 where index names position at among count items, else 0. */
+static inline double vg_picked(double index, double at, double count) {
+    return (double)vg_position(index, (int64_t)count) == at ? 1.0 : 0.0;
 }
 """
 """The C each printed expression may need: libm, and the helpers for what libm lacks."""
@@ -156,8 +176,13 @@ def _maximum(expr: Maximum) -> tuple[str, int]:
     return f"{C_SPELLINGS['maximum']}({len(expr.items)}, (const double[]){{{items}}})", ATOM
 
 
+def _pick(expr: Pick) -> tuple[str, int]:
+    items = ", ".join(map(c_text, expr.items))
+    return f"{C_SPELLINGS['pick']}({len(expr.items)}, (const double[]){{{items}}}, {c_text(expr.index)})", ATOM
+
+
 _PRINTERS: dict[type, Callable[[Any], tuple[str, int]]] = {
     Name: _name, Const: _const, Binary: _binary, Negate: _negate, Call: _call, Select: _select,
-    Maximum: _maximum,
+    Maximum: _maximum, Pick: _pick,
 }
 """The form of each kind of node (a node kind without one is a KeyError: the printer lacks it)."""

@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Select
+from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Pick, Select
 from .vocabulary import VOCABULARY
 
 __all__ = ["JAVASCRIPT_HELPERS", "JAVASCRIPT_SPELLINGS", "javascript_text"]
@@ -60,6 +60,22 @@ function vg_maximum(xs) {
   if (largest === largest) for (let i = 0; i < xs.length; i++) if (xs[i] !== xs[i]) return xs[i];
   return largest;
 }
+// The position index names among count items, or -1: the nearest whole number (ties to even, as
+// Python's round), a negative one counting from the end.
+function vg_position(index, count) {
+  if (!(index > -count - 1 && index < count + 1)) return -1;
+  let nearest = Math.round(index);  // ties up: moved to the even neighbour below
+  if (nearest - index === 0.5 && nearest % 2 !== 0) nearest -= 1;
+  if (nearest < 0) nearest += count;
+  return nearest >= 0 && nearest < count ? nearest : -1;
+}
+// The item index names (NaN if it names none).
+function vg_pick(xs, index) {
+  const position = vg_position(index, xs.length);
+  return position < 0 ? NaN : xs[position];
+}
+// 1 where index names position at among count items, else 0.
+function vg_picked(index, at, count) { return vg_position(index, count) === at ? 1 : 0; }
 """
 """The JavaScript each printed expression may need: the helpers for what ``Math`` lacks."""
 
@@ -142,8 +158,13 @@ def _maximum(expr: Maximum) -> tuple[str, int]:
     return f"{JAVASCRIPT_SPELLINGS['maximum']}([{', '.join(map(javascript_text, expr.items))}])", ATOM
 
 
+def _pick(expr: Pick) -> tuple[str, int]:
+    items = ", ".join(map(javascript_text, expr.items))
+    return f"{JAVASCRIPT_SPELLINGS['pick']}([{items}], {javascript_text(expr.index)})", ATOM
+
+
 _PRINTERS: dict[type, Callable[[Any], tuple[str, int]]] = {
     Name: _name, Const: _const, Binary: _binary, Negate: _negate, Call: _call, Select: _select,
-    Maximum: _maximum,
+    Maximum: _maximum, Pick: _pick,
 }
 """The form of each kind of node (a node kind without one is a KeyError: the printer lacks it)."""

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Select
+from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Pick, Select
 from .vocabulary import VOCABULARY
 
 __all__ = ["NAMESPACE", "python_text"]
@@ -97,8 +97,12 @@ def _maximum(expr: Maximum) -> tuple[str, int]:
     return f"maximum([{', '.join(map(python_text, expr.items))}])", ATOM
 
 
+def _pick(expr: Pick) -> tuple[str, int]:
+    return f"pick([{', '.join(map(python_text, expr.items))}], {python_text(expr.index)})", ATOM
+
+
 _PRINTERS: dict[type, Callable[[Any], tuple[str, int]]] = {
     Name: _name, Const: _const, Binary: _binary, Negate: _negate, Call: _call, Select: _select,
-    Maximum: _maximum,
+    Maximum: _maximum, Pick: _pick,
 }
 """The form of each kind of node (a node kind without one is a KeyError: the printer lacks it)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .vocabulary import VOCABULARY, reading
+from .vocabulary import VOCABULARY, position, reading
 
 
 class Expr:
@@ -158,6 +158,16 @@ class Maximum(Expr):
         self.items = tuple(items)
 
 
+class Pick(Expr):
+    """The item of ``items`` that ``index`` names (NaN if it names none; see ``vocabulary.position``)."""
+
+    __slots__ = ("index", "items")
+
+    def __init__(self, items: Sequence[Expr], index: Expr) -> None:
+        self.items = tuple(items)
+        self.index = index
+
+
 def _decided(how: str) -> TypeError:
     return TypeError(
         f"a rule decided on an operand with Python's {how}; decide through F "
@@ -248,11 +258,19 @@ def _maximum(xs: Any) -> Expr:
     return Maximum([as_expr(x) for x in xs])
 
 
+def _pick(items: Any, index: Any) -> Expr:
+    index = as_expr(index)
+    if index.value is None:
+        return Pick([as_expr(item) for item in items], index)
+    found = position(index.value, len(items))  # a constant index: the item itself
+    return Const(float("nan")) if found is None else as_expr(items[found])
+
+
 def _elementary(name: str) -> Callable[..., Expr]:
     return lambda *args: call(name, *args)
 
 
-_SPECIAL: dict[str, Callable[..., Expr]] = {"pow": _pow, "select": _select, "maximum": _maximum}
+_SPECIAL: dict[str, Callable[..., Expr]] = {"pow": _pow, "select": _select, "maximum": _maximum, "pick": _pick}
 
 SourceMath: Any = reading(
     "SourceMath",

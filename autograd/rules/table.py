@@ -162,11 +162,33 @@ MAX = Op("max", "max", VARIADIC, lambda F, xs, c: F.maximum(xs), _max_rule, comm
          test=TestSpec(arity=3, apart=0.1))
 
 
+# ---------------------------------------------------------------- an item chosen by an index
+#                name   symbol  forward(F, xs, c)           rule(F, xs, out, c) -> (dx_1, ..., dx_n, d index)
+# Operands: the items, then the index (a whole number; negative counts from the end). The index
+# is an operand, not a constant, so that a jit replays one program for every index.
+
+
+def _take_forward(F: Reading, xs: Sequence[Any], c: Any) -> Any:
+    return F.pick(xs[:-1], xs[-1])
+
+
+def _take_rule(F: Reading, xs: Sequence[Any], out: Any, c: Any) -> tuple[Any, ...]:
+    # 1 for the item the index names, 0 for the others and for the index itself.
+    index, count = xs[-1], len(xs) - 1
+    return (*(F.picked(index, at, count) for at in range(count)), 0.0)
+
+
+TAKE = Op("take", "[ ]", VARIADIC, _take_forward, _take_rule,
+          domain="a whole-number index naming an item (negative ones count from the end)",
+          doc="The item at an index; its gradient goes to that item alone.",
+          test=TestSpec(arity=3, indexed=True))
+
+
 BUILT_IN: tuple[Op, ...] = (
     ADD, SUB, MUL, DIV, POW,
     ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST, RDIV_CONST, POW_CONST, RPOW_CONST, LEAKY_RELU,
     NEG, EXP, LOG, SQRT, TANH, SIGMOID, SOFTPLUS, RELU, ABS, SIN, COS,
-    SUM, DOT, MAX,
+    SUM, DOT, MAX, TAKE,
 )
 """The engine's own rows, in table order."""
 

@@ -16,7 +16,7 @@ A declaration says how each reading answers, by the function's ``kind``:
 * ``"decision"`` (``select``, ``sign``): decides on its first argument's
   number; on Values the choice is a constant (its derivative is 0 wherever
   it exists), and as source it becomes a conditional or a call.
-* ``"special"`` (``pow``, ``maximum``): every reading spells it out itself.
+* ``"special"`` (``pow``, ``maximum``, ``pick``): every reading spells it out itself.
 
 A rule decides only through the ``"decision"`` functions, never with an
 ``if`` on an operand: that is what lets every reading answer it.
@@ -76,6 +76,34 @@ def maximum(xs: Sequence[float]) -> float:
             if x != x:
                 return x
     return largest
+
+
+def position(index: float, count: int) -> int | None:
+    """The position ``index`` names among ``count`` items, or None if it names none.
+
+    The whole number nearest ``index`` (ties to even, as ``round``), a
+    negative one counting from the end as Python's indexing does (``-1`` is
+    the last). Nearest rather than exact, so that the index of a node never
+    changes under a small change of its number (finite differences leave it
+    alone); ``autograd.take`` itself accepts only whole numbers.
+    """
+    if not -count - 1.0 < index < count + 1.0:  # also NaN and inf, before round() would raise
+        return None
+    nearest = round(index)
+    if nearest < 0:
+        nearest += count
+    return nearest if 0 <= nearest < count else None
+
+
+def pick(items: Sequence[Any], index: float) -> Any:
+    """The item ``index`` names (see :func:`position`); NaN if it names none."""
+    found = position(index, len(items))
+    return NAN if found is None else items[found]
+
+
+def picked(index: float, at: float, count: float) -> float:
+    """1.0 where ``index`` names the position ``at`` among ``count`` items, else 0.0 (NaN names none)."""
+    return 1.0 if position(index, int(count)) == at else 0.0
 
 
 # ---------------------------------------------------------------- IEEE 754 results where math raises
@@ -192,6 +220,12 @@ VOCABULARY: tuple[Function, ...] = (
     Function("sign", 1, "decision", sign, sign, "1, -1, or 0 at 0; NaN at NaN", {"c": "vg_sign", "javascript": "vg_sign"}),
     Function("maximum", VARIADIC, "special", maximum, maximum, "the largest of a list; NaN if one is",
              {"c": "vg_maximum", "javascript": "vg_maximum"}),
+    Function("pick", VARIADIC, "special", pick, pick,
+             "pick(items, index): the item the index names (negative from the end); NaN if none",
+             {"c": "vg_pick", "javascript": "vg_pick"}),
+    Function("picked", 3, "decision", picked, picked,
+             "picked(index, at, count): 1 where the index names position at among count items, else 0",
+             {"c": "vg_picked", "javascript": "vg_picked"}),
 )
 """Every function a rule may call, in one place."""
 

@@ -57,6 +57,7 @@ def _torch_arithmetic() -> tuple[Any, Arithmetic]:
         # second derivative there is 0, not sigmoid'(x); logaddexp(x, 0) is exact.
         softplus=lambda x: torch.logaddexp(x, torch.zeros_like(x)),
         leaky_relu=lambda x, slope: functional.leaky_relu(x, slope),
+        take=lambda xs, index: torch.stack(list(xs))[index],
     )
 
 

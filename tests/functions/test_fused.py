@@ -1,10 +1,12 @@
-"""Fused reductions: vsum, dot and linear build one node for many operands."""
+"""Fused reductions: vsum, dot, linear and take build one node for many operands."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from autograd import Value, dot, linear, vsum
+from autograd import Value, dot, grad, linear, take, vsum
 
 
 def test_vsum_builds_one_node_for_many_operands_and_folds_numbers() -> None:
@@ -103,3 +105,60 @@ def test_dot_refuses_different_lengths_and_non_numbers() -> None:
         dot([Value(1.0)], ["x"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match=r"vsum expects a real number.*got NoneType"):
         vsum([Value(1.0), None])  # type: ignore[list-item]
+
+
+# ---------------------------------------------------------------- take
+
+
+def test_take_is_one_node_whose_gradient_goes_to_the_item_taken_alone() -> None:
+    xs = [Value(1.0), Value(2.0), Value(3.0)]
+    out = take(xs, 1)
+    assert out.op == "take" and out.data == 2.0
+    assert out.parents[:3] == tuple(xs) and out.parents[3].data == 1.0  # the index: the last operand
+    (out * 5.0).backward()
+    assert [x.grad for x in xs] == [0.0, 5.0, 0.0]
+
+
+def test_take_counts_a_negative_index_from_the_end_as_python_does() -> None:
+    xs = [Value(1.0), Value(2.0), Value(3.0)]
+    assert [take(xs, index).data for index in (-1, -2, -3)] == [3.0, 2.0, 1.0]
+
+
+def test_take_accepts_plain_numbers_among_the_values_and_whole_number_indices() -> None:
+    w = Value(0.5)
+    values = [1.5, w, 4]
+    assert take(values, 0).data == 1.5 and take(values, 2.0).data == 4.0
+    index = Value(1.0)
+    out = take(values, index)
+    assert out.data == 0.5 and index in out.parents
+    out.backward()
+    assert w.grad == 1.0 and index.grad == 0.0  # the index passes no gradient
+
+
+def test_take_gives_second_derivatives_through_the_item_taken() -> None:
+    x = Value(0.3)
+    (first,) = grad(take([x * x * x, x], 0), [x], create_graph=True)
+    (second,) = grad(first, [x])
+    assert first.data == pytest.approx(3 * 0.09) and second.data == pytest.approx(6 * 0.3)
+
+
+@pytest.mark.parametrize(
+    ("values", "index", "error", "message"),
+    [
+        ([1.0, 2.0], 2, IndexError, r"index 2 is out of range for 2 values \(expected an int from -2 to 1\)"),
+        ([1.0, 2.0], -3, IndexError, r"index -3 is out of range for 2 values"),
+        ([1.0, 2.0], 0.5, ValueError, r"whole-number index, got 0.5"),
+        ([1.0, 2.0], float("nan"), ValueError, r"whole-number index, got nan"),
+        ([1.0, 2.0], Value(1.5), ValueError, r"whole-number index, got 1.5"),
+        ([1.0, 2.0], True, TypeError, r"int index .* got bool: True"),
+        ([1.0, 2.0], "1", TypeError, r"int index .* got str: '1'"),
+        ([1.0, 2.0], None, TypeError, r"got NoneType: None"),
+        ([], 0, ValueError, r"at least one value to take from, got none"),
+        ([1.0, "a"], 0, TypeError, r"take expects a real number"),
+    ],
+)
+def test_take_refuses_an_index_that_names_no_item_saying_what_it_got(
+    values: list[Any], index: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        take(values, index)

@@ -43,6 +43,9 @@ def test_op_cases_draw_inside_each_rows_test_spec(op: Op, data: st.DataObject) -
     point, const = data.draw(op_cases(op))
     spec = op.test
     assert const in spec.consts
+    if spec.indexed:  # take: the last operand is a whole number naming one of the others
+        index, point = point[-1], point[:-1]
+        assert index.is_integer() and -len(point) <= index < len(point)
     assert all(spec.low <= x <= spec.high for x in point)
     assert all(abs(x - a) >= MARGIN for x in point for a in spec.avoid)
 

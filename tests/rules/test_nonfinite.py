@@ -37,6 +37,8 @@ TORCH: dict[str, Callable[..., Any]] = {
     "sin": lambda x, c: torch.sin(x), "cos": lambda x, c: torch.cos(x),
     "sum": lambda *xs_and_c: sum(xs_and_c[:-1], torch.tensor(xs_and_c[-1], dtype=torch.float64)),
     "max": lambda *xs_and_c: torch.amax(torch.stack(xs_and_c[:-1])),
+    # The index is a tensor in the graph (times 0.0) so that PyTorch gives it a gradient, 0, too.
+    "take": lambda *xs_and_c: torch.stack(xs_and_c[:-2])[int(xs_and_c[-2].item())] + 0.0 * xs_and_c[-2],
 }
 
 # Where PyTorch chooses a different convention, and why valuegrad keeps its own.
@@ -52,6 +54,8 @@ CONVENTIONS: dict[str, Callable[[tuple[float, ...]], bool]] = {
     "pow_const": lambda point: point[0] == -math.inf,
     # Not a convention but a gap, pinned below: at an infinite maximum the rule's out - x is NaN.
     "max": lambda point: math.isinf(max(point)),
+    # An index that names no item is refused by autograd.take; the row reads it as NaN.
+    "take": lambda point: not (point[-1].is_integer() and -(len(point) - 1) <= point[-1] < len(point) - 1),
 }
 
 

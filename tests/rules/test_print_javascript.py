@@ -27,12 +27,15 @@ OPS = sorted(TABLE.values(), key=lambda op: op.name)
 def _sample(op: Op, rng: random.Random) -> list[float]:
     spec = op.test
     arity = spec.arity if op.arity == -1 else op.arity
+    items = arity - 1 if spec.indexed else arity
     while True:
-        point = [rng.uniform(spec.low, spec.high) for _ in range(arity)]
+        point = [rng.uniform(spec.low, spec.high) for _ in range(items)]
         near = any(abs(x - bad) < 0.05 for x in point for bad in spec.avoid)
         gaps = [abs(a - b) for i, a in enumerate(point) for b in point[i + 1 :]]
         if not near and (not gaps or min(gaps) > spec.apart):
-            return point
+            # take: the last operand names one of the others (and, nudged, still the same one)
+            index = [rng.randint(-items, items - 1) + rng.choice((0.0, 0.2, -0.2))] if spec.indexed else []
+            return point + index
 
 
 def _close(a: float, b: float) -> bool:

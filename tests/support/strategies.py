@@ -20,7 +20,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from autograd import Value, dot, vsum
+from autograd import Value, dot, take, vsum
 from autograd.testing import MARGIN
 
 # ---------------------------------------------------------------- rules read as source
@@ -46,6 +46,7 @@ class Arithmetic:
     dot: Callable[[Sequence[Any], Sequence[Any], Any], Any]
     softplus: Callable[[Any], Any]
     leaky_relu: Callable[[Any, float], Any]
+    take: Callable[[Sequence[Any], int], Any]
 
 
 ON_VALUES = Arithmetic(
@@ -53,6 +54,7 @@ ON_VALUES = Arithmetic(
     dot=lambda ws, xs, start: dot(ws, xs, start),
     softplus=lambda x: x.softplus(),
     leaky_relu=lambda x, slope: x.leaky_relu(slope),
+    take=lambda xs, index: take(xs, index),
 )
 
 # Each step: name -> (number of operands, function of (arithmetic, operands, number)).
@@ -87,6 +89,7 @@ STEPS: dict[str, tuple[int, Callable[[Arithmetic, list[Any], float], Any]]] = {
     "vsum": (3, lambda b, o, c: b.vsum(o, c)),
     "dot": (4, lambda b, o, c: b.dot(o[:2], o[2:], c)),
     "dot_bias": (3, lambda b, o, c: b.dot([o[0], o[1]], [o[1], c], o[2])),
+    "take": (3, lambda b, o, c: b.take(o, int(c))),  # indices -1, 0 and 2 of three
 }
 KINKED = {"relu", "leaky_relu", "abs"}
 
