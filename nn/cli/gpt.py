@@ -77,8 +77,8 @@ def train_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentParser)
     lr = GPT_LR if args.lr is None else args.lr
     model = GPT(tokenizer.vocab_size, seed=args.seed)
     optimizer = Adam(model.parameters(), lr=linear_decay(lr, steps), betas=GPT_BETAS, eps=1e-8)
-    # Compiled only when asked: each new document is traced anew while token ids are decisions.
-    compiled = "jit" in getattr(args, "given", set()) and args.jit
+    # Token ids reach the program through autograd.take: one trace per document length.
+    compiled = bool(args.jit)
     step = jit(model.loss) if compiled else model.loss
     print(f"data:  {args.dataset}, {len(docs):,} documents, vocabulary of {tokenizer.vocab_size} "
           f"({tokenizer.chars} and BOS), shuffled with seed {args.seed}")

