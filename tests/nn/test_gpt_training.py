@@ -48,3 +48,12 @@ def test_a_trained_model_samples_names_it_has_seen() -> None:
         loss.backward()
         opt.step()
     assert tok.decode(model.generate(temperature=0.5, seed=0, bos=tok.bos)) == "anna"
+
+
+def test_one_trace_serves_every_document_of_a_length() -> None:
+    tok = nn.CharTokenizer(["abcdefghijklmnopqrstuvwxyz"])
+    model = nn.GPT(tok.vocab_size, seed=0)
+    step = autograd.jit(model.loss, backend="python")
+    for doc in ("emma", "anna", "liam", "noah", "zoey"):
+        assert step(tok.encode(doc)).data == model.loss(tok.encode(doc)).data
+    assert len(step.traces) == 1
