@@ -20,7 +20,15 @@ from .data import (
     xor,
 )
 from .files import LoadedModel, load, load_with_preprocessing, save
-from .inspect import explore_model, from_torch, grad_norms, to_torch
+from .inspect import (
+    attention_weights,
+    draw_attention,
+    explore_gpt,
+    explore_model,
+    from_torch,
+    grad_norms,
+    to_torch,
+)
 from .losses import LOSSES, bce_with_logits, compute_loss, cross_entropy, hinge, l2, mse, sse
 from .modules import (
     ACTIVATIONS,
@@ -113,6 +121,7 @@ __all__ = [
     "Scaler",
     "TrainingDiverged",
     "activate",
+    "attention_weights",
     "batches",
     "bce_with_logits",
     "circles",
@@ -120,8 +129,10 @@ __all__ = [
     "cosine",
     "cross_entropy",
     "digits",
+    "draw_attention",
     "draw_model",
     "evaluate",
+    "explore_gpt",
     "explore_model",
     "fit",
     "from_torch",

@@ -1,8 +1,10 @@
-"""Looking at a network: ``draw_model``, the explorer, gradient norms, the PyTorch bridge."""
+"""Looking at a network: ``draw_model``, the explorer, attention patterns, gradient norms, the PyTorch bridge."""
 
 from typing import Any
 
+from .attention import attention_weights, draw_attention
 from .explore import explore_model, write_loss_graph
+from .explore_gpt import explore_gpt, trace_position
 from .grad_norms import grad_norms
 from .torch_bridge import from_torch, to_torch
 
@@ -17,4 +19,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'nn.inspect' has no attribute {name!r}")
 
 
-__all__ = ["draw_model", "explore_model", "from_torch", "grad_norms", "to_torch", "write_loss_graph"]
+__all__ = [
+    "attention_weights",
+    "draw_attention",
+    "draw_model",
+    "explore_gpt",
+    "explore_model",
+    "from_torch",
+    "grad_norms",
+    "to_torch",
+    "trace_position",
+    "write_loss_graph",
+]

@@ -24,7 +24,7 @@ from ..losses.objective import compute_loss
 from ..modules.layers import MLP, Layer, Neuron
 from ..modules.module import Module
 
-__all__ = ["explore_model", "trace_batch", "write_loss_graph"]
+__all__ = ["explore_model", "trace_batch", "with_gradients", "write_loss_graph"]
 
 _Neurons = list[tuple[str, Neuron]]
 
@@ -107,7 +107,7 @@ def trace_batch(
     return outputs, made_by
 
 
-def _with_gradients(module: Module, root: Value, build: Any) -> ExplorerPage:
+def with_gradients(module: Module, root: Value, build: Any) -> ExplorerPage:
     """Back-propagate from ``root``, let ``build`` read the gradients, then restore the model's."""
     parameters = module.parameters()
     saved = [p.grad for p in parameters]
@@ -180,7 +180,7 @@ def explore_model(
     if not out.label:
         out.label = "output" if len(outputs) == 1 else "sum of outputs"
     shown = title or f"{type(model).__name__} on one example"
-    return _with_gradients(
+    return with_gradients(
         model,
         out,
         lambda: explore(out, model=model, groups=made_by, title=shown, height=height),
@@ -235,7 +235,7 @@ def _training_page(
         momentum=momentum,
     )
     shown = title or f"training {type(model).__name__} on {len(rows)} points ({loss})"
-    return _with_gradients(
+    return with_gradients(
         model,
         value,
         lambda: explore(value, model=model, groups=made_by, title=shown, height=height, training=view),
@@ -273,7 +273,7 @@ def write_loss_graph(
     with enable_grad():
         value = compute_loss(outputs, list(y[:count]), loss)
     shown = f"{loss} loss of one batch ({count} examples)"
-    page = _with_gradients(
+    page = with_gradients(
         model,
         value,
         lambda: explore(value, model=model, groups=made_by, title=shown),

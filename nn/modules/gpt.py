@@ -46,10 +46,14 @@ class KVCache:
     Attributes:
         keys: One key vector (``n_embd`` Values) per position.
         values: One value vector per position.
+        weights: Per position, per head, its attention weights over the
+            positions so far (``weights[3][1][0]``: how much head 1 of
+            position 3 reads position 0); each list sums to 1.
     """
 
     keys: list[list[Value]] = field(default_factory=list)
     values: list[list[Value]] = field(default_factory=list)
+    weights: list[list[list[Value]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -98,15 +102,19 @@ class CausalSelfAttention(Module):
         cache.values.append(self.wv(x))
         root = math.sqrt(self.head_dim)
         heads: list[Value] = []
+        per_head: list[list[Value]] = []
         for start in range(0, self.n_embd, self.head_dim):
             end = start + self.head_dim
             q_head = q[start:end]
             scores = [dot(q_head, key[start:end]) / root for key in cache.keys]
             weights = softmax(scores)
+            per_head.append(weights)
             heads.extend(
                 dot(weights, [value[j] for value in cache.values]) for j in range(start, end)
             )
-        return self.wo(heads)
+        cache.weights.append(per_head)
+        out = self.wo(heads)
+        return self._hooked(x, out) if self._forward_hooks else out
 
     def extra_repr(self) -> str:
         return f"{self.n_embd}, n_head={self.n_head}"
@@ -129,7 +137,8 @@ class FeedForward(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         """``n_embd`` Values."""
-        return self.fc2([h.relu() for h in self.fc1(x)])
+        out = self.fc2([h.relu() for h in self.fc1(x)])
+        return self._hooked(x, out) if self._forward_hooks else out
 
     def extra_repr(self) -> str:
         return f"{self.fc1.n_in} -> {self.fc1.n_out} -> {self.fc2.n_out}, relu"
@@ -154,8 +163,9 @@ class GPTBlock(Module):
 
     def __call__(self, x: Sequence[Value], cache: KVCache) -> list[Value]:
         """The block's output for one position (its key and value go to ``cache``)."""
-        x = [a + b for a, b in zip(self.attn(self.attn_norm(x), cache), x, strict=True)]
-        return [a + b for a, b in zip(self.mlp(self.mlp_norm(x)), x, strict=True)]
+        mixed = [a + b for a, b in zip(self.attn(self.attn_norm(x), cache), x, strict=True)]
+        out = [a + b for a, b in zip(self.mlp(self.mlp_norm(mixed)), mixed, strict=True)]
+        return self._hooked(x, out) if self._forward_hooks else out
 
 
 class GPT(Module):

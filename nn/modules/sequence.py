@@ -91,7 +91,8 @@ class Embedding(Module):
         if not 0 <= index < self.num:
             raise ValueError(f"Embedding index must be in 0..{self.num - 1}, got {index}")
         rows = self.weight
-        return [take([row[column] for row in rows], index) for column in range(self.dim)]
+        out = [take([row[column] for row in rows], index) for column in range(self.dim)]
+        return self._hooked(index, out) if self._forward_hooks else out
 
     def extra_repr(self) -> str:
         return f"{self.num}, {self.dim}"
@@ -137,7 +138,8 @@ class Linear(Module):
             TypeError: If ``x`` is not a list or tuple.
             ValueError: If ``len(x) != n_in``.
         """
-        return linear(_vector(x, "Linear", self.n_in), self.weight, self.bias)
+        out = linear(_vector(x, "Linear", self.n_in), self.weight, self.bias)
+        return self._hooked(x, out) if self._forward_hooks else out
 
     def extra_repr(self) -> str:
         return f"{self.n_in} -> {self.n_out}" + ("" if self.bias is not None else ", bias=False")
@@ -174,8 +176,10 @@ class RMSNorm(Module):
         x = _vector(x, "RMSNorm", self.dim)
         scale = (dot(x, x) / self.dim + self.eps) ** -0.5
         if self.weight is None:
-            return [xi * scale for xi in x]
-        return [xi * scale * w for xi, w in zip(x, self.weight, strict=True)]
+            out = [xi * scale for xi in x]
+        else:
+            out = [xi * scale * w for xi, w in zip(x, self.weight, strict=True)]
+        return self._hooked(x, out) if self._forward_hooks else out
 
     def extra_repr(self) -> str:
         return f"{self.dim}" + (", affine=True" if self.weight is not None else "")
@@ -213,7 +217,8 @@ class LayerNorm(Module):
         mean = vsum(x) / self.dim
         centred = [xi - mean for xi in x]
         scale = (dot(centred, centred) / self.dim + self.eps) ** -0.5
-        return [c * scale * w + b for c, w, b in zip(centred, self.weight, self.bias, strict=True)]
+        out = [c * scale * w + b for c, w, b in zip(centred, self.weight, self.bias, strict=True)]
+        return self._hooked(x, out) if self._forward_hooks else out
 
     def extra_repr(self) -> str:
         return f"{self.dim}"

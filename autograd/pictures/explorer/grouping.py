@@ -22,7 +22,9 @@ The rules, in order:
 
 ``explicit`` (node -> module path) replaces rule 2 for callers that know
 more: ``nn.explore`` records which neuron made each node while it builds a
-graph for the explorer.
+graph for the explorer. A recorded path that names no module of the model
+(``blocks.0.attn.head 2``, one attention head) is a box of its own, inside the
+deepest module its path names.
 """
 
 from __future__ import annotations
@@ -243,9 +245,12 @@ def _build(
             groups.append(Group(name, title, kind, parent))
         return index
 
-    def module_box(path: str, scope: int, scope_key: str) -> int:
+    def module_box(path: str, scope: int, scope_key: str, recorded: bool) -> int:
         box = scope
-        for level in module_levels(path, modules):
+        levels = module_levels(path, modules)
+        if recorded and modules is not None and path not in modules:
+            levels.append(path)
+        for level in levels:
             title = modules.get(level, "") if modules is not None else ""
             box = group((f"{scope_key}/module", level), level, title, "module", box)
         return box
@@ -269,7 +274,7 @@ def _build(
             continue
         else:
             scope, scope_key = -1, ""
-        grouping.of_node[index] = module_box(home, scope, scope_key) if home else scope
+        grouping.of_node[index] = module_box(home, scope, scope_key, node in explicit) if home else scope
     for inner in grouping.of_node:
         while inner >= 0:
             groups[inner].size += 1
