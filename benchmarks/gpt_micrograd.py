@@ -57,14 +57,14 @@ def _rmsnorm(x: Sequence[Any]) -> list[Any]:
 
 
 def _softmax(logits: Sequence[Any]) -> list[Any]:
-    largest = max(v.data for v in logits)  # a constant shift: no gradient through it
+    largest = max(v.data for v in logits)  # a constant shift: softmax does not change
     exps = [_exp(v - largest) for v in logits]
     total = sum(exps)
     return [e / total for e in exps]
 
 
 class MicrogradGPT:
-    """The GPT in micrograd, with Adam as microgpt writes it (bias-corrected, linear decay).
+    """The GPT in micrograd, with Adam (bias-corrected, the rate decayed linearly to 0).
 
     Args:
         weights: Matrices by name: ``wte``, ``wpe``, ``lm_head`` and per layer
@@ -129,8 +129,11 @@ class MicrogradGPT:
         values: list[list[Any]] = [[] for _ in range(self.n_layer)]
         losses = []
         for position in range(positions):
-            probs = _softmax(self._position(tokens[position], position, keys, values))
-            losses.append(-_log(probs[tokens[position + 1]]))
+            logits = self._position(tokens[position], position, keys, values)
+            largest = max(v.data for v in logits)  # a constant shift: log-softmax does not change
+            shifted = [v - largest for v in logits]
+            log_total = _log(sum(_exp(s) for s in shifted))
+            losses.append(-(shifted[tokens[position + 1]] - log_total))
         return sum(losses) * (1.0 / positions)
 
     def step(self, tokens: Sequence[int]) -> float:
@@ -139,13 +142,16 @@ class MicrogradGPT:
         for p in self.params:
             p.grad = 0.0
         loss.backward()
+        # Adam with bias correction, in the same arithmetic as nn.Adam, so that the two runs'
+        # losses can be compared number for number; the rate decays linearly to 0 over the steps.
         beta1, beta2 = self.betas
-        rate = self.lr * (1 - self.t / self.steps)
+        rate = self.lr + (0.0 - self.lr) * min(self.t, self.steps) / self.steps
         self.t += 1
+        step_size = rate / (1.0 - beta1**self.t)
+        root_correction = math.sqrt(1.0 - beta2**self.t)
         for i, p in enumerate(self.params):
-            self.m[i] = beta1 * self.m[i] + (1 - beta1) * p.grad
-            self.v[i] = beta2 * self.v[i] + (1 - beta2) * p.grad**2
-            m_hat = self.m[i] / (1 - beta1**self.t)
-            v_hat = self.v[i] / (1 - beta2**self.t)
-            p.data -= rate * m_hat / (v_hat**0.5 + self.eps)
+            g = p.grad
+            m = self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
+            v = self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g
+            p.data -= step_size * m / (math.sqrt(v) / root_correction + self.eps)
         return float(loss.data)

@@ -18,5 +18,13 @@ __all__ = ["take"]
 
 
 def take(values: Sequence[Value], index: int) -> Value:
-    """``values[index]`` as one ``take`` node (the caller has checked that ``index`` is in range)."""
+    """``values[index]``, as one ``take`` node when the index is a jit trace's input.
+
+    A plain int (outside a trace, or a number the function computed itself,
+    such as a position from ``range``) is no input of a program: indexing is
+    then the same graph with one node fewer per lookup, and an interpreted
+    step is faster for it. The caller has checked that ``index`` is in range.
+    """
+    if type(index) is int:  # a jit trace's int argument is a TracedNumber, never an int
+        return values[index]
     return engine_take(values, index)
