@@ -67,6 +67,7 @@ class _Taken:
     other: Any
     outcome: Any
     origin: Origin | None
+    use: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +136,10 @@ class Tracer(Interceptor):
 
     def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
         self.decisions.append(_Taken(kind, node, other, outcome, user_origin()))
+
+    def used_exactly(self, node: Value, number: Number, use: str) -> None:
+        """A number argument (``node`` stands for it) used as its exact number; ``use`` says how."""
+        self.decisions.append(_Taken("exact", node, number, node._data, user_origin(), use))
 
     def made(self, out: Value, op: Op, operands: tuple[Value, ...], const: Any, recorded: bool) -> None:
         if not recorded:  # no_grad inside a traced function: the replay recomputes it
@@ -344,7 +349,7 @@ def program_of(
                               node.origin, node.label))
     decisions = tuple(
         Decision(taken.kind, slot[taken.node], slot[taken.other] if isinstance(taken.other, Value) else taken.other,
-                 isinstance(taken.other, Value), taken.outcome, taken.origin)
+                 isinstance(taken.other, Value), taken.outcome, taken.origin, taken.use)
         for taken in tracer.decisions
     )
     # The Value inputs the output's own graph holds: only they are operands of a
