@@ -15,6 +15,7 @@ from . import (
     compiled,
     digits,
     explorer,
+    gpt,
     memory,
     mlp_step,
     reduction,
@@ -34,6 +35,7 @@ WORKLOADS: dict[str, Callable[[Settings], Section]] = {
     "F": compiled.run,
     "G": explorer.run,
     "H": backends.run,
+    "I": gpt.run,
 }
 
 

@@ -70,6 +70,10 @@ class Settings:
     jit_guard_calls: int = 60
     # G: the browser explorer (points of the training step it opens).
     explorer_points: int = 150
+    # I: the tiny GPT (names per timed block of the steady step, rounds, steps of the whole run).
+    gpt_block: int = 8
+    gpt_rounds: int = 5
+    gpt_steps: int = 1_000
 
     @property
     def judges_targets(self) -> bool:
@@ -99,6 +103,8 @@ QUICK = Settings(
     jit_sizes=(15, 150),
     jit_equality_calls=100,
     jit_equality_graphs=100,
+    gpt_rounds=3,
+    gpt_steps=100,
 )
 
 TINY = Settings(
@@ -124,6 +130,9 @@ TINY = Settings(
     jit_equality_graphs=5,
     jit_guard_calls=12,
     explorer_points=10,
+    gpt_block=2,
+    gpt_rounds=1,
+    gpt_steps=3,
 )
 
 MODES = {settings.mode: settings for settings in (FULL, QUICK, TINY)}

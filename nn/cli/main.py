@@ -15,6 +15,9 @@ Commands:
   (:mod:`nn.cli.arguments`, :mod:`nn.cli.train`).
 * ``python -m nn predict --model DIR/model.json X1 X2 ...``: the model's output
   and predicted class for one raw input (the saved scaling is applied).
+* ``python -m nn train --dataset names --model gpt`` trains the tiny GPT on
+  names, and ``python -m nn sample DIR/model.json`` prints names it makes up
+  (:mod:`nn.cli.gpt`).
 
 With no options, ``train`` is the demo: an MLP [2, 16, 16, 1] on 200 moons points.
 """
@@ -30,10 +33,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ..data.registry import DATASETS
+from ..data.registry import DATASETS, TEXT_DATASETS
 from ..files.serialize import load_with_preprocessing
 from ..losses.registry import LOSSES, default_loss
 from ..modules.activations import ACTIVATIONS
+from ..modules.gpt import GPT
 from ..modules.init import INITS
 from ..optim.registry import OPTIMIZERS
 from ..training.evaluate import predict
@@ -55,13 +59,14 @@ from .arguments import (
     seed_arg,
     unit_interval_arg,
 )
+from .gpt import GPT_DEFAULT_STEPS, GPT_LR, sample_command, train_gpt_command
 from .train import (
     JIT_DEFAULT,
     VALIDATION_FRACTION,
     train_command,
 )
 
-__all__ = ["DEFAULT_OUT", "REQUIRED", "build_parser", "main", "predict_command"]
+__all__ = ["DEFAULT_OUT", "REQUIRED", "build_parser", "main", "predict_command", "train_or_gpt_command"]
 
 DEFAULT_OUT = "runs/demo"
 REQUIRED = ("tqdm", "matplotlib", "graphviz")  # the command line's dependencies (pyproject.toml)
@@ -100,7 +105,8 @@ def _data_help() -> dict[str, str]:
     noises = {name: spec.noise for name, spec in DATASETS.items() if spec.noise is not None}
     fixed = [name for name, spec in DATASETS.items() if not spec.holdout]
     return {
-        "dataset": "data set: " + "; ".join(f"{name}, {spec.summary}" for name, spec in DATASETS.items()),
+        "dataset": "data set: " + "; ".join(f"{name}, {spec.summary}" for name, spec in DATASETS.items())
+        + "".join(f"; {name}, {spec.summary}" for name, spec in TEXT_DATASETS.items()),
         "n": f"number of points ({_names(sized)}"
         + (f"; {_names(split)} splits them across its classes" if split else "")
         + f"), at most {MAX_COUNT:,}",
@@ -135,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_help = _data_help()
     group = train.add_argument_group("data")
-    group.add_argument("--dataset", choices=list(DATASETS), default=DEFAULT_DATASET,
+    group.add_argument("--dataset", choices=[*DATASETS, *TEXT_DATASETS], default=DEFAULT_DATASET,
                        help=data_help["dataset"])
     group.add_argument("--n", type=positive_int_arg, default=200, help=data_help["n"])
     group.add_argument("--noise", type=noise_arg, default=None, help=data_help["noise"])
@@ -143,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--test-size", type=unit_interval_arg, default=0.25,
                        help=data_help["test_size"])
     group = train.add_argument_group("model")
+    group.add_argument("--model", choices=("mlp", "gpt"), default="mlp",
+                       help="mlp, a multi-layer perceptron classifier (the options below); gpt, "
+                       "microgpt's tiny GPT on --dataset names (reads --steps or --epochs, --lr, "
+                       "--seed, --jit, --out, --no-progress)")
     group.add_argument("--hidden", type=hidden_sizes_arg, default="16,16", metavar="SIZES",
                        help="hidden layer sizes, comma-separated ('none' for no hidden layer); "
                        f"the MLP may have at most {MAX_PARAMETERS:,} parameters")
@@ -161,11 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
                                                       for name, spec in OPTIMIZERS.items()))
     learning_rates = {name: spec.lr for name, spec in OPTIMIZERS.items()}
     group.add_argument("--lr", type=positive_float_arg, default=None,
-                       help=f"learning rate; None uses the optimizer's ({_choices_text(learning_rates)})")
+                       help=f"learning rate; None uses the optimizer's ({_choices_text(learning_rates)}; "
+                       f"gpt {GPT_LR:g}, decaying linearly to 0)")
+    group.add_argument("--steps", type=positive_int_arg, default=None,
+                       help=f"--model gpt: optimizer steps of one document each, at most {MAX_COUNT:,}; "
+                       f"None is {GPT_DEFAULT_STEPS} unless --epochs is given")
     epochs = {name: spec.epochs for name, spec in DATASETS.items()}
     group.add_argument("--epochs", type=positive_int_arg, default=None,
                        help=f"passes over the training set, at most {MAX_COUNT:,}; None uses the "
-                       f"data set's ({_choices_text(epochs)})")
+                       f"data set's ({_choices_text(epochs)}); for gpt, passes over the documents")
     group.add_argument("--batch-size", type=non_negative_int_arg, default=32,
                        help=f"examples per step, at most {MAX_COUNT:,}; 0 for full batch, 1 for stochastic")
     group.add_argument("--l2", type=non_negative_float_arg, default=0.0,
@@ -175,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
                        f"{round(100 * VALIDATION_FRACTION)}%% of the training points for validation")
     group.add_argument("--jit", action=argparse.BooleanOptionalAction, default=JIT_DEFAULT,
                        help="compile each batch's loss with autograd.jit (traced once per batch "
-                       "shape, then replayed as generated Python)")
+                       "shape, then replayed as generated Python); for gpt, once per document length")
     group.add_argument("--seed", type=seed_arg, default=0,
                        help="seed for the data, the split, the initial weights and the batch order "
                        "(an integer in [-2**63, 2**63))")
@@ -185,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "checked to be writable, before training)")
     group.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     # Each command's own parser reports its late errors, so the usage line shown is its own.
-    train.set_defaults(handler=train_command, command_parser=train)
+    train.set_defaults(handler=train_or_gpt_command, command_parser=train)
 
     predict_parser = commands.add_parser(
         "predict",
@@ -200,7 +214,44 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="the input features, raw (as in the data set); negative "
                                 "numbers such as -1e-3 work")
     predict_parser.set_defaults(handler=predict_command, command_parser=predict_parser)
+
+    sample = commands.add_parser(
+        "sample",
+        help="print documents (names) made up by a trained GPT",
+        description="Print --n documents drawn one token at a time from a GPT saved by "
+        "'train --model gpt', at the given temperature.",
+        formatter_class=formatter,
+    )
+    sample.add_argument("model", type=path_arg, metavar="MODEL", help="a model.json written by 'train --model gpt'")
+    sample.add_argument("--n", type=positive_int_arg, default=20, help=f"how many, at most {MAX_COUNT:,}")
+    sample.add_argument("--temperature", type=positive_float_arg, default=0.5,
+                        help="softmax temperature, > 0: lower is more conservative")
+    sample.add_argument("--seed", type=seed_arg, default=0, help="seed of the draws")
+    sample.set_defaults(handler=sample_command, command_parser=sample)
     return parser
+
+
+# ---------------------------------------------------------------- train: MLP or GPT
+
+
+def train_or_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run ``train``: the MLP, or the GPT for ``--model gpt`` or a text data set; returns the exit status."""
+    given: set[str] = getattr(args, "given", set())
+    text = args.dataset in TEXT_DATASETS
+    if args.model == "gpt" and "dataset" not in given:
+        args.dataset, text = next(iter(TEXT_DATASETS)), True
+    if text and "model" not in given:
+        args.model = "gpt"
+    if args.model == "gpt" and not text:
+        parser.error(f"argument --dataset: --model gpt trains on text ({', '.join(TEXT_DATASETS)}), "
+                     f"not on {args.dataset}")
+    if args.model == "mlp" and text:
+        parser.error(f"argument --model: {args.dataset} is text, for --model gpt")
+    if args.model == "gpt":
+        return train_gpt_command(args, parser)
+    if "steps" in given:
+        parser.error("argument --steps: does not apply to --model mlp, which trains for --epochs")
+    return train_command(args, parser)
 
 
 # ---------------------------------------------------------------- predict
@@ -214,6 +265,8 @@ def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         parser.error(f"no model at {args.model}; train one with: python -m nn train --out DIR")
     except (OSError, ValueError) as error:
         parser.error(str(error))
+    if isinstance(model, GPT):
+        parser.error(f"{args.model} holds a GPT, which generates text; use: python -m nn sample {args.model}")
     if len(args.inputs) != model.nin:
         parser.error(f"the model takes {model.nin} inputs, got {len(args.inputs)}: "
                      f"{' '.join(f'{x:g}' for x in args.inputs)}")

@@ -5,7 +5,9 @@ where each argument applies: ``n`` is the total number of points, ``noise``
 and ``seed`` are keywords, and a set's own shape settings (``classes``,
 ``factor``) come after them. A fixed set (``xor``, ``digits``) takes none.
 The command line's ``--dataset`` choices, default epochs and help are built
-from :data:`DATASETS`; adding a row adds a data set there.
+from :data:`DATASETS`; adding a row adds a data set there. The text the GPT
+trains on is listed apart, in :data:`TEXT_DATASETS`: a loader of documents
+(strings), not ``(X, y)``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 
 from .._registry import Registry
 from .datasets import Matrix, circles, digits, moons, spiral, xor
+from .names import names
 
-__all__ = ["DATASETS", "DatasetSpec"]
+__all__ = ["DATASETS", "TEXT_DATASETS", "DatasetSpec", "TextDatasetSpec"]
 
 Generator = Callable[..., tuple[Matrix, list[int]]]
 
@@ -85,3 +88,23 @@ DATASETS.register("moons", DatasetSpec(moons, 2, 2, 50, "two interleaving half c
 DATASETS.register("circles", DatasetSpec(circles, 2, 2, 50, "a small circle inside a large one"))
 DATASETS.register("spiral", DatasetSpec(spiral, 2, None, 300, "interleaved spiral arms, one per class"))
 DATASETS.register("digits", DatasetSpec(digits, 64, 10, 10, "scikit-learn's 8x8 handwritten digits"))
+
+
+@dataclass(frozen=True)
+class TextDatasetSpec:
+    """A text data set: documents for a character-level model (``train --model gpt``).
+
+    Attributes:
+        loader: Gives the documents (a new list of strings, in a fixed order).
+        summary: One line for help texts and docs.
+    """
+
+    loader: Callable[[], list[str]]
+    summary: str
+
+
+TEXT_DATASETS: Registry[TextDatasetSpec] = Registry("text data set")
+"""The text data sets of the command line's ``--model gpt``, each with its :class:`TextDatasetSpec`."""
+
+TEXT_DATASETS.register("names", TextDatasetSpec(
+    names, "about 32,000 US first names, for --model gpt (needs valuegrad[names])"))

@@ -11,9 +11,10 @@ The file (``format`` and ``version`` first, so a reader can tell what it is)::
       "metadata": {...}  (optional, free-form JSON, e.g. how the model was trained)
     }
 
-The classes a file can hold are :class:`nn.MLP`, :class:`nn.Layer` and
-:class:`nn.Neuron` (a Dropout has no parameters; an MLP's dropout is part of
-its config). Floats are written with ``repr`` precision, so a loaded model
+The classes a file can hold are :class:`nn.MLP`, :class:`nn.Layer`,
+:class:`nn.Neuron` and :class:`nn.GPT` (a Dropout has no parameters; an MLP's
+dropout is part of its config; a GPT takes token ids, so it has no
+preprocessing, and its tokenizer's characters go in the metadata). Floats are written with ``repr`` precision, so a loaded model
 computes bit-identical outputs.
 
 Saving checks the text it is about to write by loading it back in memory, so
@@ -36,6 +37,7 @@ from autograd.extend import read_file, write_file
 
 from .._checks import positive_int, sequence, strict_bool
 from ..data.scaler import Scaler
+from ..modules.gpt import GPT
 from ..modules.layers import MLP, Layer, Neuron, parameter_count
 from ..modules.module import Module
 from . import _strict_json
@@ -52,10 +54,10 @@ VERSION = 1
 MAX_FILE_BYTES = 64 * 2**20
 """The largest model file ``load`` reads (about a million parameters; ``save`` keeps to it)."""
 
-SavedModel = MLP | Layer | Neuron
+SavedModel = MLP | Layer | Neuron | GPT
 
 # The classes a file may name; a name maps to a class, never to arbitrary code.
-_CLASSES: dict[str, type[SavedModel]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+_CLASSES: dict[str, type[SavedModel]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron, "GPT": GPT}
 _TOP_LEVEL_KEYS = {"format", "version", "architecture", "parameters", "preprocessing", "metadata"}
 _REQUIRED_KEYS = {"format", "version", "architecture", "parameters"}
 
@@ -71,7 +73,7 @@ class LoadedModel(NamedTuple):
     """What :func:`load_with_preprocessing` returns.
 
     Attributes:
-        model: The rebuilt model (an MLP, Layer or Neuron, in eval mode).
+        model: The rebuilt model (an MLP, Layer, Neuron or GPT, in eval mode).
         preprocessing: The input scaler saved with the model, or None.
         metadata: The free-form ``metadata`` saved with the model (empty if none).
     """
@@ -94,7 +96,7 @@ def save(
     """Write ``model`` (architecture and parameters) to ``path`` as JSON, atomically.
 
     Args:
-        model: An :class:`nn.MLP`, :class:`nn.Layer` or :class:`nn.Neuron`.
+        model: An :class:`nn.MLP`, :class:`nn.Layer`, :class:`nn.Neuron` or :class:`nn.GPT`.
         path: The destination file; its folder must exist. An existing file is
             replaced only once the new one is completely written; a symbolic
             link is followed and the file it names is replaced, keeping its
@@ -154,7 +156,9 @@ def _document_text(
             + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         )
     scaler = _as_scaler(preprocessing)
-    if scaler is not None and scaler.nfeatures != saved.nin:
+    if scaler is not None and isinstance(saved, GPT):
+        raise ValueError("a GPT reads token ids, which are not scaled: save it without preprocessing")
+    if scaler is not None and not isinstance(saved, GPT) and scaler.nfeatures != saved.nin:
         raise ValueError(
             f"preprocessing scales {scaler.nfeatures} features but the model has {saved.nin} inputs"
         )
@@ -266,7 +270,7 @@ def _read(text: str, problem: Problem) -> LoadedModel:
         model.load_state_dict(parameters)
     except (TypeError, ValueError) as error:
         raise problem(f"parameters do not match the architecture: {error}") from None
-    scaler = _read_scaler(document.get("preprocessing"), model.nin, problem)
+    scaler = _read_scaler(document.get("preprocessing"), None if isinstance(model, GPT) else model.nin, problem)
     metadata = document.get("metadata", {})
     if not isinstance(metadata, dict):
         raise problem(f"'metadata' must be an object, got {type(metadata).__name__}")
@@ -325,6 +329,9 @@ def _build(architecture: object, present: int, problem: Problem) -> SavedModel:
         raise problem(
             f"the architecture needs at least {expected:,} parameters but the file holds {present:,}"
         )
+    if class_name == "GPT" and config.get("seed") is None:
+        # The weights are overwritten: a fixed seed keeps the global random state untouched.
+        config = {**config, "seed": 0}
     try:
         return cls(**config)
     except (TypeError, ValueError) as error:
@@ -337,6 +344,8 @@ def _parameter_count(class_name: str, config: dict[str, Any], bound: int) -> int
     Counting stops once the count passes ``bound``, so a config of a million
     layers costs no more than the file's parameters justify.
     """
+    if class_name == "GPT":
+        return _gpt_parameter_count(config)
     bias = strict_bool(config.get("bias", True), f"{class_name} bias")
     nin = positive_int(config.get("nin"), f"{class_name} nin")
     if class_name == "Neuron":
@@ -354,9 +363,20 @@ def _parameter_count(class_name: str, config: dict[str, Any], bound: int) -> int
     return total
 
 
-def _read_scaler(entry: object, nin: int, problem: Problem) -> Scaler | None:
+def _gpt_parameter_count(config: dict[str, Any]) -> int:
+    """The parameters of ``GPT(**config)``: two vocab × n_embd matrices, wpe, and 12·n_embd² per block."""
+    vocab, n_layer, n_embd, block = (
+        positive_int(config.get(key, default), f"GPT {key}")
+        for key, default in (("vocab_size", None), ("n_layer", 1), ("n_embd", 16), ("block_size", 16))
+    )
+    return 2 * vocab * n_embd + block * n_embd + 12 * n_layer * n_embd * n_embd
+
+
+def _read_scaler(entry: object, nin: int | None, problem: Problem) -> Scaler | None:
     if entry is None:
         return None
+    if nin is None:
+        raise problem("a GPT reads token ids, which are not scaled, but the file has preprocessing")
     try:
         scaler = Scaler.from_dict(entry)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:

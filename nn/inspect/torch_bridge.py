@@ -1,4 +1,4 @@
-"""Move an MLP to PyTorch and back, with the same weights (float64).
+"""Move an MLP to PyTorch and back, and a GPT to PyTorch, with the same weights (float64).
 
 The path for a user who outgrows a scalar engine: train or inspect a model
 here, continue in PyTorch (or the reverse). PyTorch is an optional extra and
@@ -17,14 +17,18 @@ leaky_relu     ``torch.nn.LeakyReLU(0.01)``
 linear         (no module)
 dropout p      ``torch.nn.Dropout(p)`` after each hidden activation
 =============  ===========================================
+
+An :class:`nn.GPT` becomes the module of :mod:`.torch_gpt` (one way only).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from ..modules.activations import LEAKY_RELU_SLOPE
+from ..modules.gpt import GPT
 from ..modules.layers import MLP
+from .torch_gpt import gpt_to_torch
 
 __all__ = ["from_torch", "to_torch"]
 
@@ -56,20 +60,30 @@ def _activation_module(torch_lib: Any, name: str) -> Any:
     return module(LEAKY_RELU_SLOPE) if name == "leaky_relu" else module()
 
 
-def to_torch(mlp: MLP) -> torch.nn.Sequential:
-    """A ``torch.nn.Sequential`` that computes the same function as ``mlp``.
+@overload
+def to_torch(mlp: MLP) -> torch.nn.Sequential: ...
+
+
+@overload
+def to_torch(mlp: GPT) -> torch.nn.Module: ...
+
+
+def to_torch(mlp: MLP | GPT) -> torch.nn.Module:
+    """A ``torch.nn.Sequential`` that computes the same function as ``mlp`` (or a module, for a GPT).
 
     Args:
         mlp: The model to copy (its current weights; later changes to either
             model do not affect the other).
 
     Returns:
-        Linear layers (dtype float64) with activation modules between them,
-        and Dropout modules where ``mlp`` has dropout. The Sequential is in
-        the same train/eval mode as ``mlp``.
+        For an MLP: Linear layers (dtype float64) with activation modules
+        between them, and Dropout modules where ``mlp`` has dropout. For a
+        GPT: a float64 module whose ``forward(tokens)`` gives one row of
+        logits per token and ``loss(tokens)`` the GPT's loss (see
+        :mod:`nn.inspect.torch_gpt`). Either is in the same train/eval mode as ``mlp``.
 
     Raises:
-        TypeError: If ``mlp`` is not an :class:`nn.MLP`.
+        TypeError: If ``mlp`` is not an :class:`nn.MLP` or :class:`nn.GPT`.
         ImportError: If PyTorch is not installed.
 
     Examples:
@@ -81,8 +95,10 @@ def to_torch(mlp: MLP) -> torch.nn.Sequential:
           (2): Linear(in_features=16, out_features=1, bias=True)
         )
     """
+    if isinstance(mlp, GPT):
+        return cast("torch.nn.Module", gpt_to_torch(mlp, _import_torch()))
     if not isinstance(mlp, MLP):
-        raise TypeError(f"to_torch expects an nn.MLP, got {type(mlp).__name__}")
+        raise TypeError(f"to_torch expects an nn.MLP or an nn.GPT, got {type(mlp).__name__}")
     torch_lib = _import_torch()
     modules: list[Any] = []
     last = len(mlp.layers) - 1

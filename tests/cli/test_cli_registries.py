@@ -50,7 +50,7 @@ def line() -> Iterator[str]:
 def test_every_registered_name_is_a_choice() -> None:
     assert _train_choices("--loss") == ["auto", *nn.LOSSES]
     assert _train_choices("--optimizer") == list(nn.OPTIMIZERS)
-    assert _train_choices("--dataset") == list(nn.DATASETS)
+    assert _train_choices("--dataset") == [*nn.DATASETS, *nn.TEXT_DATASETS]
     assert _train_choices("--activation") == list(nn.ACTIVATIONS)
     assert _train_choices("--init") == list(nn.INITS)
 

@@ -134,7 +134,7 @@ def test_save_refuses_a_module_it_cannot_rebuild(tmp_path: Path) -> None:
         pass
 
     for module in (Dropout(0.5), Scaled(2, [1], seed=0)):
-        with pytest.raises(TypeError, match=r"save supports MLP, Layer, Neuron models, got "):
+        with pytest.raises(TypeError, match=r"save supports MLP, Layer, Neuron, GPT models, got "):
             save(module, tmp_path / "model.json")
     assert not (tmp_path / "model.json").exists()
 

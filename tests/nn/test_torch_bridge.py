@@ -134,7 +134,7 @@ def test_from_torch_refuses_a_non_sequential() -> None:
 
 
 def test_to_torch_refuses_a_non_mlp() -> None:
-    with pytest.raises(TypeError, match=r"to_torch expects an nn.MLP, got list"):
+    with pytest.raises(TypeError, match=r"to_torch expects an nn.MLP or an nn.GPT, got list"):
         to_torch([1, 2])  # type: ignore[arg-type]
 
 
