@@ -326,15 +326,19 @@ def linear(
         [11.0, 0.0]
     """
     x = tuple(x)
-    if biases is None:
-        biases = (0.0,) * len(weight_rows)
-    if len(biases) != len(weight_rows):
+    if biases is not None and len(biases) != len(weight_rows):
         raise ValueError(
             f"linear expects one bias per row, got {len(biases)} biases for {len(weight_rows)} rows"
         )
     for index, row in enumerate(weight_rows):
         if len(row) != len(x):
             raise ValueError(f"linear: row {index} has {len(row)} weights for {len(x)} inputs")
+    if biases is None:
+        # Without biases a layer has fast paths of its own (a bias of 0.0 is not a Value).
+        fast = _rows_without_bias(x, weight_rows)
+        if fast is not None:
+            return fast
+        biases = (0.0,) * len(weight_rows)
     kinds = set(map(type, x))
     # Number arguments while tracing: as Values, a layer on plain numbers makes the same
     # products in the same order (x_i·w_i, then the bias) when every bias is a Value.
@@ -358,6 +362,24 @@ def linear(
         except AttributeError:
             pass
     return [dot(row, x, b) for row, b in zip(weight_rows, biases, strict=True)]
+
+
+def _rows_without_bias(x: tuple[Any, ...], weight_rows: Sequence[Sequence[Value | Number]]) -> list[Value] | None:
+    """A bias-free layer's nodes, made as ``dot(row, x)`` makes them, when ``x`` is all Values or all
+    floats and every weight a Value; else None (``dot`` then sorts each row out)."""
+    kinds = set(map(type, x))
+    if kinds == {Value}:
+        const = DotConst(len(x), (), 0.0)
+        tail: tuple[Any, ...] = x
+    elif kinds == {float}:
+        const = DotConst(0, x, 0.0)  # the plain numbers are the coefficients of the weights
+        tail = ()
+    else:
+        return None
+    try:
+        return [_row_node((*row, *tail), const) for row in weight_rows]  # type: ignore[arg-type]
+    except AttributeError:  # a weight that is not a Value
+        return None
 
 
 def _row_node(parents: tuple[Value, ...], const: DotConst) -> Value:

@@ -43,14 +43,18 @@ KINDS = ("micrograd", "interpreted", "jit python", "jit native")
 LR, BETAS, EPS = 0.01, (0.85, 0.99), 1e-8
 
 
-def documents() -> tuple[Any, list[list[int]]]:
-    """The tokenizer and every name encoded, in the order of the training run."""
+def documents(length: int | None = None) -> tuple[Any, list[list[int]]]:
+    """The tokenizer and every name encoded, in the order of the training run.
+
+    ``length``: only the documents of that many tokens (the tiny run's one program per jit).
+    """
     import nn
 
     names = nn.names()
     random.Random(42).shuffle(names)
     tokenizer = nn.CharTokenizer(names)
-    return tokenizer, [tokenizer.encode(name) for name in names]
+    encoded = [tokenizer.encode(name) for name in names]
+    return tokenizer, [doc for doc in encoded if length is None or len(doc) == length]
 
 
 def weights_of(model: Any) -> dict[str, list[list[float]]]:
@@ -156,9 +160,9 @@ def _reset_peak() -> None:
         clear_refs.write("5")
 
 
-def whole_run(kind: str, steps: int) -> dict[str, Any]:
+def whole_run(kind: str, steps: int, length: int | None = None) -> dict[str, Any]:
     """Train a fresh model for ``steps`` documents in this process; what the child reports."""
-    tokenizer, docs = documents()
+    tokenizer, docs = documents(length)
     gc.collect()
     _reset_peak()
     start_bytes = _status_bytes("VmRSS")
@@ -185,9 +189,9 @@ def whole_run(kind: str, steps: int) -> dict[str, Any]:
     return result
 
 
-def _child(kind: str, steps: int) -> dict[str, Any]:
+def _child(kind: str, steps: int, length: int | None) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.gpt", "--child", kind, str(steps)],
+        [sys.executable, "-m", "benchmarks.gpt", "--child", kind, str(steps), str(length or 0)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     if completed.returncode != 0:
@@ -205,7 +209,7 @@ def run(settings: Settings) -> Section:
     start = time.perf_counter()
     section = Section("I", "The tiny GPT: microgpt's model trained one name per step, against micrograd")
     try:
-        tokenizer, docs = documents()
+        tokenizer, docs = documents(settings.gpt_length)
     except ImportError as error:
         section.flags.append(f"not run: {error}")
         section.seconds = time.perf_counter() - start
@@ -227,7 +231,7 @@ def run(settings: Settings) -> Section:
         ["comparator", "per step", "÷ micrograd (faster by)"],
         [[kind, seconds(statistics.median(times[kind])), ratio(speedups[kind])] for kind in kinds],
     ))
-    runs = {kind: _child(kind, settings.gpt_steps) for kind in kinds}
+    runs = {kind: _child(kind, settings.gpt_steps, settings.gpt_length) for kind in kinds}
     section.lines.append("")
     section.lines.append(
         f"Whole run of {settings.gpt_steps:,} steps from a fresh model, each comparator in a child "
@@ -297,7 +301,7 @@ def run(settings: Settings) -> Section:
 def main(argv: list[str]) -> int:
     """``python -m benchmarks.gpt [--child KIND STEPS | --quick | --tiny]``."""
     if argv[:1] == ["--child"]:
-        print(json.dumps(whole_run(argv[1], int(argv[2]))))
+        print(json.dumps(whole_run(argv[1], int(argv[2]), int(argv[3]) or None)))
         return 0
     from .report import render
     from .settings import FULL, QUICK, TINY

@@ -74,6 +74,7 @@ class Settings:
     gpt_block: int = 8
     gpt_rounds: int = 5
     gpt_steps: int = 1_000
+    gpt_length: int | None = None  # only names of this many tokens (None: every name)
 
     @property
     def judges_targets(self) -> bool:
@@ -132,7 +133,8 @@ TINY = Settings(
     explorer_points=10,
     gpt_block=2,
     gpt_rounds=1,
-    gpt_steps=3,
+    gpt_steps=2,
+    gpt_length=5,
 )
 
 MODES = {settings.mode: settings for settings in (FULL, QUICK, TINY)}

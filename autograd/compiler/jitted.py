@@ -40,9 +40,10 @@ from ..rules import table
 from .backends import CompiledProgram, backend_named, one_line
 from .backends.python import MAX_LINES
 from .guards import FunctionGuards, guards_of
-from .program import Diverged, JitError, Program, bits_of
+from .program import Decision, Diverged, JitError, Program, bits_of
 from .pytree import Flat, bind, flatten, number_paths, refuse, unflatten
 from .runtime import run
+from .traced_number import INDEX_USE
 from .tracer import StateGuard, Tracer, program_of, tracing
 
 __all__ = ["MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Eviction", "JitError", "Jitted", "TraceRecord", "jit"]
@@ -201,8 +202,19 @@ class Jitted(Generic[_P, _R]):
         else:
             self._entries.move_to_end(key)
         reason = "second trace, to check the first" if entries else self._forgotten or "first call"
+        failed: Decision | None = None  # the decision that came out differently most recently
+        confirms = False  # whether this call decides as a program traced once, not yet confirmed
         for position, entry in enumerate(entries):
             if not entry.trusted:
+                if not confirms and not entry.draws and entry.guards.holds() and all(
+                    guard.holds() for guard in entry.state_guards
+                ):
+                    index = _first_difference(entry, flat)
+                    if index is None:
+                        confirms = True
+                    else:
+                        failed = entry.program.decisions[index]
+                        reason = failed.describe()
                 continue
             if not entry.guards.holds():  # a name, cell or attribute the function reads was rebound
                 reason = entry.guards.changed()
@@ -215,14 +227,18 @@ class Jitted(Generic[_P, _R]):
             try:
                 result, aux = run(entry.compiled, entry.program, inputs, numbers)
             except Diverged as diverged:
-                reason = entry.program.decisions[diverged.args[0]].describe()
+                failed = entry.program.decisions[diverged.args[0]]
+                reason = failed.describe()
                 continue
             if position:
                 entries.insert(0, entries.pop(position))  # the pattern seen last is tried first
             if self._has_aux:
                 return cast(_R, (result, unflatten(entry.aux, iter(entry.aux_numbers), aux)))
             return cast(_R, result)
-        if len(entries) >= self._max_traces:
+        if confirms and len(entries) <= self._max_traces:
+            # This trace confirms a program already kept and adds none: not past the limit.
+            reason = "second trace, to check the first"
+        elif len(entries) >= self._max_traces:
             for dropped in self._entries.pop(key, []):  # never replayed again: freed
                 linecache.cache.pop(dropped.filename, None)
             self._gave_up[key] = None
@@ -230,7 +246,7 @@ class Jitted(Generic[_P, _R]):
                 self._gave_up.popitem(last=False)
             warnings.warn(
                 f"jit: {self._name} took {len(entries)} different patterns of decisions "
-                f"(the latest: {reason}); it now runs uncompiled for these arguments",
+                f"(the latest: {reason}); it now runs uncompiled for these arguments{_advice(failed)}",
                 stacklevel=2,
             )
             return self._uncompiled(args, kwargs)
@@ -383,6 +399,37 @@ class Jitted(Generic[_P, _R]):
             stacklevel=4,
         )
         return result
+
+
+def _first_difference(entry: _Entry, flat: Flat) -> int | None:
+    """The index of the first decision of ``entry``'s program that this call takes differently, or None.
+
+    For a program traced once and not yet confirmed: its compiled forward is
+    run on the call's numbers (its result is not used), so that a trace made
+    anyway can say which decision kept changing.
+    """
+    inputs = [value._data for value in (*flat.values, *entry.reached)]
+    try:
+        entry.compiled.run(inputs, tuple(flat.numbers))
+    except Diverged as diverged:
+        index: int = diverged.args[0]
+        return index
+    except (ArithmeticError, ValueError):  # the replay would fall back to the engine: no decision is known
+        return None
+    return None
+
+
+def _advice(decision: Decision | None) -> str:
+    """What to do about a decision that keeps a function tracing, where there is something to do."""
+    if decision is None:
+        return ""
+    if decision.kind == "exact" and decision.use == INDEX_USE:
+        return ". Use autograd.take(values, index) to make the index part of the program"
+    if decision.kind == "exact":
+        return ". Compute with the number instead (+ - * / and comparisons are recorded, not guarded)"
+    if decision.kind == "float":
+        return ". Compute with the Value instead of reading its number (comparisons are checked, not guarded)"
+    return ""
 
 
 def _depends_on(

@@ -129,6 +129,8 @@ class Decision:
         outcome: What the decision gave during the trace; :data:`RAISED` for
             an ``int`` or ``round`` that raised.
         origin: The user's line that took it.
+        use: For ``exact``, how the number was used (``"converted by
+            float()"``, :data:`~.traced_number.INDEX_USE`...); else empty.
     """
 
     kind: str
@@ -137,6 +139,7 @@ class Decision:
     other_is_slot: bool
     outcome: Any
     origin: Origin | None
+    use: str = ""
 
     def describe(self) -> str:
         """The decision in the user's terms: ``a Value > 0.5 was True at train.py:12 (in loss_fn)``."""
@@ -144,7 +147,9 @@ class Decision:
             other = "a Value" if self.other_is_slot else repr(self.other)
             text = f"a Value {self.kind} {other} was {self.outcome}"
         elif self.kind == "exact":
-            text = f"a number argument was used as exactly {self.other!r}"
+            kind = type(self.other).__name__
+            how = f" {self.use}" if self.use else " used as its exact number"
+            text = f"{'an' if kind == 'int' else 'a'} {kind} argument{how}, {self.other!r} when traced,"
         elif self.outcome == RAISED:
             digits = f", {self.other}" if self.kind == "round" else ""
             text = f"{self.kind}(a Value{digits}) raised"

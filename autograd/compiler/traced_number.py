@@ -36,12 +36,15 @@ from .program import same_bits
 if TYPE_CHECKING:
     from .tracer import Tracer
 
-__all__ = ["EXACT_INTEGERS", "TracedNumber"]
+__all__ = ["EXACT_INTEGERS", "INDEX_USE", "TracedNumber"]
 
 EXACT_INTEGERS = 2**53
 """Ints up to this size (either sign) are exactly floats: a larger int argument is fixed, not traced."""
 
 Real = int | float
+
+INDEX_USE = "used as a list index, slice or range() bound"
+"""How an exact guard taken by ``__index__`` describes its use (the jit's advice names ``take`` for it)."""
 
 
 def _operands(other: Any) -> tuple[Real, Any] | None:
@@ -76,9 +79,9 @@ class TracedNumber:
 
     # ------------------------------------------------------------ what is recorded
 
-    def _exact(self) -> Real:
-        """The number, for a use that needs it exactly: guarded bit for bit."""
-        self._tracer.decided("exact", self._shadow, self._number, self._shadow._data)
+    def _exact(self, use: str) -> Real:
+        """The number, for a use that needs it exactly: guarded bit for bit; ``use`` says how it was used."""
+        self._tracer.used_exactly(self._shadow, self._number, use)
         return self._number
 
     def _decide(self, kind: str, other: Any, outcome: bool) -> bool:
@@ -101,54 +104,54 @@ class TracedNumber:
                 return TracedNumber(number, shadow, self._tracer)
         for operand in operands:
             if type(operand) is TracedNumber:
-                operand._exact()
+                operand._exact("used in arithmetic whose result a float cannot hold exactly")
         return number
 
     # ------------------------------------------------------------ conversions: exact
 
     def __float__(self) -> float:
-        return float(self._exact())
+        return float(self._exact("converted by float()"))
 
     def __int__(self) -> int:
-        return int(self._exact())
+        return int(self._exact("converted by int()"))
 
     def __index__(self) -> int:
-        number = self._exact()
+        number = self._exact(INDEX_USE)
         if type(number) is not int:
             raise TypeError(f"{type(number).__name__!r} object cannot be interpreted as an integer")
         return number
 
     def __complex__(self) -> complex:
-        return complex(self._exact())
+        return complex(self._exact("converted by complex()"))
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        return round(self._exact(), ndigits)
+        return round(self._exact("rounded by round()"), ndigits)
 
     def __trunc__(self) -> int:
-        return math.trunc(self._exact())
+        return math.trunc(self._exact("truncated by math.trunc()"))
 
     def __floor__(self) -> int:
-        return math.floor(self._exact())
+        return math.floor(self._exact("rounded by math.floor()"))
 
     def __ceil__(self) -> int:
-        return math.ceil(self._exact())
+        return math.ceil(self._exact("rounded by math.ceil()"))
 
     def __hash__(self) -> int:
-        return hash(self._exact())
+        return hash(self._exact("hashed (a dict key or a set member)"))
 
     def __repr__(self) -> str:
-        return repr(self._exact())
+        return repr(self._exact("formatted as text"))
 
     def __str__(self) -> str:
-        return str(self._exact())
+        return str(self._exact("formatted as text"))
 
     def __format__(self, spec: str) -> str:
-        return format(self._exact(), spec)
+        return format(self._exact("formatted as text"), spec)
 
     def __getattr__(self, name: str) -> Any:  # is_integer(), real, hex(), bit_length()...
         if name.startswith("__"):
             raise AttributeError(name)
-        return getattr(self._exact(), name)
+        return getattr(self._exact(f"read through .{name}"), name)
 
     def __copy__(self) -> TracedNumber:
         return self  # a number is immutable: a copy is itself, still traced
@@ -157,7 +160,7 @@ class TracedNumber:
         return self
 
     def __reduce__(self) -> tuple[type, tuple[Real]]:  # pickling: the number itself, guarded
-        number = self._exact()
+        number = self._exact("pickled")
         return type(number), (number,)
 
     def __bool__(self) -> bool:
@@ -173,7 +176,7 @@ class TracedNumber:
             return NotImplemented
         number, shadow = operands
         if shadow is None:  # an int too large to compare as a float: exactly
-            return compare(self._exact(), number)
+            return compare(self._exact("compared with an int too large for a float"), number)
         return self._decide(symbol, shadow, bool(compare(self._number, number)))
 
     def __eq__(self, other: object) -> Any:
@@ -211,9 +214,9 @@ class TracedNumber:
         try:
             result = apply(*pair)
         except Exception:  # what raised depends on the numbers: guarded, for a caller that catches
-            self._exact()
+            self._exact("used in arithmetic that raised")
             if type(other) is TracedNumber:
-                other._exact()
+                other._exact("used in arithmetic that raised")
             raise
         if shadow is None:
             return self._result(result, None, (self, other))
@@ -265,10 +268,10 @@ class TracedNumber:
                 return apply(other, self._shadow) if reflected else apply(self._shadow, other)
             return NotImplemented
         if type(other) is TracedNumber:
-            other = other._exact()
+            other = other._exact(f"used in {apply.__name__}()")
         elif not isinstance(other, (int, float)):
             return NotImplemented
-        number = self._exact()
+        number = self._exact(f"used in {apply.__name__}()")
         return apply(other, number) if reflected else apply(number, other)
 
     def __pow__(self, other: Any) -> Any:
@@ -326,4 +329,4 @@ class TracedNumber:
         return self._exactly(operator.xor, other, True)
 
     def __invert__(self) -> Any:
-        return ~self._exact()  # type: ignore[operator]  # a float raises TypeError, as it should
+        return ~self._exact("used in ~")  # type: ignore[operator]  # a float raises TypeError, as it should

@@ -42,10 +42,12 @@ from ..core.value import Number, Value
 from ..core.walk import depth_first
 from ..rules import table
 from ..rules.op import Op
-from .program import Decision, Input, JitError, Program, Step
+from .program import Decision, Input, JitError, Program, Step, bits_of
 from .traced_number import TracedNumber
 
 __all__ = ["StateGuard", "Tracer", "is_tracing", "per_call", "program_of", "tracing"]
+
+_COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
 
 
@@ -67,6 +69,7 @@ class _Taken:
     other: Any
     outcome: Any
     origin: Origin | None
+    use: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +129,7 @@ class Tracer(Interceptor):
     state_guards: list[StateGuard] = field(default_factory=list)
     refused: JitError | None = None
     _warned: set[Origin | None] = field(default_factory=set)
+    _compared: set[Any] = field(default_factory=set)  # the comparisons recorded, to record each once
 
     def _refuse(self, error: JitError) -> None:
         """Raise ``error`` now, and again when the call ends (in case the function catches it)."""
@@ -134,7 +138,18 @@ class Tracer(Interceptor):
         raise error
 
     def decided(self, kind: str, node: Any, other: Any, outcome: Any) -> None:
+        if kind in _COMPARISONS:
+            # The same comparison of the same Values (or Value and number) with the same
+            # outcome is one check at replay: ``take`` checks one index's range per lookup.
+            key = (kind, node, other if isinstance(other, Value) else bits_of(other), outcome)
+            if key in self._compared:
+                return
+            self._compared.add(key)
         self.decisions.append(_Taken(kind, node, other, outcome, user_origin()))
+
+    def used_exactly(self, node: Value, number: Number, use: str) -> None:
+        """A number argument (``node`` stands for it) used as its exact number; ``use`` says how."""
+        self.decisions.append(_Taken("exact", node, number, node._data, user_origin(), use))
 
     def made(self, out: Value, op: Op, operands: tuple[Value, ...], const: Any, recorded: bool) -> None:
         if not recorded:  # no_grad inside a traced function: the replay recomputes it
@@ -344,7 +359,7 @@ def program_of(
                               node.origin, node.label))
     decisions = tuple(
         Decision(taken.kind, slot[taken.node], slot[taken.other] if isinstance(taken.other, Value) else taken.other,
-                 isinstance(taken.other, Value), taken.outcome, taken.origin)
+                 isinstance(taken.other, Value), taken.outcome, taken.origin, taken.use)
         for taken in tracer.decisions
     )
     # The Value inputs the output's own graph holds: only they are operands of a

@@ -260,9 +260,10 @@ def _maximum(xs: Any) -> Expr:
 
 def _pick(items: Any, index: Any) -> Expr:
     index = as_expr(index)
-    if index.value is None:
+    if index.value is None and items:
         return Pick([as_expr(item) for item in items], index)
-    found = position(index.value, len(items))  # a constant index: the item itself
+    # A constant index: the item itself (no item at all: NaN, whatever the index).
+    found = position(index.value, len(items)) if index.value is not None else None
     return Const(float("nan")) if found is None else as_expr(items[found])
 
 

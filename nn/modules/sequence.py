@@ -21,6 +21,7 @@ from autograd import Value, dot, linear, vsum
 from .._checks import (
     describe,
     is_int,
+    model_input,
     non_negative,
     positive_int,
     positive_real,
@@ -48,11 +49,8 @@ def gaussian_matrix(rows: int, columns: int, std: float, rng: random.Random | No
 
 
 def _vector(x: object, owner: str, size: int) -> Sequence[Value | float]:
-    if not isinstance(x, (list, tuple)):
-        raise TypeError(f"{owner} expects a list of {size} Values or numbers, got {describe(x)}")
-    if len(x) != size:
-        raise ValueError(f"{owner} expects a vector of {size} values, got {len(x)}")
-    return x
+    model_input(x, owner, size)
+    return x  # type: ignore[return-value]
 
 
 class Embedding(Module):
@@ -135,7 +133,7 @@ class Linear(Module):
         """The ``n_out`` outputs for one input vector of ``n_in`` Values or numbers.
 
         Raises:
-            TypeError: If ``x`` is not a list or tuple.
+            TypeError: If ``x`` is not a sequence of numbers or Values.
             ValueError: If ``len(x) != n_in``.
         """
         out = linear(_vector(x, "Linear", self.n_in), self.weight, self.bias)
@@ -170,7 +168,7 @@ class RMSNorm(Module):
         """The normalised vector (``dim`` Values).
 
         Raises:
-            TypeError: If ``x`` is not a list or tuple.
+            TypeError: If ``x`` is not a sequence of numbers or Values.
             ValueError: If ``len(x) != dim``.
         """
         x = _vector(x, "RMSNorm", self.dim)
@@ -210,7 +208,7 @@ class LayerNorm(Module):
         """The normalised vector (``dim`` Values).
 
         Raises:
-            TypeError: If ``x`` is not a list or tuple.
+            TypeError: If ``x`` is not a sequence of numbers or Values.
             ValueError: If ``len(x) != dim``.
         """
         x = _vector(x, "LayerNorm", self.dim)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import linecache
 import math
 import random
@@ -13,7 +14,7 @@ import pytest
 from support.additions import equal as _equal
 
 import nn
-from autograd import JitError, Value, detect_anomaly, grad, jit, no_grad, per_call
+from autograd import JitError, Value, detect_anomaly, grad, jit, no_grad, per_call, vsum
 from autograd.rules.print_python import NAMESPACE
 
 pytestmark = pytest.mark.usefixtures("each_backend")
@@ -114,7 +115,9 @@ def test_an_int_argument_may_count_and_index_and_another_value_traces_again() ->
     for n, k in ((3, 0), (3, 0), (3, 0), (5, 2), (2, 1), (5, 2)):
         assert step(x, n, k).data == weighted(x, n, k).data
     assert len(step.traces) == 3
-    assert step.traces[1].reason.startswith("a number argument was used as exactly 3 at test_jit.py:")
+    assert step.traces[1].reason.startswith(
+        "an int argument used as a list index, slice or range() bound, 3 when traced, at test_jit.py:"
+    )
 
 
 def test_an_int_class_label_works_in_cross_entropy() -> None:
@@ -317,6 +320,36 @@ def test_past_the_trace_limit_it_warns_once_and_runs_uncompiled() -> None:
     assert results == [1.5 ** (n + 1) for n in (1, 1, 2, 2, 1, 2, 3, 3, 4)]
     assert len(caught) == 1
     assert len(step.traces) == 2
+
+
+def test_giving_up_names_the_decision_that_kept_changing_with_its_line_and_what_to_do() -> None:
+    table = [Value(float(k)) for k in range(20)]
+
+    def lookup(tokens: list[int]) -> Value:
+        return vsum([table[token] for token in tokens])  # indexing: an exact guard on each token
+
+    line = inspect.getsourcelines(lookup)[1] + 1
+    step = jit(lookup, max_traces=3)
+    with pytest.warns(UserWarning) as caught:
+        for first in range(6):
+            assert step([first, 2 * first]).data == 3.0 * first
+    (warning,) = [w for w in caught if "patterns of decisions" in str(w.message)]
+    message = str(warning.message)
+    assert "second trace" not in message
+    assert f"an int argument used as a list index, slice or range() bound, 2 when traced, at test_jit.py:{line}" in message
+    assert "Use autograd.take(values, index) to make the index part of the program" in message
+
+
+def test_a_trace_made_before_the_first_was_confirmed_names_the_decision_that_differs() -> None:
+    step = jit(lambda x, n: x * [1.0, 2.0][n])
+    x = Value(1.5)
+    step(x, 1)
+    step(x, 0)  # before a second call with 1 confirmed the first program
+    assert [record.reason for record in step.traces] == [
+        "first call", "an int argument used as a list index, slice or range() bound, 1 when traced, at test_jit.py:"
+        f"{inspect.getsourcelines(test_a_trace_made_before_the_first_was_confirmed_names_the_decision_that_differs)[1] + 1}"
+        " (in <lambda>)",
+    ]
 
 
 def test_a_large_program_is_cut_into_chunks_and_still_equals_the_engine(

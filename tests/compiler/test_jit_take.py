@@ -60,6 +60,14 @@ def test_an_index_out_of_range_at_a_replay_raises_what_the_uncompiled_function_r
     assert len(step.traces) == 1
 
 
+def test_an_index_used_for_many_lookups_is_range_checked_once() -> None:
+    columns = [[Value(float(r * c)) for r in range(5)] for c in range(16)]
+    step = jit(lambda i: vsum([take(column, i) for column in columns]))
+    step(3)
+    assert step.program is not None
+    assert len(step.program.decisions) == 2  # from the start, and before the end: once for 16 lookups
+
+
 def test_arithmetic_on_an_int_argument_indexes_without_a_guard() -> None:
     xs = [Value(float(k * k)) for k in range(6)]
     step = jit(lambda values, i: take(values, i + 1) - take(values, 2 * i))

@@ -84,6 +84,21 @@ def test_linear_gradients_equal_those_of_one_dot_per_row() -> None:
     assert network(use_linear=True) == network(use_linear=False)
 
 
+@pytest.mark.parametrize("inputs", ["values", "floats", "mixed"])
+def test_a_layer_without_biases_equals_one_dot_per_row_in_its_nodes_results_and_gradients(inputs: str) -> None:
+    def network(use_linear: bool) -> tuple[list[Any], list[float]]:
+        xs: list[Any] = {"values": [Value(0.3), Value(-0.7), Value(1.1)], "floats": [0.3, -0.7, 1.1],
+                         "mixed": [Value(0.3), -0.7, 1]}[inputs]
+        rows = [[Value(0.5), Value(-1.0), Value(0.125)], [Value(2.0), Value(0.25), Value(-3.0)]]
+        outs = linear(xs, rows) if use_linear else [dot(row, xs) for row in rows]
+        (outs[0] * outs[1]).tanh().backward()
+        nodes = [(out.op, out.const, len(out.parents), out.data) for out in outs]
+        leaves = [v for v in (*xs, *rows[0], *rows[1]) if isinstance(v, Value)]
+        return nodes, [v.grad for v in leaves]
+
+    assert network(use_linear=True) == network(use_linear=False)
+
+
 def test_linear_accepts_plain_number_weights_through_dot() -> None:
     outs = linear([Value(2.0)], [[3.0], [Value(1.0)]], [0.0, 1.0])
     assert [out.data for out in outs] == [6.0, 3.0]

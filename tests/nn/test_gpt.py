@@ -47,7 +47,7 @@ def test_linear_without_bias_has_only_weights() -> None:
 
 
 def test_linear_checks_its_input_length() -> None:
-    with pytest.raises(ValueError, match="expects a vector of 3 values, got 2"):
+    with pytest.raises(ValueError, match="Linear expected 3 inputs, got 2"):
         nn.Linear(3, 1)([1.0, 2.0])
 
 

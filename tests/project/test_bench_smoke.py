@@ -17,8 +17,11 @@ import pytest
 pytest.importorskip("micrograd", reason="the benchmarks need the dev extra (micrograd)")
 pytest.importorskip("torch", reason="the benchmarks need the dev extra (torch)")
 
+import nn
 from benchmarks import ab, ab_report, ab_worker, handwritten, with_micrograd, with_valuegrad
 from benchmarks.__main__ import main
+from benchmarks.gpt import Trainer, weights_of
+from benchmarks.gpt_micrograd import MicrogradGPT
 from benchmarks.harness import Block, Case, Timings, interleave
 from benchmarks.memory import STEPPERS, cyclic_garbage
 from benchmarks.mlp_step import COMPARATORS, VARIANTS, check_agreement, warm_check
@@ -228,6 +231,31 @@ def test_warm_check_flags_a_steady_step_slower_beyond_noise_and_says_why() -> No
     assert flag is None
 
 
+# ---------------------------------------------------------------- I: the tiny GPT's comparator
+
+
+def test_the_micrograd_gpt_computes_the_engines_loss_and_gradients() -> None:
+    tokenizer = nn.CharTokenizer(["emma", "ava", "liam"])
+    model = nn.GPT(tokenizer.vocab_size, seed=0)
+    theirs = MicrogradGPT(weights_of(model), model.n_layer, model.n_head)
+    tokens = tokenizer.encode("emma")
+    ours, their_loss = model.loss(tokens), theirs.loss(tokens)
+    ours.backward()
+    their_loss.backward()
+    assert their_loss.data == pytest.approx(ours.data, rel=1e-12)
+    our_grads = [p.grad for p in model.parameters()]
+    assert len(our_grads) == len(theirs.params)
+    assert [p.grad for p in theirs.params] == pytest.approx(our_grads, rel=1e-9, abs=1e-15)
+
+
+def test_the_micrograd_gpt_trains_as_the_engine_does() -> None:
+    tokenizer = nn.CharTokenizer(["emma", "ava", "liam", "olivia"])
+    ours, theirs = Trainer("interpreted", tokenizer.vocab_size, 4), Trainer("micrograd", tokenizer.vocab_size, 4)
+    for name in ("emma", "ava", "liam", "olivia"):
+        tokens = tokenizer.encode(name)
+        assert theirs.step(tokens) == pytest.approx(ours.step(tokens), rel=1e-12)
+
+
 # ---------------------------------------------------------------- the whole tiny pass
 
 
@@ -238,7 +266,7 @@ def test_tiny_pass_prints_and_writes_a_report_with_every_section(
     assert main(["--tiny", "--output", str(output)]) == 0
     report = output.read_text(encoding="utf-8")
     assert report.strip() == capsys.readouterr().out.strip()
-    for heading in ("## Targets", "## A:", "## B:", "## C:", "## D:", "## E:"):
+    for heading in ("## Targets", "## A:", "## B:", "## C:", "## D:", "## E:", "## I:"):
         assert heading in report
     assert "CPU count" in report and "micrograd" in report
     assert "not judged (tiny sizes)" in report
