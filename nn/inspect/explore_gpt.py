@@ -27,8 +27,15 @@ from .explore import with_gradients
 
 __all__ = ["explore_gpt", "trace_position"]
 
+COLLAPSE_ABOVE = 12
+"""Boxes of more nodes start closed: the page opens on the boxes of the modules, a click opens one."""
+
 EMBEDDING_SUM = "wte + wpe"
 """The box of the sums ``wte[t] + wpe[p]`` (made by the GPT itself, in no sub-module)."""
+
+
+LOG_SOFTMAX = "log_softmax"
+"""The box of the loss's ``log_softmax(logits)`` (the loss itself, ``-log p[target]``, is outside)."""
 
 
 def _values_in(item: object) -> list[Value]:
@@ -135,7 +142,8 @@ def trace_position(
     Returns:
         The loss (labelled ``loss at position p``) and node -> module path,
         with ``blocks.0.attn.head 2`` for a head's nodes, ``position 0`` for
-        an earlier position's, and ``wte + wpe`` for the embedding's sums.
+        an earlier position's, ``wte + wpe`` for the embedding's sums and
+        ``log_softmax`` for the loss's log-probabilities.
 
     Raises:
         TypeError: If ``model`` is not a GPT or ``tokens`` not a list of ids.
@@ -153,7 +161,9 @@ def trace_position(
             recorder.place = None
             logits = model.forward(tokens[position], position, cache)
             recorder.embedding_sums(model)
-            loss = -take(log_softmax(logits), tokens[position + 1])
+            log_probabilities = log_softmax(logits)
+            recorder.record(log_probabilities, LOG_SOFTMAX, set(logits))
+            loss = -take(log_probabilities, tokens[position + 1])
     finally:
         recorder.remove()
     for block_cache in cache:
@@ -183,5 +193,9 @@ def explore_gpt(
     """
     loss, made_by = trace_position(model, tokens, position)
     return with_gradients(
-        model, loss, lambda: explore(loss, model=model, groups=made_by, title=loss.label, height=height)
+        model,
+        loss,
+        lambda: explore(
+            loss, model=model, groups=made_by, title=loss.label, collapse_above=COLLAPSE_ABOVE, height=height
+        ),
     )

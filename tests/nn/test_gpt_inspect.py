@@ -99,7 +99,7 @@ def test_one_position_is_boxed_by_embedding_head_mlp_and_output(model: nn.GPT) -
     loss, made_by = trace_position(model, EMMA, 3)
     data = graph_data(loss, model=model, groups=made_by)
     names = set(data["groups"]["name"])
-    expected = {"wte", "wpe", "wte + wpe", "norm", "blocks.0.attn", "blocks.0.mlp", "lm_head"}
+    expected = {"wte", "wpe", "wte + wpe", "norm", "blocks.0.attn", "blocks.0.mlp", "lm_head", "log_softmax"}
     expected |= {f"blocks.0.attn.head {head}" for head in range(4)}
     expected |= {f"position {earlier}" for earlier in range(3)}
     assert expected <= names
