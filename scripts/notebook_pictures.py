@@ -1,4 +1,4 @@
-"""Screenshots for notebook 07: ``.venv/bin/python scripts/notebook_pictures.py``.
+"""Screenshots for notebooks 07 and 08: ``.venv/bin/python scripts/notebook_pictures.py [07] [08]``.
 
 The stored notebook leaves out the explorer's pages (about a megabyte of
 inline HTML each) and shows these pictures instead. They are made from the
@@ -7,10 +7,15 @@ through ``MLP(2, [4, 4, 1])``, relu, seed 0) in headless Chromium
 (``scripts/ensure_chromium.sh``), and written to ``notebooks/images/``; then
 the same page stepped into its backward pass (``07_stepping.png``) and the
 training view of the notebook's last cell after 40 steps (``07_training.png``).
+
+For notebook 08, the tiny GPT trained as the notebook trains it (2,000 names,
+one per step), one position of its longest sample in ``nn.explore_gpt``,
+with the block, its attention and head 1 opened (``08_position.png``).
 """
 
 from __future__ import annotations
 
+import random
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.support.browser, run from anywhere
 
+import autograd  # noqa: E402
 import nn  # noqa: E402
 from autograd import explore  # noqa: E402
 from tests.support.browser import click_box, open_page, start_chromium  # noqa: E402
@@ -25,7 +31,7 @@ from tests.support.browser import click_box, open_page, start_chromium  # noqa: 
 IMAGES = ROOT / "notebooks" / "images"
 
 
-def main() -> None:
+def notebook_07() -> None:
     model = nn.MLP(2, [4, 4, 1], activation="relu", seed=0)  # as in notebooks/07_explorer.ipynb
     X, labels = nn.moons(n=8, noise=0.1, seed=0)
     loss = nn.compute_loss([model(point) for point in X], labels, "bce")
@@ -57,5 +63,55 @@ def main() -> None:
         print(f"wrote notebooks/images/{name} ({(IMAGES / name).stat().st_size / 1e3:.0f} kB)")
 
 
+def trained_gpt() -> tuple[nn.GPT, nn.CharTokenizer, list[str]]:
+    """The GPT of notebooks/08_tiny_gpt.ipynb, trained the same way, and its 20 samples."""
+    docs = nn.names()
+    random.Random(0).shuffle(docs)
+    tok = nn.CharTokenizer(docs)
+    model = nn.GPT(tok.vocab_size, seed=0)
+    steps = 2000
+    optimizer = nn.Adam(model.parameters(), lr=nn.linear_decay(0.01, steps), betas=(0.85, 0.99), eps=1e-8)
+    step = autograd.jit(model.loss)
+    for i in range(steps):
+        loss = step(tok.encode(docs[i]))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    samples = [tok.decode(model.generate(temperature=0.5, seed=seed)) for seed in range(20)]
+    return model, tok, samples
+
+
+def notebook_08() -> None:
+    model, tok, samples = trained_gpt()
+    chosen = max(samples, key=len)  # as in the notebook
+    page = nn.explore_gpt(model, tok.encode(chosen), 3)
+    driver = start_chromium(width=1200, height=720)
+    closed = "Array.from(document.querySelectorAll('[data-group][data-collapsed=\"true\"]'))"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = page.save(Path(folder) / "position.html")
+            open_page(driver, path.as_uri(), timeout=60)
+            for box in ("blocks.0", "attn", "head 1"):  # a box's title starts with its name
+                element = driver.execute_script(
+                    f"return {closed}.find(e => e.textContent.startsWith(arguments[0]))", box
+                )
+                click_box(driver, element)
+            driver.save_screenshot(str(IMAGES / "08_position.png"))
+    finally:
+        driver.quit()
+    print(f"wrote notebooks/images/08_position.png ({(IMAGES / '08_position.png').stat().st_size / 1e3:.0f} kB)")
+
+
+def main(argv: list[str]) -> None:
+    chosen = argv or ["07", "08"]
+    unknown = sorted(set(chosen) - {"07", "08"})
+    if unknown:
+        raise SystemExit(f"notebook_pictures.py makes the pictures of notebooks 07 and 08, got {unknown}")
+    if "07" in chosen:
+        notebook_07()
+    if "08" in chosen:
+        notebook_08()
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -140,7 +140,7 @@ def trace_position(
         position: Which position; None takes the last one scored.
 
     Returns:
-        The loss (labelled ``loss at position p``) and node -> module path,
+        The loss (labelled ``loss at position p``) and, for each node under it, its module path,
         with ``blocks.0.attn.head 2`` for a head's nodes, ``position 0`` for
         an earlier position's, ``wte + wpe`` for the embedding's sums and
         ``log_softmax`` for the loss's log-probabilities.
@@ -171,7 +171,23 @@ def trace_position(
             for key, weight in enumerate(per_head):
                 weight.label = f"attention weight of position {key}"
     loss.label = f"loss at position {position}"
-    return loss, recorder.made_by
+    return loss, _under(loss, recorder.made_by)
+
+
+def _under(root: Value, made_by: dict[Value, str]) -> dict[Value, str]:
+    """``made_by`` cut to the nodes the loss depends on (an earlier position's query is not one)."""
+    kept: dict[Value, str] = {}
+    seen: set[Value] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in made_by:
+            kept[node] = made_by[node]
+        stack.extend(node.parents)
+    return kept
 
 
 def explore_gpt(

@@ -146,3 +146,12 @@ def test_gpt_modules_run_forward_hooks(model: nn.GPT) -> None:
     for handle in handles:
         handle.remove()
     assert seen == ["Embedding", "RMSNorm", "CausalSelfAttention", "FeedForward", "GPTBlock", "Linear"]
+
+
+def test_the_boxes_hold_only_nodes_the_loss_depends_on(model: nn.GPT) -> None:
+    loss, made_by = trace_position(model, EMMA, 3)
+    data = graph_data(loss, model=model, groups=made_by)
+    group_names = data["groups"]["name"]
+    for earlier in range(3):
+        inside = data["group"].count(group_names.index(f"position {earlier}"))
+        assert inside == sum(1 for path in made_by.values() if path == f"position {earlier}")
