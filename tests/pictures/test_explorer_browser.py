@@ -529,3 +529,19 @@ def test_the_inputs_folded_into_a_neurons_dot_appear_in_its_panel(browser: Any, 
     assert folded == f"w.0 × {x0}; w.1 × {x1}; b × 1"  # example 0's input, and the bias's 1
     where = facts[facts.index("in") + 1]
     assert where == "examples › example 0 › layers.0 › neurons.0"  # named as the boxes are
+
+
+def test_a_gpt_positions_head_opens_to_its_labelled_attention_weights(browser: Any, tmp_path: Path) -> None:
+    model = nn.GPT(27, seed=0)
+    show(browser, nn.explore_gpt(model, [26, 4, 12, 12, 0, 26], 3), tmp_path / "position.html")
+    closed = "Array.from(document.querySelectorAll('[data-group][data-collapsed=\"true\"]'))"
+    drawn = "return Array.from(document.querySelectorAll('.vg-node')).map(e => e.textContent).join(' ')"
+    assert "attention weight" not in browser.execute_script(drawn)  # inside closed boxes at first
+    for name in ("blocks.0", "attn", "head 1"):  # a box's title starts with its name
+        element = browser.execute_script(f"return {closed}.find(e => e.textContent.startsWith(arguments[0]))", name)
+        assert element is not None, f"no closed box {name!r}"
+        click_box(browser, element)
+    shown = browser.execute_script(drawn)
+    for key in range(4):
+        assert f"attention weight of position {key}" in shown
+    assert console_errors(browser) == []
