@@ -155,3 +155,11 @@ def test_the_boxes_hold_only_nodes_the_loss_depends_on(model: nn.GPT) -> None:
     for earlier in range(3):
         inside = data["group"].count(group_names.index(f"position {earlier}"))
         assert inside == sum(1 for path in made_by.values() if path == f"position {earlier}")
+
+
+def test_the_first_position_reads_only_itself_with_weight_one(model: nn.GPT) -> None:
+    loss, made_by = trace_position(model, EMMA, 0)
+    data = graph_data(loss, model=model, groups=made_by)
+    assert not any(name.startswith("position ") for name in data["groups"]["name"])
+    weights = [value for label, value in zip(data["label"], data["data"], strict=True) if label.startswith("attention")]
+    assert weights == [1.0] * model.n_head

@@ -459,3 +459,18 @@ def test_the_graphs_program_is_printed_from_the_rules_and_numbers_only() -> None
     }
     assert words - allowed == set()
     assert re.search(r"\d", code)  # the folded numbers are there, as numbers
+
+
+def test_a_recorded_path_that_is_no_module_is_a_box_inside_the_deepest_module_it_names() -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    x = [Value(0.5, label="x0"), Value(-1.0, label="x1")]
+    hidden = model.layers[0](x)
+    mixed = hidden[0] * hidden[1]  # made between the layers, by no module
+    out = mixed.tanh()
+    data = graph_data(out, model=model, groups={mixed: "layers.0.mixing", out: "layers.1"})
+    names = data["groups"]["name"]
+    parents = data["groups"]["parent"]
+    box = names.index("layers.0.mixing")
+    assert names[parents[box]] == "layers.0"
+    assert data["group"][1] == box  # the product, the output's one operand
+    assert data["op"][1] == "mul"

@@ -71,7 +71,9 @@ def explore(
             names and descriptions title the boxes. Used for ``params`` when
             those are not given.
         groups: Node -> module path (``"layers.0.neurons.3"``) for nodes whose
-            module the names cannot tell.
+            module the names cannot tell. A path that is no module of ``model``
+            (``"blocks.0.attn.head 2"``) is a box of its own, inside the
+            deepest module the path names.
         title: The page's title; defaults to the root's label.
         collapse_above: Boxes holding more nodes than this start collapsed.
         height: The height of the inline view in Jupyter, in pixels.
