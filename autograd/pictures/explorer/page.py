@@ -170,4 +170,6 @@ class ExplorerPage:
         return {"text/html": self.iframe(), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
-        return f"<ExplorerPage: {self.nodes:,} nodes, {len(self.html):,} characters of HTML>"
+        # The size to a tenth of a MB: the page carries the explorer's scripts, whose exact
+        # length changes from version to version; a notebook that prints a page stays the same.
+        return f"<ExplorerPage: {self.nodes:,} nodes, {len(self.html) / 1e6:.1f} MB of HTML>"
