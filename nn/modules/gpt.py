@@ -325,14 +325,41 @@ class GPT(Module):
             TypeError: If ``tokens`` is not a list of ints.
             ValueError: If it has fewer than 2 tokens or holds an id outside the vocabulary.
         """
-        tokens = self._check_tokens(tokens, 2)
-        count = min(self.block_size, len(tokens) - 1)
+        losses = self._position_losses(self._check_tokens(tokens, 2))
+        return vsum(losses) / len(losses)
+
+    def batch_loss(self, documents: Sequence[Sequence[int]]) -> Value:
+        """The mean next-token loss of a mini-batch of documents, every scored position weighing the same.
+
+        The positions of all documents are pooled, as a cross-entropy over a
+        padded batch that ignores the padding: a long document counts for more
+        than a short one. With one document it is :meth:`loss`. Under
+        ``autograd.jit`` a batch traces once per tuple of document lengths.
+
+        Args:
+            documents: One or more ``[BOS, c1, ..., cn, BOS]`` lists.
+
+        Returns:
+            One Value, to call ``backward()`` on.
+
+        Raises:
+            TypeError: If ``documents`` is not a list of token lists.
+            ValueError: If it is empty, or a document is bad (as for :meth:`loss`).
+        """
+        if not isinstance(documents, (list, tuple)):
+            raise TypeError(f"GPT.batch_loss expects a list of documents (lists of token ids), got {describe(documents)}")
+        if not documents:
+            raise ValueError("GPT.batch_loss expects at least one document, got an empty list")
+        losses = [loss for tokens in documents for loss in self._position_losses(self._check_tokens(tokens, 2))]
+        return vsum(losses) / len(losses)
+
+    def _position_losses(self, tokens: Sequence[int]) -> list[Value]:
+        """``-log softmax(logits)[next token]`` at each of the first ``min(block_size, len - 1)`` positions."""
         cache = self.new_cache()
-        losses = [
+        return [
             -take(log_softmax(self.forward(tokens[position], position, cache)), tokens[position + 1])
-            for position in range(count)
+            for position in range(min(self.block_size, len(tokens) - 1))
         ]
-        return vsum(losses) / count
 
     def generate(
         self, temperature: float = 0.5, seed: int | None = None, max_len: int | None = None,

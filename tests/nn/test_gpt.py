@@ -225,3 +225,29 @@ def test_jit_of_loss_equals_the_interpreted_loss_and_gradients() -> None:
         got.backward()
         assert got.data == expected.data
         assert [p.grad for p in model.parameters()] == pytest.approx(grads, abs=1e-12)
+
+
+def test_a_batch_loss_pools_the_positions_of_its_documents() -> None:
+    model = nn.GPT(6, n_embd=8, n_head=2, block_size=8, seed=3)
+    short, long = [5, 1, 2, 5], [5, 0, 3, 3, 4, 1, 5]
+    pooled = model.batch_loss([short, long])
+    expected = (3 * model.loss(short).data + 6 * model.loss(long).data) / 9
+    assert pooled.data == pytest.approx(expected, rel=1e-12)
+    assert model.batch_loss([long]).data == model.loss(long).data
+
+
+def test_a_batch_loss_trains_every_parameter_its_documents_use() -> None:
+    model = nn.GPT(6, n_embd=8, n_head=2, block_size=8, seed=3)
+    model.batch_loss([[5, 1, 2, 5], [5, 0, 3, 5]]).backward()
+    assert any(p.grad != 0.0 for p in model.lm_head.parameters())
+
+
+@pytest.mark.parametrize(
+    ("documents", "error", "message"),
+    [([], ValueError, "at least one document"), ("abc", TypeError, "list of documents"),
+     ([[5, 1, 5], [5]], ValueError, "at least 2")],
+)
+def test_a_batch_loss_refuses_bad_batches(documents: object, error: type[Exception], message: str) -> None:
+    model = nn.GPT(6, n_embd=8, n_head=2, block_size=8, seed=3)
+    with pytest.raises(error, match=message):
+        model.batch_loss(documents)  # type: ignore[arg-type]
