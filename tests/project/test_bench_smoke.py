@@ -20,7 +20,7 @@ pytest.importorskip("torch", reason="the benchmarks need the dev extra (torch)")
 import nn
 from benchmarks import ab, ab_report, ab_worker, handwritten, with_micrograd, with_valuegrad
 from benchmarks.__main__ import main
-from benchmarks.gpt import Trainer, weights_of
+from benchmarks.gpt_child import Trainer, weights_of
 from benchmarks.gpt_micrograd import MicrogradGPT
 from benchmarks.harness import Block, Case, Timings, interleave
 from benchmarks.memory import STEPPERS, cyclic_garbage
