@@ -18,7 +18,7 @@ linear         (no module)
 dropout p      ``torch.nn.Dropout(p)`` after each hidden activation
 =============  ===========================================
 
-An :class:`nn.GPT` becomes the module of :mod:`.torch_gpt` (one way only).
+An :class:`nn.GPT` becomes the module of :mod:`.torch_gpt`, and that module becomes a GPT again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast, overload
 from ..modules.activations import LEAKY_RELU_SLOPE
 from ..modules.gpt import GPT
 from ..modules.layers import MLP
-from .torch_gpt import gpt_to_torch
+from .torch_gpt import gpt_from_torch, gpt_to_torch, is_torch_gpt
 
 __all__ = ["from_torch", "to_torch"]
 
@@ -128,8 +128,20 @@ def to_torch(mlp: MLP | GPT) -> torch.nn.Module:
     return cast("torch.nn.Sequential", sequential)
 
 
-def from_torch(sequential: torch.nn.Sequential) -> MLP:
-    """An :class:`nn.MLP` with the architecture and weights of ``sequential``.
+@overload
+def from_torch(sequential: torch.nn.Sequential) -> MLP: ...
+
+
+@overload
+def from_torch(sequential: torch.nn.Module) -> MLP | GPT: ...
+
+
+def from_torch(sequential: torch.nn.Module) -> MLP | GPT:
+    """An :class:`nn.MLP` with the architecture and weights of ``sequential`` (or a GPT's twin's).
+
+    The module ``to_torch`` makes of an :class:`nn.GPT` (trained in PyTorch,
+    for instance) comes back as an ``nn.GPT`` of the same configuration with
+    its weights.
 
     ``sequential`` must be ``Linear`` layers, each optionally followed by one
     activation (Tanh, Sigmoid, ReLU, LeakyReLU with slope 0.01) and, between
@@ -153,8 +165,13 @@ def from_torch(sequential: torch.nn.Sequential) -> MLP:
         ImportError: If PyTorch is not installed.
     """
     torch_lib = _import_torch()
+    if is_torch_gpt(sequential, torch_lib):
+        return gpt_from_torch(sequential, torch_lib)
     if not isinstance(sequential, torch_lib.nn.Sequential):
-        raise TypeError(f"from_torch expects a torch.nn.Sequential, got {type(sequential).__name__}")
+        raise TypeError(
+            f"from_torch expects a torch.nn.Sequential (or the module to_torch makes of a GPT), "
+            f"got {type(sequential).__name__}"
+        )
     linears: list[Any] = []
     activations: list[str] = []  # one per Linear, "linear" when none follows it
     dropouts: list[float | None] = []  # one per Linear: the p of the Dropout after it

@@ -1,11 +1,12 @@
-"""The tiny GPT in PyTorch (float64), with the same weights: an oracle and a way out.
+"""The tiny GPT in PyTorch (float64), with the same weights: an oracle, a way out and back.
 
 ``to_torch(gpt)`` (see :mod:`.torch_bridge`) builds a ``torch.nn.Module``
 that computes :class:`nn.GPT`'s function on a whole sequence at once, with a
 causal mask where the GPT feeds one position at a time through its KV cache.
 Its parameters have the GPT's names without the row and column
 (``blocks.0.attn.wq.weight`` is the matrix of ``blocks.0.attn.wq.weight.3.7``),
-so gradients can be compared name by name.
+so gradients can be compared name by name. ``from_torch`` of that module
+(trained in PyTorch, say) gives back an :class:`nn.GPT` with its weights.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..modules.gpt import GPT
 
-__all__ = ["gpt_to_torch"]
+__all__ = ["gpt_from_torch", "gpt_to_torch", "is_torch_gpt"]
 
 
 @functools.cache
@@ -110,3 +111,26 @@ def gpt_to_torch(gpt: GPT, torch: Any) -> Any:
             ))
     model.train(gpt.training)
     return model
+
+
+def is_torch_gpt(module: Any, torch: Any) -> bool:
+    """Whether ``module`` is the PyTorch twin that :func:`gpt_to_torch` makes."""
+    return isinstance(module, _classes(torch))
+
+
+def gpt_from_torch(module: Any, torch: Any) -> GPT:
+    """An :class:`nn.GPT` with the configuration and weights of the twin ``module``."""
+    first = module.blocks[0].attn if len(module.blocks) else None
+    if first is None:
+        raise ValueError("from_torch expects a GPT with at least one block, got none")
+    vocab_size, n_embd = module.wte.weight.shape
+    gpt = GPT(
+        int(vocab_size), n_layer=len(module.blocks), n_embd=int(n_embd), n_head=first.n_head,
+        block_size=int(module.wpe.weight.shape[0]), seed=0,
+    )
+    tensors = {name: tensor.detach().to(torch.float64).tolist() for name, tensor in module.named_parameters()}
+    for name, value in gpt.named_parameters():
+        matrix, row, column = name.rsplit(".", 2)
+        value.data = float(tensors[matrix][int(row)][int(column)])
+    gpt.train(module.training)
+    return gpt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,25 @@ def test_the_pytorch_twin_has_the_gpts_matrices_by_name(torch: object) -> None:
     shapes = {name: tuple(tensor.shape) for name, tensor in twin.named_parameters()}
     assert shapes["wte.weight"] == (27, 16) and shapes["blocks.0.mlp.fc1.weight"] == (64, 16)
     assert sum(tensor.numel() for tensor in twin.parameters()) == model.num_parameters()
+
+
+def test_a_gpt_trained_in_pytorch_comes_back_with_its_weights(torch: Any) -> None:
+    model = nn.GPT(7, n_layer=2, n_embd=8, n_head=2, block_size=6, seed=4)
+    twin = nn.to_torch(model)
+    optimizer = torch.optim.SGD(twin.parameters(), lr=0.5)
+    tokens = [6, 1, 2, 3, 6]
+    twin.loss(tokens).backward()
+    optimizer.step()
+    back = nn.from_torch(twin)
+    assert isinstance(back, nn.GPT) and back.config()["n_layer"] == 2 and back.n_head == 2
+    assert back.loss(tokens).data == pytest.approx(twin.loss(tokens).item(), abs=1e-12, rel=0)
+    assert back.loss(tokens).data != model.loss(tokens).data  # the step moved the weights
+
+
+def test_a_gpt_goes_to_pytorch_and_back_unchanged(torch: Any) -> None:
+    model = nn.GPT(7, n_embd=8, n_head=2, block_size=6, seed=5)
+    back = nn.from_torch(nn.to_torch(model))
+    assert [p.data for p in back.parameters()] == [p.data for p in model.parameters()]
 
 
 # ---------------------------------------------------------------- finite differences

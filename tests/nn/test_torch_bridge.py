@@ -129,7 +129,7 @@ def test_from_torch_refuses_what_an_mlp_cannot_represent(modules: Any, error: ty
 
 
 def test_from_torch_refuses_a_non_sequential() -> None:
-    with pytest.raises(TypeError, match=r"expects a torch.nn.Sequential, got Linear"):
+    with pytest.raises(TypeError, match=r"expects a torch.nn.Sequential \(or the module to_torch makes of a GPT\), got Linear"):
         from_torch(torch.nn.Linear(2, 1))
 
 
