@@ -4,7 +4,8 @@
 # The package claims Python 3.10 to 3.13; `make test` runs the whole suite on one of them and
 # this script, for each other version, the tests that need neither PyTorch, a browser, the
 # notebooks nor the docs (and no test marked slow), in a venv of its own (.venv-3.X, made once
-# and re-installed when pyproject.toml changes), with pytest-xdist on both cores.
+# and re-installed when pyproject.toml or this script changes; the names data set included),
+# with pytest-xdist on both cores.
 # The interpreter comes from pyenv ($PYENV_ROOT/versions/3.X.*), else python3.X on PATH.
 # A missing one is skipped with a message saying how to get it (exit 0): no test is claimed.
 set -euo pipefail
@@ -32,9 +33,9 @@ if [ ! -x "$venv/bin/python" ]; then
     rm -rf "$venv"
     "$python" -m venv "$venv"
 fi
-if [ ! "$stamp" -nt pyproject.toml ]; then
-    echo "installing valuegrad[test,data] into $venv ($("$python" --version))"
-    "$venv/bin/python" -m pip install -qq --disable-pip-version-check -e '.[test,data]'
+if [ ! "$stamp" -nt pyproject.toml ] || [ ! "$stamp" -nt "${BASH_SOURCE[0]}" ]; then
+    echo "installing valuegrad[test,data,names] into $venv ($("$python" --version))"
+    "$venv/bin/python" -m pip install -qq --disable-pip-version-check -e '.[test,data,names]'
     touch "$stamp"
 fi
 
