@@ -172,12 +172,7 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every parameter (leaf Values the optimizer updates), in ``named_parameters`` order."""
-        if type(self).named_parameters is not Module.named_parameters:  # a subclass names its own
-            return [value for _, value in self.named_parameters()]
-        # The same walk without building the names: a GPT's 4,192 parameters in a third of the time.
-        found: list[Value] = []
-        _collect_values(self, found, set())
-        return found
+        return [value for _, value in self.named_parameters()]
 
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
@@ -306,21 +301,6 @@ class Module:
             return f"{type(self).__name__}({extra})"
         lines = [extra, *blocks] if extra else blocks
         return f"{type(self).__name__}(\n" + "\n".join(_indent(line) for line in lines) + "\n)"
-
-
-def _collect_values(attribute: object, found: list[Value], seen: set[Value]) -> None:
-    """``named_parameters``' walk, in its order, keeping only the Values."""
-    if isinstance(attribute, Module):
-        for name, member in vars(attribute).items():
-            if not name.startswith("_"):
-                _collect_values(member, found, seen)
-    elif isinstance(attribute, Value):
-        if attribute not in seen:
-            seen.add(attribute)
-            found.append(attribute)
-    elif isinstance(attribute, (list, tuple)):
-        for item in attribute:
-            _collect_values(item, found, seen)
 
 
 def _walk(name: str, attribute: object) -> Iterator[tuple[str, Value | Module]]:
