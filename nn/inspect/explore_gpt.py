@@ -176,18 +176,8 @@ def trace_position(
 
 def _under(root: Value, made_by: dict[Value, str]) -> dict[Value, str]:
     """``made_by`` cut to the nodes the loss depends on (an earlier position's query is not one)."""
-    kept: dict[Value, str] = {}
-    seen: set[Value] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if node in made_by:
-            kept[node] = made_by[node]
-        stack.extend(node.parents)
-    return kept
+    under = {root, *root.ancestors()}
+    return {node: path for node, path in made_by.items() if node in under}
 
 
 def explore_gpt(
