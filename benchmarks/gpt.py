@@ -64,10 +64,10 @@ def _available(kind: str) -> bool:
     return native_available()
 
 
-def steady(settings: Settings, vocab_size: int, docs: list[list[int]]) -> dict[str, list[float]]:
-    """CPU seconds per step of each comparator, one entry per round."""
+def steady(settings: Settings, kinds: list[str], vocab_size: int, docs: list[list[int]]) -> dict[str, list[float]]:
+    """CPU seconds per step of each comparator of ``kinds``, one entry per round."""
     chosen = docs[: settings.gpt_block]
-    trainers = {kind: Trainer(kind, vocab_size, 10**6) for kind in KINDS if _available(kind)}
+    trainers = {kind: Trainer(kind, vocab_size, 10**6) for kind in kinds}
     for kind, trainer in trainers.items():
         if kind.startswith("jit"):
             for tokens in chosen:  # every length traced (and confirmed) before the clock runs
@@ -106,6 +106,8 @@ def _largest_difference(a: list[float], b: list[float]) -> float:
 
 def run(settings: Settings) -> Section:
     """Measure the steady step and the whole run of every comparator."""
+    import nn
+
     start = time.perf_counter()
     section = Section("I", "The tiny GPT: microgpt's model trained one name per step, against micrograd")
     try:
@@ -115,14 +117,14 @@ def run(settings: Settings) -> Section:
         section.seconds = time.perf_counter() - start
         return section
     kinds = [kind for kind in KINDS if _available(kind)]
-    times = steady(settings, tokenizer.vocab_size, docs)
+    times = steady(settings, kinds, tokenizer.vocab_size, docs)
     base = times["micrograd"]
     speedups = {
         kind: statistics.median(b / t for b, t in zip(base, times[kind], strict=True)) for kind in kinds
     }
     section.lines.append(
         f"`nn.GPT({tokenizer.vocab_size}, seed=0)` (microgpt's configuration, "
-        f"{sum(1 for _ in Trainer('interpreted', tokenizer.vocab_size, 1).model.parameters()):,} parameters), "
+        f"{nn.GPT(tokenizer.vocab_size, seed=0).num_parameters():,} parameters), "
         f"one name per step, Adam; steady step over the same {settings.gpt_block} names, "
         f"{settings.gpt_rounds} interleaved rounds, CPU time, medians of paired ratios:"
     )

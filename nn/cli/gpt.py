@@ -103,13 +103,14 @@ def train_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentParser)
         bar.close()
     seconds = time.perf_counter() - started
     tail = losses[-min(100, len(losses)):]
-    print(f"loss: {losses[0]:.4f} at the first step, {sum(tail) / len(tail):.4f} over the last "
+    final_loss = sum(tail) / len(tail)
+    print(f"loss: {losses[0]:.4f} at the first step, {final_loss:.4f} over the last "
           f"{len(tail)} ({steps:,} steps in {seconds:.1f} s, {1000 * seconds / steps:.0f} ms a step)")
     metadata: dict[str, Any] = {
         "dataset": args.dataset,
         "tokenizer": {"kind": "char", "chars": tokenizer.chars},
         "steps": steps,
-        "final_loss": sum(tail) / len(tail),
+        "final_loss": final_loss,
         "options": {key: str(value) if isinstance(value, Path) else value
                     for key, value in vars(args).items() if key not in ("handler", "command_parser", "given")},
     }
