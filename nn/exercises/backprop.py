@@ -1,4 +1,4 @@
-"""The exercises of notebook 02 (backpropagation by hand): a backward pass, and a softmax cross-entropy."""
+"""The exercises of notebook 00 (backpropagation by hand): a backward pass, and a softmax cross-entropy."""
 
 from __future__ import annotations
 

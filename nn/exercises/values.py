@@ -1,4 +1,4 @@
-"""The exercises of notebook 01 (a Value and its backward pass): a derivative rule, and two predictions."""
+"""The exercises of notebook 02 (a Value and its backward pass): a derivative rule, and two predictions."""
 
 from __future__ import annotations
 

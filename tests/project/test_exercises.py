@@ -60,6 +60,12 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "learning_rate": (1.2, ("loss grows", "1 − 2η")),
     "momentum_step": (lambda theta, grad, velocity, lr, mu: (theta - lr * grad, mu * velocity + grad),
                       ("plain SGD", "velocity")),
+    "sigmoid_pass_back": (lambda out, out_grad: out * (1 - out), ("finite differences", "arrives from above")),
+    "gradient_sign": (-1, ("Not that sign", "never negative")),
+    "hessian_by_hand": (lambda x, y: [[2 * x, 2 * x], [2 * x, 6 * y]], ("finite differences", "y is a constant")),
+    "newton_step": (lambda g, H: [-g[0], -g[1]], ("gradient-descent step", "curvature")),
+    "hinge_slopes": ((-1.0, -1.0, -1.0), ("2.5", "flat")),
+    "l2_strength": (0.3, ("not below the plain", "under-fits")),
     "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
 }
 
@@ -129,8 +135,20 @@ def test_every_learning_rate_that_works_is_accepted_not_only_the_solution() -> N
     assert "overshoots" in check("learning_rate", 0.7).message
 
 
+def test_newton_steps_that_point_uphill_or_multiply_by_the_hessian_get_their_own_hints() -> None:
+    uphill = check("newton_step", lambda g, H: [-v for v in _solution("newton_step")(g, H)])
+    assert "wrong way" in uphill.message
+    times_h = check("newton_step", lambda g, H: [-(H[0][0] * g[0] + H[0][1] * g[1]), -(H[1][0] * g[0] + H[1][1] * g[1])])
+    assert "inverse" in times_h.message
+
+
+def test_a_sigmoid_pass_back_written_with_the_input_instead_of_the_output_is_told_so() -> None:
+    outcome = check("sigmoid_pass_back", lambda out, out_grad: out_grad * (1 - out))
+    assert outcome.status == "wrong" and "tails" in outcome.message
+
+
 def test_an_unknown_exercise_is_refused_with_the_known_names() -> None:
-    with pytest.raises(ValueError, match="unknown exercise 'tanh'; expected one of tanh_derivative"):
+    with pytest.raises(ValueError, match="unknown exercise 'tanh'; expected one of backward_by_hand"):
         check("tanh", None)
 
 
