@@ -23,11 +23,12 @@ from autograd.extend import write_file
 
 from ..data.registry import TEXT_DATASETS
 from ..data.tokenizer import CharTokenizer
-from ..files.serialize import load_with_preprocessing, save
+from ..files.serialize import save
 from ..modules.gpt import GPT
 from ..optim.optimizers import Adam
 from ..optim.schedules import linear_decay
 from .arguments import MAX_COUNT
+from .saved import load_saved_model
 from .train import _check_out, _this_python
 
 __all__ = ["GPT_DEFAULT_OUT", "GPT_DEFAULT_STEPS", "GPT_LR", "sample_command", "train_gpt_command"]
@@ -130,12 +131,9 @@ def train_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentParser)
 
 def sample_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``sample``: print ``--n`` documents drawn from a saved GPT, one a line."""
-    try:
-        model, _, metadata = load_with_preprocessing(args.model)
-    except FileNotFoundError:
-        parser.error(f"no model at {args.model}; train one with: python -m nn train --dataset names --model gpt")
-    except (OSError, ValueError) as error:
-        parser.error(str(error))
+    model, _, metadata = load_saved_model(
+        args.model, parser, train_hint="python -m nn train --dataset names --model gpt"
+    )
     if not isinstance(model, GPT):
         parser.error(f"{args.model} holds an {type(model).__name__}, not a GPT; use: python -m nn predict")
     tokenizer_entry = metadata.get("tokenizer")

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..data.registry import DATASETS, TEXT_DATASETS
-from ..files.serialize import load_with_preprocessing
 from ..losses.registry import LOSSES, default_loss
 from ..modules.activations import ACTIVATIONS
 from ..modules.gpt import GPT
@@ -60,6 +59,7 @@ from .arguments import (
     unit_interval_arg,
 )
 from .gpt import GPT_DEFAULT_STEPS, GPT_LR, sample_command, train_gpt_command
+from .saved import load_saved_model
 from .train import (
     JIT_DEFAULT,
     VALIDATION_FRACTION,
@@ -259,12 +259,7 @@ def train_or_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentPars
 
 def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``predict``; returns the exit status."""
-    try:
-        model, scaler, metadata = load_with_preprocessing(args.model)
-    except FileNotFoundError:
-        parser.error(f"no model at {args.model}; train one with: python -m nn train --out DIR")
-    except (OSError, ValueError) as error:
-        parser.error(str(error))
+    model, scaler, metadata = load_saved_model(args.model, parser, train_hint="python -m nn train --out DIR")
     if isinstance(model, GPT):
         parser.error(f"{args.model} holds a GPT, which generates text; use: python -m nn sample {args.model}")
     if len(args.inputs) != model.nin:
