@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import backprop, optimizers, values
+from . import backprop, digits, gpt, optimizers, values
 from .grading import Exercise, ExerciseFailed, Outcome, run
 
 __all__ = ["EXERCISES", "check"]
 
 EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for module in (values, backprop, optimizers) for exercise in module.EXERCISES
+    exercise.name: exercise for module in (values, backprop, optimizers, digits, gpt) for exercise in module.EXERCISES
 }
 """The exercises by name, in the order of the notebooks."""
 

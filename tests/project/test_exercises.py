@@ -42,6 +42,11 @@ def _sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
 
 
+def _softmax(logits: list[float]) -> list[float]:
+    exps = [math.exp(z - max(logits)) for z in logits]
+    return [e / sum(exps) for e in exps]
+
+
 def _unstable_cross_entropy(logits: list[Value], target: int) -> Value:
     return sum((z.exp() for z in logits), Value(0.0)).log() - logits[target]
 
@@ -61,6 +66,15 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "momentum_step": (lambda theta, grad, velocity, lr, mu: (theta - lr * grad, mu * velocity + grad),
                       ("plain SGD", "velocity")),
     "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
+    "cross_entropy_gradient": (lambda logits, target: _softmax(logits),
+                               ("finite differences", "− z_target part has a derivative")),
+    "confusion_matrix": (lambda true, predicted, classes: [[sum(t == j and p == i for t, p in zip(true, predicted))
+                                                             for j in range(classes)] for i in range(classes)],
+                         ("swapped", "TRUE class")),
+    "causal_mask": (lambda n: [[j >= i for j in range(n)] for i in range(n)], ("LATER positions", "row i")),
+    "stable_softmax": (lambda scores: [math.exp(s) / sum(math.exp(t) for t in scores) for s in scores],
+                       ("overflowed", "which number")),
+    "gpt_parameter_count": (2048 - 27 * 8, ("lm_head", "missing")),
 }
 
 
@@ -84,7 +98,7 @@ def test_a_wrong_answer_fails_with_what_is_wrong_and_a_hint_not_the_answer(name:
     for word in words:
         assert word in outcome.message, outcome.message
     solution = _solution(name)
-    if isinstance(solution, float):
+    if isinstance(solution, (int, float)) and not isinstance(solution, bool):
         assert f"{solution:g}" not in outcome.message
     with pytest.raises(ExerciseFailed, match="not yet right"):
         check(name, answer, strict=True)
