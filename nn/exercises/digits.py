@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from typing import Any
@@ -16,6 +17,10 @@ NOTEBOOK = "06_digits"
 def _cross_entropy(logits: list[float], target: int) -> float:
     top = max(logits)
     return top + math.log(sum(math.exp(z - top) for z in logits)) - logits[target]
+
+
+def _loss_of(target: int, logits: list[float]) -> float:
+    return _cross_entropy(logits, target)
 
 
 def _softmax(logits: list[float]) -> list[float]:
@@ -52,7 +57,7 @@ def _grade_cross_entropy_gradient(answer: Any) -> str | None:
         case = f"For logits {[round(z, 3) for z in logits]} and target {target}: "
         if len(claimed) != len(logits):
             return case + f"the gradient has {len(claimed)} entries, and there are {len(logits)} logits."
-        if not claimed_gradient_disagrees(lambda zs, t=target: _cross_entropy(zs, t), claimed, logits):
+        if not claimed_gradient_disagrees(functools.partial(_loss_of, target), claimed, logits):
             continue
         p = _softmax(logits)
         onehot = [float(i == target) for i in range(len(logits))]

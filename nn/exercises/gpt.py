@@ -11,7 +11,7 @@ from .grading import Exercise, as_float, refusal
 __all__ = ["EXERCISES"]
 
 NOTEBOOK = "08_tiny_gpt"
-CONFIG = {"vocab_size": 27, "n_layer": 2, "n_embd": 8, "n_head": 2, "block_size": 10}
+CONFIG: dict[str, int] = {"vocab_size": 27, "n_layer": 2, "n_embd": 8, "n_head": 2, "block_size": 10}
 
 
 @refusal
@@ -77,7 +77,8 @@ def _grade_stable_softmax(answer: Any) -> str | None:
 
 
 def _count() -> int:
-    return GPT(**CONFIG).num_parameters()
+    return GPT(CONFIG["vocab_size"], n_layer=CONFIG["n_layer"], n_embd=CONFIG["n_embd"], n_head=CONFIG["n_head"],
+               block_size=CONFIG["block_size"]).num_parameters()
 
 
 @refusal

@@ -68,7 +68,7 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
     "cross_entropy_gradient": (lambda logits, target: _softmax(logits),
                                ("finite differences", "− z_target part has a derivative")),
-    "confusion_matrix": (lambda true, predicted, classes: [[sum(t == j and p == i for t, p in zip(true, predicted))
+    "confusion_matrix": (lambda true, predicted, classes: [[sum(t == j and p == i for t, p in zip(true, predicted, strict=True))
                                                              for j in range(classes)] for i in range(classes)],
                          ("swapped", "TRUE class")),
     "causal_mask": (lambda n: [[j >= i for j in range(n)] for i in range(n)], ("LATER positions", "row i")),
