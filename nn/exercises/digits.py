@@ -1,4 +1,4 @@
-"""The exercises of notebook 06 (handwritten digits): cross-entropy's gradient, and a confusion matrix."""
+"""The exercises of notebook 06 (handwritten digits): cross-entropy's gradient, a confusion matrix, a choice by cross-validation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
 
-__all__ = ["EXERCISES"]
+__all__ = ["CV_GRID", "CV_X", "CV_Y", "EXERCISES", "knn_predict"]
 
 NOTEBOOK = "06_digits"
 
@@ -114,6 +114,53 @@ def _grade_confusion_matrix(answer: Any) -> str | None:
     return None
 
 
+# A noisy sine, fitted by k-nearest-neighbour averaging; k is chosen by 5-fold cross-validation.
+_cv_rng = random.Random(31)
+CV_X = [_cv_rng.uniform(0.0, 6.0) for _ in range(60)]
+"""The inputs of the cross-validation exercise (60 floats in [0, 6])."""
+CV_Y = [math.sin(x) + _cv_rng.gauss(0.0, 0.3) for x in CV_X]
+"""Their targets: sin(x) plus Gaussian noise of standard deviation 0.3."""
+CV_GRID = (1, 2, 4, 8, 16, 32)
+"""The values of k to choose from."""
+CV_FOLDS = 5
+
+
+def knn_predict(train_x: list[float], train_y: list[float], x: float, k: int) -> float:
+    """The mean target of the ``k`` training inputs nearest to ``x`` (ties broken by position)."""
+    nearest = sorted(range(len(train_x)), key=lambda i: (abs(train_x[i] - x), i))[:k]
+    return sum(train_y[i] for i in nearest) / len(nearest)
+
+
+def _cv_error(k: int) -> float:
+    total = 0.0
+    for fold in range(CV_FOLDS):
+        kept = [i for i in range(len(CV_X)) if i % CV_FOLDS != fold]
+        train_x, train_y = [CV_X[i] for i in kept], [CV_Y[i] for i in kept]
+        total += sum((knn_predict(train_x, train_y, CV_X[j], k) - CV_Y[j]) ** 2
+                     for j in range(len(CV_X)) if j % CV_FOLDS == fold)
+    return total / len(CV_X)
+
+
+@refusal
+def _grade_cross_validation_k(answer: Any) -> str | None:
+    k = as_float(answer, "k")
+    if k not in CV_GRID:
+        return f"k = {k:g} is not one of the grid's values; choose from CV_GRID."
+    errors = {candidate: _cv_error(candidate) for candidate in CV_GRID}
+    best = min(errors, key=errors.__getitem__)
+    if k == best:
+        return None
+    if k == 1:
+        return ("k = 1 is the choice that fits the training points best: each point is its own nearest "
+                "neighbour, so its training error is 0. Fit on four folds and measure on the fifth: "
+                "the held-out error is what decides.")
+    mine = f"With k = {int(k)} the mean held-out squared error over the {CV_FOLDS} folds is {errors[int(k)]:.4f}"
+    if k == max(CV_GRID):
+        return mine + "; averaging that many neighbours flattens the sine's peaks. Compare every k in the grid."
+    return mine + (", and some other k in the grid does better. Fold f holds the points whose index i has "
+                   f"i % {CV_FOLDS} == f; sum the squared errors over all folds and divide by the number of points.")
+
+
 EXERCISES = (
     Exercise("cross_entropy_gradient", NOTEBOOK,
              "a function cross_entropy_gradient(logits, target) returning dℓ/dz_i for every logit, as plain floats",
@@ -122,4 +169,8 @@ EXERCISES = (
              "a function confusion_matrix(true, predicted, classes) returning the table whose row i, column j "
              "counts the examples of class i predicted as j",
              _grade_confusion_matrix),
+    Exercise("cross_validation_k", NOTEBOOK,
+             f"the k of CV_GRID with the lowest {CV_FOLDS}-fold cross-validation error of knn_predict on CV_X, CV_Y "
+             f"(fold f: the points with index % {CV_FOLDS} == f)",
+             _grade_cross_validation_k),
 )

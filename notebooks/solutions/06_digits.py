@@ -19,4 +19,16 @@ def confusion_matrix(true, predicted, classes):
     return table
 
 
-ANSWERS = {"cross_entropy_gradient": cross_entropy_gradient, "confusion_matrix": confusion_matrix}
+# Five-fold cross-validation of k-nearest neighbours: fold f holds out the points with index % 5 == f.
+# def cv_error(k):
+#     total = 0.0
+#     for f in range(5):
+#         kept = [i for i in range(len(CV_X)) if i % 5 != f]
+#         tx, ty = [CV_X[i] for i in kept], [CV_Y[i] for i in kept]
+#         total += sum((knn_predict(tx, ty, CV_X[j], k) - CV_Y[j]) ** 2 for j in range(len(CV_X)) if j % 5 == f)
+#     return total / len(CV_X)
+# gives 0.173, 0.145, 0.122, 0.142, 0.176, 0.380 for k = 1, 2, 4, 8, 16, 32.
+cross_validation_k = 4
+
+ANSWERS = {"cross_entropy_gradient": cross_entropy_gradient, "confusion_matrix": confusion_matrix,
+           "cross_validation_k": cross_validation_k}

@@ -71,6 +71,7 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "confusion_matrix": (lambda true, predicted, classes: [[sum(t == j and p == i for t, p in zip(true, predicted, strict=True))
                                                              for j in range(classes)] for i in range(classes)],
                          ("swapped", "TRUE class")),
+    "cross_validation_k": (1, ("training error is 0", "held-out")),
     "causal_mask": (lambda n: [[j >= i for j in range(n)] for i in range(n)], ("LATER positions", "row i")),
     "stable_softmax": (lambda scores: [math.exp(s) / sum(math.exp(t) for t in scores) for s in scores],
                        ("overflowed", "which number")),
@@ -159,3 +160,9 @@ def test_each_notebook_checks_exactly_its_exercises_and_stores_them_not_done(not
     )
     for name in checked:
         assert f"{name}: … not done yet" in shown
+
+
+def test_a_k_chosen_by_anything_but_the_held_out_error_is_wrong_with_a_hint() -> None:
+    assert "flattens" in check("cross_validation_k", 32).message
+    assert "some other k" in check("cross_validation_k", 8).message
+    assert "not one of the grid's values" in check("cross_validation_k", 3).message
