@@ -16,9 +16,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.testing import points
 from nn.exercises import EXERCISES, ExerciseFailed, check
+from nn.exercises.grading import claimed_gradient_disagrees
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "notebooks" / "solutions"
@@ -166,3 +170,15 @@ def test_a_k_chosen_by_anything_but_the_held_out_error_is_wrong_with_a_hint() ->
     assert "flattens" in check("cross_validation_k", 32).message
     assert "some other k" in check("cross_validation_k", 8).message
     assert "not one of the grid's values" in check("cross_validation_k", 3).message
+
+
+@settings(max_examples=30, deadline=None)
+@given(points(5, -20.0, 20.0), st.integers(0, 4))
+def test_the_gradient_comparison_accepts_p_minus_onehot_and_refuses_p_at_any_logits(logits: list[float], target: int) -> None:
+    def loss(zs: list[float]) -> float:
+        top = max(zs)
+        return top + math.log(sum(math.exp(z - top) for z in zs)) - zs[target]
+
+    p = _softmax(logits)
+    assert not claimed_gradient_disagrees(loss, [q - (i == target) for i, q in enumerate(p)], logits)
+    assert claimed_gradient_disagrees(loss, p, logits)  # the −z_target term's derivative left out
