@@ -16,9 +16,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.testing import points
 from nn.exercises import EXERCISES, ExerciseFailed, check
+from nn.exercises.grading import claimed_gradient_disagrees
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "notebooks" / "solutions"
@@ -40,6 +44,11 @@ def _solution(name: str) -> Any:
 
 def _sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
+
+
+def _softmax(logits: list[float]) -> list[float]:
+    exps = [math.exp(z - max(logits)) for z in logits]
+    return [e / sum(exps) for e in exps]
 
 
 def _unstable_cross_entropy(logits: list[Value], target: int) -> Value:
@@ -67,6 +76,16 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "hinge_slopes": ((-1.0, -1.0, -1.0), ("2.5", "flat")),
     "l2_strength": (0.3, ("not below the plain", "under-fits")),
     "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
+    "cross_entropy_gradient": (lambda logits, target: _softmax(logits),
+                               ("finite differences", "− z_target part has a derivative")),
+    "confusion_matrix": (lambda true, predicted, classes: [[sum(t == j and p == i for t, p in zip(true, predicted, strict=True))
+                                                             for j in range(classes)] for i in range(classes)],
+                         ("swapped", "TRUE class")),
+    "cross_validation_k": (1, ("training error is 0", "held-out")),
+    "causal_mask": (lambda n: [[j >= i for j in range(n)] for i in range(n)], ("LATER positions", "row i")),
+    "stable_softmax": (lambda scores: [math.exp(s) / sum(math.exp(t) for t in scores) for s in scores],
+                       ("overflowed", "which number")),
+    "gpt_parameter_count": (2048 - 27 * 8, ("lm_head", "missing")),
 }
 
 
@@ -90,7 +109,7 @@ def test_a_wrong_answer_fails_with_what_is_wrong_and_a_hint_not_the_answer(name:
     for word in words:
         assert word in outcome.message, outcome.message
     solution = _solution(name)
-    if isinstance(solution, float):
+    if isinstance(solution, (int, float)) and not isinstance(solution, bool):
         assert f"{solution:g}" not in outcome.message
     with pytest.raises(ExerciseFailed, match="not yet right"):
         check(name, answer, strict=True)
@@ -163,3 +182,21 @@ def test_each_notebook_checks_exactly_its_exercises_and_stores_them_not_done(not
     )
     for name in checked:
         assert f"{name}: … not done yet" in shown
+
+
+def test_a_k_chosen_by_anything_but_the_held_out_error_is_wrong_with_a_hint() -> None:
+    assert "flattens" in check("cross_validation_k", 32).message
+    assert "some other k" in check("cross_validation_k", 8).message
+    assert "not one of the grid's values" in check("cross_validation_k", 3).message
+
+
+@settings(max_examples=30, deadline=None)
+@given(points(5, -20.0, 20.0), st.integers(0, 4))
+def test_the_gradient_comparison_accepts_p_minus_onehot_and_refuses_p_at_any_logits(logits: list[float], target: int) -> None:
+    def loss(zs: list[float]) -> float:
+        top = max(zs)
+        return top + math.log(sum(math.exp(z - top) for z in zs)) - zs[target]
+
+    p = _softmax(logits)
+    assert not claimed_gradient_disagrees(loss, [q - (i == target) for i, q in enumerate(p)], logits)
+    assert claimed_gradient_disagrees(loss, p, logits)  # the −z_target term's derivative left out
