@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import backprop, curvature, digits, gpt, gradients, optimizers, regularisation, values
+from . import (
+    backprop,
+    curvature,
+    digits,
+    explorer,
+    gpt,
+    gradients,
+    optimizers,
+    regularisation,
+    values,
+)
 from .grading import Exercise, ExerciseFailed, Outcome, run
 
 __all__ = ["EXERCISES", "check"]
 
 EXERCISES: dict[str, Exercise] = {
     exercise.name: exercise
-    for module in (backprop, gradients, values, curvature, optimizers, regularisation, digits, gpt)
+    for module in (backprop, gradients, values, curvature, optimizers, regularisation, digits, explorer, gpt)
     for exercise in module.EXERCISES
 }
 """The exercises by name, in the order of the notebooks."""

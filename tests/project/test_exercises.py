@@ -75,6 +75,8 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "newton_step": (lambda g, H: [-g[0], -g[1]], ("gradient-descent step", "curvature")),
     "hinge_slopes": ((-1.0, -1.0, -1.0), ("2.5", "flat")),
     "l2_strength": (0.3, ("not below the plain", "under-fits")),
+    "shared_weight_gradient": (2.0, ("not w.grad", "one user's contribution", "sum")),
+    "sigmoid_edge": (0.8, ("node's value", "slope")),
     "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
     "cross_entropy_gradient": (lambda logits, target: _softmax(logits),
                                ("finite differences", "− z_target part has a derivative")),
@@ -200,3 +202,27 @@ def test_the_gradient_comparison_accepts_p_minus_onehot_and_refuses_p_at_any_log
     p = _softmax(logits)
     assert not claimed_gradient_disagrees(loss, [q - (i == target) for i, q in enumerate(p)], logits)
     assert claimed_gradient_disagrees(loss, p, logits)  # the −z_target term's derivative left out
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (2.0 + 3.0, ("incoming gradient is tanh's slope",)),
+        (2.0 + (1.0 - math.tanh(1.5) ** 2), ("one factor is missing",)),
+    ],
+)
+def test_a_shared_weight_answer_that_misses_a_factor_is_told_which(answer: float, words: tuple[str, ...]) -> None:
+    message = check("shared_weight_gradient", answer).message
+    assert all(word in message for word in words), message
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (_sigmoid(0.8) * (1 - _sigmoid(0.8)), ("took the box's number as the input",)),
+        (1 - 0.8**2, ("tanh's slope",)),
+    ],
+)
+def test_a_sigmoid_edge_read_from_the_input_or_from_tanh_is_told_so(answer: float, words: tuple[str, ...]) -> None:
+    message = check("sigmoid_edge", answer).message
+    assert all(word in message for word in words), message
