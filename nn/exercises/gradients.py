@@ -84,7 +84,7 @@ def _grade_gradient_sign(answer: Any) -> str | None:
         return f"Give the sign as +1 or -1, got {predicted:g}"
     if predicted == math.copysign(1.0, _w2_gradient()):
         return None
-    return ("Not that sign. Follow w2's path back from o: the tanh step multiplies by 1 − o², "
+    return ("Not that sign. Follow w2's path back from o: the tanh step multiplies by tanh's slope, "
             "which is never negative, and the product x2·w2 hands w2 the other operand. "
             "Which of those numbers changed?")
 

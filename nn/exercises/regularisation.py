@@ -1,4 +1,4 @@
-"""The exercises of notebook 04 (XOR and two moons): a hinge gradient predicted, and an L2 strength chosen."""
+"""The exercises of notebook 05 (XOR and two moons): a hinge gradient predicted, and an L2 strength chosen."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from .grading import Exercise, as_float, refusal
 
 __all__ = ["EXERCISES"]
 
-NOTEBOOK = "04_xor_and_moons"
+NOTEBOOK = "05_xor_and_moons"
 # Scores of a class-1 point (label +1 under the hinge loss max(0, 1 − y·score)).
 HINGE_SCORES = (0.4, 2.5, -1.0)
 

@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebook 04."""
+"""Solutions to the exercises of notebook 05."""
 
 # hinge = max(0, 1 − score) for a class-1 point: slope −1 below a score of 1, 0 above it.
 hinge_slopes = (-1.0, 0.0, -1.0)
