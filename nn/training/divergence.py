@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from autograd import Value
 
@@ -84,8 +84,13 @@ class Guard:
         for value, data in zip(self._parameters, copy, strict=True):
             value.data = data
 
-    def remember(self, epoch: int, step: int, loss: float, history: History) -> None:
+    def remember(
+        self, epoch: int, step: int, loss: float, history: History, weights: list[float] | None = None
+    ) -> None:
         """The current weights just gave the finite ``loss``: keep a copy before the step changes them.
+
+        ``weights`` are those numbers when the parameters' ``.data`` does not
+        hold them yet (``fit``'s resident steps keep them in a flat buffer).
 
         Raises:
             TrainingDiverged: If ``loss`` ran away (see the module docstring).
@@ -100,7 +105,7 @@ class Guard:
                       f"times the lowest so far ({self._lowest_loss:.3g} at {self._lowest_at}); "
                       "training stopped and the model holds the weights that gave that lowest loss")
             raise TrainingDiverged(f"{reason}. {ADVICE}", history, "lowest_loss", reason)
-        self._last_good = self._copy()
+        self._last_good = self._copy() if weights is None else weights
         self._last_good_at = at
         if loss <= self._lowest_loss:
             self._lowest, self._lowest_loss, self._lowest_at = self._last_good, loss, at
@@ -121,6 +126,14 @@ class Guard:
         for name, value in zip(self._names, self._parameters, strict=True):
             if not math.isfinite(value.grad):
                 self.diverged(f"the gradient of {name} became {value.grad} {where}", history)
+
+    def check_gradient_numbers(self, grads: Any, where: str, history: History) -> None:
+        """:meth:`check_gradients` on the gradients' numbers, in the parameters' order."""
+        if all(map(math.isfinite, grads)):
+            return
+        for name, number in zip(self._names, grads, strict=True):
+            if not math.isfinite(number):
+                self.diverged(f"the gradient of {name} became {number} {where}", history)
 
     @contextlib.contextmanager
     def overflow(self, what: str, history: History) -> Iterator[None]:

@@ -42,6 +42,7 @@ from .compiled import BatchLoss, batch_loss, jit_targets
 from .divergence import Guard
 from .evaluate import Forward, check_examples, check_model, forward_of, measure
 from .history import History
+from .resident import Resident
 
 __all__ = ["fit"]
 
@@ -65,6 +66,7 @@ class _Run:
     compiled: BatchLoss | None = None  # the batch loss compiled by autograd.jit, with jit=True
     targets: list[Any] = field(default_factory=list)  # what ``compiled`` takes as targets
     native: Any = None  # the optimizer's update in C (a FlatUpdate), with jit=True where it has one
+    resident: Resident | None = None  # the steps on flat buffers, with that update
     history: History = field(default_factory=History)
     since_best: int = 0
 
@@ -186,11 +188,15 @@ def fit(
         run.targets = jit_targets(bound, nout)
         flat_update = getattr(optimizer, "flat_update", None)
         run.native = flat_update() if callable(flat_update) else None
+        if run.native is not None:
+            run.resident = Resident(run.compiled, run.native, X, run.targets)
     previous_mode = model.training
     try:
         _epochs(run, epochs, shuffle, rng, progress)
     finally:
         model.train(previous_mode)
+        if run.resident is not None and run.resident.dirty:  # an error mid-epoch: the weights it reached
+            run.resident.write_back()
         if run.native is not None:  # the optimizer's state, as its own steps would have left it
             run.native.write_state()
     return run.history
@@ -282,6 +288,8 @@ def _train_epoch(run: _Run, epoch: int) -> None:
         batch_loss, batch_correct = _step(run, indices, epoch, step)
         total_loss += batch_loss * len(indices)
         correct += batch_correct
+    if run.resident is not None:
+        run.resident.write_back()
     run.history.train_loss.append(total_loss / count)
     if run.objective.classify is not None:
         run.history.train_accuracy.append(correct / count)
@@ -290,6 +298,20 @@ def _train_epoch(run: _Run, epoch: int) -> None:
 def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, int]:
     """Forward, loss, backward and update on one batch; (its data loss, how many it got right)."""
     where = f"at epoch {epoch}, step {step} (a batch of {len(indices)} examples)"
+    resident = run.resident
+    if resident is not None:
+        done = resident.forward_backward(indices)
+        if done is not None:
+            total_loss, data_loss, outputs, grads = done
+            try:
+                run.guard.remember(epoch, step, total_loss, run.history, resident.weights())
+                run.guard.check_gradient_numbers(grads, f"at epoch {epoch}, step {step}", run.history)
+            except BaseException:
+                resident.dirty = False  # the guard has put the weights to keep into the Values
+                raise
+            resident.step(grads)
+            return data_loss, run.objective.correct(outputs, indices)
+        resident.write_back()  # this step runs the ordinary way, on the Values
     with run.guard.overflow(f"the loss could not be computed {where}", run.history):
         total, data_loss, outputs = _batch_loss(run, indices)
     if not math.isfinite(total.data):
@@ -305,6 +327,8 @@ def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, 
             run.native.step_values()
         else:
             run.optimizer.step()
+    if resident is not None:
+        resident.look(indices)
     return data_loss, run.objective.correct(outputs, indices)
 
 
