@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator
-from typing import Any, NoReturn
+from collections.abc import Iterable, Iterator
+from typing import NoReturn
 
 from autograd import Value
 
@@ -68,10 +68,10 @@ class Guard:
         names = {value: name for name, value in model.named_parameters()}
         self._names = [names.get(value, f"the optimizer's parameter {index}")
                        for index, value in enumerate(parameters)]
-        self._last_good: list[float] | None = None
+        self._last_good: Iterable[float] | None = None
         self._last_good_at = ""
         self._first_loss: float | None = None
-        self._lowest: list[float] | None = None  # the weights that gave the lowest loss
+        self._lowest: Iterable[float] | None = None  # the weights that gave the lowest loss
         self._lowest_loss = math.inf
         self._lowest_at = ""
         self._best: list[float] | None = None
@@ -80,12 +80,12 @@ class Guard:
     def _copy(self) -> list[float]:
         return [value.data for value in self._parameters]
 
-    def _put_back(self, copy: list[float]) -> None:
+    def _put_back(self, copy: Iterable[float]) -> None:
         for value, data in zip(self._parameters, copy, strict=True):
             value.data = data
 
     def remember(
-        self, epoch: int, step: int, loss: float, history: History, weights: list[float] | None = None
+        self, epoch: int, step: int, loss: float, history: History, weights: Iterable[float] | None = None
     ) -> None:
         """The current weights just gave the finite ``loss``: keep a copy before the step changes them.
 
@@ -126,14 +126,6 @@ class Guard:
         for name, value in zip(self._names, self._parameters, strict=True):
             if not math.isfinite(value.grad):
                 self.diverged(f"the gradient of {name} became {value.grad} {where}", history)
-
-    def check_gradient_numbers(self, grads: Any, where: str, history: History) -> None:
-        """:meth:`check_gradients` on the gradients' numbers, in the parameters' order."""
-        if all(map(math.isfinite, grads)):
-            return
-        for name, number in zip(self._names, grads, strict=True):
-            if not math.isfinite(number):
-                self.diverged(f"the gradient of {name} became {number} {where}", history)
 
     @contextlib.contextmanager
     def overflow(self, what: str, history: History) -> Iterator[None]:

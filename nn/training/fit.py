@@ -305,7 +305,6 @@ def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, 
             total_loss, data_loss, outputs, grads = done
             try:
                 run.guard.remember(epoch, step, total_loss, run.history, resident.weights())
-                run.guard.check_gradient_numbers(grads, f"at epoch {epoch}, step {step}", run.history)
             except BaseException:
                 resident.dirty = False  # the guard has put the weights to keep into the Values
                 raise

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from autograd import Value
@@ -36,9 +36,9 @@ _TRIES = 4  # ordinary steps of one batch size after which no confirmed program 
 class _Plan:
     """One batch size's confirmed program, with how its inputs and gradients map onto the flat buffers."""
 
-    __slots__ = ("gather", "identity", "replay", "scatter")
+    __slots__ = ("gather", "identity", "replay", "rows", "scatter")
 
-    def __init__(self, replay: Replay, position: dict[Value, int], count: int) -> None:
+    def __init__(self, replay: Replay, position: dict[Value, int], count: int, size: int) -> None:
         self.replay = replay
         program = replay.program
         self.gather = [position.get(value, -1) for value in replay.reached]
@@ -51,6 +51,42 @@ class _Plan:
                 scatter[index] = slot
         self.scatter = scatter
         self.identity = self.identity and program.gradient_inputs == count and selected is None
+        # The aux numbers (data loss, then each example's outputs) as rows, where that is their layout.
+        self.rows = _row_length(replay, size)
+
+
+def program_gets_all(replay: Replay, count: int) -> bool:
+    """Whether the program's inputs are ``count`` Values that all receive gradients."""
+    program = replay.program
+    return len(replay.reached) == count and program.gradient_inputs == count and program.graph_inputs is None
+
+
+def _row_length(replay: Replay, size: int) -> int:
+    """The outputs' length per example where the aux is ``(data loss, [outputs per example])``; 0 otherwise."""
+    count = len(replay.program.aux)
+    if size < 1 or count < 1 or (count - 1) % size:
+        return 0
+    length = (count - 1) // size
+    numbers = [float(n) for n in range(count)]
+    expected = (0.0, [numbers[1 + i * length : 1 + (i + 1) * length] for i in range(size)])
+    try:
+        same = replay.aux_of(tuple(numbers)) == expected
+    except (TypeError, ValueError, StopIteration):
+        return 0
+    return length if same and length > 0 else 0
+
+
+class _Reordered:
+    """A copy of reordered buffers, read in the optimizer's order only where it is put back."""
+
+    __slots__ = ("_back", "_numbers")
+
+    def __init__(self, numbers: array[float], back: list[int]) -> None:
+        self._numbers, self._back = numbers, back
+
+    def __iter__(self) -> Iterator[float]:
+        numbers = self._numbers
+        return iter([numbers[place] for place in self._back])
 
 
 class Resident:
@@ -75,6 +111,8 @@ class Resident:
         self._tries: dict[int, int] = {}
         self.dirty = False  # whether the buffers hold numbers the parameters' Values do not
         self._last_grads: array[float] | None = None
+        self._reordered = False
+        self._order_back: list[int] = []  # the buffers' place of each of the optimizer's parameters
 
     def look(self, indices: list[int]) -> None:
         """After an ordinary step of this batch size: take its program if ``jit`` has confirmed one."""
@@ -91,7 +129,19 @@ class Resident:
         flatten((xs, targets), flat)
         if array("d", flat.numbers) != self._numbers(indices) or tuple(flat.numbers) != replay.numbers:
             return  # the flat layout is not the one this module assumes: steps stay ordinary
-        self._plans[size] = _Plan(replay, self._position, len(self._params))
+        plan = _Plan(replay, self._position, len(self._params), size)
+        count = len(self._params)
+        if not plan.identity and not self._reordered and sorted(plan.gather) == list(range(count)) \
+                and program_gets_all(replay, count):
+            # The buffers take the program's order once, so its runs read and write them whole.
+            self._update.reorder(plan.gather)
+            self._reordered = True
+            self._params = self._update.params
+            self._position = {value: index for index, value in enumerate(self._params)}
+            self._plans.clear()
+            self._order_back = sorted(range(count), key=plan.gather.__getitem__)
+            plan = _Plan(replay, self._position, count, size)
+        self._plans[size] = plan
 
     def _numbers(self, indices: list[int]) -> array[float]:
         numbers = array("d")
@@ -111,10 +161,13 @@ class Resident:
         if plan is None or not plan.replay.holds():
             return None
         data = self._update.data
-        inputs = data if plan.identity else array("d", [
-            data[index] if index >= 0 else value._data
-            for index, value in zip(plan.gather, plan.replay.reached, strict=True)
-        ])
+        if plan.identity:
+            inputs = data
+        else:
+            inputs = array("d", [
+                data[index] if index >= 0 else value._data
+                for index, value in zip(plan.gather, plan.replay.reached, strict=True)
+            ])
         compiled = plan.replay.compiled
         try:
             total, aux_numbers, saved = compiled.run(inputs, self._numbers(indices))
@@ -123,14 +176,19 @@ class Resident:
             gradients = compiled.backward(saved)
         except (JitError, ArithmeticError, ValueError):  # Diverged is a JitError
             return None
-        if not all(map(math.isfinite, gradients)):
+        if not math.isfinite(sum(gradients)):  # a NaN or inf among them (or a sum that overflows)
             return None
-        # The engine accumulates into a zeroed .grad: 0.0 + g (so -0.0 becomes 0.0).
         if plan.identity:
-            grads = array("d", map((0.0).__add__, gradients))
-        else:
+            grads = gradients if type(gradients) is array else array("d", gradients)
+        else:  # the engine accumulates into a zeroed .grad: 0.0 + g
             grads = array("d", [0.0 if slot < 0 else 0.0 + gradients[slot] for slot in plan.scatter])
-        data_loss, outputs = plan.replay.aux_of(aux_numbers)
+        length = plan.rows
+        if length:
+            numbers = list(aux_numbers)
+            data_loss = numbers[0]
+            outputs = [numbers[start : start + length] for start in range(1, len(numbers), length)]
+        else:
+            data_loss, outputs = plan.replay.aux_of(aux_numbers)
         return total, data_loss, outputs, grads
 
     def step(self, grads: array[float]) -> None:
@@ -140,10 +198,11 @@ class Resident:
         self._last_grads = grads
         self.dirty = True
 
-    def weights(self) -> list[float]:
-        """The parameters' numbers now (a copy, for the divergence guard)."""
-        numbers: list[float] = self._update.data.tolist()
-        return numbers
+    def weights(self) -> Any:
+        """The parameters' numbers now, in the optimizer's order (a copy, for the divergence guard)."""
+        if not self._reordered:
+            return self._update.data.tolist()
+        return _Reordered(self._update.data[:], self._order_back)
 
     def write_back(self) -> None:
         """Put the buffers' numbers into the parameters' ``.data`` (and the last gradients into ``.grad``)."""
