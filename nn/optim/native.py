@@ -24,7 +24,6 @@ from array import array
 from typing import Any
 
 from autograd import Value
-
 from autograd.compiler import CompileFailed, NoCompiler, load_c_functions
 
 from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop, register_flat_update
