@@ -69,6 +69,7 @@ class _Run:
     resident: Resident | None = None  # the steps on flat buffers, with that update
     history: History = field(default_factory=History)
     since_best: int = 0
+    modules: list[Module] | None = None  # the model's modules, walked once (see _mode)
 
 
 def fit(
@@ -279,7 +280,7 @@ def _postfix(prefix: str, losses: list[float], accuracies: list[float]) -> dict[
 
 def _train_epoch(run: _Run, epoch: int) -> None:
     """One pass over the training set, one optimizer step per batch; records the epoch."""
-    run.model.train()
+    _mode(run, True)
     total_loss = 0.0
     correct = 0
     count = len(run.order)
@@ -344,11 +345,26 @@ def _batch_loss(run: _Run, indices: list[int]) -> tuple[Value, float, list[list[
     return total, loss.data, [[value.data for value in out] for out in values]
 
 
+def _mode(run: _Run, training: bool) -> None:
+    """``model.train(training)``, with the modules walked once per ``fit`` (nothing can add one meanwhile).
+
+    A model whose class overrides ``train`` is asked each time, as without this.
+    """
+    model = run.model
+    if type(model).train is not Module.train:
+        model.train(training)
+        return
+    if run.modules is None:
+        run.modules = list(model.modules())
+    for module in run.modules:
+        module.training = training
+
+
 def _validate(run: _Run, epoch: int) -> None:
     """Measure the validation set in eval mode and record it; a non-finite loss is divergence."""
     assert run.validation is not None
     X_val, bound, compiled, targets = run.validation
-    run.model.eval()
+    _mode(run, False)
     with run.guard.overflow(f"the validation loss could not be computed after epoch {epoch}",
                             run.history):
         val_loss, val_accuracy = measure(run.forward, bound, X_val, compiled, targets)

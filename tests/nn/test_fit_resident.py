@@ -81,8 +81,8 @@ def test_a_loss_that_runs_away_late_restores_the_same_weights() -> None:
 
 
 def test_an_optimizer_used_after_fit_goes_on_from_the_same_state() -> None:
-    plain, plain_model, plain_opt = _train(False, "adam")
-    resident, model, opt = _train(True, "adam")
+    _, plain_model, plain_opt = _train(False, "adam")
+    _, model, opt = _train(True, "adam")
     for m, o in ((plain_model, plain_opt), (model, opt)):
         o.zero_grad()
         m([0.5, -0.25])[0].backward()
