@@ -122,7 +122,10 @@ def fit(
             rounding). The validation pass is compiled too. With a C
             compiler, the update of an ``nn.SGD``, ``RMSprop``, ``Adam`` or
             ``AdamW`` runs in C (:mod:`nn.optim.native`, the same numbers),
-            its state kept in flat buffers until ``fit`` returns.
+            its state kept in flat buffers until ``fit`` returns; once a
+            batch shape's program is confirmed, its steps stay in those
+            buffers (:mod:`nn.training.resident`), the parameters' Values
+            written where Python can read them.
 
     Returns:
         The :class:`nn.History`.
@@ -289,7 +292,7 @@ def _train_epoch(run: _Run, epoch: int) -> None:
         batch_loss, batch_correct = _step(run, indices, epoch, step)
         total_loss += batch_loss * len(indices)
         correct += batch_correct
-    if run.resident is not None:
+    if run.resident is not None and run.validation is not None:  # validation reads the Values
         run.resident.write_back()
     run.history.train_loss.append(total_loss / count)
     if run.objective.classify is not None:
@@ -393,6 +396,8 @@ def _check_last_step(run: _Run, epochs: int) -> None:
     """The last step's weights have given no loss yet: compute it once, on the last batch."""
     count = len(run.order)
     last = run.order[(count - 1) // run.batch_size * run.batch_size :]
+    if run.resident is not None:
+        run.resident.write_back()
     run.model.eval()
     with no_grad(), run.guard.overflow(
         f"the loss could not be computed after the last step (epoch {epochs})", run.history

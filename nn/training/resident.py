@@ -5,10 +5,12 @@ step of that shape runs the compiled program straight on flat arrays: the
 parameters' numbers and the optimizer's state stay in the native update's
 buffers (:class:`nn.optim.native.FlatUpdate`), each example's inputs and
 targets are flattened once per ``fit``, and the gradients go from the
-program's backward into the update's buffer. No Value is written per step;
-the parameters' ``.data`` and ``.grad`` are written back at the end of the
-epoch (before validation, history and early stopping read them), and before
-any step that has to run the ordinary way.
+program's backward into the update's buffer. No Value is written per step
+(``fit`` runs no user code between steps); the parameters' ``.data`` and
+``.grad`` (the last batch's) are written back where Python can read them: at
+the end of each epoch when there is a validation set (validation and early
+stopping read the model), before any step that has to run the ordinary way,
+before the final loss check, and when ``fit`` returns or raises.
 
 A step falls back to the ordinary one (a compiled call's node, the engine's
 backward, the update from ``.data`` and ``.grad``) when the program would not
