@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..data.registry import DATASETS, TEXT_DATASETS
-from ..files.serialize import load_with_preprocessing
 from ..losses.registry import LOSSES, default_loss
 from ..modules.activations import ACTIVATIONS
 from ..modules.gpt import GPT
@@ -59,7 +58,8 @@ from .arguments import (
     seed_arg,
     unit_interval_arg,
 )
-from .gpt import GPT_DEFAULT_STEPS, GPT_LR, sample_command, train_gpt_command
+from .gpt import GPT_DEFAULT_STEPS, GPT_LR, GPT_SHAPE, sample_command, train_gpt_command
+from .saved import load_saved_model
 from .train import (
     JIT_DEFAULT,
     VALIDATION_FRACTION,
@@ -151,8 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     group = train.add_argument_group("model")
     group.add_argument("--model", choices=("mlp", "gpt"), default="mlp",
                        help="mlp, a multi-layer perceptron classifier (the options below); gpt, "
-                       "microgpt's tiny GPT on --dataset names (reads --steps or --epochs, --lr, "
-                       "--seed, --jit, --out, --no-progress)")
+                       "microgpt's tiny GPT on --dataset names (reads its own options below, --steps or "
+                       "--epochs, --batch-size, --lr, --seed, --jit, --out, --no-progress)")
     group.add_argument("--hidden", type=hidden_sizes_arg, default="16,16", metavar="SIZES",
                        help="hidden layer sizes, comma-separated ('none' for no hidden layer); "
                        f"the MLP may have at most {MAX_PARAMETERS:,} parameters")
@@ -162,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="weight initialisation")
     group.add_argument("--dropout", type=probability_arg, default=0.0,
                        help="dropout probability after each hidden layer")
+    group = train.add_argument_group("model: gpt")
+    group.add_argument("--n-layer", type=positive_int_arg, default=GPT_SHAPE["n_layer"],
+                       help="--model gpt: transformer blocks")
+    group.add_argument("--n-embd", type=positive_int_arg, default=GPT_SHAPE["n_embd"],
+                       help="--model gpt: width of the embeddings and of every block")
+    group.add_argument("--n-head", type=positive_int_arg, default=GPT_SHAPE["n_head"],
+                       help="--model gpt: attention heads, which must divide --n-embd")
+    group.add_argument("--block-size", type=positive_int_arg, default=GPT_SHAPE["block_size"],
+                       help="--model gpt: the longest context, in tokens (longer documents are cut)")
     group = train.add_argument_group("training")
     group.add_argument("--loss", choices=("auto", *LOSSES), default="auto",
                        help="loss: " + "; ".join(f"{name}, {spec.summary}" for name, spec in LOSSES.items())
@@ -181,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"passes over the training set, at most {MAX_COUNT:,}; None uses the "
                        f"data set's ({_choices_text(epochs)}); for gpt, passes over the documents")
     group.add_argument("--batch-size", type=non_negative_int_arg, default=32,
-                       help=f"examples per step, at most {MAX_COUNT:,}; 0 for full batch, 1 for stochastic")
+                       help=f"examples per step, at most {MAX_COUNT:,}; 0 for full batch, 1 for stochastic; "
+                       "for gpt, documents per step (1 unless given)")
     group.add_argument("--l2", type=non_negative_float_arg, default=0.0,
                        help="coefficient of the L2 penalty on the weights")
     group.add_argument("--patience", type=non_negative_int_arg, default=0,
@@ -251,6 +261,8 @@ def train_or_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentPars
         return train_gpt_command(args, parser)
     if "steps" in given:
         parser.error("argument --steps: does not apply to --model mlp, which trains for --epochs")
+    for dest in sorted(given & set(GPT_SHAPE)):
+        parser.error(f"argument --{dest.replace('_', '-')}: does not apply to --model mlp (it shapes --model gpt)")
     return train_command(args, parser)
 
 
@@ -259,12 +271,7 @@ def train_or_gpt_command(args: argparse.Namespace, parser: argparse.ArgumentPars
 
 def predict_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``predict``; returns the exit status."""
-    try:
-        model, scaler, metadata = load_with_preprocessing(args.model)
-    except FileNotFoundError:
-        parser.error(f"no model at {args.model}; train one with: python -m nn train --out DIR")
-    except (OSError, ValueError) as error:
-        parser.error(str(error))
+    model, scaler, metadata = load_saved_model(args.model, parser, train_hint="python -m nn train --out DIR")
     if isinstance(model, GPT):
         parser.error(f"{args.model} holds a GPT, which generates text; use: python -m nn sample {args.model}")
     if len(args.inputs) != model.nin:

@@ -1,4 +1,4 @@
-"""The exercises of notebook 02 (backpropagation by hand): a backward pass, and a softmax cross-entropy."""
+"""The exercises of notebook 00 (backpropagation by hand): a backward pass, and a softmax cross-entropy."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
 
 __all__ = ["EXERCISES"]
 
-NOTEBOOK = "02_backprop_by_hand"
+NOTEBOOK = "00_backprop_by_hand"
 # The published example's input and target; the weights vary, so that a hard-coded answer fails.
 X, TARGET = 2.0, 0.5
 WEIGHTS = ((0.5, 0.3), (-1.2, 0.8), (0.7, -1.5), (2.0, 1.1))

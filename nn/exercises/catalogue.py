@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import backprop, optimizers, values
+from . import backprop, curvature, digits, gpt, gradients, optimizers, regularisation, values
 from .grading import Exercise, ExerciseFailed, Outcome, run
 
 __all__ = ["EXERCISES", "check"]
 
 EXERCISES: dict[str, Exercise] = {
-    exercise.name: exercise for module in (values, backprop, optimizers) for exercise in module.EXERCISES
+    exercise.name: exercise
+    for module in (backprop, gradients, values, curvature, optimizers, regularisation, digits, gpt)
+    for exercise in module.EXERCISES
 }
 """The exercises by name, in the order of the notebooks."""
 

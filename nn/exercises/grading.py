@@ -37,7 +37,7 @@ class Exercise:
 
     Attributes:
         name: The name :func:`nn.exercises.check` knows it by.
-        notebook: The notebook it ends (e.g. ``"01_value_and_backward"``).
+        notebook: The notebook it ends (e.g. ``"02_value_and_backward"``).
         task: One line saying what the answer is.
         grade: Returns None for a right answer, else what is wrong and a hint.
     """

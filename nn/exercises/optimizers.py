@@ -1,4 +1,4 @@
-"""The exercises of notebook 05 (learning rates and optimizers): pick a rate, write momentum, predict Adam's step."""
+"""The exercises of notebook 04 (learning rates and optimizers): pick a rate, write momentum, predict Adam's step."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .grading import Exercise, as_float, refusal
 
 __all__ = ["EXERCISES"]
 
-NOTEBOOK = "05_optimizers_and_activations"
+NOTEBOOK = "04_optimizers_and_activations"
 STEPS = 10
 # A line fit on standardised inputs, as in the notebook: the loss is a bowl with Hessian 2I.
 _rng = random.Random(0)

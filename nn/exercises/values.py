@@ -1,4 +1,4 @@
-"""The exercises of notebook 01 (a Value and its backward pass): a derivative rule, and two predictions."""
+"""The exercises of notebook 02 (a Value and its backward pass): a derivative rule, and two predictions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
 
 __all__ = ["EXERCISES"]
 
-NOTEBOOK = "01_value_and_backward"
+NOTEBOOK = "02_value_and_backward"
 # Where tanh_derivative is tried: both signs, near 0 and in the flat tails.
 TANH_POINTS = (-2.5, -1.2, -0.4, 0.3, 0.9, 1.7, 2.8)
 

@@ -9,6 +9,7 @@ position never sees a later one).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["attention_weights", "draw_attention"]
+
+MAX_WIDTH = 9.0
+"""The widest figure draw_attention makes, in inches (a notebook's width)."""
 
 
 class Characters(Protocol):
@@ -78,7 +82,8 @@ def draw_attention(model: GPT, tokens: Sequence[int], tokenizer: Characters | No
 
     Rows are query positions, columns key positions, each cell a softmax
     weight from 0 (white) to 1 (dark); the cells above the diagonal (later
-    positions, never read) are blank. One row of heatmaps per layer.
+    positions, never read) are blank. One row of heatmaps per layer, wrapped
+    onto more rows where one row would be wider than 9 inches.
 
     Args:
         model: An ``nn.GPT``.
@@ -96,17 +101,22 @@ def draw_attention(model: GPT, tokens: Sequence[int], tokenizer: Characters | No
     count = len(tokens)
     ticks = [_tick(token, tokenizer) for token in tokens]
     side = max(1.6, 0.22 * count + 0.8)
-    figure = Figure(figsize=(side * model.n_head, side * model.n_layer + 0.4), layout="constrained")
-    axes = figure.subplots(model.n_layer, model.n_head, squeeze=False)
+    # A layer's heads wrap onto as many rows as keep the figure within MAX_WIDTH inches.
+    rows_per_layer = math.ceil(side * model.n_head / MAX_WIDTH)
+    columns = math.ceil(model.n_head / rows_per_layer)
+    side = min(side, MAX_WIDTH / columns)
+    total_rows = rows_per_layer * model.n_layer
+    figure = Figure(figsize=(side * columns, side * total_rows + 0.4), layout="constrained")
     nan = float("nan")
-    for layer, row_of_axes in enumerate(axes):
-        for head, axis in enumerate(row_of_axes):
+    for layer in range(model.n_layer):
+        for head in range(model.n_head):
+            axis = figure.add_subplot(total_rows, columns, layer * rows_per_layer * columns + head + 1)
             grid = [row + [nan] * (count - len(row)) for row in weights[layer][head]]
             axis.imshow(grid, cmap="Blues", vmin=0.0, vmax=1.0)
-            axis.set_xticks(range(count), ticks, fontsize=7)
-            axis.set_yticks(range(count), ticks, fontsize=7)
-            axis.set_title(f"layer {layer}, head {head}" if model.n_layer > 1 else f"head {head}", fontsize=9)
-            axis.set_xlabel("key position", fontsize=8)
-            if head == 0:
-                axis.set_ylabel("query position", fontsize=8)
+            axis.set_xticks(range(count), ticks, fontsize=9)
+            axis.set_yticks(range(count), ticks, fontsize=9)
+            axis.set_title(f"layer {layer}, head {head}" if model.n_layer > 1 else f"head {head}", fontsize=10)
+            axis.set_xlabel("key position", fontsize=9)
+            if head % columns == 0:
+                axis.set_ylabel("query position", fontsize=9)
     return figure

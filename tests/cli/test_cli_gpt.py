@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,11 @@ def test_predict_on_a_gpt_points_to_sample(gpt_run: Path, capsys: pytest.Capture
         (["train", "--model", "mlp", "--dataset", "names"], "names is text, for --model gpt"),
         (["train", "--steps", "3"], "argument --steps: does not apply to --model mlp"),
         (["train", "--model", "gpt", "--steps", "3", "--epochs", "1"], "--steps or --epochs, not both"),
+        (["train", "--model", "gpt", "--n-embd", "10", "--n-head", "4"], "--n-head: must divide --n-embd"),
+        (["train", "--model", "gpt", "--n-embd", "512", "--n-layer", "4"], "this command builds at most 500,000"),
+        (["train", "--model", "gpt", "--batch-size", "0"], "documents per step, at least 1, got 0"),
+        (["train", "--n-layer", "2"], "argument --n-layer: does not apply to --model mlp"),
+        (["train", "--model", "gpt", "--n-layer", "0"], "argument --n-layer: expected a positive integer"),
         (["sample", "nowhere.json"], "no model at nowhere.json"),
         (["sample", "m.json", "--temperature", "0"], "argument --temperature: expected a number > 0"),
         (["sample", "m.json", "--n", "0"], "argument --n: expected a positive integer"),
@@ -89,3 +95,23 @@ def test_sample_refuses_a_gpt_saved_without_its_tokenizer(tmp_path: Path, capsys
     with pytest.raises(SystemExit):
         main(["sample", str(tmp_path / "gpt.json")])
     assert "has no tokenizer of 26 characters" in capsys.readouterr().err
+
+
+@needs_names
+def test_train_gpt_builds_the_architecture_asked_for_and_trains_on_mini_batches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["train", "--model", "gpt", "--n-layer", "2", "--n-embd", "8", "--n-head", "2",
+                 "--block-size", "6", "--batch-size", "3", "--steps", "2", "--no-progress", "--no-jit"]
+    assert main([*arguments, "--out", str(tmp_path)]) == 0
+    assert "2 steps of 3 documents" in capsys.readouterr().out
+    model = nn.load(tmp_path / "model.json")
+    assert isinstance(model, nn.GPT)
+    assert (model.n_layer, model.n_embd, model.n_head, model.block_size) == (2, 8, 2, 6)
+    # The first step's loss is the mini-batch loss of the first three shuffled names, before any update.
+    first = json.loads((tmp_path / "history.json").read_text())["loss"][0]
+    docs = nn.names()
+    random.Random(0).shuffle(docs)
+    tokenizer = nn.CharTokenizer(docs)
+    fresh = nn.GPT(tokenizer.vocab_size, n_layer=2, n_embd=8, n_head=2, block_size=6, seed=0)
+    assert first == fresh.batch_loss([tokenizer.encode(name) for name in docs[:3]]).data

@@ -163,3 +163,13 @@ def test_the_first_position_reads_only_itself_with_weight_one(model: nn.GPT) -> 
     assert not any(name.startswith("position ") for name in data["groups"]["name"])
     weights = [value for label, value in zip(data["label"], data["data"], strict=True) if label.startswith("attention")]
     assert weights == [1.0] * model.n_head
+
+
+def test_draw_attention_wraps_the_heads_to_stay_within_nine_inches(model: nn.GPT) -> None:
+    tok = nn.CharTokenizer(["katelica"])
+    tokens = tok.encode("katelica")[:-1]
+    figure = nn.draw_attention(model, tokens, tokenizer=tok)
+    width, _ = figure.get_size_inches()
+    assert width <= 9.0
+    assert len(figure.axes) == model.n_head
+    assert all(label.get_fontsize() >= 9 for axis in figure.axes for label in axis.get_xticklabels())

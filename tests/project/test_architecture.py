@@ -199,7 +199,7 @@ NN_ROOMS: dict[str, set[str]] = {
     "training": {"base", "modules", "losses"},  # fit, History, the guard, evaluate
     "files": {"base", "modules", "data"},  # save and load
     "inspect": {"base", "modules", "losses"},  # draw_model, the explorer, grad norms, torch bridge
-    "exercises": {"base", "optim"},  # the notebooks' exercises and their checks; `import nn` leaves it out
+    "exercises": {"base", "modules", "optim"},  # the notebooks' exercises and their checks; `import nn` leaves it out
     "cli": {"base", "modules", "losses", "optim", "data", "training", "files", "inspect"},
     "package": {"base", "modules", "losses", "optim", "data", "training", "files", "inspect", "cli"},
 }

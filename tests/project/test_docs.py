@@ -131,7 +131,7 @@ def test_each_page_renders_offline_and_requests_only_files(site: Path, driver: A
 
 def test_a_notebooks_formulas_are_typeset_offline(site: Path, driver: Any) -> None:
     console_errors(driver)
-    driver.get((site / "notebooks" / "02_backprop_by_hand.html").as_uri())
+    driver.get((site / "notebooks" / "00_backprop_by_hand.html").as_uri())
     deadline = time.monotonic() + 20
     typeset = 0
     while time.monotonic() < deadline and not typeset:

@@ -16,9 +16,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
+from autograd.testing import points
 from nn.exercises import EXERCISES, ExerciseFailed, check
+from nn.exercises.grading import claimed_gradient_disagrees
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "notebooks" / "solutions"
@@ -42,6 +46,11 @@ def _sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
 
 
+def _softmax(logits: list[float]) -> list[float]:
+    exps = [math.exp(z - max(logits)) for z in logits]
+    return [e / sum(exps) for e in exps]
+
+
 def _unstable_cross_entropy(logits: list[Value], target: int) -> Value:
     return sum((z.exp() for z in logits), Value(0.0)).log() - logits[target]
 
@@ -60,7 +69,23 @@ WRONG: dict[str, tuple[Any, tuple[str, ...]]] = {
     "learning_rate": (1.2, ("loss grows", "1 − 2η")),
     "momentum_step": (lambda theta, grad, velocity, lr, mu: (theta - lr * grad, mu * velocity + grad),
                       ("plain SGD", "velocity")),
+    "sigmoid_pass_back": (lambda out, out_grad: out * (1 - out), ("finite differences", "arrives from above")),
+    "gradient_sign": (-1, ("Not that sign", "never negative")),
+    "hessian_by_hand": (lambda x, y: [[2 * x, 2 * x], [2 * x, 6 * y]], ("finite differences", "y is a constant")),
+    "newton_step": (lambda g, H: [-g[0], -g[1]], ("gradient-descent step", "curvature")),
+    "hinge_slopes": ((-1.0, -1.0, -1.0), ("2.5", "flat")),
+    "l2_strength": (0.3, ("not below the plain", "under-fits")),
     "adam_first_step": (0.01 * 3e-4, ("plain SGD", "divides")),
+    "cross_entropy_gradient": (lambda logits, target: _softmax(logits),
+                               ("finite differences", "− z_target part has a derivative")),
+    "confusion_matrix": (lambda true, predicted, classes: [[sum(t == j and p == i for t, p in zip(true, predicted, strict=True))
+                                                             for j in range(classes)] for i in range(classes)],
+                         ("swapped", "TRUE class")),
+    "cross_validation_k": (1, ("training error is 0", "held-out")),
+    "causal_mask": (lambda n: [[j >= i for j in range(n)] for i in range(n)], ("LATER positions", "row i")),
+    "stable_softmax": (lambda scores: [math.exp(s) / sum(math.exp(t) for t in scores) for s in scores],
+                       ("overflowed", "which number")),
+    "gpt_parameter_count": (2048 - 27 * 8, ("lm_head", "missing")),
 }
 
 
@@ -84,7 +109,7 @@ def test_a_wrong_answer_fails_with_what_is_wrong_and_a_hint_not_the_answer(name:
     for word in words:
         assert word in outcome.message, outcome.message
     solution = _solution(name)
-    if isinstance(solution, float):
+    if isinstance(solution, (int, float)) and not isinstance(solution, bool):
         assert f"{solution:g}" not in outcome.message
     with pytest.raises(ExerciseFailed, match="not yet right"):
         check(name, answer, strict=True)
@@ -129,8 +154,20 @@ def test_every_learning_rate_that_works_is_accepted_not_only_the_solution() -> N
     assert "overshoots" in check("learning_rate", 0.7).message
 
 
+def test_newton_steps_that_point_uphill_or_multiply_by_the_hessian_get_their_own_hints() -> None:
+    uphill = check("newton_step", lambda g, H: [-v for v in _solution("newton_step")(g, H)])
+    assert "wrong way" in uphill.message
+    times_h = check("newton_step", lambda g, H: [-(H[0][0] * g[0] + H[0][1] * g[1]), -(H[1][0] * g[0] + H[1][1] * g[1])])
+    assert "inverse" in times_h.message
+
+
+def test_a_sigmoid_pass_back_written_with_the_input_instead_of_the_output_is_told_so() -> None:
+    outcome = check("sigmoid_pass_back", lambda out, out_grad: out_grad * (1 - out))
+    assert outcome.status == "wrong" and "tails" in outcome.message
+
+
 def test_an_unknown_exercise_is_refused_with_the_known_names() -> None:
-    with pytest.raises(ValueError, match="unknown exercise 'tanh'; expected one of tanh_derivative"):
+    with pytest.raises(ValueError, match="unknown exercise 'tanh'; expected one of backward_by_hand"):
         check("tanh", None)
 
 
@@ -145,3 +182,21 @@ def test_each_notebook_checks_exactly_its_exercises_and_stores_them_not_done(not
     )
     for name in checked:
         assert f"{name}: … not done yet" in shown
+
+
+def test_a_k_chosen_by_anything_but_the_held_out_error_is_wrong_with_a_hint() -> None:
+    assert "flattens" in check("cross_validation_k", 32).message
+    assert "some other k" in check("cross_validation_k", 8).message
+    assert "not one of the grid's values" in check("cross_validation_k", 3).message
+
+
+@settings(max_examples=30, deadline=None)
+@given(points(5, -20.0, 20.0), st.integers(0, 4))
+def test_the_gradient_comparison_accepts_p_minus_onehot_and_refuses_p_at_any_logits(logits: list[float], target: int) -> None:
+    def loss(zs: list[float]) -> float:
+        top = max(zs)
+        return top + math.log(sum(math.exp(z - top) for z in zs)) - zs[target]
+
+    p = _softmax(logits)
+    assert not claimed_gradient_disagrees(loss, [q - (i == target) for i, q in enumerate(p)], logits)
+    assert claimed_gradient_disagrees(loss, p, logits)  # the −z_target term's derivative left out

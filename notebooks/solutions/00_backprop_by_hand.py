@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebook 02."""
+"""Solutions to the exercises of notebook 00."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebook 01."""
+"""Solutions to the exercises of notebook 02."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebook 05."""
+"""Solutions to the exercises of notebook 04."""
 
 # Each step multiplies the distance to the minimum by 1 − 2η. No overshoot: 1 − 2η ≥ 0, so η ≤ 0.5;
 # below 1% of the excess loss in 10 steps: (1 − 2η)^20 < 0.01, so η > 0.104. At 0.5 the first step lands.
