@@ -15,12 +15,21 @@ from ..core.interceptors import guard_state
 from .backends import Backend, CompiledProgram, backends, register_backend
 from .backends.native_build import CompileFailed, NoCompiler
 from .backends.native_build import load_functions as load_c_functions
-from .jitted import MAX_LINES, MAX_STRUCTURES, MAX_TRACES, Eviction, Jitted, TraceRecord, jit
+from .jitted import (
+    MAX_LINES,
+    MAX_STRUCTURES,
+    MAX_TRACES,
+    Eviction,
+    Jitted,
+    Replay,
+    TraceRecord,
+    jit,
+)
 from .program import Decision, Input, JitError, Program, Step
 from .tracer import StateGuard, is_tracing, per_call
 
 __all__ = [
     "MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Backend", "CompileFailed", "CompiledProgram", "Decision",
-    "Eviction", "Input", "JitError", "Jitted", "NoCompiler", "Program", "StateGuard", "Step", "TraceRecord",
+    "Eviction", "Input", "JitError", "Jitted", "NoCompiler", "Program", "Replay", "StateGuard", "Step", "TraceRecord",
     "backends", "guard_state", "is_tracing", "jit", "load_c_functions", "per_call", "register_backend",
 ]

@@ -46,7 +46,9 @@ from .runtime import run
 from .traced_number import INDEX_USE
 from .tracer import StateGuard, Tracer, program_of, tracing
 
-__all__ = ["MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Eviction", "JitError", "Jitted", "TraceRecord", "jit"]
+__all__ = [
+    "MAX_LINES", "MAX_STRUCTURES", "MAX_TRACES", "Eviction", "JitError", "Jitted", "Replay", "TraceRecord", "jit",
+]
 
 MAX_TRACES = 8
 """Programs kept per argument structure before a function runs uncompiled."""
@@ -113,6 +115,42 @@ class _Entry:
     guards: FunctionGuards  # the names, cells and attributes the function read, checked first
     filename: str  # the generated source's name in linecache, removed with the entry
     trusted: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Replay:
+    """A confirmed program of a jitted function, to run on flat numbers without Values (see :meth:`Jitted.replay_of`).
+
+    Attributes:
+        compiled: What its backend compiled: ``compiled.run(inputs, numbers)``
+            gives ``(output, aux numbers, saved)`` (raising
+            :class:`~.program.Diverged` where a decision comes out otherwise),
+            ``compiled.backward(saved)`` one gradient per gradient input.
+        program: The program; its Value inputs are :attr:`reached` (no Value arguments).
+        reached: The Values whose numbers are the program's inputs, in order.
+        numbers: The call's plain numbers, as :meth:`Jitted.__call__` would pass them.
+    """
+
+    compiled: CompiledProgram
+    program: Program
+    reached: tuple[Value, ...]
+    numbers: tuple[float, ...]
+    _jitted: Jitted[Any, Any]
+    _key: Any
+    _entry: _Entry
+
+    def holds(self) -> bool:
+        """Whether a call would still replay this program: kept, and its guards hold."""
+        entry = self._entry
+        return (
+            entry in self._jitted._entries.get(self._key, ())
+            and entry.guards.holds()
+            and all(guard.holds() for guard in entry.state_guards)
+        )
+
+    def aux_of(self, numbers: Any) -> Any:
+        """The aux tree (``has_aux``) of the aux numbers a run gave."""
+        return unflatten(self._entry.aux, iter(self._entry.aux_numbers), numbers)
 
 
 class Jitted(Generic[_P, _R]):
@@ -251,6 +289,32 @@ class Jitted(Generic[_P, _R]):
             )
             return self._uncompiled(args, kwargs)
         return self._trace(key, entries, named, structure, call, flat, reason, (args, kwargs))
+
+    def replay_of(self, *args: Any, **kwargs: Any) -> Replay | None:
+        """The confirmed program a call with these arguments would replay, for callers that keep numbers flat.
+
+        Only for arguments of plain numbers (no Value among them) and a
+        program that makes no per-call draw; None otherwise, or before the
+        call's structure has been traced twice. The caller checks
+        :meth:`Replay.holds` before each run and falls back to calling this
+        function where a run raises or gives a non-finite number.
+        """
+        if needing_every_op():
+            return None
+        named, _ = bind(self._function, args, kwargs)
+        flat = Flat()
+        try:
+            structure = tuple(flatten(argument, flat) for _, argument in named)
+        except TypeError:
+            return None
+        if flat.values:
+            return None
+        key = (tuple(name for name, _ in named), structure, state.grad_enabled, table.version)
+        for entry in self._entries.get(key, ()):
+            if entry.trusted and not entry.draws:
+                replay = Replay(entry.compiled, entry.program, entry.reached, tuple(flat.numbers), self, key, entry)
+                return replay if replay.holds() else None
+        return None
 
     def _new_entries(self, key: Any) -> list[_Entry]:
         """A new, empty list of programs for ``key``, evicting the least recently used structure if full."""

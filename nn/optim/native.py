@@ -23,6 +23,7 @@ import math
 from array import array
 from typing import Any
 
+from autograd import Value
 from autograd.compiler import CompileFailed, NoCompiler, load_c_functions
 
 from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop, register_flat_update
@@ -128,6 +129,8 @@ class FlatUpdate:
         self._functions = _functions()
         self.optimizer = optimizer
         params = optimizer.params
+        self.params: list[Value] = list(params)  # the Values of the buffers' places, in order
+        self._order: list[int] | None = None  # each place's index in the optimizer's list, once reordered
         self.data = array("d", [p.data for p in params])
         self.grads = array("d", [p.grad for p in params])
         self._state = [array("d", values) for values in self._state_lists()]
@@ -145,6 +148,28 @@ class FlatUpdate:
             return [optimizer.square_averages, optimizer.momentum_buffers]
         assert isinstance(optimizer, Adam)
         return [optimizer.first_moments, optimizer.second_moments]
+
+    def reorder(self, order: list[int]) -> None:
+        """Put the buffers' places in this order (``order[k]``: the optimizer's index of place ``k``).
+
+        The update is elementwise, so any order computes the same numbers; a
+        caller whose numbers come in another order (a compiled program's
+        inputs) reads and writes the buffers without a permutation per step.
+        :meth:`write_state` still writes the optimizer's lists in its own order.
+
+        Raises:
+            ValueError: If ``order`` is not a permutation of the places.
+        """
+        count = len(self.data)
+        if sorted(order) != list(range(count)):
+            raise ValueError(f"reorder expects a permutation of 0..{count - 1}, got {len(order)} indices")
+        current = self._order or list(range(count))
+        picked = [current[k] for k in order]
+        for buffer in (self.data, self.grads, *self._state):
+            if len(buffer) == count:  # (a state that is not kept, RMSprop's momentum at 0, is empty)
+                buffer[:] = array("d", [buffer[k] for k in order])
+        self.params = [self.params[k] for k in order]
+        self._order = picked
 
     def step(self) -> None:
         """Update :attr:`data` and the state once from :attr:`grads`, counting the step on the optimizer."""
@@ -177,7 +202,7 @@ class FlatUpdate:
         What ``fit`` calls per batch: the optimizer's state lists are brought
         up to date by :meth:`write_state` where Python looks at them.
         """
-        params = self.optimizer.params
+        params = self.params
         self.data[:] = array("d", [p.data for p in params])
         self.grads[:] = array("d", [p.grad for p in params])
         self.step()
@@ -186,23 +211,32 @@ class FlatUpdate:
 
     def write_back(self) -> None:
         """Put the numbers into the parameters' ``.data`` and the state into the optimizer's lists."""
-        for value, number in zip(self.optimizer.params, self.data, strict=True):
+        for value, number in zip(self.params, self.data, strict=True):
             value.data = number
         self.write_state()
+
+    def _in_optimizer_order(self, buffer: array[float]) -> list[float]:
+        numbers: list[float] = buffer.tolist()
+        if self._order is None or len(numbers) != len(self._order):
+            return numbers
+        ordered = [0.0] * len(numbers)
+        for place, index in enumerate(self._order):
+            ordered[index] = numbers[place]
+        return ordered
 
     def write_state(self) -> None:
         """Put the state (momentum buffers, moment estimates) into the optimizer's lists."""
         optimizer = self.optimizer
         if isinstance(optimizer, SGD):
             if optimizer.momentum > 0.0 and not self._first:
-                optimizer.momentum_buffers[:] = self._state[0].tolist()
+                optimizer.momentum_buffers[:] = self._in_optimizer_order(self._state[0])
         elif isinstance(optimizer, RMSprop):
-            optimizer.square_averages[:] = self._state[0].tolist()
-            optimizer.momentum_buffers[:] = self._state[1].tolist()
+            optimizer.square_averages[:] = self._in_optimizer_order(self._state[0])
+            optimizer.momentum_buffers[:] = self._in_optimizer_order(self._state[1])
         else:
             assert isinstance(optimizer, Adam)
-            optimizer.first_moments[:] = self._state[0].tolist()
-            optimizer.second_moments[:] = self._state[1].tolist()
+            optimizer.first_moments[:] = self._in_optimizer_order(self._state[0])
+            optimizer.second_moments[:] = self._in_optimizer_order(self._state[1])
 
 
 def native_update(optimizer: Any) -> FlatUpdate | None:

@@ -65,4 +65,5 @@ def batch_loss(
         total, (data_loss, outputs) = loss_of_batch(xs, targets)
         return total, (data_loss.data, [[value.data for value in out] for out in outputs])
 
+    batch.jitted = compiled  # type: ignore[attr-defined]  # for the resident steps of fit
     return batch

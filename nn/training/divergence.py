@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NoReturn
 
 from autograd import Value
@@ -68,10 +68,10 @@ class Guard:
         names = {value: name for name, value in model.named_parameters()}
         self._names = [names.get(value, f"the optimizer's parameter {index}")
                        for index, value in enumerate(parameters)]
-        self._last_good: list[float] | None = None
+        self._last_good: Iterable[float] | None = None
         self._last_good_at = ""
         self._first_loss: float | None = None
-        self._lowest: list[float] | None = None  # the weights that gave the lowest loss
+        self._lowest: Iterable[float] | None = None  # the weights that gave the lowest loss
         self._lowest_loss = math.inf
         self._lowest_at = ""
         self._best: list[float] | None = None
@@ -80,12 +80,17 @@ class Guard:
     def _copy(self) -> list[float]:
         return [value.data for value in self._parameters]
 
-    def _put_back(self, copy: list[float]) -> None:
+    def _put_back(self, copy: Iterable[float]) -> None:
         for value, data in zip(self._parameters, copy, strict=True):
             value.data = data
 
-    def remember(self, epoch: int, step: int, loss: float, history: History) -> None:
+    def remember(
+        self, epoch: int, step: int, loss: float, history: History, weights: Iterable[float] | None = None
+    ) -> None:
         """The current weights just gave the finite ``loss``: keep a copy before the step changes them.
+
+        ``weights`` are those numbers when the parameters' ``.data`` does not
+        hold them yet (``fit``'s resident steps keep them in a flat buffer).
 
         Raises:
             TrainingDiverged: If ``loss`` ran away (see the module docstring).
@@ -100,7 +105,7 @@ class Guard:
                       f"times the lowest so far ({self._lowest_loss:.3g} at {self._lowest_at}); "
                       "training stopped and the model holds the weights that gave that lowest loss")
             raise TrainingDiverged(f"{reason}. {ADVICE}", history, "lowest_loss", reason)
-        self._last_good = self._copy()
+        self._last_good = self._copy() if weights is None else weights
         self._last_good_at = at
         if loss <= self._lowest_loss:
             self._lowest, self._lowest_loss, self._lowest_at = self._last_good, loss, at

@@ -42,6 +42,7 @@ from .compiled import BatchLoss, batch_loss, jit_targets
 from .divergence import Guard
 from .evaluate import Forward, check_examples, check_model, forward_of, measure
 from .history import History
+from .resident import Resident
 
 __all__ = ["fit"]
 
@@ -65,8 +66,10 @@ class _Run:
     compiled: BatchLoss | None = None  # the batch loss compiled by autograd.jit, with jit=True
     targets: list[Any] = field(default_factory=list)  # what ``compiled`` takes as targets
     native: Any = None  # the optimizer's update in C (a FlatUpdate), with jit=True where it has one
+    resident: Resident | None = None  # the steps on flat buffers, with that update
     history: History = field(default_factory=History)
     since_best: int = 0
+    modules: list[Module] | None = None  # the model's modules, walked once (see _mode)
 
 
 def fit(
@@ -119,7 +122,10 @@ def fit(
             rounding). The validation pass is compiled too. With a C
             compiler, the update of an ``nn.SGD``, ``RMSprop``, ``Adam`` or
             ``AdamW`` runs in C (:mod:`nn.optim.native`, the same numbers),
-            its state kept in flat buffers until ``fit`` returns.
+            its state kept in flat buffers until ``fit`` returns; once a
+            batch shape's program is confirmed, its steps stay in those
+            buffers (:mod:`nn.training.resident`), the parameters' Values
+            written where Python can read them.
 
     Returns:
         The :class:`nn.History`.
@@ -186,11 +192,15 @@ def fit(
         run.targets = jit_targets(bound, nout)
         flat_update = getattr(optimizer, "flat_update", None)
         run.native = flat_update() if callable(flat_update) else None
+        if run.native is not None:
+            run.resident = Resident(run.compiled, run.native, X, run.targets)
     previous_mode = model.training
     try:
         _epochs(run, epochs, shuffle, rng, progress)
     finally:
         model.train(previous_mode)
+        if run.resident is not None and run.resident.dirty:  # an error mid-epoch: the weights it reached
+            run.resident.write_back()
         if run.native is not None:  # the optimizer's state, as its own steps would have left it
             run.native.write_state()
     return run.history
@@ -273,7 +283,7 @@ def _postfix(prefix: str, losses: list[float], accuracies: list[float]) -> dict[
 
 def _train_epoch(run: _Run, epoch: int) -> None:
     """One pass over the training set, one optimizer step per batch; records the epoch."""
-    run.model.train()
+    _mode(run, True)
     total_loss = 0.0
     correct = 0
     count = len(run.order)
@@ -282,6 +292,8 @@ def _train_epoch(run: _Run, epoch: int) -> None:
         batch_loss, batch_correct = _step(run, indices, epoch, step)
         total_loss += batch_loss * len(indices)
         correct += batch_correct
+    if run.resident is not None and run.validation is not None:  # validation reads the Values
+        run.resident.write_back()
     run.history.train_loss.append(total_loss / count)
     if run.objective.classify is not None:
         run.history.train_accuracy.append(correct / count)
@@ -290,6 +302,19 @@ def _train_epoch(run: _Run, epoch: int) -> None:
 def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, int]:
     """Forward, loss, backward and update on one batch; (its data loss, how many it got right)."""
     where = f"at epoch {epoch}, step {step} (a batch of {len(indices)} examples)"
+    resident = run.resident
+    if resident is not None:
+        done = resident.forward_backward(indices)
+        if done is not None:
+            total_loss, data_loss, outputs, grads = done
+            try:
+                run.guard.remember(epoch, step, total_loss, run.history, resident.weights())
+            except BaseException:
+                resident.dirty = False  # the guard has put the weights to keep into the Values
+                raise
+            resident.step(grads)
+            return data_loss, run.objective.correct(outputs, indices)
+        resident.write_back()  # this step runs the ordinary way, on the Values
     with run.guard.overflow(f"the loss could not be computed {where}", run.history):
         total, data_loss, outputs = _batch_loss(run, indices)
     if not math.isfinite(total.data):
@@ -305,6 +330,8 @@ def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, 
             run.native.step_values()
         else:
             run.optimizer.step()
+    if resident is not None:
+        resident.look(indices)
     return data_loss, run.objective.correct(outputs, indices)
 
 
@@ -321,11 +348,26 @@ def _batch_loss(run: _Run, indices: list[int]) -> tuple[Value, float, list[list[
     return total, loss.data, [[value.data for value in out] for out in values]
 
 
+def _mode(run: _Run, training: bool) -> None:
+    """``model.train(training)``, with the modules walked once per ``fit`` (nothing can add one meanwhile).
+
+    A model whose class overrides ``train`` is asked each time, as without this.
+    """
+    model = run.model
+    if type(model).train is not Module.train:
+        model.train(training)
+        return
+    if run.modules is None:
+        run.modules = list(model.modules())
+    for module in run.modules:
+        module.training = training
+
+
 def _validate(run: _Run, epoch: int) -> None:
     """Measure the validation set in eval mode and record it; a non-finite loss is divergence."""
     assert run.validation is not None
     X_val, bound, compiled, targets = run.validation
-    run.model.eval()
+    _mode(run, False)
     with run.guard.overflow(f"the validation loss could not be computed after epoch {epoch}",
                             run.history):
         val_loss, val_accuracy = measure(run.forward, bound, X_val, compiled, targets)
@@ -354,6 +396,8 @@ def _check_last_step(run: _Run, epochs: int) -> None:
     """The last step's weights have given no loss yet: compute it once, on the last batch."""
     count = len(run.order)
     last = run.order[(count - 1) // run.batch_size * run.batch_size :]
+    if run.resident is not None:
+        run.resident.write_back()
     run.model.eval()
     with no_grad(), run.guard.overflow(
         f"the loss could not be computed after the last step (epoch {epochs})", run.history
