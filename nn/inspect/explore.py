@@ -130,6 +130,7 @@ def explore_model(
     loss: str = "bce",
     lr: float = 0.1,
     momentum: float = 0.0,
+    history: Any = None,
     title: str | None = None,
     height: int = 640,
 ) -> ExplorerPage:
@@ -156,6 +157,13 @@ def explore_model(
         loss: With ``data``: ``"bce"`` or ``"hinge"`` (class 1 where the output is > 0).
         lr: With ``data``: the learning rate of the in-page gradient descent.
         momentum: With ``data``: its momentum, as ``nn.SGD``'s.
+        history: With ``data``: a :class:`nn.History` from
+            ``nn.fit(..., record=True)`` (or ``nn.History.load`` of a saved
+            one) to scrub through: the slider goes to the parameters as
+            ``fit`` found them and after each epoch, the graph's values and
+            gradients (on ``data``) recomputed in the page, the loss curve
+            drawn from the History's losses. The page opens at the run's last
+            epoch; steps trained in the page go on from the step shown.
         title: The page's title.
         height: The inline view's height in Jupyter, in pixels.
 
@@ -170,7 +178,9 @@ def explore_model(
     """
     nin = _layers(model)[0][0][1].nin
     if data is not None:
-        return _training_page(model, data, loss, lr, momentum, title, height)
+        return _training_page(model, data, loss, lr, momentum, history, title, height)
+    if history is not None:
+        raise ValueError("explore_model scrubs a recorded run in its training view: pass data=(X, y) with history")
     values = [0.0] * nin if example is None else example
     (row,) = _check_rows([values], nin, "example")
     inputs = [Value(x.data if isinstance(x, Value) else x, label=f"x{i}") for i, x in enumerate(row)]
@@ -196,6 +206,7 @@ def _training_page(
     loss: str,
     lr: float,
     momentum: float,
+    history: Any,
     title: str | None,
     height: int,
 ) -> ExplorerPage:
@@ -224,8 +235,10 @@ def _training_page(
     with enable_grad():
         value = compute_loss(outputs, labels, loss)
     value.label = value.label or "loss"
+    named = model.named_parameters()
+    recorded, recorded_losses = _recorded_run(history, [name for name, _ in named])
     view = TrainingView(
-        parameters=model.named_parameters(),
+        parameters=named,
         points=[[float(x.data if isinstance(x, Value) else x) for x in row] for row in rows],
         labels=labels,
         outputs=[out[0] for out in outputs],
@@ -233,6 +246,8 @@ def _training_page(
         probe_output=probe_output,
         lr=lr,
         momentum=momentum,
+        recorded=recorded,
+        recorded_losses=recorded_losses,
     )
     shown = title or f"training {type(model).__name__} on {len(rows)} points ({loss})"
     return with_gradients(
@@ -240,6 +255,30 @@ def _training_page(
         value,
         lambda: explore(value, model=model, groups=made_by, title=shown, height=height, training=view),
     )
+
+
+def _recorded_run(history: Any, names: list[str]) -> tuple[list[list[float]], list[float]]:
+    """A History's recorded parameters, in the model's parameter order, and its per-epoch losses."""
+    if history is None:
+        return [], []
+    entries = getattr(history, "parameters", None)
+    if not isinstance(entries, list) or not isinstance(getattr(history, "train_loss", None), list):
+        raise TypeError(f"explore_model history must be an nn.History, got {type(history).__name__}")
+    if not entries:
+        raise ValueError("explore_model history has no recorded parameters: train with nn.fit(..., record=True)")
+    expected = set(names)
+    snapshots = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != expected:
+            missing = sorted(expected - set(entry)) if isinstance(entry, dict) else names
+            raise ValueError(f"explore_model history entry {index} does not name this model's {len(names)} "
+                             f"parameters (missing {', '.join(missing[:3]) or 'none'}; a run of another model?)")
+        snapshots.append([entry[name] for name in names])
+    losses = [float(x) for x in history.train_loss]
+    if len(losses) != len(snapshots) - 1:
+        raise ValueError(f"explore_model history has {len(snapshots)} recorded states and {len(losses)} "
+                         "epoch losses; expected one loss per epoch after the start")
+    return snapshots, losses
 
 
 def write_loss_graph(

@@ -70,6 +70,7 @@ class _Run:
     history: History = field(default_factory=History)
     since_best: int = 0
     modules: list[Module] | None = None  # the model's modules, walked once (see _mode)
+    recorded: list[tuple[str, Value]] | None = None  # with record=True: the parameters kept each epoch
 
 
 def fit(
@@ -88,6 +89,7 @@ def fit(
     shuffle: bool = True,
     seed: int | None = None,
     jit: bool = False,
+    record: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)`` and return the per-epoch history.
 
@@ -126,6 +128,11 @@ def fit(
             batch shape's program is confirmed, its steps stay in those
             buffers (:mod:`nn.training.resident`), the parameters' Values
             written where Python can read them.
+        record: Keep the parameters, by name, as ``fit`` found them and after
+            every epoch, in ``History.parameters`` (saved with the History);
+            ``nn.explore_model(model, data=(X, y), history=...)`` scrubs
+            through them. With ``early_stopping`` the last entry is the
+            epoch that ran last, not the restored best.
 
     Returns:
         The :class:`nn.History`.
@@ -168,6 +175,7 @@ def fit(
     strict_bool(progress, "progress")
     strict_bool(shuffle, "shuffle")
     strict_bool(jit, "jit")
+    strict_bool(record, "record")
     rng = random.Random(seed_or_none(seed, "fit"))
     if validation is not None:
         X_val, y_val = pair(validation, "validation", "(X_val, y_val)")
@@ -194,6 +202,9 @@ def fit(
         run.native = flat_update() if callable(flat_update) else None
         if run.native is not None:
             run.resident = Resident(run.compiled, run.native, X, run.targets)
+    if record:
+        run.recorded = model.named_parameters()
+        _record(run)
     previous_mode = model.training
     try:
         _epochs(run, epochs, shuffle, rng, progress)
@@ -292,11 +303,18 @@ def _train_epoch(run: _Run, epoch: int) -> None:
         batch_loss, batch_correct = _step(run, indices, epoch, step)
         total_loss += batch_loss * len(indices)
         correct += batch_correct
-    if run.resident is not None and run.validation is not None:  # validation reads the Values
-        run.resident.write_back()
+    if run.resident is not None and (run.validation is not None or run.recorded is not None):
+        run.resident.write_back()  # validation and the record read the Values
+    if run.recorded is not None:
+        _record(run)
     run.history.train_loss.append(total_loss / count)
     if run.objective.classify is not None:
         run.history.train_accuracy.append(correct / count)
+
+
+def _record(run: _Run) -> None:
+    assert run.recorded is not None
+    run.history.parameters.append({name: parameter.data for name, parameter in run.recorded})
 
 
 def _step(run: _Run, indices: list[int], epoch: int, step: int) -> tuple[float, int]:

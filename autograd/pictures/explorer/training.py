@@ -40,6 +40,11 @@ class TrainingView:
         probe_output: The one-input graph's output, sharing ``parameters``.
         lr: The learning rate, > 0.
         momentum: ``nn.SGD``'s momentum, >= 0.
+        recorded: A recorded run to scrub through: the parameters' numbers
+            (in ``parameters``' order) at its start and after each of its
+            steps; empty for none.
+        recorded_losses: The loss the run recorded for each step (one fewer
+            than ``recorded``), drawn as the loss curve.
     """
 
     parameters: Sequence[tuple[str, Value]]
@@ -50,6 +55,8 @@ class TrainingView:
     probe_output: Value
     lr: float = 0.1
     momentum: float = 0.0
+    recorded: Sequence[Sequence[float]] = ()
+    recorded_losses: Sequence[float] = ()
 
 
 def _check(view: TrainingView, position: Mapping[Value, int]) -> None:
@@ -74,6 +81,14 @@ def _check(view: TrainingView, position: Mapping[Value, int]) -> None:
     for output in view.outputs:
         if output not in position:
             raise ValueError("explore training: an output is not a node of the graph shown")
+    for index, snapshot in enumerate(view.recorded):
+        if len(snapshot) != len(view.parameters) or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in snapshot):
+            raise ValueError(f"explore training: recorded step {index} must hold {len(view.parameters)} finite "
+                             f"numbers, one per parameter, got {len(snapshot)} entries")
+    if view.recorded and len(view.recorded_losses) != len(view.recorded) - 1:
+        raise ValueError(f"explore training: a run of {len(view.recorded)} recorded states needs "
+                         f"{len(view.recorded) - 1} losses, got {len(view.recorded_losses)}")
 
 
 def training_data(
@@ -112,6 +127,11 @@ def training_data(
         "points": [[float(x) for x in point] for point in view.points],
         "labels": [int(label) for label in view.labels],
         "outputs": [position[output] for output in view.outputs],
+        "recorded": {
+            "snapshots": [[float(x) for x in snapshot] for snapshot in view.recorded],
+            # JSON has no NaN: a loss that was not finite is drawn as a gap.
+            "losses": [float(x) if math.isfinite(x) else None for x in view.recorded_losses],
+        } if view.recorded else None,
         "probe": {
             "parents": [[probe_position[parent] for parent in node.parents] for node in probe_nodes],
             "data": [node.data if math.isfinite(node.data) else 0.0 for node in probe_nodes],

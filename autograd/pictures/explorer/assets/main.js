@@ -350,8 +350,15 @@ Explorer.prototype.installTraining = function (spec) {
     history.value = String(trainer.steps);
     play.textContent = trainer.playing() ? '⏸ pause' : '▶ train';
     const loss = trainer.steps > 0 && trainer.steps <= trainer.losses.length ? trainer.losses[trainer.steps - 1] : this.runtime.values[0];
-    text.textContent = 'step ' + trainer.steps + ' · loss ' + formatNumber(this.runtime.values[0]) +
-      ' · accuracy ' + (100 * trainer.accuracy()).toFixed(1) + '%' + (trainer.steps > 0 ? ' (step ' + trainer.steps + ' started at ' + formatNumber(loss) + ')' : '');
+    const accuracy = ' · accuracy ' + (100 * trainer.accuracy()).toFixed(1) + '%';
+    if (trainer.steps <= trainer.recordedSteps && trainer.recordedSteps > 0) {
+      text.textContent = 'recorded run, ' + (trainer.steps === 0 ? 'as fit found it' : 'after epoch ' + trainer.steps +
+        ' of ' + trainer.recordedSteps + ' (its mean training loss ' + formatNumber(loss) + ')') +
+        ' · loss on these points ' + formatNumber(this.runtime.values[0]) + accuracy;
+    } else {
+      text.textContent = 'step ' + trainer.steps + ' · loss ' + formatNumber(this.runtime.values[0]) + accuracy +
+        (trainer.steps > 0 ? ' (step ' + trainer.steps + ' started at ' + formatNumber(loss) + ')' : '');
+    }
     const now = performance.now();
     if (!trainer.playing() || now - drawn > 100) { picture.draw(); drawn = now; }
     if (this.stepper.active) this.stepper.seek(this.stepper.position); else this.redrawNumbers();
@@ -368,9 +375,15 @@ Explorer.prototype.installTraining = function (spec) {
   });
   history.addEventListener('input', () => { trainer.pause(); trainer.rewind(Number(history.value)); });
   window.addEventListener('keydown', (event) => {
-    if (!typingIn(event) && event.key === 't') play.click();
+    if (typingIn(event)) return;
+    if (event.key === 't') play.click();
+    // [ and ]: one kept step back or on (a recorded run's epochs, or the page's own steps).
+    if (event.key === '[' || event.key === ']') {
+      trainer.pause();
+      trainer.rewind(trainer.steps + (event.key === ']' ? 1 : -1));
+    }
   });
-  show();
+  if (trainer.recordedSteps > 0) trainer.rewind(trainer.recordedSteps); else show();
 };
 
 // The page's JavaScript API, window.valuegrad (see docs/explorer.md).
@@ -430,6 +443,11 @@ PageAPI.prototype.parameters = function () {
   return named;
 };
 PageAPI.prototype.rewind = function (k) { this.trainer().rewind(k); return this.training(); };
+// The recorded run the page was made with (nn.explore_model(..., history=...)): its epochs and losses.
+PageAPI.prototype.recorded = function () {
+  const trainer = this.trainer();
+  return { epochs: trainer.recordedSteps, losses: trainer.losses.slice(0, trainer.recordedSteps) };
+};
 PageAPI.prototype.trainPlay = function (stepsPerSecond) { const t = this.trainer(); t.play(stepsPerSecond, t.onChange); };
 PageAPI.prototype.trainPause = function () { this.trainer().pause(); };
 PageAPI.prototype.setLearningRate = function (lr) {

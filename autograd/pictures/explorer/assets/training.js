@@ -16,6 +16,13 @@ function Trainer(runtime, spec, probeProgram) {
   this.steps = 0;
   this.losses = [];          // the loss at each step's start (what fit's history records per epoch)
   this.snapshots = [Float64Array.from(spec.parameters, (p) => runtime.values[p])];
+  // A recorded run (nn.fit(..., record=True)): its states are the first snapshots, its losses the curve.
+  this.recordedSteps = 0;
+  if (spec.recorded) {
+    this.snapshots = spec.recorded.snapshots.map((snapshot) => Float64Array.from(snapshot));
+    this.losses = spec.recorded.losses.map((loss) => (loss === null ? NaN : loss));
+    this.recordedSteps = this.snapshots.length - 1;
+  }
   this.timer = null;
   this.onChange = null;
   // The one-input graph, run forward only.
@@ -74,13 +81,16 @@ Trainer.prototype.rewind = function (k) {
   for (let j = 0; j < this.parameters.length; j++) this.runtime.values[this.parameters[j]] = snapshot[j];
   this.steps = k;
   this.buffers = null;
-  if (k > 0 && this.momentum !== 0) {
+  // A recorded run's states are set, not replayed (its optimizer is fit's, not the page's); steps
+  // the page trained after it start from its last state with a fresh momentum buffer.
+  const base = Math.min(k, this.recordedSteps);
+  if (k > base && this.momentum !== 0) {
     // The momentum buffer after step k: replayed from the start (the gradients are not kept).
     const keep = this.snapshots.slice();
     const losses = this.losses.slice();
-    for (let j = 0; j < this.parameters.length; j++) this.runtime.values[this.parameters[j]] = keep[0][j];
-    this.steps = 0;
-    for (let s = 0; s < k; s++) this.step();
+    for (let j = 0; j < this.parameters.length; j++) this.runtime.values[this.parameters[j]] = keep[base][j];
+    this.steps = base;
+    for (let s = base; s < k; s++) this.step();
     this.snapshots = keep;
     this.losses = losses;
   }
@@ -191,7 +201,8 @@ TrainingView.prototype.draw = function () {
 TrainingView.prototype.drawCurve = function () {
   const canvas = this.curve;
   const context = canvas.getContext('2d');
-  const losses = this.trainer.losses.slice(0, this.trainer.steps);
+  // Every kept loss (a recorded run's, or the page's steps), the current step marked.
+  const losses = this.trainer.losses.slice(0, this.trainer.snapshots.length - 1);
   context.clearRect(0, 0, canvas.width, canvas.height);
   context.strokeStyle = '#ccc';
   context.strokeRect(0.5, 0.5, canvas.width - 1, canvas.height - 1);
@@ -200,11 +211,23 @@ TrainingView.prototype.drawCurve = function () {
   const top = Math.max(...finite);
   const bottom = Math.min(0, Math.min(...finite));
   context.beginPath();
+  const at = (k) => [4 + k / (losses.length - 1) * (canvas.width - 8),
+    canvas.height - 4 - (losses[k] - bottom) / (top - bottom || 1) * (canvas.height - 8)];
+  let drawing = false;
   losses.forEach((loss, k) => {
-    const x = 4 + k / (losses.length - 1) * (canvas.width - 8);
-    const y = canvas.height - 4 - (loss - bottom) / (top - bottom || 1) * (canvas.height - 8);
-    if (k === 0) context.moveTo(x, y); else context.lineTo(x, y);
+    if (!Number.isFinite(loss)) { drawing = false; return; }
+    const [x, y] = at(k);
+    if (drawing) context.lineTo(x, y); else context.moveTo(x, y);
+    drawing = true;
   });
   context.strokeStyle = '#7c2d12';
   context.stroke();
+  const current = Math.max(0, Math.min(losses.length - 1, this.trainer.steps - 1));
+  if (this.trainer.steps > 0 && Number.isFinite(losses[current])) {
+    const [x, y] = at(current);
+    context.beginPath();
+    context.arc(x, y, 3.5, 0, 2 * Math.PI);
+    context.fillStyle = '#1d4ed8';
+    context.fill();
+  }
 };
