@@ -128,12 +128,12 @@ def test_the_bracket_keys_step_through_the_recorded_run(browser: Any, tmp_path: 
 
 def test_a_history_without_a_record_or_of_another_model_is_refused() -> None:
     model, history = _recorded_run()
-    with pytest.raises(ValueError, match="train with nn.fit"):
+    with pytest.raises(ValueError, match=r"train with nn\.fit"):
         nn.explore_model(model, data=(X, Y), history=nn.History(train_loss=[1.0]))
     other = nn.MLP(2, [3, 1], seed=0)
     with pytest.raises(ValueError, match="does not name this model's"):
         nn.explore_model(other, data=(X, Y), history=history)
     with pytest.raises(ValueError, match="pass data"):
         nn.explore_model(model, history=history)
-    with pytest.raises(TypeError, match="must be an nn.History"):
+    with pytest.raises(TypeError, match=r"must be an nn\.History"):
         nn.explore_model(model, data=(X, Y), history={"parameters": []})
