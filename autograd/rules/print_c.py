@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from .print_chain import print_chain
 from .source import Binary, Call, Const, Expr, Maximum, Name, Negate, Pick, Select
 from .vocabulary import VOCABULARY
 
@@ -135,29 +136,11 @@ def _const(expr: Const) -> tuple[str, int]:
 
 
 def _binary(expr: Binary) -> tuple[str, int]:
-    """A chain of binary operators, walked down its left side in a loop (a long sum is a deep tree).
+    return print_chain(expr, _printed, _wrapped, ADD, MULTIPLY)
 
-    The text is collected in parts and joined once (a sum of 100,000 terms
-    prints in linear time); wrapping all that is printed so far in
-    parentheses is an opening one counted for the front and a closing one here.
-    """
-    spine: list[Binary] = []
-    node: Expr = expr
-    while type(node) is Binary:
-        spine.append(node)
-        node = node.left
-    printed, precedence = (node.name, ATOM) if type(node) is Name else _PRINTERS[type(node)](node)
-    parts = [printed]
-    opened = 0
-    for link in reversed(spine):
-        level = ADD if link.operator in "+-" else MULTIPLY
-        if precedence < level:
-            opened += 1
-            parts.append(")")
-        # Left-associative: the right operand needs parentheses at the same level (a - (b - c)).
-        parts.append(f" {link.operator} {_wrapped(link.right, level + 1)}")
-        precedence = level
-    return "(" * opened + "".join(parts), precedence
+
+def _printed(expr: Expr) -> tuple[str, int]:
+    return _PRINTERS[type(expr)](expr)
 
 
 def _negate(expr: Negate) -> tuple[str, int]:
