@@ -10,7 +10,6 @@ drawn node or group is a ``.vg-node`` with ``data-node``; a group also has
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from support.browser import (
     click_box,
     console_errors,
     open_page,
-    start_chromium,
     wait_ready,
 )
 
@@ -28,16 +26,6 @@ import nn
 from autograd import Value, detect_anomaly, explore
 
 HOSTILE = ["</script><script>window.vgPwned = 1</script>", '<img src=x onerror="window.vgPwned = 2">']
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        driver = start_chromium()
-    except BrowserUnavailable as error:
-        pytest.skip(f"no headless Chromium: {error}")
-    yield driver
-    driver.quit()
 
 
 def show(browser: Any, page: Any, path: Path) -> None:

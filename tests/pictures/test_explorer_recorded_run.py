@@ -10,28 +10,17 @@ History saved to disk and loaded back scrubs the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.browser import BrowserUnavailable, console_errors, open_page, start_chromium
+from support.browser import console_errors, open_page
 
 import nn
 from autograd import Value
 
 X, Y = nn.moons(n=16, noise=0.1, seed=1)
 EPOCHS = 6
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        driver = start_chromium()
-    except BrowserUnavailable as error:
-        pytest.skip(f"no headless Chromium: {error}")
-    yield driver
-    driver.quit()
 
 
 def _recorded_run() -> tuple[nn.MLP, nn.History]:

@@ -9,28 +9,17 @@ random graphs of ``autograd.testing.graphs`` (every row of the table).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.browser import BrowserUnavailable, click_box, console_errors, open_page, start_chromium
+from support.browser import click_box, console_errors, open_page
 
 import nn
 from autograd import Value, explore, vsum
 from autograd.testing import Graph, graphs
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        driver = start_chromium()
-    except BrowserUnavailable as error:
-        pytest.skip(f"no headless Chromium: {error}")
-    yield driver
-    driver.quit()
 
 
 def _build(graphs_: list[Graph], points: list[list[float]]) -> tuple[Value, list[Value]]:

@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.browser import BrowserUnavailable, console_errors, open_page, start_chromium
+from support.browser import console_errors, open_page
 
 import nn
 
 X, Y = nn.moons(n=12, noise=0.1, seed=0)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        driver = start_chromium()
-    except BrowserUnavailable as error:
-        pytest.skip(f"no headless Chromium: {error}")
-    yield driver
-    driver.quit()
 
 
 def _model() -> nn.MLP:
