@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
+from .grading import Exercise, as_float, claimed_gradient_disagrees, disagreement_found, refusal
 
 __all__ = ["EXERCISES"]
 
@@ -46,7 +46,17 @@ def _grade_sigmoid_pass_back(answer: Any) -> str | None:
         if claimed_gradient_disagrees(_scaled_sigmoid(g), [claimed[x, g]], [x])
     ]
     if not wrong:
-        return None
+        g = ARRIVING[1]
+        found = disagreement_found(_scaled_sigmoid(g), lambda xs: [as_float(
+            answer(_sigmoid(xs[0]), g), f"sigmoid_pass_back({_sigmoid(xs[0]):.4g}, {g})")], -8.0, 8.0)
+        if found is None:
+            return None
+        (x,) = found
+        mine = as_float(answer(_sigmoid(x), g), "sigmoid_pass_back")
+        slope = g * (_sigmoid(x + 1e-6) - _sigmoid(x - 1e-6)) / 2e-6
+        return (f"Right at the points tried first, but a search of [-8, 8] found x = {x:.6g} (out = {_sigmoid(x):.4g}, "
+                f"out_grad = {g}), where your function passes back {mine:.4g} and finite differences of out_grad·σ "
+                f"give {slope:.4g}. One formula in out and out_grad serves every input, with no special cases.")
     x, g = wrong[0]
     slope = g * (_sigmoid(x + 1e-6) - _sigmoid(x - 1e-6)) / 2e-6
     where = (f"For the input x = {x} (out = {_sigmoid(x):.4g}) with out_grad = {g}, your function passes back "

@@ -22,7 +22,7 @@ from typing import Any
 from autograd import Value
 from autograd.testing import check_gradients
 
-__all__ = ["Exercise", "ExerciseFailed", "Outcome", "claimed_gradient_disagrees", "run"]
+__all__ = ["Exercise", "ExerciseFailed", "Outcome", "claimed_gradient_disagrees", "disagreement_found", "run"]
 
 Grader = Callable[[Any], "str | None"]
 
@@ -151,3 +151,44 @@ def claimed_gradient_disagrees(
     except AssertionError:
         return True
     return False
+
+
+SEARCHED = 150
+"""How many points :func:`disagreement_found` tries beyond a grader's own."""
+
+
+def disagreement_found(
+    true_function: Callable[[list[float]], float],
+    claimed_at: Callable[[list[float]], Sequence[float]],
+    low: float,
+    high: float,
+) -> list[float] | None:
+    """A point of ``[low, high]`` where the claimed derivative is not ``true_function``'s, or None.
+
+    A grader first tries the points it chose (where each usual mistake
+    shows, with its own hint); an answer right at all of those is then
+    searched with hypothesis over ``autograd.testing.points``, derandomized
+    (every run of a check finds the same point) and shrunk, so a rule that
+    is right only where it was looked at is still caught, at the plainest
+    point hypothesis can find.
+
+    Args:
+        true_function: The function, on plain floats (one coordinate).
+        claimed_at: The answer's derivative at a point, one per coordinate.
+        low: The interval searched.
+        high: Its other end.
+    """
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from autograd.testing import points
+
+    def disagrees(point: list[float]) -> bool:
+        return claimed_gradient_disagrees(true_function, claimed_at(point), point)
+
+    try:
+        return find(points(1, low, high), disagrees, settings=settings(
+            derandomize=True, database=None, max_examples=SEARCHED, deadline=None,
+            phases=(Phase.generate, Phase.shrink), suppress_health_check=list(HealthCheck)))
+    except NoSuchExample:
+        return None

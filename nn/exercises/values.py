@@ -7,7 +7,7 @@ from typing import Any
 
 from autograd import Value
 
-from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
+from .grading import Exercise, as_float, claimed_gradient_disagrees, disagreement_found, refusal
 
 __all__ = ["EXERCISES"]
 
@@ -27,7 +27,16 @@ def _grade_tanh_derivative(answer: Any) -> str | None:
     claimed = {x: as_float(answer(x), f"tanh_derivative({x})") for x in (0.0, *TANH_POINTS)}
     wrong = [x for x in TANH_POINTS if claimed_gradient_disagrees(lambda xs: math.tanh(xs[0]), [claimed[x]], [x])]
     if not wrong:
-        return None
+        found = disagreement_found(lambda xs: math.tanh(xs[0]),
+                                   lambda xs: [as_float(answer(xs[0]), f"tanh_derivative({xs[0]})")], -6.0, 6.0)
+        if found is None:
+            return None
+        (x,) = found
+        mine = as_float(answer(x), f"tanh_derivative({x})")
+        slope = (math.tanh(x + 1e-6) - math.tanh(x - 1e-6)) / 2e-6
+        return (f"Right at the points tried first, but a search of [-6, 6] found x = {x:.6g}, where your rule "
+                f"gives {mine:.4g} and finite differences of tanh give {slope:.4g}. A rule is one formula for "
+                "every x: write it with the output of tanh, with no special cases.")
     x = wrong[0]
     slope = (math.tanh(x + 1e-6) - math.tanh(x - 1e-6)) / 2e-6
     where = f"At x = {x} your rule gives {claimed[x]:.4g}, but finite differences of tanh give {slope:.4g}."

@@ -226,3 +226,22 @@ def test_a_shared_weight_answer_that_misses_a_factor_is_told_which(answer: float
 def test_a_sigmoid_edge_read_from_the_input_or_from_tanh_is_told_so(answer: float, words: tuple[str, ...]) -> None:
     message = check("sigmoid_edge", answer).message
     assert all(word in message for word in words), message
+
+
+def _right_only_where_looked(points: tuple[float, ...], right: Any) -> Any:
+    """A rule that is right at a grader's own points and wrong everywhere else (a lookup table)."""
+    return lambda *arguments: right(*arguments) if any(
+        math.isclose(arguments[0], p, rel_tol=1e-12) for p in points) else 0.5
+
+
+def test_a_rule_right_only_at_the_points_tried_first_is_found_out_by_the_search() -> None:
+    from nn.exercises import gradients, values
+
+    tanh_rule = _right_only_where_looked((0.0, *values.TANH_POINTS), lambda x: 1 - math.tanh(x) ** 2)
+    outcome = check("tanh_derivative", tanh_rule)
+    assert outcome.status == "wrong" and "a search of [-6, 6] found x =" in outcome.message, outcome.message
+    outs = tuple(_sigmoid(x) for x in gradients.SIGMOID_POINTS)
+    sigmoid_rule = _right_only_where_looked(outs, lambda out, g: g * out * (1 - out))
+    outcome = check("sigmoid_pass_back", sigmoid_rule)
+    assert outcome.status == "wrong" and "a search of [-8, 8] found x =" in outcome.message, outcome.message
+    assert check("sigmoid_pass_back", sigmoid_rule).message == outcome.message  # the search is derandomized
