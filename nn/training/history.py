@@ -109,6 +109,8 @@ class History:
             data = json.loads(location.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+            if "train_loss" not in data:  # e.g. train --model gpt's history.json, a loss per step
+                raise ValueError(f"expected the fields of History.to_dict, got {', '.join(map(str, data)) or 'none'}")
             return cls.from_dict(data)
         except (ValueError, TypeError, AttributeError) as error:
             raise ValueError(f"{location} is not a saved History: {error}") from None

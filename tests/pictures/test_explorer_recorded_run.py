@@ -71,6 +71,9 @@ def test_loading_a_file_that_is_not_a_history_says_so(tmp_path: Path) -> None:
     path.write_text("[1, 2]")
     with pytest.raises(ValueError, match="is not a saved History: expected a JSON object"):
         nn.History.load(path)
+    path.write_text('{"loss": [3.2, 3.1]}')
+    with pytest.raises(ValueError, match=r"expected the fields of History\.to_dict, got loss"):
+        nn.History.load(path)
 
 
 def test_the_page_scrubs_to_every_recorded_epoch_with_pythons_numbers(browser: Any, tmp_path: Path) -> None:
