@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
-from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
+from .grading import Exercise, as_float, claimed_gradient_disagrees, close, refusal
 
 __all__ = ["EXERCISES"]
 
@@ -32,10 +31,6 @@ def _is_2x2(value: Any) -> bool:
     )
 
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
-
-
 @refusal
 def _grade_hessian_by_hand(answer: Any) -> str | None:
     if not callable(answer):
@@ -49,10 +44,10 @@ def _grade_hessian_by_hand(answer: Any) -> str | None:
             # Row i of the Hessian is the gradient of the i-th first derivative.
             if claimed_gradient_disagrees(_first_derivative(i), H[i], [x, y]):
                 row = f"[{H[i][0]:.4g}, {H[i][1]:.4g}]"
-                if not _close(H[0][1], H[1][0]):
+                if not close(H[0][1], H[1][0]):
                     hint = ("Your matrix is not symmetric: for a smooth f, ∂²f/∂x∂y and ∂²f/∂y∂x are the same "
                             "number, so one of the two mixed entries is wrong.")
-                elif i == 0 and _close(H[0][0], 2 * x):
+                elif i == 0 and close(H[0][0], 2 * x):
                     hint = "In ∂f/∂x = 2xy, y is a constant while you differentiate by x."
                 else:
                     hint = (f"Write {name} first, then differentiate it by x for the first entry of its row "
@@ -86,14 +81,14 @@ def _grade_newton_step(answer: Any) -> str | None:
             return f"newton_step should return two numbers (dx, dy), got {step!r}"
         d = [as_float(s, "a step component") for s in step]
         want = [-s for s in _solve(g, H)]
-        if all(_close(a, b) for a, b in zip(d, want, strict=True)):
+        if all(close(a, b) for a, b in zip(d, want, strict=True)):
             continue
         where = f"For gradient {list(g)} and Hessian {[list(r) for r in H]} your step is [{d[0]:.4g}, {d[1]:.4g}]."
-        if all(_close(a, -b) for a, b in zip(d, want, strict=True)):
+        if all(close(a, -b) for a, b in zip(d, want, strict=True)):
             hint = "It has the right length and points the wrong way: a minimum lies against the gradient."
-        elif all(_close(a, -b) for a, b in zip(d, g, strict=True)):
+        elif all(close(a, -b) for a, b in zip(d, g, strict=True)):
             hint = "That is a gradient-descent step with rate 1: Newton's step divides by the curvature."
-        elif all(_close(a, -(H[k][0] * g[0] + H[k][1] * g[1])) for k, a in enumerate(d)):
+        elif all(close(a, -(H[k][0] * g[0] + H[k][1] * g[1])) for k, a in enumerate(d)):
             hint = "You multiplied the gradient by H; Newton's step needs H's inverse (solve H·d = −g)."
         else:
             hint = "Check it solves H·d = −g: multiply your step by H and compare with the gradient."

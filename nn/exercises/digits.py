@@ -7,7 +7,7 @@ import math
 import random
 from typing import Any
 
-from .grading import Exercise, as_float, claimed_gradient_disagrees, refusal
+from .grading import Exercise, as_float, claimed_gradient_disagrees, close, refusal
 
 __all__ = ["CV_GRID", "CV_X", "CV_Y", "EXERCISES", "knn_predict"]
 
@@ -42,7 +42,7 @@ def _gradient_cases() -> list[tuple[list[float], int]]:
 
 
 def _close_rows(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9) for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
 
 
 @refusal

@@ -7,7 +7,7 @@ from typing import Any
 
 from autograd import Value
 
-from .grading import Exercise, as_float, refusal
+from .grading import Exercise, as_float, close, refusal
 
 __all__ = ["EXERCISES", "SHARED_WEIGHT", "SIGMOID_OUTPUT"]
 
@@ -20,10 +20,6 @@ SIGMOID_OUTPUT = 0.8
 """The value shown in a sigmoid node's box, s = σ(z)."""
 
 
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
-
-
 def _shared_weight_gradient() -> float:
     w, x = Value(SHARED_WEIGHT["w"]), Value(SHARED_WEIGHT["x"])
     loss = w * x + (w * SHARED_WEIGHT["scale"]).tanh()
@@ -34,18 +30,18 @@ def _shared_weight_gradient() -> float:
 @refusal
 def _grade_weight_gradient(answer: Any) -> str | None:
     predicted = as_float(answer, "w.grad")
-    if _close(predicted, _shared_weight_gradient()):
+    if close(predicted, _shared_weight_gradient()):
         return None
     x, scale, w = SHARED_WEIGHT["x"], SHARED_WEIGHT["scale"], SHARED_WEIGHT["w"]
     slope = 1.0 - math.tanh(w * scale) ** 2
     through_product, through_tanh = x, scale * slope
-    if _close(predicted, through_product) or _close(predicted, through_tanh):
+    if close(predicted, through_product) or close(predicted, through_tanh):
         hint = ("That is one user's contribution. w's panel lists two users, w·x and w·3; "
                 "its .grad is the sum of what each sends back.")
-    elif _close(predicted, x + scale):
+    elif close(predicted, x + scale):
         hint = ("The user w·3 passes its gradient on from tanh: its incoming gradient is tanh's slope "
                 "there, not 1. Multiply its local derivative by that.")
-    elif _close(predicted, x + slope):
+    elif close(predicted, x + slope):
         hint = ("The contribution through w·3 is the local derivative of w·3 with respect to w "
                 "times the gradient arriving at w·3: one factor is missing.")
     else:
@@ -58,15 +54,15 @@ def _grade_weight_gradient(answer: Any) -> str | None:
 def _grade_sigmoid_edge(answer: Any) -> str | None:
     predicted = as_float(answer, "the local derivative")
     s = SIGMOID_OUTPUT
-    if _close(predicted, s * (1.0 - s)):
+    if close(predicted, s * (1.0 - s)):
         return None
     sigmoid_of_s = 1.0 / (1.0 + math.exp(-s))
-    if _close(predicted, s):
+    if close(predicted, s):
         hint = "That is the node's value. The edge carries ds/dz, the sigmoid's slope at this point."
-    elif _close(predicted, sigmoid_of_s * (1.0 - sigmoid_of_s)):
+    elif close(predicted, sigmoid_of_s * (1.0 - sigmoid_of_s)):
         hint = ("You took the box's number as the input z. The box shows the output s; the sigmoid's "
                 "slope can be written with its output alone.")
-    elif _close(predicted, 1.0 - s * s):
+    elif close(predicted, 1.0 - s * s):
         hint = "That is tanh's slope written with its output; the sigmoid's is another product."
     else:
         hint = "σ'(z) = σ(z)·(1 − σ(z)), and σ(z) is the number in the box."

@@ -6,7 +6,14 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .grading import Exercise, as_float, claimed_gradient_disagrees, disagreement_found, refusal
+from .grading import (
+    Exercise,
+    as_float,
+    claimed_gradient_disagrees,
+    close,
+    disagreement_found,
+    refusal,
+)
 
 __all__ = ["EXERCISES"]
 
@@ -26,10 +33,6 @@ def _scaled_sigmoid(g: float) -> Callable[[list[float]], float]:
         return g * _sigmoid(xs[0])
 
     return scaled
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 @refusal
@@ -62,14 +65,14 @@ def _grade_sigmoid_pass_back(answer: Any) -> str | None:
     where = (f"For the input x = {x} (out = {_sigmoid(x):.4g}) with out_grad = {g}, your function passes back "
              f"{claimed[x, g]:.4g}, but finite differences of out_grad·σ give {slope:.4g}.")
     unit = [(p, h) for p in SIGMOID_POINTS for h in ARRIVING if h == 1.0]
-    if all(_close(claimed[p, 1.0], _sigmoid(p) * (1 - _sigmoid(p))) for p, _ in unit):
+    if all(close(claimed[p, 1.0], _sigmoid(p) * (1 - _sigmoid(p))) for p, _ in unit):
         hint = ("It is right when out_grad is 1, so the local derivative is right: the chain rule still has to "
                 "multiply it by the gradient that arrives from above.")
-    elif all(_close(claimed[p, h], h * (1 - _sigmoid(p))) for p in SIGMOID_POINTS for h in ARRIVING):
+    elif all(close(claimed[p, h], h * (1 - _sigmoid(p))) for p in SIGMOID_POINTS for h in ARRIVING):
         hint = "The sigmoid's slope is small in both tails; yours is not small where out is close to 0."
-    elif any(_close(claimed[p, h], -h * _sigmoid(p) * (1 - _sigmoid(p))) for p in SIGMOID_POINTS for h in ARRIVING):
+    elif any(close(claimed[p, h], -h * _sigmoid(p) * (1 - _sigmoid(p))) for p in SIGMOID_POINTS for h in ARRIVING):
         hint = "The size looks right and the sign does not: the sigmoid rises everywhere."
-    elif not _close(claimed[0.0, 1.0], 0.25):
+    elif not close(claimed[0.0, 1.0], 0.25):
         hint = (f"Start at x = 0 (out = 0.5), where the sigmoid is steepest: with out_grad = 1 your function gives "
                 f"{claimed[0.0, 1.0]:.4g}. Write the derivative with the output out, as tanh's is written with its own.")
     else:

@@ -22,7 +22,7 @@ from typing import Any
 from autograd import Value
 from autograd.testing import check_gradients
 
-__all__ = ["Exercise", "ExerciseFailed", "Outcome", "claimed_gradient_disagrees", "disagreement_found", "run"]
+__all__ = ["Exercise", "ExerciseFailed", "Outcome", "claimed_gradient_disagrees", "close", "disagreement_found", "run"]
 
 Grader = Callable[[Any], "str | None"]
 
@@ -117,6 +117,11 @@ def refusal(grade: Callable[[Any], str | None]) -> Grader:
 
     graded.__doc__ = grade.__doc__
     return graded
+
+
+def close(a: float, b: float) -> bool:
+    """Whether an answer's number is the expected one: to 1e-6 relative (1e-9 near 0), as written by hand."""
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 def claimed_gradient_disagrees(

@@ -7,17 +7,20 @@ from typing import Any
 
 from autograd import Value
 
-from .grading import Exercise, as_float, claimed_gradient_disagrees, disagreement_found, refusal
+from .grading import (
+    Exercise,
+    as_float,
+    claimed_gradient_disagrees,
+    close,
+    disagreement_found,
+    refusal,
+)
 
 __all__ = ["EXERCISES"]
 
 NOTEBOOK = "02_value_and_backward"
 # Where tanh_derivative is tried: both signs, near 0 and in the flat tails.
 TANH_POINTS = (-2.5, -1.2, -0.4, 0.3, 0.9, 1.7, 2.8)
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 @refusal
@@ -40,11 +43,11 @@ def _grade_tanh_derivative(answer: Any) -> str | None:
     x = wrong[0]
     slope = (math.tanh(x + 1e-6) - math.tanh(x - 1e-6)) / 2e-6
     where = f"At x = {x} your rule gives {claimed[x]:.4g}, but finite differences of tanh give {slope:.4g}."
-    if all(_close(claimed[p], 1 - p * p) for p in TANH_POINTS):
+    if all(close(claimed[p], 1 - p * p) for p in TANH_POINTS):
         hint = "Your rule uses the input x where the derivative needs the output of tanh."
-    elif all(_close(claimed[p], -(1 - math.tanh(p) ** 2)) for p in TANH_POINTS):
+    elif all(close(claimed[p], -(1 - math.tanh(p) ** 2)) for p in TANH_POINTS):
         hint = "The size is right and the sign is not: tanh rises everywhere, so its slope is positive."
-    elif not _close(claimed[0.0], 1.0):
+    elif not close(claimed[0.0], 1.0):
         hint = f"Start at x = 0, where tanh is steepest: its slope there is 1, and your rule gives {claimed[0.0]:.4g}."
     elif any(claimed[p] < 0 for p in TANH_POINTS):
         hint = "tanh rises everywhere, so its derivative is never negative."
@@ -71,18 +74,18 @@ def _grade_chain_rule_prediction(answer: Any) -> str | None:
         return "Give three numbers, (dL/da, dL/db, dL/dc), as a tuple"
     predicted = [as_float(value, f"dL/d{name}") for value, name in zip(answer, "abc", strict=True)]
     true = _expression_gradients()
-    wrong = [name for name, p, t in zip("abc", predicted, true, strict=True) if not _close(p, t)]
+    wrong = [name for name, p, t in zip("abc", predicted, true, strict=True) if not close(p, t)]
     if not wrong:
         return None
     a, b, c = EXPRESSION_POINT.values()
     local = {"a": b, "b": a, "c": 1.0}
     listed = ", ".join(f"dL/d{name}" for name in wrong)
-    if all(_close(predicted["abc".index(name)], local[name]) for name in wrong):
+    if all(close(predicted["abc".index(name)], local[name]) for name in wrong):
         hint = ("Those are dq/da, dq/db, dq/dc: the local derivatives. The chain rule multiplies each by "
                 "the gradient arriving from above, dL/dq.")
-    elif _close(predicted[0], 2 * (a * b + c) * a) or _close(predicted[1], 2 * (a * b + c) * b):
+    elif close(predicted[0], 2 * (a * b + c) * a) or close(predicted[1], 2 * (a * b + c) * b):
         hint = "Check dq/da and dq/db: a·b changes by b for each unit of a, and by a for each unit of b."
-    elif all(_close(predicted["abc".index(name)], (a * b + c) * local[name]) for name in wrong):
+    elif all(close(predicted["abc".index(name)], (a * b + c) * local[name]) for name in wrong):
         hint = "Check dL/dq: what is the derivative of q² with respect to q?"
     else:
         hint = "Compute the forward pass first (q), then dL/dq, then multiply by each local derivative."
@@ -98,14 +101,14 @@ def _grade_accumulation_prediction(answer: Any) -> str | None:
     x = Value(ACCUMULATION_AT)
     y = x * x + x
     y.backward()
-    if _close(predicted, x.grad):
+    if close(predicted, x.grad):
         return None
     x0 = ACCUMULATION_AT
-    if _close(predicted, 2 * x0) or _close(predicted, x0):
+    if close(predicted, 2 * x0) or close(predicted, x0):
         hint = "x reaches y along more than one path; the gradients of all paths add up."
-    elif _close(predicted, 1.0):
+    elif close(predicted, 1.0):
         hint = "That is the path through `+ x` only; x * x uses x too (twice)."
-    elif _close(predicted, x0 + 1):
+    elif close(predicted, x0 + 1):
         hint = "In x * x, x is both operands: each operand's path contributes its own share."
     else:
         hint = "Draw the graph: count every edge from x to y and add what each one sends back."
