@@ -6,7 +6,8 @@ same graph as the notebook's training step (the loss of 8 two-moons points
 through ``MLP(2, [4, 4, 1])``, relu, seed 0) in headless Chromium
 (``scripts/ensure_chromium.sh``), and written to ``notebooks/images/``; then
 the same page stepped into its backward pass (``07_stepping.png``) and the
-training view of the notebook's last cell after 40 steps (``07_training.png``).
+training view of the notebook's training cell after 40 steps (``07_training.png``),
+and its recorded fit run scrubbed back to epoch 8 (``07_recorded.png``).
 
 For notebook 08, the tiny GPT trained as the notebook trains it (2,000 names,
 one per step), one position of its longest sample in ``nn.explore_gpt``,
@@ -57,9 +58,20 @@ def notebook_07() -> None:
             open_page(driver, path.as_uri())
             driver.execute_script("valuegrad.train(40);")
             driver.save_screenshot(str(IMAGES / "07_training.png"))
+            # A recorded fit run, as the notebook's cell records it, scrubbed back to epoch 8 of 30.
+            recorded = nn.MLP(2, [8, 8, 1], activation="relu", seed=0)
+            X_run, y_run = nn.moons(n=60, noise=0.1, seed=0)
+            history = nn.fit(recorded, X_run, y_run, loss="bce", optimizer=nn.Adam(recorded.parameters(), lr=0.02),
+                             epochs=30, batch_size=16, seed=0, progress=False, record=True)
+            run_page = nn.explore_model(recorded, data=(X_run, y_run), history=history)
+            path = run_page.save(Path(folder) / "recorded.html")
+            open_page(driver, path.as_uri())
+            driver.execute_script("valuegrad.rewind(8);")
+            driver.save_screenshot(str(IMAGES / "07_recorded.png"))
     finally:
         driver.quit()
-    for name in ("07_training_step.png", "07_training_step_open.png", "07_stepping.png", "07_training.png"):
+    for name in ("07_training_step.png", "07_training_step_open.png", "07_stepping.png", "07_training.png",
+                 "07_recorded.png"):
         print(f"wrote notebooks/images/{name} ({(IMAGES / name).stat().st_size / 1e3:.0f} kB)")
 
 
