@@ -9,6 +9,7 @@ from typing import Any
 from .grading import (
     Exercise,
     as_float,
+    central_difference,
     claimed_gradient_disagrees,
     close,
     disagreement_found,
@@ -56,12 +57,12 @@ def _grade_sigmoid_pass_back(answer: Any) -> str | None:
             return None
         (x,) = found
         mine = as_float(answer(_sigmoid(x), g), "sigmoid_pass_back")
-        slope = g * (_sigmoid(x + 1e-6) - _sigmoid(x - 1e-6)) / 2e-6
+        slope = g * central_difference(_sigmoid, x)
         return (f"Right at the points tried first, but a search of [-8, 8] found x = {x:.6g} (out = {_sigmoid(x):.4g}, "
                 f"out_grad = {g}), where your function passes back {mine:.4g} and finite differences of out_grad·σ "
                 f"give {slope:.4g}. One formula in out and out_grad serves every input, with no special cases.")
     x, g = wrong[0]
-    slope = g * (_sigmoid(x + 1e-6) - _sigmoid(x - 1e-6)) / 2e-6
+    slope = g * central_difference(_sigmoid, x)
     where = (f"For the input x = {x} (out = {_sigmoid(x):.4g}) with out_grad = {g}, your function passes back "
              f"{claimed[x, g]:.4g}, but finite differences of out_grad·σ give {slope:.4g}.")
     unit = [(p, h) for p in SIGMOID_POINTS for h in ARRIVING if h == 1.0]

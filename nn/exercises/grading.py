@@ -22,7 +22,7 @@ from typing import Any
 from autograd import Value
 from autograd.testing import check_gradients
 
-__all__ = ["Exercise", "ExerciseFailed", "Outcome", "claimed_gradient_disagrees", "close", "disagreement_found", "run"]
+__all__ = ["Exercise", "ExerciseFailed", "Outcome", "central_difference", "claimed_gradient_disagrees", "close", "disagreement_found", "run"]
 
 Grader = Callable[[Any], "str | None"]
 
@@ -117,6 +117,11 @@ def refusal(grade: Callable[[Any], str | None]) -> Grader:
 
     graded.__doc__ = grade.__doc__
     return graded
+
+
+def central_difference(function: Callable[[float], float], x: float) -> float:
+    """The slope a message quotes: (f(x + h) - f(x - h)) / 2h with h = 1e-6."""
+    return (function(x + 1e-6) - function(x - 1e-6)) / 2e-6
 
 
 def close(a: float, b: float) -> bool:

@@ -10,6 +10,7 @@ from autograd import Value
 from .grading import (
     Exercise,
     as_float,
+    central_difference,
     claimed_gradient_disagrees,
     close,
     disagreement_found,
@@ -36,12 +37,12 @@ def _grade_tanh_derivative(answer: Any) -> str | None:
             return None
         (x,) = found
         mine = as_float(answer(x), f"tanh_derivative({x})")
-        slope = (math.tanh(x + 1e-6) - math.tanh(x - 1e-6)) / 2e-6
+        slope = central_difference(math.tanh, x)
         return (f"Right at the points tried first, but a search of [-6, 6] found x = {x:.6g}, where your rule "
                 f"gives {mine:.4g} and finite differences of tanh give {slope:.4g}. A rule is one formula for "
                 "every x: write it with the output of tanh, with no special cases.")
     x = wrong[0]
-    slope = (math.tanh(x + 1e-6) - math.tanh(x - 1e-6)) / 2e-6
+    slope = central_difference(math.tanh, x)
     where = f"At x = {x} your rule gives {claimed[x]:.4g}, but finite differences of tanh give {slope:.4g}."
     if all(close(claimed[p], 1 - p * p) for p in TANH_POINTS):
         hint = "Your rule uses the input x where the derivative needs the output of tanh."
