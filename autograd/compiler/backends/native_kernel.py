@@ -21,14 +21,14 @@ size or wiring, so one compiled kernel serves every batch of a model.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ...rules.print_c import C_HELPERS, c_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
-from ..program import Step
+from .native_shapes import FROM_TAPE, GRAD, NUMBER, OUT, Fold, Shape, fold_of, operand, put_names
 from .protocol import one_line
 
 __all__ = ["kernel_source"]
-
-_GRAD, _OUT = Name("grad"), Name("out")
 
 _TAPE = r"""
 typedef struct {
@@ -41,6 +41,9 @@ typedef struct {
     const double *check_number;
     int64_t output, shapes, segments, entries;
     const int64_t *segment_body, *segment_length, *segment_count;
+    const int64_t *number_start;
+    const double *number;
+    int64_t numbers;
 } vg_tape;
 
 /* Whether check k decides differently from the trace (round is Python's to check). */
@@ -83,6 +86,18 @@ int64_t vg_validate(const vg_tape *t, int64_t slots) {
         if (t->gradient_case[b] != -1 && t->gradient_case[b] != t->case_of[b]) return 4;
         if (t->start[b + 1] < t->start[b]) return 5;
     }
+    if (t->number_start[0] != 0 || t->number_start[t->entries] > t->numbers) return 14;
+    for (int64_t b = 0; b < t->entries; b++) {  /* each entry holds what its case reads */
+        const int64_t c = t->case_of[b], count = t->start[b + 1] - t->start[b];
+        const int64_t numbers = t->number_start[b + 1] - t->number_start[b];
+        if (numbers < 0) return 15;
+        if (vg_case_form[c] == 0 && (count != vg_case_operands[c] || numbers != vg_case_numbers[c])) return 16;
+        if (vg_case_form[c] == 1 && (count < vg_case_operands[c] || numbers != vg_case_numbers[c])) return 17;
+        if (vg_case_form[c] == 2) {
+            const int64_t m = numbers - vg_case_numbers[c];
+            if (m < 0 || count < m || (count - m) % 2 != 0 || count < vg_case_operands[c]) return 18;
+        }
+    }
     int64_t i = 0;  /* the global step of the segment's first entry */
     for (int64_t s = 0; s < t->segments; s++) {
         const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];
@@ -105,23 +120,33 @@ int64_t vg_validate(const vg_tape *t, int64_t slots) {
 """
 
 
-def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> str:
+def kernel_source(shapes: Sequence[Shape]) -> str:
     """The kernel's C for these shapes (see the module docstring); the same shapes give the same text."""
-    forward_cases, backward_cases = [], []
-    for index, (step, numbers) in enumerate(shapes):
-        operands = _operands(numbers)
-        comment = f"/* {one_line(step.op.name).replace('*/', '* /')} */"  # an op's name is data, even in C
-        value = c_text(as_expr(step.op.call_forward(SourceMath, operands, step.const)))
-        forward_cases.append(f"                case {index}: out = {value}; break;  {comment}")
-        local = step.op.local(SourceMath, operands, _OUT, step.const)
-        lines = [
-            f"                    g[o[{position}] + k * d[{position}]] += {c_text(_GRAD * as_expr(derivative))};"
-            for position, derivative in enumerate(local) if numbers[position] is None
-        ]
-        backward_cases.append("\n".join([f"                case {index}: {{  {comment}", *lines, "                } break;"]))
+    forward_cases, backward_cases, forms = [], [], []
+    for index, shape in enumerate(shapes):
+        comment = f"/* {one_line(shape.op.name).replace('*/', '* /')} */"  # an op's name is data, even in C
+        fold = fold_of(shape.op, dot=shape.form == "dot") if shape.form != "fixed" else None
+        if fold is None:
+            forward, backward = _fixed_case(shape)
+            forms.append((0, len(shape.operands), 1 if shape.const is FROM_TAPE else 0))
+        elif fold.form == "sum":
+            forward, backward = _sum_case(shape, fold)
+            forms.append((1, 1 if shape.first else 0, 0 if shape.first else 1))
+        else:
+            forward, backward = _dot_case(shape, fold)
+            forms.append((2, 1 if shape.first else 0, 0 if shape.first else 1))
+        forward_cases.append(f"                case {index}: {{  {comment}\n{_indented(forward)}\n                }} break;")
+        backward_cases.append(f"                case {index}: {{  {comment}\n{_indented(backward)}\n                }} break;")
+    tables = [
+        f"static const int64_t vg_case_{name}[] = {{{', '.join(str(form[part]) for form in forms) or '0'}}};"
+        for part, name in enumerate(("form", "operands", "numbers"))
+    ]
     return "\n".join([
         "/* valuegrad native kernel: a tape interpreter with one case per shape of step. */",
-        C_HELPERS, _TAPE,
+        C_HELPERS,
+        "/* Per case: its form (0 fixed, 1 sum loop, 2 dot loop), the operands it reads (fixed) or",
+        "   at least (loops), the numbers it reads (fixed, sum) or at least (dot). */",
+        *tables, _TAPE,
         "int64_t vg_forward(const vg_tape *t, double *v) {",
         "    const int64_t first = t->first_step;",
         "    int64_t next = 0, i = 0;",
@@ -134,8 +159,11 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
         "                const int64_t b = body + r;",
         "                const int32_t *o = t->operand + t->start[b];",
         "                const int32_t *d = t->stride + t->start[b];",
+        "                const int64_t size = t->start[b + 1] - t->start[b];",
+        "                const double *n = t->number + t->number_start[b];",
+        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
         "                double out;",
-        "                (void)d;",
+        "                (void)d; (void)n; (void)size; (void)numbers;",
         "                switch (t->case_of[b]) {",
         *forward_cases,
         "                default: return -2;",
@@ -163,8 +191,11 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
         "                if (t->gradient_case[b] < 0 || grad == 0.0) continue;",
         "                const int32_t *o = t->operand + t->start[b];",
         "                const int32_t *d = t->stride + t->start[b];",
+        "                const int64_t size = t->start[b + 1] - t->start[b];",
+        "                const double *n = t->number + t->number_start[b];",
+        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
         "                const double out = v[first + i];",
-        "                (void)out; (void)d;",
+        "                (void)out; (void)d; (void)n; (void)size; (void)numbers;",
         "                switch (t->gradient_case[b]) {",
         *backward_cases,
         "                default: return;",
@@ -177,6 +208,70 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
     ])
 
 
-def _operands(numbers: tuple[float | None, ...]) -> list[Expr]:
-    """Each operand as the kernel reads it: its slot through the tape, or the constant's number."""
-    return [Name(f"v[o[{position}] + k * d[{position}]]") if number is None else Const(number) for position, number in enumerate(numbers)]
+def _indented(lines: list[str]) -> str:
+    return "\n".join(f"                    {line}" for line in lines)
+
+
+def _fixed_case(shape: Shape) -> tuple[list[str], list[str]]:
+    """One printed expression: the row read on the entry's operands (numbers from the tape or written in)."""
+    operands = [operand(position) if n is None or n is FROM_TAPE else Const(n) for position, n in enumerate(shape.operands)]
+    const = NUMBER if shape.const is FROM_TAPE else shape.const
+    value = c_text(as_expr(shape.op.call_forward(SourceMath, operands, const)))
+    local = shape.op.local(SourceMath, operands, OUT, const)
+    lines = [
+        f"g[o[{position}] + k * d[{position}]] += {c_text(GRAD * as_expr(derivative))};"
+        for position, derivative in enumerate(local) if shape.operands[position] is None
+    ]
+    return [f"out = {value};"], lines
+
+
+def _sum_case(shape: Shape, fold: Fold) -> tuple[list[str], list[str]]:
+    """A loop over the operands: ``acc = acc + x_j`` as the row reads one term."""
+    each = {"X": operand("j")}
+    begin = _c(fold.first, {"X": operand(0)}) if shape.first else "n[0]"
+    forward = [
+        f"double acc = {begin};",
+        f"for (int64_t j = {1 if shape.first else 0}; j < size; j++) acc = {_c(fold.step, {**each, 'acc': Name('acc')})};",
+        "out = acc;",
+    ]
+    backward = [f"for (int64_t j = 0; j < size; j++) g[o[j] + k * d[j]] += {_c(fold.lines[0], each)};"]
+    return forward, backward
+
+
+def _dot_case(shape: Shape, fold: Fold) -> tuple[list[str], list[str]]:
+    """Loops over the pairs, then the coefficients (the entry's numbers after its start), as the row reads one term."""
+    assert fold.coefficient is not None and fold.first_coefficient is not None and fold.coefficient_line is not None
+    pair = {"W": operand("j"), "X": operand("p + j"), "acc": Name("acc")}
+    term = {"V": operand("2 * p + j"), "COEF": Name("c[j]"), "acc": Name("acc")}
+    offset = 0 if shape.first else 1
+    forward = [
+        f"const double *c = n + {offset};",
+        f"const int64_t m = numbers - {offset}, p = (size - m) / 2;",
+        "int64_t i0 = 0, j0 = 0;",
+    ]
+    if shape.first:
+        forward += [
+            "double acc;",
+            f"if (p > 0) {{ acc = {_c(fold.first, {'W': operand(0), 'X': operand('p')})}; i0 = 1; }}",
+            f"else {{ acc = {_c(fold.first_coefficient, {'V': operand('2 * p'), 'COEF': Name('c[0]')})}; j0 = 1; }}",
+        ]
+    else:
+        forward.append("double acc = n[0];")
+    forward += [
+        f"for (int64_t j = i0; j < p; j++) acc = {_c(fold.step, pair)};",
+        f"for (int64_t j = j0; j < m; j++) acc = {_c(fold.coefficient, term)};",
+        "out = acc;",
+    ]
+    backward = [  # in the order of operand positions: every w, every x, then the coefficients' operands
+        f"const double *c = n + {offset};",
+        f"const int64_t m = numbers - {offset}, p = (size - m) / 2;",
+        f"for (int64_t j = 0; j < p; j++) g[o[j] + k * d[j]] += {_c(fold.lines[0], pair)};",
+        f"for (int64_t j = 0; j < p; j++) g[o[p + j] + k * d[p + j]] += {_c(fold.lines[1], pair)};",
+        f"for (int64_t j = 0; j < m; j++) g[o[2 * p + j] + k * d[2 * p + j]] += {_c(fold.coefficient_line, term)};",
+        "(void)c;",
+    ]
+    return forward, backward
+
+
+def _c(expr: Expr, names: dict[str, Expr]) -> str:
+    return c_text(put_names(expr, names))

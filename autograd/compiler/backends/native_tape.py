@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...rules.op import VARIADIC, DotConst
-from ..program import RAISED, Decision, JitError, Program, Step, exact_key
+from ..program import RAISED, Decision, JitError, Program, Step
 from ..repeats import Segment, find_repeats, gradient_needs
+from .native_shapes import Shape, kernel_shapes, shape_of
 
 __all__ = ["CHECK_KINDS", "MAX_SLOTS", "RAISED_CHECK", "ShapeKey", "Tape", "encode"]
 
@@ -49,7 +50,7 @@ trace is checked as its own kind, :data:`RAISED_CHECK` (it holds while the numbe
 RAISED_CHECK = 10
 
 ShapeKey = tuple[Any, ...]
-"""What makes two steps one case of the kernel: op, folded number and constant operands, by their bits."""
+"""What makes two steps one case of the kernel (:meth:`.native_shapes.Shape.key`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +58,13 @@ class Tape:
     """A program as arrays the kernel reads (see the module docstring).
 
     Attributes:
-        shapes: One representative step per case, with the numbers of its constant operands
-            (None for an operand read from a slot).
+        shapes: The kernel's cases (:mod:`.native_shapes`): the shapes the entries use and their kin.
         case: Per body entry (a step, or a loop's step read once for all its iterations), its case in ``shapes``.
         gradient_case: Per body entry, its case, or -1 where the backward skips it
             (made under ``no_grad``, or reaching no Value input).
+        number_start: Per body entry, where its numbers begin in ``numbers`` (one more entry at the end).
+        numbers: The numbers the entries' cases read at run time (a folded number, a sum's start,
+            a dot's start and coefficients), entry after entry.
         start: Per body entry, where its operands begin in ``operands`` (one more entry at the end).
         operands: The slots the entries read, entry after entry (a loop's: in its first iteration).
         strides: Per operand in ``operands``, how far it moves per iteration of its loop (0 outside loops).
@@ -78,8 +81,10 @@ class Tape:
         slots: How many slots the program has.
     """
 
-    shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]
+    shapes: tuple[Shape, ...]
     case: array[int]
+    number_start: array[int]
+    numbers: array[float]
     gradient_case: array[int]
     start: array[int]
     operands: array[int]
@@ -112,7 +117,8 @@ def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
     constants = {len(program.inputs) + position: number for position, number in enumerate(program.constants)}
     needs = gradient_needs(program)
     keys: dict[ShapeKey, int] = {}
-    shapes: list[tuple[Step, tuple[float | None, ...]]] = []
+    used: list[Shape] = []
+    number, number_start = array("d"), array("q", [0])
     case, gradient_case, start, operands = array("i"), array("i"), array("q", [0]), array("i")
     strides = array("i")
     segment_body, segment_length, segment_count = array("q"), array("q"), array("q")
@@ -140,25 +146,35 @@ def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
                 ):
                     raise JitError(f"native backend: a loop's step {last} does not read what its body says")
             numbers = tuple(constants.get(operand) for operand in step.operands)
-            key = (id(step.op), exact_key(step.const), tuple(None if n is None else exact_key(n) for n in numbers))
+            shape, positions, entry_numbers = shape_of(step, numbers, moves)
+            key = shape.key()
             index = keys.get(key)
             if index is None:
-                index = keys[key] = len(shapes)
-                shapes.append((step, numbers))
+                index = keys[key] = len(used)
+                used.append(shape)
             case.append(index)
             passes = step.gradient and slot in needs
             gradient_case.append(index if passes else -1)
-            operands.extend(step.operands)
-            strides.extend(moves)
+            operands.extend([step.operands[j] for j in positions])
+            strides.extend([moves[j] for j in positions])
+            number.extend(entry_numbers)
+            number_start.append(len(number))
             start.append(len(operands))
     if covered != len(program.steps):
         raise JitError(f"native backend: segments cover {covered} steps; the program has {len(program.steps)}")
     for slot in (program.output, *program.aux):
         _check_slot(slot, slots, "the output or an aux value")
     checks = _ordered_checks(program, slots)
+    shapes = kernel_shapes(used)  # the kernel's order: the same set of shapes prints the same kernel
+    order = array("i", [0] * len(used))
+    where = {shape.key(): position for position, shape in enumerate(shapes)}
+    for position, shape in enumerate(used):
+        order[position] = where[shape.key()]
+    case = array("i", [order[index] for index in case])
+    gradient_case = array("i", [order[index] if index >= 0 else -1 for index in gradient_case])
     kinds = [_kind_code(decision) for _, decision in checks]
     return Tape(
-        shapes=tuple(shapes), case=case, gradient_case=gradient_case, start=start, operands=operands,
+        shapes=tuple(shapes), case=case, number_start=number_start, numbers=number, gradient_case=gradient_case, start=start, operands=operands,
         strides=strides, segment_body=segment_body, segment_length=segment_length, segment_count=segment_count,
         check_after=array("q", [_after(decision, first) for _, decision in checks]),
         check_kind=array("i", kinds),
