@@ -44,10 +44,10 @@ from ...rules.source import (
     Pick,
     Select,
     SourceMath,
+    _fold,  # the reading's own folding: the same arithmetic, no identities
     as_expr,
     call,
 )
-from ...rules.source import _fold  # the reading's own folding: the same arithmetic, no identities
 from ..program import Step
 
 __all__ = ["FROM_TAPE", "GRAD", "NUMBER", "OUT", "Fold", "Shape", "fold_of", "kernel_shapes", "operand", "put_names", "shape_of"]
