@@ -3,9 +3,10 @@
 A program is encoded as a tape (:mod:`.native_tape`: flat arrays, every index
 checked) and run by a kernel (:mod:`.native_kernel`) whose switch has one
 case per shape of step, each printed as C from its row's rules. The kernel
-depends only on the shapes a program uses, not on its size, so it compiles
-in a fraction of a second, is cached on disk (:mod:`.native_build`), and
-serves every batch size of a model; the tape costs one pass over the program.
+depends only on the rows a program uses (:mod:`.native_shapes`), not on its
+size, its folded numbers or its operand counts, so it is built once per model
+family, cached on disk (:mod:`.native_build`), and serves every batch size
+and document length; the tape costs one pass over the program.
 
 Results equal the Python backend's bit for bit: the same expression trees,
 the same order of additions, no fast math, no fused multiply-adds, no excess
@@ -213,6 +214,9 @@ def _listing(program: Program, tape: Tape, title: str, source: str) -> str:
             operands = ", ".join(
                 name(tape.operands[j], tape.strides[j]) for j in range(tape.start[entry], tape.start[entry + 1])
             )
+            numbers = tape.numbers[tape.number_start[entry] : tape.number_start[entry + 1]]
+            if len(numbers):  # what its case reads at run time: a folded number, a start, coefficients
+                operands += f"; numbers {', '.join(map(repr, numbers))}"
             target = name(first + position + offset, length if count > 1 else 0)
             lines.append(f"{indent}{target} = {one_line(step.op.name)}({operands})  {_where(step)}")
         position += length * count

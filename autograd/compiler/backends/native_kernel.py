@@ -1,10 +1,12 @@
 """The native backend's kernel: C that walks a tape, one switch case per shape of step.
 
 Each case is made from its op's row read as source (:mod:`autograd.rules.source`)
-and printed as C (:mod:`autograd.rules.print_c`), exactly as the Python backend
-prints the same step as Python: the same tree, folded the same way, with the
-program's constants written in as numbers. So no derivative is written here,
-and the C adds in the order the generated Python adds.
+and printed as C (:mod:`autograd.rules.print_c`), as the Python backend prints
+the same step as Python: the same tree, with the numbers a shape does not name
+(:mod:`.native_shapes`) read at run time from the entry's numbers ``n`` or a
+constant's slot, which gives the bits the Python backend's folding gives. A
+``sum`` or ``dot`` is a loop whose body is the row's one-term reading, so it
+adds in the order the generated Python adds. No derivative is written here.
 
 The tape comes in segments: a loop's body is walked once per iteration ``k``,
 each operand read at ``o[j] + k * d[j]`` (its slot in the first iteration
@@ -16,12 +18,12 @@ the output's gradient with 1 and walks the steps backwards; a step whose
 gradient is exactly 0 passes nothing on, as in the engine's sweep.
 ``vg_validate(tape, slots)`` checks every index once more, in C, when a
 tape is loaded. The kernel depends on the shapes only, not on the program's
-size or wiring, so one compiled kernel serves every batch of a model.
+size, wiring or numbers, so one compiled kernel serves every batch of a model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ...rules.print_c import C_HELPERS, c_text
 from ...rules.source import Const, Expr, Name, SourceMath, as_expr
@@ -273,5 +275,5 @@ def _dot_case(shape: Shape, fold: Fold) -> tuple[list[str], list[str]]:
     return forward, backward
 
 
-def _c(expr: Expr, names: dict[str, Expr]) -> str:
+def _c(expr: Expr, names: Mapping[str, Expr]) -> str:
     return c_text(put_names(expr, names))

@@ -28,7 +28,7 @@ backend's tree gives, so results never depend on which form a step took.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +121,7 @@ def _same(one: Expr, other: Expr) -> bool:
         return (a != a and b != b) or (a == b and str(a) == str(b))
     if type(one) is Name:
         return one.name == other.name  # type: ignore[attr-defined, no-any-return]
-    for slot in type(one).__slots__:
+    for slot in type(one).__slots__:  # type: ignore[var-annotated]
         x, y = getattr(one, slot), getattr(other, slot)
         if isinstance(x, tuple):
             if len(x) != len(y) or not all(_same(a, b) for a, b in zip(x, y, strict=True)):
@@ -134,7 +134,7 @@ def _same(one: Expr, other: Expr) -> bool:
     return True
 
 
-def _put(expr: Expr, names: dict[str, Expr], *, evaluate: bool) -> Expr:
+def _put(expr: Expr, names: Mapping[str, Expr], *, evaluate: bool) -> Expr:
     """``expr`` with names replaced; ``evaluate``: numbers folded as run-time arithmetic would give them.
 
     Evaluating folds constant operations (what C computes at run time with the
@@ -178,7 +178,7 @@ def _put(expr: Expr, names: dict[str, Expr], *, evaluate: bool) -> Expr:
     raise TypeError(f"no way to substitute into a {kind.__name__}")
 
 
-def put_names(expr: Expr, names: dict[str, Expr]) -> Expr:
+def put_names(expr: Expr, names: Mapping[str, Expr]) -> Expr:
     """``expr`` with the names in ``names`` replaced by their trees, nothing folded (how the kernel prints a term)."""
     return _put(expr, names, evaluate=False)
 
@@ -238,6 +238,11 @@ def _fixed_fits(op: Op, const: Any, numbers: tuple[float | None, ...], tape_cons
 # ---------------------------------------------------------------- folds
 
 
+def _dot(pairs: int, coefficients: Sequence[Any], start: Any) -> Any:
+    """A dot's numbers, any of which may be a name: the row is read with names where numbers go."""
+    return DotConst(pairs, tuple(coefficients), start)
+
+
 @dataclass(frozen=True, eq=False)
 class Fold:
     """A row read as a left fold: its one-term readings, with the names the kernel puts in.
@@ -256,7 +261,7 @@ class Fold:
     coefficient_line: Expr | None = None
 
 
-_FOLDS: dict[Op, Fold | None] = {}
+_FOLDS: dict[tuple[Op, bool], Fold | None] = {}
 
 
 def fold_of(op: Op, dot: bool) -> Fold | None:
@@ -264,13 +269,13 @@ def fold_of(op: Op, dot: bool) -> Fold | None:
     key = (op, dot)
     if key not in _FOLDS:
         try:
-            _FOLDS[key] = (_dot_fold if dot else _sum_fold)(op)  # type: ignore[index]
+            _FOLDS[key] = (_dot_fold if dot else _sum_fold)(op)
         except (TypeError, ValueError, ArithmeticError, AttributeError, IndexError):
-            _FOLDS[key] = None  # type: ignore[index]
-    return _FOLDS[key]  # type: ignore[index]
+            _FOLDS[key] = None
+    return _FOLDS[key]
 
 
-def _folded(first: Expr, step: Expr, names: dict[str, Expr], terms: list[dict[str, Expr]]) -> Expr:
+def _folded(first: Expr, step: Expr, names: Mapping[str, Expr], terms: Sequence[Mapping[str, Expr]]) -> Expr:
     acc = _put(first, {**names, **terms[0]}, evaluate=False)
     for term in terms[1:]:
         acc = _put(step, {**names, **term, _ACC.name: acc}, evaluate=False)
@@ -308,7 +313,7 @@ def _names(expr: Expr) -> list[Expr]:
         if isinstance(node, Name):
             found.append(node)
         elif isinstance(node, Expr):
-            for slot in type(node).__slots__:
+            for slot in type(node).__slots__:  # type: ignore[var-annotated]
                 part = getattr(node, slot)
                 for item in part if isinstance(part, tuple) else (part,):
                     walk(item)
@@ -318,24 +323,24 @@ def _names(expr: Expr) -> list[Expr]:
 
 
 def _dot_fold(op: Op) -> Fold | None:
-    step = as_expr(op.call_forward(SourceMath, [_W, _X], DotConst(1, (), _ACC)))
-    first = as_expr(op.call_forward(SourceMath, [_W, _X], DotConst(1, (), 0.0)))
-    coefficient = as_expr(op.call_forward(SourceMath, [_V], DotConst(0, (_COEF,), _ACC)))
-    first_coefficient = as_expr(op.call_forward(SourceMath, [_V], DotConst(0, (_COEF,), 0.0)))
-    pair_lines = [_line(local) for local in op.local(SourceMath, [_W, _X], OUT, DotConst(1, (), _START))]
-    coefficient_lines = [_line(local) for local in op.local(SourceMath, [_V], OUT, DotConst(0, (_COEF,), _START))]
+    step = as_expr(op.call_forward(SourceMath, [_W, _X], _dot(1, (), _ACC)))
+    first = as_expr(op.call_forward(SourceMath, [_W, _X], _dot(1, (), 0.0)))
+    coefficient = as_expr(op.call_forward(SourceMath, [_V], _dot(0, (_COEF,), _ACC)))
+    first_coefficient = as_expr(op.call_forward(SourceMath, [_V], _dot(0, (_COEF,), 0.0)))
+    pair_lines = [_line(local) for local in op.local(SourceMath, [_W, _X], OUT, _dot(1, (), _START))]
+    coefficient_lines = [_line(local) for local in op.local(SourceMath, [_V], OUT, _dot(0, (_COEF,), _START))]
     if len(pair_lines) != 2 or len(coefficient_lines) != 1:
         return None
     for pairs, count in ((2, 2), (0, 2), (2, 0), (1, 1)):
-        w = [Name(f"w{i}") for i in range(pairs)]
-        x = [Name(f"x{i}") for i in range(pairs)]
-        v = [Name(f"v{j}") for j in range(count)]
-        c = [Name(f"c{j}") for j in range(count)]
+        w: list[Expr] = [Name(f"w{i}") for i in range(pairs)]
+        x: list[Expr] = [Name(f"x{i}") for i in range(pairs)]
+        v: list[Expr] = [Name(f"v{j}") for j in range(count)]
+        c: list[Expr] = [Name(f"c{j}") for j in range(count)]
         terms: list[tuple[Expr, Expr, dict[str, Expr]]] = [
             (first, step, {_W.name: w[i], _X.name: x[i]}) for i in range(pairs)
         ] + [(first_coefficient, coefficient, {_V.name: v[j], _COEF.name: c[j]}) for j in range(count)]
         for start in (_START, Const(0.0), Const(-0.0)):
-            whole = as_expr(op.call_forward(SourceMath, [*w, *x, *v], DotConst(pairs, tuple(c), start)))
+            whole = as_expr(op.call_forward(SourceMath, [*w, *x, *v], _dot(pairs, tuple(c), start)))
             acc: Expr = _START
             for index, (begin, then, names) in enumerate(terms):
                 if index == 0 and start is not _START:
@@ -344,7 +349,7 @@ def _dot_fold(op: Op) -> Fold | None:
                     acc = _put(then, {**names, _ACC.name: acc}, evaluate=False)
             if not _same(whole, acc):
                 return None
-            local = [_line(item) for item in op.local(SourceMath, [*w, *x, *v], OUT, DotConst(pairs, tuple(c), start))]
+            local = [_line(item) for item in op.local(SourceMath, [*w, *x, *v], OUT, _dot(pairs, tuple(c), start))]
             wanted = [_put(pair_lines[0], terms[i][2], evaluate=False) for i in range(pairs)]
             wanted += [_put(pair_lines[1], terms[i][2], evaluate=False) for i in range(pairs)]
             wanted += [_put(coefficient_lines[0], terms[pairs + j][2], evaluate=False) for j in range(count)]
@@ -368,8 +373,8 @@ def _start_fits(op: Op, fold: Fold, start: float) -> bool:
             else:
                 assert fold.coefficient is not None
                 checks = [
-                    (fold.step, as_expr(op.call_forward(SourceMath, [_W, _X], DotConst(1, (), Const(start))))),
-                    (fold.coefficient, as_expr(op.call_forward(SourceMath, [_V], DotConst(0, (_COEF,), Const(start))))),
+                    (fold.step, as_expr(op.call_forward(SourceMath, [_W, _X], _dot(1, (), Const(start))))),
+                    (fold.coefficient, as_expr(op.call_forward(SourceMath, [_V], _dot(0, (_COEF,), Const(start))))),
                 ]
             _STARTS[key] = all(
                 _same(_put(symbolic, {_ACC.name: Const(start)}, evaluate=True), literal) for symbolic, literal in checks
@@ -386,9 +391,9 @@ def _coefficient_fits(op: Op, fold: Fold, number: float) -> bool:
         assert fold.coefficient is not None and fold.first_coefficient is not None and fold.coefficient_line is not None
         try:
             literal = [
-                as_expr(op.call_forward(SourceMath, [_V], DotConst(0, (number,), _ACC))),
-                as_expr(op.call_forward(SourceMath, [_V], DotConst(0, (number,), 0.0))),
-                _line(op.local(SourceMath, [_V], OUT, DotConst(0, (number,), _START))[0]),
+                as_expr(op.call_forward(SourceMath, [_V], _dot(0, (number,), _ACC))),
+                as_expr(op.call_forward(SourceMath, [_V], _dot(0, (number,), 0.0))),
+                _line(op.local(SourceMath, [_V], OUT, _dot(0, (number,), _START))[0]),
             ]
             symbolic = [fold.coefficient, fold.first_coefficient, fold.coefficient_line]
             _STARTS[key] = all(_agrees(s, t, {_COEF.name: number}) for s, t in zip(symbolic, literal, strict=True))
@@ -440,7 +445,7 @@ def _sum_entry(
         return None  # constants are folded here only as ``+`` folds them
     if any(n is not None and d != 0 for n, d in zip(numbers, strides, strict=True)):
         return None  # a constant that moves in a loop is not one number
-    total, positions = start, []
+    total, positions = start, list[int]()
     for position, number in enumerate(numbers):
         if not positions:
             if number is not None:

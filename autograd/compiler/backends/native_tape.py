@@ -1,10 +1,11 @@
 """The native backend's encoder: a :class:`Program` as a tape of flat integer and float arrays.
 
 A tape names, per step, its *shape* (one case of the compiled kernel's
-switch: the op, the number folded into it, which operands are the program's
-constants and their numbers, how many operands) and the slots it reads; the
-kernel (:mod:`.native_kernel`) computes one case per shape, printed from the
-op's row. Per decision, it holds what the check reads and after which step
+switch, :mod:`.native_shapes`: the op, and only those of its numbers at
+which the row reads differently), the slots it reads and the numbers its
+case reads at run time (a folded number, a sum's start, a dot's
+coefficients); the kernel (:mod:`.native_kernel`) computes one case per
+shape, printed from the op's row. Per decision, it holds what the check reads and after which step
 the Python backend checks it, so a replay raises the same decision first.
 
 Steps come in *segments* (:func:`~autograd.compiler.repeats.find_repeats`): a
@@ -17,7 +18,8 @@ program that would make the kernel read or write outside its arrays is
 refused with a :class:`~autograd.compiler.program.JitError` saying what is
 wrong; for a loop, the first and the last iteration's slots are checked (a
 slot moves by a constant per iteration, so every iteration between reads
-within them). The kernel checks the same once more when the tape is loaded.
+within them). The kernel checks the same once more when the tape is loaded,
+and that each entry holds the operands and numbers its case reads.
 """
 
 from __future__ import annotations
