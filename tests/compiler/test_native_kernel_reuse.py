@@ -14,12 +14,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value, dot, jit, vmax, vsum
 from autograd.compiler.backends import native_available
 
-pytestmark = pytest.mark.skipif(not native_available(), reason="no C compiler (run scripts/ensure_compiler.sh)")
+pytestmark = [
+    pytest.mark.skipif(not native_available(), reason="no C compiler (run scripts/ensure_compiler.sh)"),
+    pytest.mark.filterwarnings("error:jit. the native backend could not build"),  # no silent fallback to Python
+]
 
 AWKWARD = (-0.0, 0.0, math.nan, math.inf, -math.inf, 1.5, -2.0)
 
@@ -125,3 +130,27 @@ def test_a_slot_that_is_both_a_first_and_a_second_factor_gets_both_gradients_in_
 
     for a, b in ((1e16, 1.0), (3.0, -0.0), (0.1, 0.2)):
         assert gradients_and_value(fn, "native", [a, b]) == gradients_and_value(fn, "python", [a, b])
+
+
+FOLDED: tuple[Callable[[Value, float], Value], ...] = (
+    lambda x, c: x + c, lambda x, c: c - x, lambda x, c: x * c, lambda x, c: x / c, lambda x, c: c / x,
+    lambda x, c: x ** c, lambda x, c: abs(c) ** x, lambda x, c: x.leaky_relu(c),
+    lambda x, c: vsum([x, x * 2.0], c), lambda x, c: dot([x], [x], c), lambda x, c: dot([x, x], [c, c]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    chain=st.lists(st.tuples(st.integers(0, len(FOLDED) - 1), st.sampled_from((*AWKWARD, 1.0, -1.0, 2.0, 0.5, 3.0, 1e-3))),
+                   min_size=1, max_size=4),
+    x=st.sampled_from(AWKWARD),
+)
+def test_random_chains_of_folded_numbers_give_the_python_backends_bits(chain: list[tuple[int, float]], x: float) -> None:
+    def fn(a: Value) -> Value:
+        for which, number in chain:
+            if number == 0.0 and which in (3, 4):
+                number = 0.25  # x / 0.0 raises where it is traced, as in Python
+            a = FOLDED[which](a, number)
+        return a
+
+    assert gradients_and_value(fn, "native", [x]) == gradients_and_value(fn, "python", [x])
