@@ -50,7 +50,8 @@ class _TapeStruct(ctypes.Structure):
         ("check_outcome", ctypes.c_void_p), ("check_number", ctypes.c_void_p),
         ("output", ctypes.c_int64), ("shapes", ctypes.c_int64), ("segments", ctypes.c_int64),
         ("entries", ctypes.c_int64), ("segment_body", ctypes.c_void_p), ("segment_length", ctypes.c_void_p),
-        ("segment_count", ctypes.c_void_p), ("number_start", ctypes.c_void_p), ("number", ctypes.c_void_p),
+        ("segment_count", ctypes.c_void_p), ("segment_swap", ctypes.c_void_p),
+        ("number_start", ctypes.c_void_p), ("number", ctypes.c_void_p),
         ("numbers", ctypes.c_int64),
     ]
 
@@ -127,7 +128,8 @@ class _Replay:
             )),
             program.output, len(tape.shapes), len(tape.segment_body), len(tape.case),
             *(_address(part) for part in (
-                tape.segment_body, tape.segment_length, tape.segment_count, tape.number_start, tape.numbers,
+                tape.segment_body, tape.segment_length, tape.segment_count, tape.segment_swap,
+                tape.number_start, tape.numbers,
             )),
             len(tape.numbers),
         )

@@ -16,6 +16,10 @@ checking each decision as soon as its numbers are known, and returns -1, or
 the order of the first check that failed. ``vg_backward(tape, v, g)`` seeds
 the output's gradient with 1 and walks the steps backwards; a step whose
 gradient is exactly 0 passes nothing on, as in the engine's sweep.
+A loop the encoder marks as interchangeable is walked one body entry at a
+time over all its iterations (one dispatch per entry, not per step): the same
+numbers, added in the same order (:func:`.native_tape.interchangeable` says
+why); its checks are made after it, in their order.
 ``vg_validate(tape, slots)`` checks every index once more, in C, when a
 tape is loaded. The kernel depends on the shapes only, not on the program's
 size, wiring or numbers, so one compiled kernel serves every batch of a model.
@@ -42,7 +46,7 @@ typedef struct {
     const int32_t *check_kind, *check_operand, *check_other, *check_outcome;
     const double *check_number;
     int64_t output, shapes, segments, entries;
-    const int64_t *segment_body, *segment_length, *segment_count;
+    const int64_t *segment_body, *segment_length, *segment_count, *segment_swap;
     const int64_t *number_start;
     const double *number;
     int64_t numbers;
@@ -111,6 +115,8 @@ int64_t vg_validate(const vg_tape *t, int64_t slots) {
         i += length * count;
     }
     if (i != t->steps) return 13;
+    for (int64_t s = 0; s < t->segments; s++)
+        if (t->segment_swap[s] < 0 || t->segment_swap[s] > 3 || (t->segment_swap[s] && t->segment_count[s] < 2)) return 19;
     for (int64_t k = 0; k < t->checks; k++) {
         if (t->check_operand[k] < 0 || t->check_operand[k] >= slots) return 7;
         if (t->check_other[k] < -1 || t->check_other[k] >= slots) return 8;
@@ -124,7 +130,7 @@ int64_t vg_validate(const vg_tape *t, int64_t slots) {
 
 def kernel_source(shapes: Sequence[Shape]) -> str:
     """The kernel's C for these shapes (see the module docstring); the same shapes give the same text."""
-    forward_cases, backward_cases, forms = [], [], []
+    forward_cases, backward_cases, forward_loops, backward_loops, forms = [], [], [], [], []
     for index, shape in enumerate(shapes):
         comment = f"/* {one_line(shape.op.name).replace('*/', '* /')} */"  # an op's name is data, even in C
         fold = fold_of(shape.op, dot=shape.form == "dot") if shape.form != "fixed" else None
@@ -139,6 +145,22 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
             forms.append((2, 1 if shape.first else 0, 0 if shape.first else 1))
         forward_cases.append(f"                case {index}: {{  {comment}\n{_indented(forward)}\n                }} break;")
         backward_cases.append(f"                case {index}: {{  {comment}\n{_indented(backward)}\n                }} break;")
+        forward_loops.append("\n".join([
+            f"                case {index}: for (int64_t k = 0; k < count; k++) {{  {comment}",
+            "                    double out;",
+            _indented(forward),
+            "                    v[at + k * length] = out;",
+            "                } break;",
+        ]))
+        backward_loops.append("\n".join([
+            f"                case {index}: for (int64_t k = count - 1; k >= 0; k--) {{  {comment}",
+            "                    const double grad = g[at + k * length];",
+            "                    if (grad == 0.0) continue;",
+            "                    const double out = v[at + k * length];",
+            "                    (void)out;",
+            _indented(backward),
+            "                } break;",
+        ]))
     tables = [
         f"static const int64_t vg_case_{name}[] = {{{', '.join(str(form[part]) for form in forms) or '0'}}};"
         for part, name in enumerate(("form", "operands", "numbers"))
@@ -156,6 +178,25 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
         "        if (vg_fails(t, v, next)) return next;",
         "    for (int64_t s = 0; s < t->segments; s++) {",
         "        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];",
+        "        if (t->segment_swap[s] & 1) {  /* entry by entry, then the loop's checks in order */",
+        "            for (int64_t r = 0; r < length; r++) {",
+        "                const int64_t b = body + r, at = first + i + r;",
+        "                const int32_t *o = t->operand + t->start[b];",
+        "                const int32_t *d = t->stride + t->start[b];",
+        "                const int64_t size = t->start[b + 1] - t->start[b];",
+        "                const double *n = t->number + t->number_start[b];",
+        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+        "                (void)d; (void)n; (void)size; (void)numbers;",
+        "                switch (t->case_of[b]) {",
+        *forward_loops,
+        "                default: return -2;",
+        "                }",
+        "            }",
+        "            i += length * count;",
+        "            for (; next < t->checks && t->check_after[next] < i; next++)",
+        "                if (vg_fails(t, v, next)) return next;",
+        "            continue;",
+        "        }",
         "        for (int64_t k = 0; k < count; k++) {",
         "            for (int64_t r = 0; r < length; r++, i++) {",
         "                const int64_t b = body + r;",
@@ -185,6 +226,24 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
         "    g[t->output] = 1.0;",
         "    for (int64_t s = t->segments - 1; s >= 0; s--) {",
         "        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];",
+        "        if (t->segment_swap[s] & 2) {  /* entry by entry, each over the iterations backwards */",
+        "            i -= length * count;",
+        "            for (int64_t r = length - 1; r >= 0; r--) {",
+        "                const int64_t b = body + r, at = first + i + r;",
+        "                if (t->gradient_case[b] < 0) continue;",
+        "                const int32_t *o = t->operand + t->start[b];",
+        "                const int32_t *d = t->stride + t->start[b];",
+        "                const int64_t size = t->start[b + 1] - t->start[b];",
+        "                const double *n = t->number + t->number_start[b];",
+        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+        "                (void)d; (void)n; (void)size; (void)numbers;",
+        "                switch (t->gradient_case[b]) {",
+        *backward_loops,
+        "                default: return;",
+        "                }",
+        "            }",
+        "            continue;",
+        "        }",
         "        for (int64_t k = count - 1; k >= 0; k--) {",
         "            for (int64_t r = length - 1; r >= 0; r--) {",
         "                i--;",
