@@ -366,6 +366,8 @@ _STARTS: dict[tuple[Any, ...], bool] = {}
 def _start_fits(op: Op, fold: Fold, start: float) -> bool:
     """Whether a nonzero start read from the tape gives the operations of the start written in."""
     key = (op, fold.form, _text(start))
+    if len(_STARTS) > 100_000:  # one entry per distinct number: bounded, at the cost of checking again
+        _STARTS.clear()
     if key not in _STARTS:
         try:
             if fold.form == "sum":
