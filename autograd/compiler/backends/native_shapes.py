@@ -19,8 +19,8 @@ names no number that varies with them:
   where the first term starts the sum, as the reading folds ``0.0 + x`` to
   ``x``. A sum's constant operands are folded as the reading folds them.
 * Any other variadic row (``max``, ``take``) has a case per operand count;
-  :func:`kernel_shapes` adds the counts up to a bound, so a new length
-  seldom needs a new kernel.
+  :func:`kernel_shapes` adds every count up to :data:`FILL_LIMIT`, so a
+  document no longer than that needs no kernel of its own.
 
 Anything these checks do not accept keeps the literal case the Python
 backend's tree gives, so results never depend on which form a step took.
@@ -67,8 +67,14 @@ _ACC, _X, _W, _V, _COEF, _START = Name("acc"), Name("X"), Name("W"), Name("V"), 
 SPECIAL_CANDIDATES = (0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -0.5, -2.0)
 """Numbers every kernel of an op gets its own case for when the reading takes another form at them."""
 
-FILL_LIMIT = 64
-"""The largest count :func:`kernel_shapes` fills in for a per-count row (each case grows with its count)."""
+FILL_LIMIT = 16
+"""Every per-count row a program uses gets the cases for all counts up to this one (:func:`kernel_shapes`).
+
+Not more: a ``max`` case's backward grows with the square of its count (each
+operand's share divides by the number of ties), so filling to 32 made a tiny
+GPT's kernel take 17 s to build instead of 3 s. Counts above it (a
+vocabulary's softmax) are the model's, not the document's.
+"""
 
 
 def operand(position: int | str) -> Name:
@@ -472,14 +478,14 @@ def kernel_shapes(used: Sequence[Shape]) -> list[Shape]:
     numbers: a row with a folded number gets its case reading the number
     from the tape and one per special number (:data:`SPECIAL_CANDIDATES`)
     where the reading differs; a loop gets both starts; a per-count row gets
-    every count up to a power of two (at least 16, filled up to :data:`FILL_LIMIT`).
+    every count up to :data:`FILL_LIMIT`.
     """
     found: dict[tuple[Any, ...], Shape] = {shape.key(): shape for shape in used}
 
     def add(shape: Shape) -> None:
         found.setdefault(shape.key(), shape)
 
-    counts: dict[tuple[Any, ...], tuple[Shape, int]] = {}
+    counts: dict[tuple[Any, ...], Shape] = {}
     for shape in used:
         op = shape.op
         if shape.form in ("sum", "dot"):
@@ -496,14 +502,9 @@ def kernel_shapes(used: Sequence[Shape]) -> list[Shape]:
             if _fixed(op, 3.0, shape.operands).const is FROM_TAPE:
                 add(Shape(op, "fixed", FROM_TAPE, shape.operands))
         elif op.arity == VARIADIC and shape.const is None and all(n is None for n in shape.operands):
-            key = (op, id(op))
-            largest = max(counts.get(key, (shape, 0))[1], len(shape.operands))
-            counts[key] = (shape, largest)
-    for shape, largest in counts.values():
-        bound = 16
-        while bound < largest:
-            bound *= 2
-        for count in range(1, min(bound, FILL_LIMIT) + 1):
+            counts.setdefault((op, id(op)), shape)
+    for shape in counts.values():
+        for count in range(1, FILL_LIMIT + 1):
             add(Shape(shape.op, "fixed", None, (None,) * count))
     return sorted(found.values(), key=_order)
 
