@@ -19,7 +19,12 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Value, dot, jit, vmax, vsum
+from autograd.compiler import JitError
 from autograd.compiler.backends import native_available
+from autograd.compiler.backends.native import _Replay
+from autograd.compiler.backends.native_build import load_kernel
+from autograd.compiler.backends.native_kernel import kernel_source
+from autograd.compiler.backends.native_tape import encode
 
 pytestmark = [
     pytest.mark.skipif(not native_available(), reason="no C compiler (run scripts/ensure_compiler.sh)"),
@@ -154,3 +159,22 @@ def test_random_chains_of_folded_numbers_give_the_python_backends_bits(chain: li
         return a
 
     assert gradients_and_value(fn, "native", [x]) == gradients_and_value(fn, "python", [x])
+
+
+def test_internal_the_kernel_refuses_a_tape_whose_numbers_do_not_fit_its_cases() -> None:
+    step = jit(lambda a: vsum([a * 0.1, a], 2.5), backend="native")
+    step(Value(1.0))
+    program = step.program
+    assert program is not None
+    tape = encode(program)
+    kernel = load_kernel(kernel_source(tape.shapes))
+    _Replay(program, tape, kernel)  # as encoded: accepted
+    refused = 0
+    for entry in range(len(tape.case)):
+        tape.number_start[entry + 1] -= 1  # one entry claims a number fewer than its case reads
+        if tape.number_start[entry + 1] >= tape.number_start[entry]:
+            with pytest.raises(JitError, match="kernel refused the tape"):
+                _Replay(program, tape, kernel)
+            refused += 1
+        tape.number_start[entry + 1] += 1
+    assert refused == 2  # the folded 0.1 and the sum's start
