@@ -144,8 +144,8 @@ def _backward_lines(
             current = _positions(read["index"], len(read["indent"]) > 4, loop_start, loops, first)
         elif text.startswith("    # ") and not text.startswith("    # g_"):
             current = _by_comment(program, text, blocks, by_name, forward)
-        elif not text.startswith("        ") and not text.startswith("    g_") and current:
-            current = []
+        elif not text.startswith(("        ", "    g_", "    if grad:")):
+            current = []  # not a line of a block (deeper, a straight-form addition, or the loop form's test)
         for position in current:
             blocks.setdefault(position, []).append((number, text))
     return blocks
