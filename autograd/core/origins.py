@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
-from types import TracebackType
+from types import CodeType, TracebackType
 from typing import NamedTuple
 
 __all__ = ["Origin", "is_library_file", "is_user_file", "origin_of", "register_library", "user_origin"]
@@ -42,6 +42,8 @@ def register_library(directory: str) -> None:
     path = os.path.abspath(directory) + os.sep
     if path not in _LIBRARY:
         _LIBRARY.append(path)
+        _OUTSIDE.clear()
+        _ORIGINS.clear()
 
 
 _STANDARD = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
@@ -66,14 +68,32 @@ def is_user_file(filename: str) -> bool:
     return not _outside_user_code(filename, tuple(_LIBRARY))
 
 
+# A tracer asks for the origin of every node it sees, so the verdict on each code object and
+# each (code, line)'s Origin are kept: a walk is then dictionary lookups, and nodes made on one
+# line share one Origin. Both are forgotten when the library's folders change.
+_OUTSIDE: dict[CodeType, bool] = {}
+_ORIGINS: dict[tuple[CodeType, int], Origin] = {}
+
+
 def user_origin() -> Origin | None:
     """The first frame outside the library, as an :class:`Origin`."""
     frame = sys._getframe(1)
-    library = tuple(_LIBRARY)
+    outside = _OUTSIDE
     while frame is not None:
         code = frame.f_code
-        if not _outside_user_code(code.co_filename, library):
-            return Origin(code.co_filename, frame.f_lineno, code.co_name)
+        verdict = outside.get(code)
+        if verdict is None:
+            if len(outside) > 10_000:  # fresh code objects (exec'd code) must not grow it forever
+                outside.clear()
+            verdict = outside[code] = _outside_user_code(code.co_filename, tuple(_LIBRARY))
+        if not verdict:
+            key = (code, frame.f_lineno)
+            origin = _ORIGINS.get(key)
+            if origin is None:
+                if len(_ORIGINS) > 100_000:  # generated code (exec of fresh code objects) must not grow it forever
+                    _ORIGINS.clear()
+                origin = _ORIGINS[key] = Origin(code.co_filename, key[1], code.co_name)
+            return origin
         frame = frame.f_back  # type: ignore[assignment]
     return None
 

@@ -73,9 +73,10 @@ class Objective:
         if self.classify is None or self.classes is None:
             return 0
         classify, classes = self.classify, self.classes
-        return sum(
-            classify(list(out)) == classes[i] for out, i in zip(outputs, indices, strict=True)
-        )
+        return sum([
+            classify(out if type(out) is list else list(out)) == classes[i]
+            for out, i in zip(outputs, indices, strict=True)
+        ])
 
 
 def _whole(label: object) -> bool:

@@ -268,7 +268,8 @@ class SGD(Optimizer):
                     p.data -= lr * p.grad
             else:
                 for p in params:
-                    p.data -= lr * (p.grad + decay * p.data)
+                    data = p.data
+                    p.data = data - lr * (p.grad + decay * data)
             return
         first = not self.momentum_buffers
         buffers = self.momentum_buffers
@@ -276,10 +277,11 @@ class SGD(Optimizer):
             buffers.extend([0.0] * len(params))
         nesterov = self.nesterov
         for index, p in enumerate(params):
-            g = p.grad + decay * p.data
+            data = p.data  # read once: each read is a property call
+            g = p.grad + decay * data
             buffer = g if first else momentum * buffers[index] + g
             buffers[index] = buffer
-            p.data -= lr * (g + momentum * buffer if nesterov else buffer)
+            p.data = data - lr * (g + momentum * buffer if nesterov else buffer)
 
 
 # ---------------------------------------------------------------- RMSprop
@@ -331,14 +333,16 @@ class RMSprop(Optimizer):
         averages = self.square_averages
         buffers = self.momentum_buffers
         sqrt = math.sqrt
+        keep = 1.0 - alpha
         for index, p in enumerate(self.params):
-            g = p.grad + decay * p.data
-            average = averages[index] = alpha * averages[index] + (1.0 - alpha) * g * g
+            data = p.data
+            g = p.grad + decay * data
+            average = averages[index] = alpha * averages[index] + keep * g * g
             denominator = sqrt(average) + eps
             scaled = g / denominator if denominator else 0.0  # 0 only with eps = 0, no gradient yet
             if momentum > 0.0:
                 scaled = buffers[index] = momentum * buffers[index] + scaled
-            p.data -= lr * scaled
+            p.data = data - lr * scaled
 
 
 # ---------------------------------------------------------------- Adam / AdamW
@@ -395,13 +399,15 @@ class Adam(Optimizer):
         root_correction = math.sqrt(1.0 - beta2**t)
         ms, vs = self.first_moments, self.second_moments
         sqrt = math.sqrt
+        keep1, keep2 = 1.0 - beta1, 1.0 - beta2
         for index, p in enumerate(self.params):
-            g = p.grad + l2_decay * p.data
-            m = ms[index] = beta1 * ms[index] + (1.0 - beta1) * g
-            v = vs[index] = beta2 * vs[index] + (1.0 - beta2) * g * g
+            data = p.data
+            g = p.grad + l2_decay * data
+            m = ms[index] = beta1 * ms[index] + keep1 * g
+            v = vs[index] = beta2 * vs[index] + keep2 * g * g
             denominator = sqrt(v) / root_correction + eps
             if denominator:  # 0 only with eps = 0 and no gradient yet: no move
-                p.data -= step_size * m / denominator
+                p.data = data - step_size * m / denominator
 
 
 class AdamW(Adam):

@@ -114,6 +114,8 @@ class Resident:
         self._last_grads: array[float] | None = None
         self._reordered = False
         self._order_back: list[int] = []  # the buffers' place of each of the optimizer's parameters
+        self._last_indices: list[int] = []
+        self._last_numbers = array("d")
 
     def look(self, indices: list[int]) -> None:
         """After an ordinary step of this batch size: take its program if ``jit`` has confirmed one."""
@@ -143,12 +145,15 @@ class Resident:
         self._plans[size] = plan
 
     def _numbers(self, indices: list[int]) -> array[float]:
+        if indices == self._last_indices:  # a full batch without shuffling: the same numbers every epoch
+            return self._last_numbers
         numbers = array("d")
         rows, targets = self._rows, self._targets
         for i in indices:
             numbers.extend(rows[i])
         for i in indices:
             numbers.extend(targets[i])
+        self._last_indices, self._last_numbers = list(indices), numbers
         return numbers
 
     def forward_backward(self, indices: list[int]) -> tuple[float, float, list[list[float]], array[float]] | None:

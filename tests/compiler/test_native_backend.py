@@ -25,9 +25,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.guard_suite import SUITE
+from support.strategies import Expression, expressions
 
 import nn
-from autograd import TABLE, Value, jit
+from autograd import TABLE, Value, jit, vsum
 from autograd.compiler import JitError, Program
 from autograd.compiler.backends import (
     NATIVE_FROM_STEPS,
@@ -36,6 +37,7 @@ from autograd.compiler.backends import (
     PythonBackend,
     native_available,
 )
+from autograd.compiler.backends.native_tape import encode
 from autograd.compiler.program import Diverged, Input, Step
 from autograd.rules import VARIADIC, DotConst, Op
 from autograd.testing import Graph, graphs
@@ -186,6 +188,88 @@ def test_a_native_function_shows_its_tape_with_the_users_lines_and_its_kernel() 
     assert "t2 = mul(w, x_0)" in step.source or "mul(w" in step.source
     assert "test_native_backend.py" in step.source and "vg_forward" in step.source
     assert step.traces[0].lines == 2  # tape entries
+
+
+# ---------------------------------------------------------------- loops walked entry by entry
+
+
+def _per_example_mlp(w: list[Value]) -> Callable[[list[float]], Value]:
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=1)
+    return lambda xs: nn.mse([model([x, 1.0 - x]) for x in xs], [0.5] * len(xs)) + w[0] * w[0]
+
+
+def _weight_read_twice(w: list[Value]) -> Callable[[list[float]], Value]:
+    return lambda xs: vsum([w[0] * x + (w[0] * x).tanh() for x in xs])
+
+
+def _running_total(w: list[Value]) -> Callable[[list[float]], Value]:
+    def total(xs: list[float]) -> Value:
+        acc = w[1]
+        for x in xs:
+            acc = (acc * w[0] + x).tanh()
+        return acc
+    return total
+
+
+LOOPS = {  # a batch function, and how its loop may be walked: 3 both ways, 1 forward only, 0 step by step
+    "one example's MLP per item": (_per_example_mlp, 3),
+    "a weight read by two steps of each item": (_weight_read_twice, 1),
+    "each item reading the one before": (_running_total, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOOPS))
+def test_a_loop_walked_entry_by_entry_gives_the_python_backends_bits(name: str) -> None:
+    build, walk = LOOPS[name]
+    xs = [0.1 * k - 1.3 for k in range(30)] + [-0.0, 0.0]
+    results = {}
+    for backend in ("python", "native"):
+        w = [Value(0.7), Value(-0.2)]
+        step = jit(build(w), backend=backend)
+        history = []
+        for _ in range(3):  # a second trace confirms, a third call replays
+            for value in w:
+                value.grad = 0.0
+            out = step(xs)
+            out.backward()
+            history.append([bits(out.data), *(bits(value.grad) for value in w)])
+        results[backend] = history
+        if backend == "native":
+            program = step.program
+            assert program is not None
+            tape = encode(program)
+            walks = [flag for flag, count in zip(tape.segment_swap, tape.segment_count, strict=True) if count > 1]
+            assert walks and max(walks) == walk
+    assert results["native"] == results["python"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(expression=expressions(max_inputs=3, max_steps=8), xs=st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=6))
+def test_a_random_body_over_a_batch_gives_the_python_backends_bits(expression: Expression, xs: list[float]) -> None:
+    # Each item's inputs mix shared Values (read by any number of its steps) with the item's own.
+    results = []
+    for backend in ("python", "native"):
+        w = [Value(x) for x in expression.point]
+
+        def batch(items: list[float], w: list[Value] = w) -> Value:
+            return vsum([
+                expression([v if i % 2 == 0 else v * item for i, v in enumerate(w)]) for item in items
+            ])
+
+        step = jit(batch, backend=backend)
+        history = []
+        for _ in range(3):
+            for value in w:
+                value.grad = 0.0
+            try:
+                out = step(xs)
+                out.backward()
+            except (ArithmeticError, ValueError) as error:
+                history.append([type(error).__name__])
+                continue
+            history.append([bits(out.data), *(bits(value.grad) for value in w)])
+        results.append(history)
+    assert results[0] == results[1]
 
 
 # ---------------------------------------------------------------- calls, threads

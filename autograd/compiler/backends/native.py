@@ -49,7 +49,7 @@ class _TapeStruct(ctypes.Structure):
         ("check_outcome", ctypes.c_void_p), ("check_number", ctypes.c_void_p),
         ("output", ctypes.c_int64), ("shapes", ctypes.c_int64), ("segments", ctypes.c_int64),
         ("entries", ctypes.c_int64), ("segment_body", ctypes.c_void_p), ("segment_length", ctypes.c_void_p),
-        ("segment_count", ctypes.c_void_p),
+        ("segment_count", ctypes.c_void_p), ("segment_swap", ctypes.c_void_p),
     ]
 
 
@@ -124,7 +124,7 @@ class _Replay:
                 tape.check_kind, tape.check_operand, tape.check_other, tape.check_outcome, tape.check_number,
             )),
             program.output, len(tape.shapes), len(tape.segment_body), len(tape.case),
-            *(_address(part) for part in (tape.segment_body, tape.segment_length, tape.segment_count)),
+            *(_address(part) for part in (tape.segment_body, tape.segment_length, tape.segment_count, tape.segment_swap)),
         )
         self._tape_address = ctypes.addressof(self._struct)
         problem = kernel.validate(self._tape_address, tape.slots)

@@ -39,7 +39,7 @@ __all__ = [
     "FORMAT", "CompileFailed", "Kernel", "NoCompiler", "cache_folder", "find_compiler", "load_functions", "load_kernel",
 ]
 
-FORMAT = "valuegrad-native-2"
+FORMAT = "valuegrad-native-3"
 """Part of every cache key: a new layout of the kernel's interface makes every old file stale."""
 
 _LOCK = threading.Lock()

@@ -14,6 +14,10 @@ checking each decision as soon as its numbers are known, and returns -1, or
 the order of the first check that failed. ``vg_backward(tape, v, g)`` seeds
 the output's gradient with 1 and walks the steps backwards; a step whose
 gradient is exactly 0 passes nothing on, as in the engine's sweep.
+A loop the encoder marks as interchangeable is walked one body entry at a
+time over all its iterations (one dispatch per entry, not per step): the same
+numbers, added in the same order (:func:`.native_tape.interchangeable` says
+why); its checks are made after it, in their order.
 ``vg_validate(tape, slots)`` checks every index once more, in C, when a
 tape is loaded. The kernel depends on the shapes only, not on the program's
 size or wiring, so one compiled kernel serves every batch of a model.
@@ -40,7 +44,7 @@ typedef struct {
     const int32_t *check_kind, *check_operand, *check_other, *check_outcome;
     const double *check_number;
     int64_t output, shapes, segments, entries;
-    const int64_t *segment_body, *segment_length, *segment_count;
+    const int64_t *segment_body, *segment_length, *segment_count, *segment_swap;
 } vg_tape;
 
 /* Whether check k decides differently from the trace (round is Python's to check). */
@@ -94,6 +98,8 @@ int64_t vg_validate(const vg_tape *t, int64_t slots) {
         i += length * count;
     }
     if (i != t->steps) return 13;
+    for (int64_t s = 0; s < t->segments; s++)
+        if (t->segment_swap[s] < 0 || t->segment_swap[s] > 3 || (t->segment_swap[s] && t->segment_count[s] < 2)) return 14;
     for (int64_t k = 0; k < t->checks; k++) {
         if (t->check_operand[k] < 0 || t->check_operand[k] >= slots) return 7;
         if (t->check_other[k] < -1 || t->check_other[k] >= slots) return 8;
@@ -107,18 +113,33 @@ int64_t vg_validate(const vg_tape *t, int64_t slots) {
 
 def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> str:
     """The kernel's C for these shapes (see the module docstring); the same shapes give the same text."""
-    forward_cases, backward_cases = [], []
+    forward_cases, backward_cases, forward_loops, backward_loops = [], [], [], []
     for index, (step, numbers) in enumerate(shapes):
         operands = _operands(numbers)
         comment = f"/* {one_line(step.op.name).replace('*/', '* /')} */"  # an op's name is data, even in C
         value = c_text(as_expr(step.op.call_forward(SourceMath, operands, step.const)))
         forward_cases.append(f"                case {index}: out = {value}; break;  {comment}")
+        forward_loops.append(
+            f"                case {index}: for (int64_t k = 0; k < count; k++) v[at + k * length] = {value};"
+            f" break;  {comment}"
+        )
         local = step.op.local(SourceMath, operands, _OUT, step.const)
         lines = [
-            f"                    g[o[{position}] + k * d[{position}]] += {c_text(_GRAD * as_expr(derivative))};"
+            f"g[o[{position}] + k * d[{position}]] += {c_text(_GRAD * as_expr(derivative))};"
             for position, derivative in enumerate(local) if numbers[position] is None
         ]
-        backward_cases.append("\n".join([f"                case {index}: {{  {comment}", *lines, "                } break;"]))
+        backward_cases.append("\n".join([
+            f"                case {index}: {{  {comment}", *(" " * 20 + line for line in lines), "                } break;",
+        ]))
+        backward_loops.append("\n".join([
+            f"                case {index}: for (int64_t k = count - 1; k >= 0; k--) {{  {comment}",
+            "                    const double grad = g[at + k * length];",
+            "                    if (grad == 0.0) continue;",
+            "                    const double out = v[at + k * length];",
+            "                    (void)out;",
+            *(" " * 20 + line for line in lines),
+            "                } break;",
+        ]))
     return "\n".join([
         "/* valuegrad native kernel: a tape interpreter with one case per shape of step. */",
         C_HELPERS, _TAPE,
@@ -129,6 +150,22 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
         "        if (vg_fails(t, v, next)) return next;",
         "    for (int64_t s = 0; s < t->segments; s++) {",
         "        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];",
+        "        if (t->segment_swap[s] & 1) {  /* entry by entry, then the loop's checks in order */",
+        "            for (int64_t r = 0; r < length; r++) {",
+        "                const int64_t b = body + r, at = first + i + r;",
+        "                const int32_t *o = t->operand + t->start[b];",
+        "                const int32_t *d = t->stride + t->start[b];",
+        "                (void)d;",
+        "                switch (t->case_of[b]) {",
+        *forward_loops,
+        "                default: return -2;",
+        "                }",
+        "            }",
+        "            i += length * count;",
+        "            for (; next < t->checks && t->check_after[next] < i; next++)",
+        "                if (vg_fails(t, v, next)) return next;",
+        "            continue;",
+        "        }",
         "        for (int64_t k = 0; k < count; k++) {",
         "            for (int64_t r = 0; r < length; r++, i++) {",
         "                const int64_t b = body + r;",
@@ -155,6 +192,21 @@ def kernel_source(shapes: tuple[tuple[Step, tuple[float | None, ...]], ...]) -> 
         "    g[t->output] = 1.0;",
         "    for (int64_t s = t->segments - 1; s >= 0; s--) {",
         "        const int64_t body = t->segment_body[s], length = t->segment_length[s], count = t->segment_count[s];",
+        "        if (t->segment_swap[s] & 2) {  /* entry by entry, each over the iterations backwards */",
+        "            i -= length * count;",
+        "            for (int64_t r = length - 1; r >= 0; r--) {",
+        "                const int64_t b = body + r, at = first + i + r;",
+        "                if (t->gradient_case[b] < 0) continue;",
+        "                const int32_t *o = t->operand + t->start[b];",
+        "                const int32_t *d = t->stride + t->start[b];",
+        "                (void)d;",
+        "                switch (t->gradient_case[b]) {",
+        *backward_loops,
+        "                default: return;",
+        "                }",
+        "            }",
+        "            continue;",
+        "        }",
         "        for (int64_t k = count - 1; k >= 0; k--) {",
         "            for (int64_t r = length - 1; r >= 0; r--) {",
         "                i--;",

@@ -12,6 +12,11 @@ loop's body is written once, each operand with the stride it moves by per
 iteration, so the tape of a batch is the size of one example's program; a
 straight segment is its steps, each once.
 
+A loop whose iterations are independent is also marked to be walked body
+entry by body entry, all iterations of one entry at a time (:func:`interchangeable`):
+the kernel then dispatches once per entry rather than once per step, and
+computes the same numbers, added in the same order (see there why).
+
 Every index the native code will read is checked here, before any call: a
 program that would make the kernel read or write outside its arrays is
 refused with a :class:`~autograd.compiler.program.JitError` saying what is
@@ -67,6 +72,8 @@ class Tape:
         strides: Per operand in ``operands``, how far it moves per iteration of its loop (0 outside loops).
         segment_body, segment_length, segment_count: Per segment (:mod:`..repeats`), in order: its
             first body entry, its entries per iteration and its iterations.
+        segment_swap: Per segment: 1 where the forward may walk it entry by entry
+            (:func:`interchangeable`), 2 where the backward may too, 3 for both, 0 for neither.
         check_after: Per check, in the order the Python backend checks them: the step after
             which it is checked (-1: before the first step).
         check_kind, check_operand, check_other, check_outcome: Per check: its kind
@@ -87,6 +94,7 @@ class Tape:
     segment_body: array[int]
     segment_length: array[int]
     segment_count: array[int]
+    segment_swap: array[int]
     check_after: array[int]
     check_kind: array[int]
     check_operand: array[int]
@@ -115,7 +123,7 @@ def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
     shapes: list[tuple[Step, tuple[float | None, ...]]] = []
     case, gradient_case, start, operands = array("i"), array("i"), array("q", [0]), array("i")
     strides = array("i")
-    segment_body, segment_length, segment_count = array("q"), array("q"), array("q")
+    segment_body, segment_length, segment_count, segment_swap = array("q"), array("q"), array("q"), array("q")
     covered = 0
     for segment in find_repeats(program) if segments is None else segments:
         if segment.first != covered or segment.length < 1 or segment.count < 1:
@@ -126,6 +134,7 @@ def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
         segment_body.append(len(case))
         segment_length.append(segment.length)
         segment_count.append(segment.count)
+        segment_swap.append(interchangeable(program, segment) if segment.is_loop else 0)
         for offset in range(segment.length):
             position = segment.first + offset
             step = program.steps[position]
@@ -160,6 +169,7 @@ def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
     return Tape(
         shapes=tuple(shapes), case=case, gradient_case=gradient_case, start=start, operands=operands,
         strides=strides, segment_body=segment_body, segment_length=segment_length, segment_count=segment_count,
+        segment_swap=segment_swap,
         check_after=array("q", [_after(decision, first) for _, decision in checks]),
         check_kind=array("i", kinds),
         check_operand=array("i", [decision.operand for _, decision in checks]),
@@ -170,6 +180,45 @@ def encode(program: Program, segments: Sequence[Segment] | None = None) -> Tape:
         rounds=tuple(order for order, kind in enumerate(kinds) if kind == CHECK_KINDS["round"]),
         slots=slots,
     )
+
+
+def interchangeable(program: Program, segment: Segment) -> int:
+    """Whether a loop may be walked one body entry at a time over all its iterations: 1 forward, 2 backward.
+
+    Forward (1): every operand of the body reads either its own iteration's
+    earlier steps (it moves by the body's length and starts in the first
+    iteration) or slots before the loop. No iteration then reads another's
+    numbers, so computing entry by entry gives every slot the same number; the
+    checks are made after the loop, in their order, so the first that fails is
+    the same one.
+
+    Backward (2, with 1): also, each slot before the loop whose gradient counts
+    (a Value input, or an earlier step) is read by at most one body entry (a
+    weight read by one neuron's dot), the same slot in every iteration. A slot's
+    gradient is then added to in the order of the iterations, backwards, in
+    both walks: the same additions in the same order, so the same bits.
+    Anything else (a slot read by two entries, or a gradient slot that moves
+    with the iteration outside the loop's own steps) keeps the step by step walk.
+    """
+    first = program.first_step
+    start = first + segment.first
+    length, last = segment.length, segment.count - 1
+    gradients = program.gradient_inputs
+    shared: dict[int, int] = {}
+    backward = True
+    for offset in range(length):
+        step = program.steps[segment.first + offset]
+        for operand, move in zip(step.operands, segment.strides[offset], strict=False):
+            if move == length and start <= operand < start + length:
+                continue  # its own iteration's step
+            if max(operand, operand + last * move) >= start:
+                return 0  # another iteration's number
+            counts = operand < gradients or max(operand, operand + last * move) >= first
+            if not counts:
+                continue  # an input number or a constant: its gradient is never read
+            if move or shared.setdefault(operand, offset) != offset:
+                backward = False
+    return 3 if backward else 1
 
 
 def _check_slot(slot: Any, slots: int, what: str) -> None:
