@@ -19,6 +19,7 @@ None, and a tool shows the whole source instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .backends.protocol import one_line
@@ -78,9 +79,7 @@ def _forward_lines(program: Program, lines: list[str]) -> list[tuple[tuple[int, 
             found.extend((line, k, count) for k in range(count) for line in body)
             loop = None
 
-    for number, text in enumerate(lines, start=1):
-        if text.startswith(("def backward", "return ")):
-            break
+    for number, text in _section(lines, "forward"):
         opened = _LOOP.match(text)
         if opened:
             close()
@@ -108,10 +107,6 @@ def _backward_lines(
     program: Program, lines: list[str], forward: list[tuple[tuple[int, str], int | None, int]]
 ) -> dict[int, list[tuple[int, str]]]:
     """Step position -> the lines of its backward block (the Python backend's; empty for others)."""
-    try:
-        start = next(number for number, text in enumerate(lines) if text.startswith("def backward"))
-    except StopIteration:
-        return {}
     first = program.first_step
     by_name: dict[str, int] = {}  # the Python backend's straight form: a step's block opens with `if g_<its name>:`
     for position, ((_, text), _, _) in enumerate(forward):
@@ -129,7 +124,7 @@ def _backward_lines(
     blocks: dict[int, list[tuple[int, str]]] = {}
     current: list[int] = []  # the step positions the block being read belongs to
     loop_start: int | None = None
-    for number, text in enumerate(lines[start + 1:], start=start + 2):
+    for number, text in _section(lines, "backward"):
         if text.startswith("    return ") or not text.strip():
             current = []
             continue
@@ -149,6 +144,25 @@ def _backward_lines(
         for position in current:
             blocks.setdefault(position, []).append((number, text))
     return blocks
+
+
+def _section(lines: list[str], part: str) -> Iterator[tuple[int, str]]:
+    """``(number, text)`` of the lines inside the functions named ``part`` or ``part_<n>`` (chunks).
+
+    A listing with no function at all (the native backend's tape) is all
+    forward, up to its ``return``.
+    """
+    functions = any(text.startswith("def ") for text in lines)
+    inside = not functions and part == "forward"
+    for number, text in enumerate(lines, start=1):
+        if text.startswith("def "):
+            name = text[4:].split("(", 1)[0]
+            inside = name == part or re.fullmatch(rf"{part}_\d+", name) is not None
+            continue
+        if not functions and text.startswith("return "):
+            return
+        if inside:
+            yield number, text
 
 
 def _positions(

@@ -81,3 +81,19 @@ def test_a_source_of_another_shape_gives_none() -> None:
     w = Value(0.5, label="w")
     _, step = trusted(lambda x: (w * x).tanh(), "python", 2.0)
     assert lines_of_steps(step.program, "a listing of another shape\n") is None
+
+
+def test_a_program_cut_into_chunks_maps_each_step_into_its_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.compiler.backends import python_layout
+
+    monkeypatch.setattr(python_layout, "CHUNK_LINES", 4)  # an internal: chunks for a small program
+    w = Value(0.5, label="w")
+    out, step = trusted(lambda x: ((w * x).tanh() * w + x).exp() * w, "python", 2.0)
+    assert "def forward_1(" in step.source
+    source = step.source.split("\n")
+    lines = out._const.step_lines()
+    assert len(lines) == len(step.program.steps)
+    for entry in lines:
+        assert source[entry.forward[0] - 1] == entry.forward[1]
+        assert all(source[number - 1] == text for number, text in entry.backward)
+    assert sum(1 for entry in lines if entry.backward) >= 4
