@@ -179,6 +179,31 @@ def test_stepping_to_a_node_shows_its_line_of_generated_code_under_the_step_bar_
     assert console_errors(browser) == []
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_page_runs_an_unfolded_graph_itself_and_each_nodes_parts_sum_to_its_grad(
+    browser: Any, tmp_path: Path, backend: str
+) -> None:
+    loss, _, _ = jitted_loss(backend, X, Y)
+    show(browser, loss, tmp_path / "jit.html")
+    python = numbers(browser)  # the page opens on Python's numbers
+    browser.execute_script("const api = window.valuegrad; const x = api.find('xs_0_0')[0]; api.set(x, api.get(x).data)")
+    page = numbers(browser)  # every value and gradient computed again by the page's own program
+    for key in ("data", "grad"):
+        for got, want in zip(page[key], python[key], strict=True):
+            assert got == pytest.approx(want, rel=1e-12, abs=1e-12), key
+    node = browser.execute_script("return window.valuegrad.find('out_1')[0]")
+    seek_to(browser, node, "backward")
+    after = browser.execute_script("return window.valuegrad.shown(arguments[0])", node)
+    assert after["grad"] == pytest.approx(python["grad"][node], rel=1e-12)  # its grad is complete when it passes it on
+    sums = browser.execute_script(
+        "window.valuegrad.stop(); const id = window.valuegrad.find('out_1')[0];"
+        "document.querySelector('.vg-node[data-node=\"' + id + '\"]').dispatchEvent(new MouseEvent('click', {bubbles: true}));"
+        "return document.querySelector('#vg-panel .vg-sum').textContent"
+    )
+    total, grad = sums.split("the parts sum to ")[1].split(", this node's grad (")
+    assert float(total) == pytest.approx(float(grad.rstrip(")")), rel=1e-9)
+
+
 def test_stepping_backward_shows_the_python_lines_that_pass_the_nodes_gradient_on(
     browser: Any, tmp_path: Path
 ) -> None:

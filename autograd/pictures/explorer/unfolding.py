@@ -75,6 +75,7 @@ def unfold_jitted(root: Value) -> Unfolded:
     lines: dict[Value, Any] = {}
     origins: dict[Value, Origin] = {}
     fresh: set[Value] = set()
+    unfolded = 0
     with enable_grad():
         for node in reversed(nodes):  # operands first
             if node in steps_of:
@@ -86,6 +87,7 @@ def unfold_jitted(root: Value) -> Unfolded:
                 if node.label:
                     out.label = node.label
                 made[node] = out
+                unfolded += 1
             elif node._op is not None and any(made.get(p, p) is not p for p in node._parents):
                 out = apply(node._op, [made.get(p, p) for p in node._parents], node._const)
                 out.label = node.label
@@ -97,7 +99,7 @@ def unfold_jitted(root: Value) -> Unfolded:
     for node, grad in _gradients(shown, root.grad).items():
         if node in fresh:
             node.grad = grad
-    return Unfolded(shown, lines, origins, len(steps_of))
+    return Unfolded(shown, lines, origins, unfolded)
 
 
 def _replayed(
