@@ -275,3 +275,17 @@ def test_a_generated_line_holding_script_text_from_a_function_and_file_name_is_s
     assert HOSTILE in line and HOSTILE_FILE in line
     assert browser.execute_script("return window.vgPwned") is None
     assert console_errors(browser) == []
+
+
+def test_a_sum_of_jitted_calls_unfolds_each_and_rebuilds_what_is_above_them() -> None:
+    w = Value(0.5, label="w")
+    step = jit(lambda x: (w * x).tanh(), backend="python")
+    for _ in range(3):
+        w.grad = 0.0
+        total = vsum([step(x) for x in (1.0, 2.0, 3.0)]) * 2.0
+        total.backward()
+    grad = w.grad
+    page = explore(total)
+    # w, then per call: the number x, w * x and tanh; then the sum and * 2
+    assert page.nodes == 1 + 3 * 3 + 2
+    assert w.grad == grad  # exploring wrote no .grad

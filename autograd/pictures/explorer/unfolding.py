@@ -66,9 +66,16 @@ def _compiled_call(node: Value) -> Any:
 def unfold_jitted(root: Value) -> Unfolded:
     """The graph under ``root`` with each jitted call whose code can be read unfolded into its steps."""
     nodes = nodes_under(root)
-    calls = [(node, _compiled_call(node)) for node in nodes]
-    steps_of = {node: (call, call.step_lines()) for node, call in calls if call is not None}
-    steps_of = {node: pair for node, pair in steps_of.items() if pair[1] is not None}
+    read: dict[Any, Any] = {}  # program -> its steps' lines: the calls of one program share them
+    steps_of: dict[Value, tuple[Any, Any]] = {}
+    for node in nodes:
+        call = _compiled_call(node)
+        if call is None:
+            continue
+        if call.program not in read:
+            read[call.program] = call.step_lines()
+        if read[call.program] is not None:
+            steps_of[node] = (call, read[call.program])
     if not steps_of:
         return Unfolded(root, {}, {}, 0)
     made: dict[Value, Value] = {}  # old node -> the node that shows it
