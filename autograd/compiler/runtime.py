@@ -28,6 +28,7 @@ from ..rules.floats import IEEE_MATH, FloatMath
 from ..rules.op import VARIADIC, Op
 from .backends import CompiledProgram
 from .program import Diverged, Program
+from .step_lines import StepLines, lines_of_steps
 
 __all__ = ["COMPILED", "CompiledCall", "replay_on_engine", "run"]
 
@@ -79,6 +80,13 @@ class CompiledCall:
     numbers: tuple[float, ...]
     saved: Any
     replayed: tuple[Value, list[Value], tuple[Value, ...]] | None = field(default=None)
+
+    def step_lines(self) -> tuple[StepLines, ...] | None:
+        """Per step of the program, the lines of the generated code it made (None where unreadable).
+
+        What the graph explorer shows beside each step of an unfolded call (see :mod:`.step_lines`).
+        """
+        return lines_of_steps(self.program, self.compiled.source)
 
     def gradients(self, F: Any) -> tuple[float, ...]:
         """d output / d input for each Value input, on floats."""

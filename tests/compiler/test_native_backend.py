@@ -27,11 +27,12 @@ from hypothesis import strategies as st
 from support.guard_suite import SUITE
 from support.strategies import Expression, expressions
 
+import autograd
 import nn
 from autograd import TABLE, Value, jit, vsum
 from autograd.compiler import JitError, Program
 from autograd.compiler.backends import (
-    NATIVE_FROM_STEPS,
+    NATIVE_FROM_OPERATIONS,
     NativeBackend,
     NoCompiler,
     PythonBackend,
@@ -422,7 +423,7 @@ def test_the_native_backend_and_the_python_backend_compile_the_same_program_alik
 
 
 def test_auto_compiles_a_large_program_natively_and_a_small_one_as_python() -> None:
-    ws = [Value(0.001 * k) for k in range(NATIVE_FROM_STEPS)]
+    ws = [Value(0.001 * k) for k in range(NATIVE_FROM_OPERATIONS)]
     large = jit(lambda x: sum((w * x for w in ws), Value(0.0)), backend="auto")
     small = jit(lambda x: ws[0] * x + 1.0, backend="auto")
     for _ in range(3):
@@ -431,11 +432,20 @@ def test_auto_compiles_a_large_program_natively_and_a_small_one_as_python() -> N
     assert "def forward" in small.source
 
 
+def test_auto_counts_a_long_dot_by_its_terms_not_as_one_step() -> None:
+    ws = [Value(0.001 * k) for k in range(NATIVE_FROM_OPERATIONS)]
+    vs = [Value(0.5) for _ in ws]
+    few_steps = jit(lambda x: (autograd.dot(ws, vs) * x).tanh(), backend="auto")
+    for _ in range(3):
+        few_steps(2.0)
+    assert few_steps.traces[0].nodes <= 3 and "vg_forward" in few_steps.source
+
+
 def test_auto_without_a_compiler_uses_python_with_one_warning() -> None:
     code = (
         "import warnings\n"
         "from autograd import Value, jit\n"
-        f"ws = [Value(0.001 * k) for k in range({NATIVE_FROM_STEPS})]\n"
+        f"ws = [Value(0.001 * k) for k in range({NATIVE_FROM_OPERATIONS})]\n"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
         "    for n in (1, 2):\n"

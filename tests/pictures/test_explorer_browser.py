@@ -475,7 +475,7 @@ def test_a_100000_node_graph_is_ready_within_5_s_and_a_group_opens_within_1_s(
     assert console_errors(browser) == []
 
 
-def test_a_jitted_calls_node_shows_its_generated_code_in_the_panel(browser: Any, tmp_path: Path) -> None:
+def test_a_jitted_calls_steps_show_their_lines_of_generated_code_in_the_panel(browser: Any, tmp_path: Path) -> None:
     from autograd import jit
 
     @jit
@@ -489,9 +489,40 @@ def test_a_jitted_calls_node_shows_its_generated_code_in_the_panel(browser: Any,
     out.label = "f"
     out.backward()
     show(browser, explore(out), tmp_path / "jit.html")
+    assert len(boxes(browser)) == 5  # x, y, *, tanh, + : the call unfolded into its steps
+    click_box(browser, next(e for e in boxes(browser) if e.text.startswith("tanh")))
+    tanh_line = next(line.strip() for line in f.source.split("\n") if " = tanh(" in line)
+    assert box(browser, "#vg-panel .vg-code-line").text == tanh_line  # t1 = tanh(t0)  # tanh at <file>:<line> (in f)
+    assert "frozen" not in box(browser, "#vg-panel").text  # the page runs every step
+    assert console_errors(browser) == []
+
+
+def test_a_jitted_call_whose_code_cannot_be_read_step_by_step_stays_one_node_with_its_code(
+    browser: Any, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from autograd import jit
+    from autograd.compiler import CompiledProgram, register_backend
+    from autograd.compiler.backends import PythonBackend
+
+    class Listing:  # a backend whose source is not one line per step
+        name = "listing for the explorer test"
+
+        def compile(self, program: Any, **names: str) -> CompiledProgram:
+            compiled = PythonBackend().compile(program, **names)
+            return replace(compiled, source=f"one listing of {len(program.steps)} steps\n")
+
+    with register_backend(Listing()):
+        f = jit(lambda x, y: (x * y).tanh() + x, backend=Listing.name)
+        for _ in range(3):
+            x, y = Value(1.0, label="x"), Value(2.0, label="y")
+            out = f(x, y)
+    out.label = "f"
+    out.backward()
+    show(browser, explore(out), tmp_path / "jit.html")
     click_box(browser, next(e for e in boxes(browser) if e.text.startswith("f")))
-    code = box(browser, "#vg-panel .vg-code").text
-    assert "def forward(inputs, numbers):" in code and "tanh(t0)" in code
+    assert box(browser, "#vg-panel .vg-code").text == "one listing of 3 steps"
     assert "frozen" in box(browser, "#vg-panel").text  # the page does not run a jitted call
     assert console_errors(browser) == []
 

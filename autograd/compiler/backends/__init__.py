@@ -10,12 +10,12 @@ program. Another package adds a backend by calling
 :func:`register_backend`.
 """
 
-from .auto import NATIVE_FROM_STEPS, AutoBackend
+from .auto import NATIVE_FROM_OPERATIONS, AutoBackend
 from .native import NativeBackend, NoCompiler, native_available
 from .protocol import Backend, CompiledProgram, backend_named, backends, one_line, register_backend
 from .python import PythonBackend
 
 __all__ = [
-    "NATIVE_FROM_STEPS", "AutoBackend", "Backend", "CompiledProgram", "NativeBackend", "NoCompiler",
+    "NATIVE_FROM_OPERATIONS", "AutoBackend", "Backend", "CompiledProgram", "NativeBackend", "NoCompiler",
     "PythonBackend", "backend_named", "backends", "native_available", "one_line", "register_backend",
 ]

@@ -1,7 +1,8 @@
 """The ``"auto"`` backend, ``jit``'s default: native for programs large enough to pay, else Python.
 
-A program of at least :data:`NATIVE_FROM_STEPS` steps goes to the native
-backend when a C compiler is there; a smaller one, or any program without a
+A program of at least :data:`NATIVE_FROM_OPERATIONS` operations (a step of
+``n`` operands counts ``n - 1``, at least 1: a dot of 64 pairs is 127 of them,
+a ``tanh`` one) goes to the native backend when a C compiler is there; a smaller one, or any program without a
 compiler, goes to the Python backend (without a compiler, one warning per
 process says so, the first time a program would have gone native). The
 threshold is where the native replay's fixed cost per call (filling its
@@ -22,10 +23,15 @@ from .native_build import NoCompiler, find_compiler
 from .protocol import CompiledProgram, register_backend
 from .python import PythonBackend
 
-__all__ = ["NATIVE_FROM_STEPS", "AutoBackend"]
+__all__ = ["NATIVE_FROM_OPERATIONS", "AutoBackend", "operations"]
 
-NATIVE_FROM_STEPS = 1_000
-"""The fewest steps a program has for ``"auto"`` to compile it natively."""
+NATIVE_FROM_OPERATIONS = 1_000
+"""The fewest operations (see :func:`operations`) a program has for ``"auto"`` to compile it natively."""
+
+
+def operations(program: Program) -> int:
+    """A program's size as the arithmetic it does: a step of ``n`` operands counts ``n - 1``, at least 1."""
+    return sum([max(1, len(step.operands) - 1) for step in program.steps])
 
 
 class AutoBackend:
@@ -39,7 +45,7 @@ class AutoBackend:
 
     def compile(self, program: Program, *, name: str, title: str, filename: str) -> CompiledProgram:
         """Compile ``program`` with the backend that pays for it."""
-        if len(program.steps) >= NATIVE_FROM_STEPS:
+        if operations(program) >= NATIVE_FROM_OPERATIONS:
             try:
                 find_compiler()
             except NoCompiler as missing:

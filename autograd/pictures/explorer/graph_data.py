@@ -24,8 +24,15 @@ position 0 and every node before its operands:
 * ``program``: per node its kernel, the sweep's order and the frozen nodes,
   with ``script`` the JavaScript that runs the graph (see ``program``);
 * ``training``: null, or what the page needs to train the graph (see ``training``);
-* ``code``: positions -> the generated code of a jitted call's node (the
-  Python the jit wrote, at most ``CODE_LIMIT`` characters), shown in its panel.
+* ``code``: positions -> what the jit generated for a node. A jitted call is
+  unfolded into its program's steps (see ``unfolding``) and each step's node
+  gets ``{line, number, backward, iteration, iterations}``: the line of
+  generated code that computes it (the Python backend's assignment, the
+  native backend's tape entry) and its number in ``Jitted.source``, the
+  lines of its backward (``[number, text]`` pairs, Python only), and for a
+  step computed by a loop which iteration it is. A call whose code cannot be
+  read that way stays one node, with the whole code (at most
+  ``CODE_LIMIT`` characters) as a string.
 
 Non-finite numbers are written as the strings ``"nan"``, ``"inf"`` and
 ``"-inf"``, which JSON has no numbers for. Local derivatives keep 6
@@ -47,6 +54,7 @@ from .order import nodes_under
 from .program import graph_program
 from .roles import example_losses
 from .training import TrainingView, training_data
+from .unfolding import unfold_jitted
 
 __all__ = ["KIND_LEAF", "KIND_OP", "KIND_OUTPUT", "KIND_PARAMETER", "graph_data"]
 
@@ -60,6 +68,31 @@ def _generated_code(node: Value) -> str | None:
     if not isinstance(source, str):
         return None
     return source if len(source) <= CODE_LIMIT else source[:CODE_LIMIT] + "\n# … (cut)"
+
+
+def _step_code(lines: Any) -> dict[str, Any]:
+    """A step's lines of generated code as JSON (see the module docstring)."""
+    number, text = lines.forward
+    return {
+        "line": text,
+        "number": number,
+        "backward": [[at, written] for at, written in lines.backward],
+        "iteration": lines.iteration,
+        "iterations": lines.iterations,
+    }
+
+
+def _code(nodes: list[Value], lines: Mapping[Value, Any]) -> dict[str, Any]:
+    """Position -> a step's lines (an unfolded jitted call), or a call's whole code (one that stayed folded)."""
+    code: dict[str, Any] = {}
+    for index, node in enumerate(nodes):
+        if node in lines:
+            code[str(index)] = _step_code(lines[node])
+        elif node._op is not None:
+            whole = _generated_code(node)
+            if whole is not None:
+                code[str(index)] = whole
+    return code
 
 
 def _number(x: float) -> float | str:
@@ -174,6 +207,8 @@ def graph_data(
             params = named()
         modules = _module_titles(model)
     names = _parameter_names(params)
+    unfolded = unfold_jitted(root)
+    root = unfolded.root
     nodes = nodes_under(root)
     position = {node: index for index, node in enumerate(nodes)}
     parents = [[position[parent] for parent in node.parents] for node in nodes]
@@ -198,6 +233,9 @@ def graph_data(
     origins = {}
     for index, node in enumerate(nodes):
         site = origin_of(node)
+        made_at = unfolded.origins.get(node)
+        if site is None and made_at is not None:
+            site = {"file": made_at.file, "line": made_at.line, "function": made_at.function}
         if site is not None:
             origins[str(index)] = site
     group_list = grouping.groups
@@ -227,11 +265,7 @@ def graph_data(
         "program": program.as_data(),
         "script": script,
         "training": trained,
-        "code": {
-            str(index): code
-            for index, code in ((index, _generated_code(node)) for index, node in enumerate(nodes) if node._op)
-            if code is not None
-        },
+        "code": _code(nodes, unfolded.lines),
         "groups": {
             "name": [group.name for group in group_list],
             "title": [group.title for group in group_list],

@@ -259,6 +259,7 @@ Explorer.prototype.installStepping = function () {
   const scrub = document.getElementById('vg-scrub');
   const play = document.getElementById('vg-play');
   const text = document.getElementById('vg-step-text');
+  const code = document.getElementById('vg-step-code');
   stepper.unitOf = (node) => this.model.representative(node);
   scrub.max = String(stepper.total);
   scrub.value = String(stepper.total);
@@ -269,6 +270,7 @@ Explorer.prototype.installStepping = function () {
     bar.classList.toggle('vg-stepping', stepper.active);
     this.state.current = stepper.active && stepper.last ? stepper.last.node : null;
     text.textContent = stepText(this.model, stepper);
+    showStepCode(this.model, stepper, code);
     this.redrawNumbers();
     this.followCurrent();
   };
@@ -299,6 +301,27 @@ function typingIn(event) {
   return target.tagName === 'BUTTON' && (event.key === ' ' || event.key === 'Enter');
 }
 
+// Under the step bar, while the current node is a step of an unfolded jitted call:
+// the line of generated code that computes it (text only: it holds user labels and file names).
+function showStepCode(model, stepper, element) {
+  const now = stepper.active ? stepper.current() : null;
+  const code = now && now.node !== null && model.data.code ? model.data.code[now.node] : undefined;
+  if (!code || typeof code === 'string') {
+    element.hidden = true;
+    element.querySelector('code').textContent = '';
+    return;
+  }
+  // Forward: the line that computes the value; backward: the lines that pass its gradient on, where written.
+  const backward = now.phase === 'backward' && code.backward.length > 0;
+  const where = backward ? 'lines ' + code.backward[0][0] + '–' + code.backward[code.backward.length - 1][0] : codeWhere(code);
+  element.hidden = false;
+  element.dataset.phase = backward ? 'backward' : 'forward';
+  element.querySelector('.vg-step-code-where').textContent = 'generated code, ' + where + ': ';
+  element.querySelector('code').textContent = backward
+    ? code.backward.map((line) => line[1].trim()).join('  ⏎  ')
+    : code.line.trim();
+}
+
 // One line on what the latest step did: a value computed, or the gradient passed on.
 function stepText(model, stepper) {
   const now = stepper.current();
@@ -314,7 +337,7 @@ function stepText(model, stepper) {
       ' nodes stepped as one (open the group to step inside it)';
   }
   const parents = model.data.parents[i];
-  if (model.data.code && model.data.code[i] !== undefined) {
+  if (model.data.code && typeof model.data.code[i] === 'string') {
     return where + ' · ' + now.phase + ': ' + title + ', a jitted call: one step (its generated code is in the panel)';
   }
   if (now.phase === 'forward') {

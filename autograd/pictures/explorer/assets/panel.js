@@ -9,6 +9,13 @@ function element(tag, className, text, parent) {
   return made;
 }
 
+// Where a step's line sits in the generated code: "line 12", "line 12, iteration 3 of 8 of its loop".
+function codeWhere(code) {
+  const at = 'line ' + code.number;
+  if (code.iteration === null || code.iteration === undefined) return at;
+  return at + ', iteration ' + code.iteration + ' of ' + code.iterations + ' (k = ' + code.iteration + ' of its loop)';
+}
+
 function fullNumber(x) {
   if (x === null) return '? (not computed yet)';
   if (typeof x === 'number' && !Number.isFinite(x)) return formatNumber(x);
@@ -85,10 +92,19 @@ function showPanel(panel, model, i, go, edit) {
       (origin.function ? ' in ' + origin.function : ''));
   }
   const code = data.code ? data.code[i] : undefined;
-  if (code !== undefined) {
-    // A jitted call is one node: the code the jit generated for it, as text.
+  if (typeof code === 'string') {
+    // A jitted call kept as one node: the code the jit generated for it, as text.
     element('h3', null, 'generated code (jit)', panel);
     element('pre', 'vg-code', code, panel);
+  } else if (code !== undefined) {
+    // A step of an unfolded jitted call: the line of generated code that computes it.
+    element('h3', null, 'generated code (jit): ' + codeWhere(code), panel);
+    element('pre', 'vg-code vg-code-line', code.line.trim(), panel);
+    if (code.backward.length) {
+      element('h3', null, 'its backward (lines ' + code.backward[0][0] + '–' +
+        code.backward[code.backward.length - 1][0] + ')', panel);
+      element('pre', 'vg-code vg-code-backward', code.backward.map((line) => line[1]).join('\n'), panel);
+    }
   }
   const parents = data.parents[i];
   if (parents.length) {
