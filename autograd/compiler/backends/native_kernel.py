@@ -30,7 +30,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ...rules.print_c import C_HELPERS, c_text
-from ...rules.source import Const, Expr, Name, SourceMath, as_expr
+from ...rules.source import (
+    Binary,
+    Call,
+    Const,
+    Expr,
+    Maximum,
+    Name,
+    Negate,
+    Pick,
+    Select,
+    SourceMath,
+    as_expr,
+)
 from .native_shapes import FROM_TAPE, GRAD, NUMBER, OUT, Fold, Shape, fold_of, operand, put_names
 from .protocol import one_line
 
@@ -279,11 +291,87 @@ def _fixed_case(shape: Shape) -> tuple[list[str], list[str]]:
     const = NUMBER if shape.const is FROM_TAPE else shape.const
     value = c_text(as_expr(shape.op.call_forward(SourceMath, operands, const)))
     local = shape.op.local(SourceMath, operands, OUT, const)
-    lines = [
-        f"g[o[{position}] + k * d[{position}]] += {c_text(GRAD * as_expr(derivative))};"
-        for position, derivative in enumerate(local) if shape.operands[position] is None
-    ]
+    kept = [(position, GRAD * as_expr(derivative)) for position, derivative in enumerate(local)
+            if shape.operands[position] is None]
+    shared, trees = _shared([tree for _, tree in kept])
+    lines = [*shared, *(
+        f"g[o[{position}] + k * d[{position}]] += {c_text(tree)};"
+        for (position, _), tree in zip(kept, trees, strict=True)
+    )]
     return [f"out = {value};"], lines
+
+
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    if type(expr) is Binary:
+        return (expr.left, expr.right)
+    if type(expr) is Negate:
+        return (expr.operand,)
+    if type(expr) is Call:
+        return expr.arguments
+    if type(expr) is Select:
+        return (expr.x, expr.positive, expr.other)
+    if type(expr) is Maximum:
+        return expr.items
+    if type(expr) is Pick:
+        return (*expr.items, expr.index)
+    return ()
+
+
+def _rebuilt(expr: Expr, children: list[Expr]) -> Expr:
+    """``expr`` with new children, built directly (no folding: the tree stays the one read)."""
+    if type(expr) is Binary:
+        return Binary(expr.operator, children[0], children[1])
+    if type(expr) is Negate:
+        return Negate(children[0])
+    if type(expr) is Call:
+        return Call(expr.function, children)
+    if type(expr) is Select:
+        return Select(children[0], children[1], children[2])
+    if type(expr) is Maximum:
+        return Maximum(children)
+    if type(expr) is Pick:
+        return Pick(children[:-1], children[-1])
+    return expr
+
+
+def _shared(trees: list[Expr]) -> tuple[list[str], list[Expr]]:
+    """Subtrees the rule built once and used in several places, computed once as locals.
+
+    A rule's derivatives share objects where the rule shares a value (``max``'s
+    count of ties is one sum, divided into every operand's derivative); printed
+    as trees they would repeat it, and a case's C would grow with the square of
+    its operand count. Sharing is by identity, so each local is exactly a value
+    the printed trees compute (every part of them is computed anyway: C's
+    helpers take their arguments evaluated), and the numbers are the same.
+    """
+    uses: dict[int, int] = {}
+    order: list[Expr] = []  # each node once, children before parents
+    stack: list[tuple[Expr, bool]] = [(tree, False) for tree in reversed(trees)]
+    while stack:
+        expr, done = stack.pop()
+        key = id(expr)
+        if done:
+            order.append(expr)
+            continue
+        uses[key] = uses.get(key, 0) + 1
+        if uses[key] > 1:
+            continue
+        stack.append((expr, True))
+        stack.extend((child, False) for child in reversed(_children(expr)))
+    names: dict[int, Expr] = {}
+    lines: list[str] = []
+    for expr in order:
+        children = _children(expr)
+        if not children:
+            continue
+        rebuilt = _rebuilt(expr, [names.get(id(child), child) for child in children])
+        if uses[id(expr)] > 1:
+            name = Name(f"s{len(lines)}")
+            lines.append(f"const double {name.name} = {c_text(rebuilt)};")
+            names[id(expr)] = name
+        else:
+            names[id(expr)] = rebuilt
+    return lines, [names.get(id(tree), tree) for tree in trees]
 
 
 def _sum_case(shape: Shape, fold: Fold) -> tuple[list[str], list[str]]:
