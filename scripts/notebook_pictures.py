@@ -7,7 +7,10 @@ through ``MLP(2, [4, 4, 1])``, relu, seed 0) in headless Chromium
 (``scripts/ensure_chromium.sh``), and written to ``notebooks/images/``; then
 the same page stepped into its backward pass (``07_stepping.png``) and the
 training view of the notebook's training cell after 40 steps (``07_training.png``),
-and its recorded fit run scrubbed back to epoch 8 (``07_recorded.png``).
+its recorded fit run scrubbed back to epoch 8 (``07_recorded.png``), and the
+training step's loss returned by a jitted function, stepped to the first
+example's output with its line of generated code under the step bar
+(``07_jit_lines.png``).
 
 For notebook 08, the tiny GPT trained as the notebook trains it (2,000 names,
 one per step), one position of its longest sample in ``nn.explore_gpt``,
@@ -30,6 +33,35 @@ from autograd import explore  # noqa: E402
 from tests.support.browser import click_box, open_page, start_chromium  # noqa: E402
 
 IMAGES = ROOT / "notebooks" / "images"
+
+
+def jitted_step() -> autograd.Value:
+    """The training step's loss as a jitted function returns it (the notebook's jit cell), after backward."""
+    model = nn.MLP(2, [4, 4, 1], activation="relu", seed=0)
+    X, labels = nn.moons(n=8, noise=0.1, seed=0)
+
+    def batch_loss(points: list[list[float]], targets: list[int]) -> autograd.Value:
+        outputs = [model(point) for point in points]
+        outputs[0][0].label = "output_0"
+        return nn.compute_loss(outputs, targets, "bce")
+
+    step = autograd.jit(batch_loss, backend="python")
+    for _ in range(3):  # two calls trace, the third replays
+        loss = step(X, labels)
+    loss.backward()
+    return loss
+
+
+# Step the bar forward to the node labelled output_0 and open its panel.
+_SEEK_OUTPUT_0 = """
+const api = window.valuegrad;
+const node = api.find('output_0')[0];
+for (let n = 1; n <= api.steps(); n++) {
+  const now = api.seek(n);
+  if (now.node === node && now.phase === 'forward') break;
+}
+window.vgExplorer.select(node);
+"""
 
 
 def notebook_07() -> None:
@@ -68,10 +100,17 @@ def notebook_07() -> None:
             open_page(driver, path.as_uri())
             driver.execute_script("valuegrad.rewind(8);")
             driver.save_screenshot(str(IMAGES / "07_recorded.png"))
+            # The same training step returned by a jitted function (as the notebook's cell builds it), stepped
+            # to the first example's output: its line of generated code shows under the step bar.
+            jitted = jitted_step()
+            path = explore(jitted, title="the jitted training step").save(Path(folder) / "jitted.html")
+            open_page(driver, path.as_uri())
+            driver.execute_script(_SEEK_OUTPUT_0)
+            driver.save_screenshot(str(IMAGES / "07_jit_lines.png"))
     finally:
         driver.quit()
     for name in ("07_training_step.png", "07_training_step_open.png", "07_stepping.png", "07_training.png",
-                 "07_recorded.png"):
+                 "07_recorded.png", "07_jit_lines.png"):
         print(f"wrote notebooks/images/{name} ({(IMAGES / name).stat().st_size / 1e3:.0f} kB)")
 
 
