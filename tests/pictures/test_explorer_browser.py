@@ -425,6 +425,40 @@ def test_a_batch_loss_with_a_penalty_counts_only_its_examples(browser: Any, tmp_
     assert box(browser, ".vg-kind-stack .vg-title").get_attribute("textContent") == "5 examples"
 
 
+def summed_with_plus(points: int) -> Value:
+    """micrograd's way of summing a batch loss: ``total = total + error²``, one example at a time."""
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    X, y = nn.moons(n=points, noise=0.1, seed=0)
+    total = Value(0.0)
+    for x, label in zip(X, y, strict=True):
+        error = model(x)[0] - (2.0 * label - 1.0)
+        total = total + error * error
+    total.backward()
+    return total
+
+
+def edge_counts(browser: Any) -> dict[str, int]:
+    counts: dict[str, int] = browser.execute_script("return window.vgExplorer.view.edgeCounts")
+    return counts
+
+
+def test_a_loss_summed_with_plus_lays_out_in_seconds_with_every_edge_drawn(browser: Any, tmp_path: Path) -> None:
+    # One box (the examples) feeds each link of a 150-link chain: routed by Graphviz, those
+    # edges took minutes; the longest are drawn straight after the layout instead.
+    seconds = open_saved(browser, explore(summed_with_plus(150)), tmp_path / "summed.html", timeout=60)
+    assert seconds <= SHARED_MACHINE * 2.0, status(browser)
+    counts = edge_counts(browser)
+    assert counts["unrouted"] > 0 and counts["drawn"] == counts["edges"]
+    assert "failed" not in status(browser) and in_window(browser, output_box(browser))
+    assert console_errors(browser) == []
+
+
+def test_an_ordinary_graph_has_every_edge_routed_by_graphviz(browser: Any, tmp_path: Path) -> None:
+    open_saved(browser, explore(training_step(40)), tmp_path / "step.html")
+    counts = edge_counts(browser)
+    assert counts["unrouted"] == 0 and counts["drawn"] == counts["edges"] > 0
+
+
 def test_a_6001_node_chain_lays_out_without_failing(browser: Any, tmp_path: Path) -> None:
     root = chain(6000)
     assert explore(root).nodes == 6001

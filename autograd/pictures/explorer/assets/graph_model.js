@@ -276,13 +276,19 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
     if (!members.has(stack)) members.set(stack, []);
     members.get(stack).push(id);
   }
+  const routed = [];
   for (const edge of view.edges) {
     let from = edge.from;
     let to = edge.to;
     let ends = '';
     if (members.has(from)) { ends += ' ltail=cluster_' + from.slice(1); from = 'a' + from.slice(1); }
     if (members.has(to)) { ends += ' lhead=cluster_' + to.slice(1); to = 'a' + to.slice(1); }
-    lines.push(from + ' -> ' + to + ' [id=' + dotQuote(edge.id) + ends + '];');
+    routed.push({ edge: edge, from: from, to: to, ends: ends });
+  }
+  view.unrouted = unroutedEdges(routed, view.boxes.length);
+  for (const item of routed) {
+    if (view.unrouted.has(item.edge.id)) continue;
+    lines.push(item.from + ' -> ' + item.to + ' [id=' + dotQuote(item.edge.id) + item.ends + '];');
   }
   // The members of an open stack stand in a grid (invisible edges make its
   // columns), not in one column thousands of pixels tall.
@@ -300,6 +306,58 @@ GraphModel.prototype.toDot = function (view, sizes, headerHeight, headerWidth) {
 };
 
 // Graphviz's json0 output as positions: boxes by id, clusters by group, edges by id.
+// Graphviz routes an edge that spans k ranks through k - 1 hidden points, and
+// its layout time grows much faster than their number: one box feeding each
+// step of a 150-step chain (a loss summed with +) is 11,000 of them and minutes
+// of layout. Past this budget the longest edges are left out of the layout
+// and drawn straight afterwards (unrouted), so any graph lays out in time.
+const HIDDEN_POINTS = 600;
+
+// The ids of the edges to leave out: the longest first, until the hidden points fit the budget.
+function unroutedEdges(routed, boxes) {
+  const budget = HIDDEN_POINTS + boxes;
+  const rank = longestPathRanks(routed);
+  const spans = routed.map((item) => ({ id: item.edge.id, span: Math.max(0, rank.get(item.to) - rank.get(item.from)) }));
+  let hidden = 0;
+  for (const item of spans) hidden += Math.max(0, item.span - 1);
+  const unrouted = new Set();
+  if (hidden <= budget) return unrouted;
+  spans.sort((a, b) => b.span - a.span);
+  for (const item of spans) {
+    if (hidden <= budget || item.span <= 1) break;
+    unrouted.add(item.id);
+    hidden -= item.span - 1;
+  }
+  return unrouted;
+}
+
+// Each end's rank as Graphviz would start from it: the longest path to it from
+// a source (edges that close a cycle between groups are skipped, as Graphviz reverses them).
+function longestPathRanks(routed) {
+  const rank = new Map();
+  const indegree = new Map();
+  const users = new Map();
+  for (const item of routed) {
+    for (const id of [item.from, item.to]) {
+      if (!rank.has(id)) { rank.set(id, 0); indegree.set(id, 0); users.set(id, []); }
+    }
+    if (item.from === item.to) continue;
+    users.get(item.from).push(item.to);
+    indegree.set(item.to, indegree.get(item.to) + 1);
+  }
+  const ready = [];
+  for (const [id, count] of indegree) if (count === 0) ready.push(id);
+  while (ready.length > 0) {
+    const id = ready.pop();
+    for (const user of users.get(id)) {
+      rank.set(user, Math.max(rank.get(user), rank.get(id) + 1));
+      indegree.set(user, indegree.get(user) - 1);
+      if (indegree.get(user) === 0) ready.push(user);
+    }
+  }
+  return rank;
+}
+
 function readLayout(text) {
   const layout = JSON.parse(text);
   const bb = layout.bb.split(',').map(Number);
