@@ -1,6 +1,6 @@
 """The search behind notebook 06's digits recipe: five-fold cross-validation on the training images.
 
-    .venv/bin/python scripts/digits_recipe.py            # every candidate (about 30 minutes here)
+    .venv/bin/python scripts/digits_recipe.py            # every candidate (a few minutes here)
     .venv/bin/python scripts/digits_recipe.py tutorial   # the candidates whose name contains "tutorial"
 
 The notebook holds out 450 of the 1,797 images as its test set; this script

@@ -13,10 +13,12 @@ for no reason (timestamps, kernel versions). Cells tagged ``no-stored-output``
 (the explorer's pages: megabytes of inline HTML) are stored without output.
 
 Checking compares what is stable: the same outputs in the same cells, text
-equal once every number is read as a number and compared with a tolerance,
-and a figure wherever the fresh run draws one (the image bytes themselves
-depend on fonts and library versions, so they are not compared). A fresh
-run that writes to stderr (a warning, a progress bar) or raises fails too.
+equal once every number is read as a number and compared with a tolerance
+(except a measured duration, a number followed by ``s``, ``ms`` or ``µs``:
+the machine decides it, so only its place and unit are compared), and a
+figure wherever the fresh run draws one (the image bytes themselves depend
+on fonts and library versions, so they are not compared). A fresh run that
+writes to stderr (a warning, a progress bar) or raises fails too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ IMAGES = ("image/png", "image/svg+xml", "image/jpeg")
 # Numbers in text, with sign, decimals and exponent: each becomes a token compared with tolerance.
 NUMBER = re.compile(r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
+# A duration a cell measured ("40 epochs in 1.23 s"): different on every machine and run.
+DURATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?= (?:s|ms|µs)\b)")
 REL_TOL = 1e-4
 ABS_TOL = 1e-9
 
@@ -118,7 +122,8 @@ class Difference:
 
 
 def _same_text(stored: str, fresh: str) -> str | None:
-    """None when the texts agree (numbers within tolerance), else the first disagreement."""
+    """None when the texts agree (numbers within tolerance, durations anything), else the first disagreement."""
+    stored, fresh = DURATION.sub("…", stored), DURATION.sub("…", fresh)
     stored_words, fresh_words = NUMBER.split(stored), NUMBER.split(fresh)
     stored_numbers, fresh_numbers = NUMBER.findall(stored), NUMBER.findall(fresh)
     if stored_words != fresh_words or len(stored_numbers) != len(fresh_numbers):

@@ -71,6 +71,14 @@ def test_numbers_that_agree_within_the_tolerance_are_no_difference() -> None:
     assert differences(notebook(stdout("1,797 images\n")), notebook(stdout("1,797 images\n"))) == []
 
 
+def test_a_measured_duration_is_no_difference_but_its_words_and_unit_are() -> None:
+    stored = notebook(stdout("40 epochs in 1.23 s, 0.9756 right\n"))
+    assert differences(stored, notebook(stdout("40 epochs in 4.56 s, 0.9756 right\n"))) == []
+    assert differences(stored, notebook(stdout("40 epochs in 4.56 ms, 0.9756 right\n")))
+    assert differences(stored, notebook(stdout("40 epochs in 1.23 s, 0.9700 right\n")))
+    assert differences(notebook(stdout("40 epochs\n")), notebook(stdout("41 epochs\n")))
+
+
 def test_changed_words_are_a_difference() -> None:
     assert differences(notebook(stdout("relu wins\n")), notebook(stdout("tanh wins\n")))
 
