@@ -284,6 +284,15 @@ def _finite_item(item: object) -> bool:
     return is_finite_real(item.data if isinstance(item, Value) else item)
 
 
+def _all_finite_floats(row: Any) -> bool:
+    """The common case, decided at C speed: every item a float (exactly) and their sum finite.
+
+    A NaN or an infinity makes the sum NaN or infinite; finite numbers whose sum
+    overflows, and anything that is not all floats, go the item-by-item way.
+    """
+    return all([type(item) is float for item in row]) and math.isfinite(sum(row))
+
+
 def finite_examples(X: object, what: str) -> list[Sequence[Any]]:
     """Rows of numbers (or Values), all as long as the first, every one finite.
 
@@ -307,6 +316,8 @@ def finite_examples(X: object, what: str) -> list[Sequence[Any]]:
                 f"{what} expects every example to have {width} features, "
                 f"example {index} has {len(row)}"
             )
+        if _all_finite_floats(row):
+            continue
         for position, item in enumerate(row):
             if not _finite_item(item):
                 where = f"at example {index}, feature {position}"
