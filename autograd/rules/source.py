@@ -175,6 +175,40 @@ def _decided(how: str) -> TypeError:
     )
 
 
+def children_of(expr: Expr) -> tuple[Expr, ...]:
+    """The subtrees ``expr`` is made of, in printing order (none for a name or a constant)."""
+    if type(expr) is Binary:
+        return (expr.left, expr.right)
+    if type(expr) is Negate:
+        return (expr.operand,)
+    if type(expr) is Call:
+        return expr.arguments
+    if type(expr) is Select:
+        return (expr.x, expr.positive, expr.other)
+    if type(expr) is Maximum:
+        return expr.items
+    if type(expr) is Pick:
+        return (*expr.items, expr.index)
+    return ()
+
+
+def with_children(expr: Expr, children: Sequence[Expr]) -> Expr:
+    """``expr`` with new children, built directly (no folding: the tree stays the one read)."""
+    if type(expr) is Binary:
+        return Binary(expr.operator, children[0], children[1])
+    if type(expr) is Negate:
+        return Negate(children[0])
+    if type(expr) is Call:
+        return Call(expr.function, children)
+    if type(expr) is Select:
+        return Select(children[0], children[1], children[2])
+    if type(expr) is Maximum:
+        return Maximum(children)
+    if type(expr) is Pick:
+        return Pick(children[:-1], children[-1])
+    return expr
+
+
 def as_expr(value: Any) -> Expr:
     """``value`` as an Expr: itself, or a constant for a plain number."""
     return value if isinstance(value, Expr) else Const(value)

@@ -95,7 +95,8 @@ def test_batches_of_other_targets_replay_one_program_per_batch_shape(loss: str) 
 
 
 def test_a_program_over_the_size_limit_falls_back_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograd.compiler.backends import auto, python as python_backend
+    from autograd.compiler.backends import auto
+    from autograd.compiler.backends import python as python_backend
 
     monkeypatch.setattr(python_backend, "MAX_LINES", 100)
     monkeypatch.setattr(auto, "NATIVE_FROM_OPERATIONS", 10**9)  # the Python backend, whose limit this is

@@ -30,23 +30,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ...rules.print_c import C_HELPERS, c_text
-from ...rules.source import (
-    Binary,
-    Call,
-    Const,
-    Expr,
-    Maximum,
-    Name,
-    Negate,
-    Pick,
-    Select,
-    SourceMath,
-    as_expr,
-)
+from ...rules.source import Const, Expr, Name, SourceMath, as_expr, children_of, with_children
 from .native_shapes import FROM_TAPE, GRAD, NUMBER, OUT, Fold, Shape, fold_of, operand, put_names
 from .protocol import one_line
 
 __all__ = ["kernel_source"]
+
+_ENTRY = [  # where body entry b's operands, strides and numbers are, in each walk of the tape
+    "                const int32_t *o = t->operand + t->start[b];",
+    "                const int32_t *d = t->stride + t->start[b];",
+    "                const int64_t size = t->start[b + 1] - t->start[b];",
+    "                const double *n = t->number + t->number_start[b];",
+    "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+]
 
 _TAPE = r"""
 typedef struct {
@@ -193,11 +189,7 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
         "        if (t->segment_swap[s] & 1) {  /* entry by entry, then the loop's checks in order */",
         "            for (int64_t r = 0; r < length; r++) {",
         "                const int64_t b = body + r, at = first + i + r;",
-        "                const int32_t *o = t->operand + t->start[b];",
-        "                const int32_t *d = t->stride + t->start[b];",
-        "                const int64_t size = t->start[b + 1] - t->start[b];",
-        "                const double *n = t->number + t->number_start[b];",
-        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+        *_ENTRY,
         "                (void)d; (void)n; (void)size; (void)numbers;",
         "                switch (t->case_of[b]) {",
         *forward_loops,
@@ -212,11 +204,7 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
         "        for (int64_t k = 0; k < count; k++) {",
         "            for (int64_t r = 0; r < length; r++, i++) {",
         "                const int64_t b = body + r;",
-        "                const int32_t *o = t->operand + t->start[b];",
-        "                const int32_t *d = t->stride + t->start[b];",
-        "                const int64_t size = t->start[b + 1] - t->start[b];",
-        "                const double *n = t->number + t->number_start[b];",
-        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+        *_ENTRY,
         "                double out;",
         "                (void)d; (void)n; (void)size; (void)numbers;",
         "                switch (t->case_of[b]) {",
@@ -243,11 +231,7 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
         "            for (int64_t r = length - 1; r >= 0; r--) {",
         "                const int64_t b = body + r, at = first + i + r;",
         "                if (t->gradient_case[b] < 0) continue;",
-        "                const int32_t *o = t->operand + t->start[b];",
-        "                const int32_t *d = t->stride + t->start[b];",
-        "                const int64_t size = t->start[b + 1] - t->start[b];",
-        "                const double *n = t->number + t->number_start[b];",
-        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+        *_ENTRY,
         "                (void)d; (void)n; (void)size; (void)numbers;",
         "                switch (t->gradient_case[b]) {",
         *backward_loops,
@@ -262,11 +246,7 @@ def kernel_source(shapes: Sequence[Shape]) -> str:
         "                const int64_t b = body + r;",
         "                const double grad = g[first + i];",
         "                if (t->gradient_case[b] < 0 || grad == 0.0) continue;",
-        "                const int32_t *o = t->operand + t->start[b];",
-        "                const int32_t *d = t->stride + t->start[b];",
-        "                const int64_t size = t->start[b + 1] - t->start[b];",
-        "                const double *n = t->number + t->number_start[b];",
-        "                const int64_t numbers = t->number_start[b + 1] - t->number_start[b];",
+        *_ENTRY,
         "                const double out = v[first + i];",
         "                (void)out; (void)d; (void)n; (void)size; (void)numbers;",
         "                switch (t->gradient_case[b]) {",
@@ -301,39 +281,6 @@ def _fixed_case(shape: Shape) -> tuple[list[str], list[str]]:
     return [f"out = {value};"], lines
 
 
-def _children(expr: Expr) -> tuple[Expr, ...]:
-    if type(expr) is Binary:
-        return (expr.left, expr.right)
-    if type(expr) is Negate:
-        return (expr.operand,)
-    if type(expr) is Call:
-        return expr.arguments
-    if type(expr) is Select:
-        return (expr.x, expr.positive, expr.other)
-    if type(expr) is Maximum:
-        return expr.items
-    if type(expr) is Pick:
-        return (*expr.items, expr.index)
-    return ()
-
-
-def _rebuilt(expr: Expr, children: list[Expr]) -> Expr:
-    """``expr`` with new children, built directly (no folding: the tree stays the one read)."""
-    if type(expr) is Binary:
-        return Binary(expr.operator, children[0], children[1])
-    if type(expr) is Negate:
-        return Negate(children[0])
-    if type(expr) is Call:
-        return Call(expr.function, children)
-    if type(expr) is Select:
-        return Select(children[0], children[1], children[2])
-    if type(expr) is Maximum:
-        return Maximum(children)
-    if type(expr) is Pick:
-        return Pick(children[:-1], children[-1])
-    return expr
-
-
 def _shared(trees: list[Expr]) -> tuple[list[str], list[Expr]]:
     """Subtrees the rule built once and used in several places, computed once as locals.
 
@@ -357,14 +304,14 @@ def _shared(trees: list[Expr]) -> tuple[list[str], list[Expr]]:
         if uses[key] > 1:
             continue
         stack.append((expr, True))
-        stack.extend((child, False) for child in reversed(_children(expr)))
+        stack.extend((child, False) for child in reversed(children_of(expr)))
     names: dict[int, Expr] = {}
     lines: list[str] = []
     for expr in order:
-        children = _children(expr)
+        children = children_of(expr)
         if not children:
             continue
-        rebuilt = _rebuilt(expr, [names.get(id(child), child) for child in children])
+        rebuilt = with_children(expr, [names.get(id(child), child) for child in children])
         if uses[id(expr)] > 1:
             name = Name(f"s{len(lines)}")
             lines.append(f"const double {name.name} = {c_text(rebuilt)};")
