@@ -8,14 +8,16 @@ itself knows no language, so the same rules print as Python, C or
 JavaScript, and no derivative is ever written a second time.
 
 While the tree is built, arithmetic on constants is folded and the
-identities that cannot change a result are applied (``e * 1.0`` is ``e``,
-``e + 0.0`` is ``e``). A rule that decides on an operand with Python's
+identities that cannot change a result, signed zeros included, are applied
+(``e * 1.0`` is ``e``, ``e + -0.0`` and ``e - 0.0`` are ``e``; ``e + 0.0``
+stays an addition, since it turns -0.0 into 0.0, as the engine does). A rule that decides on an operand with Python's
 ``if``, ``and``, ``or`` or a comparison is refused: it must decide through
 ``F.select`` or ``F.sign``, which every reading answers.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -223,14 +225,16 @@ def binary(x: Expr, y: Expr, operator: str) -> Expr:
         folded = _fold(x.value, y.value, operator)
         if folded is not None:
             return Const(folded)
-    # Identities that cannot change a result (x + 0.0 differs only in the sign of a zero).
-    if operator == "+" and y.value == 0.0:
+    # Identities that cannot change a result, signed zeros included: x + -0.0 and
+    # x - 0.0 are x, and -0.0 - y is -y, for every x and y; x + 0.0 is not (-0.0 + 0.0
+    # is 0.0), so it stays an addition, as the engine computes it.
+    if operator == "+" and _is_zero(y.value, negative=True):
         return x
-    if operator == "+" and x.value == 0.0:
+    if operator == "+" and _is_zero(x.value, negative=True):
         return y
-    if operator == "-" and y.value == 0.0:
+    if operator == "-" and _is_zero(y.value, negative=False):
         return x
-    if operator == "-" and x.value == 0.0:
+    if operator == "-" and _is_zero(x.value, negative=True):
         return -y
     if operator in "+-" and y.value is not None and y.value < 0.0:  # x + -1.0 reads x - 1.0
         return binary(x, Const(-y.value), "-" if operator == "+" else "+")
@@ -241,6 +245,11 @@ def binary(x: Expr, y: Expr, operator: str) -> Expr:
     if operator == "*" and x.value == -1.0:
         return -y
     return Binary(operator, x, y)
+
+
+def _is_zero(value: float | None, *, negative: bool) -> bool:
+    """Whether ``value`` is the zero of that sign (-0.0 or 0.0)."""
+    return value is not None and value == 0.0 and (math.copysign(1.0, value) < 0.0) is negative
 
 
 def _fold(x: float, y: float, operator: str) -> float | None:

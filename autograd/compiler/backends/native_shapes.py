@@ -10,14 +10,14 @@ names no number that varies with them:
   with the number as a name, evaluated with the number put in, must be the
   tree the Python backend prints with the number written in (same operations,
   so the same bits at run time). A number at which the reading takes another
-  form (``x + 0.0`` is ``x``, ``pow(x, 1.0)`` is ``x``, ``x * -1.0`` is
+  form (``x + -0.0`` is ``x``, ``pow(x, 1.0)`` is ``x``, ``x * -1.0`` is
   ``-x``) keeps a case of its own. A program's constant operand is read from
   its slot on the same terms.
 * A row that is a left fold (``sum``, ``dot``: checked on its own reading,
   at three operands against its one-operand reading folded three times) is
-  one loop over the entry's operands, however many; a zero start is a case
-  where the first term starts the sum, as the reading folds ``0.0 + x`` to
-  ``x``. A sum's constant operands are folded as the reading folds them.
+  one loop over the entry's operands, however many; a start of -0.0 is a
+  case where the first term starts the sum, as the reading folds ``-0.0 + x``
+  to ``x`` (``0.0 + x`` stays an addition: it turns -0.0 into 0.0). A sum's constant operands are folded as the reading folds them.
 * Any other variadic row (``max``, ``take``) has a case per operand count;
   :func:`kernel_shapes` adds every count up to :data:`FILL_LIMIT`, so a
   document no longer than that needs no kernel of its own.
@@ -28,6 +28,7 @@ backend's tree gives, so results never depend on which form a step took.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,12 @@ class _FromTape:
 FROM_TAPE: Any = _FromTape()
 GRAD, OUT, NUMBER = Name("grad"), Name("out"), Name("n[0]")
 _ACC, _X, _W, _V, _COEF, _START = Name("acc"), Name("X"), Name("W"), Name("V"), Name("COEF"), Name("START")
+_NEGATIVE_ZERO = Const(-0.0)  # the start the reading drops (-0.0 + x is x): the first term starts the sum
+
+
+def negative_zero(number: float) -> bool:
+    """Whether ``number`` is -0.0, the one zero that adding leaves out (x + -0.0 is x, for every x)."""
+    return number == 0.0 and math.copysign(1.0, number) < 0.0
 
 SPECIAL_CANDIDATES = (0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -0.5, -2.0)
 """Numbers every kernel of an op gets its own case for when the reading takes another form at them."""
@@ -290,13 +297,13 @@ def _folded(first: Expr, step: Expr, names: Mapping[str, Expr], terms: Sequence[
 
 def _sum_fold(op: Op) -> Fold | None:
     step = as_expr(op.call_forward(SourceMath, [_X], _ACC))
-    first = as_expr(op.call_forward(SourceMath, [_X], 0.0))
+    first = as_expr(op.call_forward(SourceMath, [_X], -0.0))  # -0.0 + x is x: the first term starts the sum
     xs = [Name(f"x{i}") for i in range(3)]
     terms = [{_X.name: x} for x in xs]
-    for start in (_START, Const(0.0), Const(-0.0)):
-        begin = step if start is _START else first
+    for start in (_START, Const(0.0), _NEGATIVE_ZERO):
+        begin = first if start is _NEGATIVE_ZERO else step
         whole = as_expr(op.call_forward(SourceMath, xs, start))
-        names = {_ACC.name: _START} if start is _START else {}
+        names = {} if start is _NEGATIVE_ZERO else {_ACC.name: start}
         if not _same(whole, _folded(begin, step, names, terms)):
             return None
         local = op.local(SourceMath, xs, OUT, start)
@@ -330,9 +337,9 @@ def _names(expr: Expr) -> list[Expr]:
 
 def _dot_fold(op: Op) -> Fold | None:
     step = as_expr(op.call_forward(SourceMath, [_W, _X], _dot(1, (), _ACC)))
-    first = as_expr(op.call_forward(SourceMath, [_W, _X], _dot(1, (), 0.0)))
+    first = as_expr(op.call_forward(SourceMath, [_W, _X], _dot(1, (), -0.0)))  # the first term starts the sum
     coefficient = as_expr(op.call_forward(SourceMath, [_V], _dot(0, (_COEF,), _ACC)))
-    first_coefficient = as_expr(op.call_forward(SourceMath, [_V], _dot(0, (_COEF,), 0.0)))
+    first_coefficient = as_expr(op.call_forward(SourceMath, [_V], _dot(0, (_COEF,), -0.0)))
     pair_lines = [_line(local) for local in op.local(SourceMath, [_W, _X], OUT, _dot(1, (), _START))]
     coefficient_lines = [_line(local) for local in op.local(SourceMath, [_V], OUT, _dot(0, (_COEF,), _START))]
     if len(pair_lines) != 2 or len(coefficient_lines) != 1:
@@ -345,11 +352,11 @@ def _dot_fold(op: Op) -> Fold | None:
         terms: list[tuple[Expr, Expr, dict[str, Expr]]] = [
             (first, step, {_W.name: w[i], _X.name: x[i]}) for i in range(pairs)
         ] + [(first_coefficient, coefficient, {_V.name: v[j], _COEF.name: c[j]}) for j in range(count)]
-        for start in (_START, Const(0.0), Const(-0.0)):
+        for start in (_START, Const(0.0), _NEGATIVE_ZERO):
             whole = as_expr(op.call_forward(SourceMath, [*w, *x, *v], _dot(pairs, tuple(c), start)))
-            acc: Expr = _START
+            acc: Expr = _START if start is _NEGATIVE_ZERO else start
             for index, (begin, then, names) in enumerate(terms):
-                if index == 0 and start is not _START:
+                if index == 0 and start is _NEGATIVE_ZERO:
                     acc = _put(begin, names, evaluate=False)
                 else:
                     acc = _put(then, {**names, _ACC.name: acc}, evaluate=False)
@@ -431,8 +438,8 @@ def shape_of(step: Step, numbers: tuple[float | None, ...], strides: Sequence[in
             fold = fold_of(op, dot=True)
             if fold is not None and all(type(c) is float and _coefficient_fits(op, fold, c) for c in const.coefficients):
                 start = const.start
-                if type(start) is float and (start == 0.0 or _start_fits(op, fold, start)):
-                    zero = start == 0.0
+                if type(start) is float and (negative_zero(start) or _start_fits(op, fold, start)):
+                    zero = negative_zero(start)
                     return Shape(op, "dot", None, (), zero), everything, [*(() if zero else (start,)), *const.coefficients]
         return Shape(op, "fixed", const, tuple(numbers)), everything, []
     shape = _fixed(op, const, numbers)
@@ -442,9 +449,9 @@ def shape_of(step: Step, numbers: tuple[float | None, ...], strides: Sequence[in
 def _sum_entry(
     op: Op, fold: Fold, start: float, numbers: tuple[float | None, ...], strides: Sequence[int]
 ) -> tuple[Shape, list[int], list[float]] | None:
-    """A sum's loop entry, its constants folded as the reading folds them (``0.0 + x`` is ``x``; ``+ 0.0`` goes)."""
+    """A sum's loop entry, its constants folded as the reading folds them (``-0.0 + x`` is ``x``; ``+ -0.0`` goes)."""
     if all(number is None for number in numbers):
-        if start == 0.0:
+        if negative_zero(start):
             return Shape(op, "sum", None, (), True), list(range(len(numbers))), []
         if _start_fits(op, fold, start):
             return Shape(op, "sum", None, (), False), list(range(len(numbers))), [start]
@@ -460,11 +467,11 @@ def _sum_entry(
                 total = total + number  # constants before the first Value fold into the start
                 continue
             positions.append(position)
-        elif number is None or number != 0.0:  # ``acc + 0.0`` is ``acc``; ``acc + -c`` is ``acc - c``
+        elif number is None or not negative_zero(number):  # ``acc + -0.0`` is ``acc``; ``acc + -c`` is ``acc - c``
             positions.append(position)
     if not positions:
         return Shape(op, "sum", None, (), False), [], [total]
-    if total == 0.0:
+    if negative_zero(total):
         return Shape(op, "sum", None, (), True), positions, []
     if not _start_fits(op, fold, total):
         return None
