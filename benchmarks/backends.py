@@ -23,8 +23,8 @@ left out).
 from __future__ import annotations
 
 import gc
-import json
 import os
+import runpy
 import statistics
 import sys
 import tempfile
@@ -41,7 +41,7 @@ from .problem import make_problem
 from .report import Section, Target, table
 from .settings import Settings
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_digits.ipynb"
+RECIPE_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "digits_recipe.py"
 BATCHES = (1, 32, 100, 1_000)
 TINY_BATCHES = (1, 32)
 
@@ -194,13 +194,8 @@ def recipe_runs(runs: int) -> list[float]:
     """Wall seconds of notebook 06's ``train`` (40 epochs) on digits' training images, after one run left out."""
     from .digits import load
 
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    sources = ["".join(cell["source"]) for cell in cells if "recipe" in cell.get("metadata", {}).get("tags", [])]
-    if len(sources) != 1:
-        raise ValueError(f"{NOTEBOOK.name} must have exactly one cell tagged 'recipe', found {len(sources)}")
-    namespace: dict[str, Any] = {}
-    exec(compile(sources[0], f"{NOTEBOOK.name}:recipe", "exec"), namespace)
-    train = namespace["train"]
+    # The cell is read by the script that searched the recipe, so the two read it alike.
+    train = runpy.run_path(str(RECIPE_SCRIPT))["recipe_functions"]()["train"]
     digits = load()
     times: list[float] = []
     for run_ in range(runs + 1):  # the first fills the kernel cache (gcc, where it is empty)

@@ -46,11 +46,15 @@ CANDIDATES: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def recipe_functions() -> dict[str, Any]:
-    """The notebook's ``recipe`` cell, executed: its training functions by name."""
+    """The notebook's ``recipe`` cell, executed: its training functions by name (``benchmarks.backends`` times them too).
+
+    Raises:
+        ValueError: If the notebook has no cell tagged ``recipe``, or several.
+    """
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     sources = ["".join(cell["source"]) for cell in cells if "recipe" in cell.get("metadata", {}).get("tags", [])]
     if len(sources) != 1:
-        raise SystemExit(f"{NOTEBOOK.name} must have exactly one cell tagged 'recipe', found {len(sources)}")
+        raise ValueError(f"{NOTEBOOK.name} must have exactly one cell tagged 'recipe', found {len(sources)}")
     namespace: dict[str, Any] = {}
     exec(compile(sources[0], f"{NOTEBOOK.name}:recipe", "exec"), namespace)
     return namespace
@@ -80,7 +84,10 @@ def mistakes(train: Callable[..., Any], options: dict[str, Any], X: list[list[fl
 
 
 def main(argv: list[str]) -> None:
-    functions = recipe_functions()
+    try:
+        functions = recipe_functions()
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     X, y = training_images()
     chosen = {name: spec for name, spec in CANDIDATES.items() if not argv or any(word in name for word in argv)}
     print(f"| recipe | mistakes on the {len(X):,} validation images, seeds {', '.join(map(str, SEEDS))} | mean accuracy |")
