@@ -40,6 +40,7 @@ from pathlib import Path
 import nn
 from autograd import Value, explore
 from tests.support.browser import BrowserUnavailable, click_box, open_page, start_chromium
+from tests.support.graphs import chain, summed_with_plus
 
 from .report import Section, Target
 from .settings import Settings
@@ -48,7 +49,6 @@ __all__ = [
     "ExplorerTimings",
     "PlainTimings",
     "chain",
-    "chain_summed_loss",
     "measure",
     "measure_plain",
     "measure_training",
@@ -75,38 +75,6 @@ def training_step_loss(points: int = 150) -> tuple[nn.MLP, Value]:
     loss = nn.compute_loss([model(x) for x in X], y, "bce")
     loss.backward()
     return model, loss
-
-
-def chain_summed_loss(points: int = 150) -> Value:
-    """The squared error of MLP(2, [16, 16, 1]) on ``points`` moons summed with ``+`` one example at a time, after backward."""
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    X, y = nn.moons(n=points, noise=0.1, seed=0)
-    total = Value(0.0)
-    for x, label in zip(X, y, strict=True):
-        error = model(x)[0] - (2.0 * label - 1.0)
-        total = total + error * error
-    total.backward()
-    return total
-
-
-def chain(length: int) -> Value:
-    """A chain of ``length`` op nodes on one leaf (sin, * 1.01, + 0.1, tanh, over and over), after backward."""
-    x = Value(0.5, label="x")
-    for k in range(length):
-        x = _step(x, k)
-    x.backward()
-    return x
-
-
-def _step(x: Value, k: int) -> Value:
-    """The ``k``-th link of the chain."""
-    if k % 4 == 0:
-        return x.sin()
-    if k % 4 == 1:
-        return x * 1.01
-    if k % 4 == 2:
-        return x + 0.1
-    return x.tanh()
 
 
 class PlainTimings:
@@ -165,7 +133,7 @@ def measure_plain(rounds: int = 3, big: bool = True) -> list[PlainTimings]:
     graphs: list[tuple[str, Value, float]] = [
         ("the training step with an L2 penalty", step, READY_TARGET_S),
         ("a chain of 10,000 nodes", chain(9_999), READY_TARGET_S),
-        ("the loss summed with + over 150 examples", chain_summed_loss(), READY_TARGET_S),
+        ("the loss summed with + over 150 examples", summed_with_plus(150), READY_TARGET_S),
     ]
     if big:
         graphs.append((f"a chain of {BIG_NODES:,} nodes", chain(BIG_NODES - 1), BIG_READY_TARGET_S))

@@ -21,6 +21,7 @@ from support.browser import (
     open_page,
     wait_ready,
 )
+from support.graphs import chain, summed_with_plus
 
 import nn
 from autograd import Value, detect_anomaly, explore
@@ -358,16 +359,6 @@ def training_step(points: int = 150) -> Value:
     return loss
 
 
-def chain(length: int) -> Value:
-    """A chain of ``length`` op nodes on one leaf: sin, *, +, tanh over and over."""
-    x = Value(0.5, label="x")
-    steps = [lambda v: v.sin(), lambda v: v * 1.01, lambda v: v + 0.1, lambda v: v.tanh()]
-    for k in range(length):
-        x = steps[k % 4](x)
-    x.backward()
-    return x
-
-
 def open_saved(browser: Any, page: Any, path: Path, timeout: float = 20.0) -> float:
     page.save(path)
     browser.get("about:blank")
@@ -423,18 +414,6 @@ def test_a_batch_loss_with_a_penalty_counts_only_its_examples(browser: Any, tmp_
     loss.backward()
     show(browser, explore(loss, model=model), tmp_path / "penalty.html")
     assert box(browser, ".vg-kind-stack .vg-title").get_attribute("textContent") == "5 examples"
-
-
-def summed_with_plus(points: int) -> Value:
-    """micrograd's way of summing a batch loss: ``total = total + error²``, one example at a time."""
-    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
-    X, y = nn.moons(n=points, noise=0.1, seed=0)
-    total = Value(0.0)
-    for x, label in zip(X, y, strict=True):
-        error = model(x)[0] - (2.0 * label - 1.0)
-        total = total + error * error
-    total.backward()
-    return total
 
 
 def edge_counts(browser: Any) -> dict[str, int]:

@@ -133,6 +133,14 @@ def test_an_unfolded_jitted_loss_has_the_unjitted_graphs_nodes_values_and_gradie
     assert [p.grad for p in model.parameters()] == grads_before  # exploring wrote no .grad
 
 
+def by_label(browser: Any, labels: list[str]) -> list[dict[str, float]]:
+    """``valuegrad.get`` of the first node ``valuegrad.find`` gives for each label."""
+    found: list[dict[str, float]] = browser.execute_script(
+        "return arguments[0].map((l) => window.valuegrad.get(window.valuegrad.find(l)[0]))", labels
+    )
+    return found
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_find_and_get_agree_with_the_unjitted_graph_and_each_plain_number_is_one_more_leaf(
     browser: Any, tmp_path: Path, backend: str
@@ -140,14 +148,10 @@ def test_find_and_get_agree_with_the_unjitted_graph_and_each_plain_number_is_one
     loss, step, _ = jitted_loss(backend, X, Y)
     show(browser, loss, tmp_path / "jit.html")
     labels = ["loss", *(f"out_{k}" for k in range(len(X)))]
-    unfolded = browser.execute_script(
-        "return arguments[0].map((l) => window.valuegrad.get(window.valuegrad.find(l)[0]))", labels
-    )
+    unfolded = by_label(browser, labels)
     count = browser.execute_script("return window.valuegrad.all().data.length")
     show(browser, plain_loss(X, Y), tmp_path / "plain.html")
-    plain = browser.execute_script(
-        "return arguments[0].map((l) => window.valuegrad.get(window.valuegrad.find(l)[0]))", labels
-    )
+    plain = by_label(browser, labels)
     plain_count = browser.execute_script("return window.valuegrad.all().data.length")
     read = sum(1 for entry in step.program.inputs if entry.kind == "number")
     assert read == 3 * 2 + 3  # every x and y
