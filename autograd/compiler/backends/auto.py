@@ -2,8 +2,8 @@
 
 A program of at least :data:`NATIVE_FROM_OPERATIONS` operations (a step of
 ``n`` operands counts ``n - 1``, at least 1: a dot of 64 pairs is 127 of them,
-a ``tanh`` one) goes to the native backend when a C compiler is there; a smaller one, or any program without a
-compiler, goes to the Python backend (without a compiler, one warning per
+a ``tanh`` one) goes to the native backend when a C compiler is there; a
+smaller one, or any program without a compiler, goes to the Python backend (without a compiler, one warning per
 process says so, the first time a program would have gone native). The
 threshold is where the native replay's fixed cost per call (filling its
 arrays, one ctypes call each way) stops outweighing what it saves per step,

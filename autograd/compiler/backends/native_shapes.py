@@ -48,6 +48,7 @@ from ...rules.source import (
     _fold,  # the reading's own folding: the same arithmetic, no identities
     as_expr,
     call,
+    children_of,
 )
 from ..program import Step
 
@@ -320,18 +321,15 @@ def _sum_fold(op: Op) -> Fold | None:
 
 
 def _names(expr: Expr) -> list[Expr]:
+    """Every name in ``expr`` (in no particular order)."""
     found: list[Expr] = []
-
-    def walk(node: Any) -> None:
+    pending = [expr]
+    while pending:
+        node = pending.pop()
         if isinstance(node, Name):
             found.append(node)
-        elif isinstance(node, Expr):
-            for slot in type(node).__slots__:  # type: ignore[var-annotated]
-                part = getattr(node, slot)
-                for item in part if isinstance(part, tuple) else (part,):
-                    walk(item)
-
-    walk(expr)
+        else:
+            pending.extend(children_of(node))
     return found
 
 
